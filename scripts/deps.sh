@@ -1,0 +1,42 @@
+#!/bin/sh
+# deps.sh - install what nexttoken needs to build (and, with "test", to test), if it is missing.
+# Debian/Ubuntu: apt-get, as root or through sudo. Elsewhere: says what to install and stops.
+set -eu
+purpose=${1:-run}
+
+# pkg-config module -> Debian package
+need="openblas:libopenblas-pthread-dev ncursesw:libncurses-dev readline:libreadline-dev"
+[ "$purpose" = test ] && need="$need cmocka:libcmocka-dev"
+tools="cc:gcc make:make pkg-config:pkg-config"
+
+missing=""
+for t in $tools; do
+    command -v "${t%%:*}" >/dev/null 2>&1 || missing="$missing ${t#*:}"
+done
+if command -v pkg-config >/dev/null 2>&1; then
+    for m in $need; do
+        pkg-config --exists "${m%%:*}" 2>/dev/null || missing="$missing ${m#*:}"
+    done
+else
+    for m in $need; do missing="$missing ${m#*:}"; done
+fi
+[ -z "$missing" ] && exit 0
+
+echo "nexttoken: installing missing packages:$missing" >&2
+if command -v apt-get >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+        echo "nexttoken: run as root or install sudo, then: apt-get install$missing" >&2; exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    # Update the package lists only when an install fails for want of them (a fresh container).
+    $sudo apt-get install -y -q $missing >/dev/null 2>&1 || {
+        $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q $missing >/dev/null
+    }
+    exit 0
+fi
+cat >&2 <<MSG
+nexttoken: this is not a Debian/Ubuntu system; please install the equivalents of:$missing
+  macOS (Homebrew): brew install openblas ncurses readline cmocka pkg-config
+  Fedora (dnf):     sudo dnf install openblas-devel ncurses-devel readline-devel libcmocka-devel pkgconf
+MSG
+exit 1

@@ -1,0 +1,58 @@
+/*
+ * fastmath.h - exp and tanh written as plain arithmetic, so the compiler can vectorise the loops
+ * that call them (GELU, softmax, cross-entropy), which libm's calls prevent. They are accurate to
+ * a few units in the last place of a float (tests/unit/test_layers.c checks against libm), which
+ * is all a float32 model can use. Included by the layer and sampler code; nothing else.
+ */
+#ifndef NT_FASTMATH_H
+#define NT_FASTMATH_H
+
+#include <stdint.h>
+#include <string.h>
+
+/* e^x for x in about [-87.3, 88.7]; below, 0; above, +inf. NaN propagates.
+ * e^x = 2^n * e^r with n = round(x / ln 2) and |r| <= ln2/2, e^r by its degree-6 Taylor-like
+ * minimax polynomial (Cephes expf), 2^n built directly in the exponent bits. */
+static inline float nt_expf(float x)
+{
+    const float hi = 88.3762626647949f, lo = -87.3365447504019f;
+    float xc = x > hi ? hi : (x < lo ? lo : x);
+    float fn = xc * 1.44269504088896341f; /* x / ln 2 */
+    fn = fn + (fn >= 0 ? 0.5f : -0.5f);
+    int32_t n = (int32_t)fn;              /* truncation after +-0.5 = round to nearest */
+    float r = xc - (float)n * 0.693359375f; /* ln 2 split in two for an exact product */
+    r = r - (float)n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    /* Scale by 2^n in two halves so n = 128 (x near the top) does not overflow the exponent. */
+    int32_t n1 = n / 2, n2 = n - n1;
+    uint32_t b1 = (uint32_t)(n1 + 127) << 23, b2 = (uint32_t)(n2 + 127) << 23;
+    float s1, s2;
+    memcpy(&s1, &b1, 4);
+    memcpy(&s2, &b2, 4);
+    float y = p * s1 * s2;
+    y = x > hi ? __builtin_inff() : y;
+    y = x < lo ? 0.0f : y;
+    return x != x ? x : y;
+}
+
+/* tanh(x) = 1 - 2 / (e^{2x} + 1), with a short odd polynomial near 0 where that form loses
+ * relative precision. */
+static inline float nt_tanhf(float x)
+{
+    float ax = x < 0 ? -x : x;
+    float x2 = x * x;
+    /* tanh x = x - x^3/3 + 2x^5/15 - 17x^7/315 + 62x^9/2835, good to float precision for |x| < 0.125 */
+    float small = x * (1.0f + x2 * (-0.333333333f + x2 * (0.133333333f + x2 * (-0.053968254f + x2 * 0.021869488f))));
+    float e = nt_expf(2.0f * ax);
+    float big = 1.0f - 2.0f / (e + 1.0f);
+    big = x < 0 ? -big : big;
+    return ax < 0.125f ? small : big;
+}
+
+#endif

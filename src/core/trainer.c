@@ -1,0 +1,215 @@
+/* trainer.c - the training step. See trainer.h. */
+#include "trainer.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void train_config_default(TrainConfig *tc)
+{
+    *tc = (TrainConfig){
+        .batch = 8,
+        .lr = 1e-3f,
+        .warmup = 50,
+        .total_steps = 0,
+        .min_lr_ratio = 0.1f,
+        .weight_decay = 0.1f,
+        .grad_clip = 1.0f,
+        .seed = 1337,
+        .val_every = 50,
+        .val_batches = 2,
+    };
+}
+
+int train_config_check(const TrainConfig *tc, Err *e)
+{
+    if (tc->batch < 1 || tc->batch > 4096) return err_input(e, "batch must be between 1 and 4096 (got %d)", tc->batch);
+    if (!(tc->lr > 0 && tc->lr <= 10)) return err_input(e, "learning rate must be in (0, 10] (got %g)", tc->lr);
+    if (tc->warmup < 0) return err_input(e, "warm-up steps must be >= 0 (got %d)", tc->warmup);
+    if (tc->total_steps < 0) return err_input(e, "steps must be >= 1 (got %ld)", tc->total_steps);
+    if (!(tc->min_lr_ratio >= 0 && tc->min_lr_ratio <= 1)) return err_input(e, "minimum learning-rate ratio must be in [0, 1]");
+    if (!(tc->weight_decay >= 0 && tc->weight_decay < 1)) return err_input(e, "weight decay must be in [0, 1) (got %g)", tc->weight_decay);
+    if (!(tc->grad_clip >= 0 && isfinite(tc->grad_clip))) return err_input(e, "gradient clip must be >= 0 (got %g)", tc->grad_clip);
+    if (tc->val_every < 0 || tc->val_batches < 0) return err_input(e, "validation settings must be >= 0");
+    return 0;
+}
+
+void train_state_free(TrainState *st)
+{
+    free(st->hist.loss);
+    free(st->hist.seconds);
+    free(st->hist.val_step);
+    free(st->hist.val_loss);
+    memset(st, 0, sizeof *st);
+}
+
+int train_history_add(TrainHistory *h, float loss, float seconds, Err *e)
+{
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 1024;
+        float *l = realloc(h->loss, cap * sizeof *l);
+        if (l) h->loss = l;
+        float *s = realloc(h->seconds, cap * sizeof *s);
+        if (s) h->seconds = s;
+        if (!l || !s) return err_nomem(e, "loss history", cap * 8);
+        h->cap = cap;
+    }
+    h->loss[h->n] = loss;
+    h->seconds[h->n] = seconds;
+    h->n++;
+    return 0;
+}
+
+int train_history_add_val(TrainHistory *h, long step, float loss, Err *e)
+{
+    if (h->n_val == h->cap_val) {
+        size_t cap = h->cap_val ? h->cap_val * 2 : 64;
+        long *s = realloc(h->val_step, cap * sizeof *s);
+        if (s) h->val_step = s;
+        float *l = realloc(h->val_loss, cap * sizeof *l);
+        if (l) h->val_loss = l;
+        if (!l || !s) return err_nomem(e, "validation history", cap * 12);
+        h->cap_val = cap;
+    }
+    h->val_step[h->n_val] = step;
+    h->val_loss[h->n_val] = loss;
+    h->n_val++;
+    return 0;
+}
+
+/* Everything but the model, the optimizer and the state: the work area and batch buffers. */
+static int trainer_setup(Trainer *tr, const Dataset *d, Err *e)
+{
+    const GPT2Config *mc = &tr->model.cfg;
+    if (d->n_vocab != mc->n_vocab)
+        return err_input(e, "the data has a vocabulary of %d tokens but the model has %d", d->n_vocab, mc->n_vocab);
+    tr->data = d;
+    int B = tr->st.cfg.batch, T = mc->n_ctx;
+    if (gpt2_work_create(&tr->work, &tr->model, B, T, 1, e)) return -1;
+    tr->x = malloc(2 * sizeof(int32_t) * B * T);
+    if (!tr->x) return err_nomem(e, "batch", 8ULL * B * T);
+    tr->y = tr->x + (size_t)B * T;
+    size_t sizes[GPT2_NUM_TENSORS];
+    gpt2_tensor_sizes(mc, sizes);
+    tr->n_seg = GPT2_NUM_TENSORS;
+    for (int i = 0; i < GPT2_NUM_TENSORS; i++) {
+        tr->seg_size[i] = sizes[i];
+        tr->seg_decay[i] = gpt2_tensor_is_matrix[i];
+    }
+    tr->val_loss = NAN;
+    return 0;
+}
+
+int trainer_create(Trainer *tr, const GPT2Config *mc, const TrainConfig *tc, const Dataset *d, Err *e)
+{
+    memset(tr, 0, sizeof *tr);
+    if (train_config_check(tc, e)) return -1;
+    tr->st.cfg = *tc;
+    if (gpt2_create(&tr->model, mc, e) || adamw_create(&tr->opt, tr->model.n_params, e)) {
+        trainer_free(tr);
+        return -1;
+    }
+    /* One generator for initialisation, then the same generator draws batches: a seed fixes
+     * the whole run. */
+    rng_seed(&tr->st.rng, tc->seed);
+    gpt2_init_random(&tr->model, &tr->st.rng);
+    tr->opt.weight_decay = tc->weight_decay;
+    if (trainer_setup(tr, d, e)) {
+        trainer_free(tr);
+        return -1;
+    }
+    return 0;
+}
+
+int trainer_resume(Trainer *tr, GPT2 *model, AdamW *opt, TrainState *st, const TrainConfig *tc,
+                   const Dataset *d, Err *e)
+{
+    memset(tr, 0, sizeof *tr);
+    tr->model = *model;
+    memset(model, 0, sizeof *model);
+    if (st->cfg.batch > 0) {
+        tr->st = *st;
+        memset(st, 0, sizeof *st);
+    } else {
+        tr->st.cfg = *tc;
+        rng_seed(&tr->st.rng, tc->seed);
+    }
+    if (opt->n == tr->model.n_params && opt->m) {
+        tr->opt = *opt;
+        memset(opt, 0, sizeof *opt);
+    } else if (adamw_create(&tr->opt, tr->model.n_params, e)) {
+        trainer_free(tr);
+        return -1;
+    }
+    tr->opt.weight_decay = tr->st.cfg.weight_decay;
+    if (train_config_check(&tr->st.cfg, e) || trainer_setup(tr, d, e)) {
+        trainer_free(tr);
+        return -1;
+    }
+    return 0;
+}
+
+void trainer_free(Trainer *tr)
+{
+    gpt2_free(&tr->model);
+    gpt2_work_free(&tr->work);
+    adamw_free(&tr->opt);
+    train_state_free(&tr->st);
+    free(tr->x);
+    memset(tr, 0, sizeof *tr);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int trainer_step(Trainer *tr, Err *e)
+{
+    double t0 = now_seconds();
+    TrainState *st = &tr->st;
+    const int B = st->cfg.batch, T = tr->model.cfg.n_ctx;
+    LrSchedule sched = {st->cfg.lr, st->cfg.warmup, st->cfg.total_steps, st->cfg.min_lr_ratio};
+
+    dataset_train_batch(tr->data, &st->rng, B, T, tr->x, tr->y);
+    double loss = gpt2_forward(&tr->model, &tr->work, tr->x, tr->y, B, T);
+    if (!isfinite(loss))
+        return err_input(e, "training stopped at step %ld: the loss is %g; the weights of the last good step are kept (a lower learning rate may help)", st->step + 1, loss);
+    gpt2_backward(&tr->model, &tr->work);
+    double norm = grad_norm(tr->work.grads, tr->model.n_params);
+    if (!isfinite(norm))
+        return err_input(e, "training stopped at step %ld: the gradient is not finite; the weights of the last good step are kept (a lower learning rate may help)", st->step + 1);
+    grad_clip(tr->work.grads, tr->model.n_params, norm, st->cfg.grad_clip);
+    float lr = lr_at(&sched, st->step);
+    adamw_update(&tr->opt, tr->model.params, tr->work.grads, tr->seg_size, tr->seg_decay, tr->n_seg, lr);
+
+    st->step++;
+    st->seconds += now_seconds() - t0;
+    tr->loss = (float)loss;
+    tr->grad_norm = (float)norm;
+    tr->lr = lr;
+    if (train_history_add(&st->hist, tr->loss, (float)st->seconds, e)) return -1;
+    if (st->cfg.val_every > 0 && st->cfg.val_batches > 0 && st->step % st->cfg.val_every == 0) {
+        tr->val_loss = (float)trainer_validate(tr);
+        if (train_history_add_val(&st->hist, st->step, tr->val_loss, e)) return -1;
+    }
+    return 0;
+}
+
+double trainer_validate(Trainer *tr)
+{
+    const int B = tr->st.cfg.batch, T = tr->model.cfg.n_ctx;
+    int n = tr->st.cfg.val_batches * B;
+    if (n < 1) n = B;
+    double sum = 0;
+    for (int k0 = 0; k0 < n; k0 += B) {
+        int nb = n - k0 < B ? n - k0 : B;
+        for (int b = 0; b < nb; b++)
+            dataset_val_window(tr->data, k0 + b, n, T, tr->x + (size_t)b * T, tr->y + (size_t)b * T);
+        sum += gpt2_forward(&tr->model, &tr->work, tr->x, tr->y, nb, T) * nb;
+    }
+    return sum / n;
+}

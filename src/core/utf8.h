@@ -1,0 +1,18 @@
+/*
+ * utf8.h - decoding UTF-8 strictly (no overlongs, no surrogates, nothing above U+10FFFF), for the
+ * corpus check and for showing token bytes. Pure functions, no locale.
+ */
+#ifndef NT_UTF8_H
+#define NT_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Length (1-4) of the valid UTF-8 character at s[0 .. n), with its code point in *cp; 0 if the
+ * bytes there are not a complete, valid character. */
+int utf8_decode(const uint8_t *s, size_t n, uint32_t *cp);
+
+/* 1 if all n bytes are valid UTF-8; otherwise 0 with the offset of the first bad byte. */
+int utf8_valid(const uint8_t *s, size_t n, size_t *bad_offset);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * testutil.h - small helpers shared by the unit tests (cmocka): fixture paths, reading whole
+ * files, and comparing arrays the way the tests state their tolerances.
+ */
+#ifndef NT_TESTUTIL_H
+#define NT_TESTUTIL_H
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* tests/fixtures, or $NT_FIXTURES */
+static inline const char *fixture_path(const char *name)
+{
+    static char buf[4096];
+    const char *dir = getenv("NT_FIXTURES");
+    snprintf(buf, sizeof buf, "%s/%s", dir ? dir : "tests/fixtures", name);
+    return buf;
+}
+
+/* The whole file, malloc'd, or NULL. */
+static inline uint8_t *read_file(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *buf = malloc(len > 0 ? (size_t)len : 1);
+    if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    *n = (size_t)len;
+    return buf;
+}
+
+/* A temporary directory for the test's files, removed by the caller with rm_tree. */
+static inline const char *temp_dir(void)
+{
+    static char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/nt-test-XXXXXX");
+    return mkdtemp(dir);
+}
+
+/* Relative agreement of two arrays as the tests define it: the error's 2-norm relative to the
+ * reference's, and the largest error relative to the reference's largest magnitude, both within
+ * tol. Prints the worst element when they do not agree. */
+static inline int close_rel(const char *what, const float *got, const double *want, size_t n, double tol)
+{
+    double en = 0, wn = 0, emax = 0, wmax = 0;
+    size_t worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs((double)got[i] - want[i]);
+        en += d * d;
+        wn += want[i] * want[i];
+        if (d > emax || isnan(d)) emax = isnan(d) ? INFINITY : d, worst = i;
+        if (fabs(want[i]) > wmax) wmax = fabs(want[i]);
+    }
+    double rel2 = wn > 0 ? sqrt(en / wn) : sqrt(en), relmax = wmax > 0 ? emax / wmax : emax;
+    if (rel2 <= tol && relmax <= tol) return 1;
+    print_error("%s: relative error %.3g (2-norm), %.3g (max, at %zu: got %.9g want %.9g), tolerance %.1g\n",
+                what, rel2, relmax, worst, got[worst], want[worst], tol);
+    return 0;
+}
+
+#endif
