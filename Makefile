@@ -24,7 +24,7 @@ CORE_CFLAGS = $(shell pkg-config --cflags $(PKG_CORE))
 CORE_LIBS   = $(shell pkg-config --libs $(PKG_CORE)) -lpthread -lm
 TEST_CFLAGS = $(shell pkg-config --cflags cmocka)
 TEST_LIBS   = $(shell pkg-config --libs cmocka)
-ALL_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -Isrc $(WARN) $(CFLAGS) $(SANFLAGS) $(CORE_CFLAGS) -MMD -MP
+ALL_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -fno-trapping-math -Isrc $(WARN) $(CFLAGS) $(SANFLAGS) $(CORE_CFLAGS) -MMD -MP
 LDFLAGS    ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 

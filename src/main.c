@@ -1,1 +1,83 @@
-int main(void) { return 0; }
+/*
+ * main.c - nexttoken's entry point: pick the BLAS kernel, then hand the command line to the
+ * command it names (src/cli/cmd_*.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "core/blas.h"
+
+static const char usage[] =
+    "usage: nexttoken COMMAND [options]      (nexttoken COMMAND --help for each)\n"
+    "\n"
+    "Watch a real GPT-2 learn: the steps of pretraining, one command each.\n"
+    "\n"
+    "  train     train a model on a text file\n"
+    "  sample    continue a prompt with a trained model\n"
+    "  loss      the model's surprise at each token of a text\n"
+    "  softmax   logits to probabilities, as a worked table\n"
+    "  slice     a text cut into (input, target) training pairs\n"
+    "  export    write a model for llm.c, or weights only\n"
+    "\n"
+    "  --version   the version, and which BLAS kernel does the arithmetic\n";
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"train", cmd_train},     {"sample", cmd_sample}, {"loss", cmd_loss},
+    {"softmax", cmd_softmax}, {"slice", cmd_slice},   {"export", cmd_export},
+    {"--version", cmd_version}, {"version", cmd_version},
+};
+
+/* OpenBLAS reads OPENBLAS_CORETYPE once, when it loads - before main. So when the kernel it
+ * picked is below what this CPU can run (an older library on a newer CPU), ask for the better
+ * one and exec ourselves again; the second start checks the new kernel against a reference
+ * product and, should it disagree, goes back to OpenBLAS's own choice. The user decides instead
+ * by setting OPENBLAS_CORETYPE (which we respect), NEXTTOKEN_BLAS=keep (keep OpenBLAS's pick,
+ * whatever it is) or NEXTTOKEN_BLAS=auto (upgrade even over OPENBLAS_CORETYPE). */
+static void blas_boot(char **argv)
+{
+    const char *mode = getenv("NEXTTOKEN_BLAS");
+    if (mode && strcmp(mode, "keep") == 0) return;
+    int force = mode && strcmp(mode, "auto") == 0;
+    const char *detected = getenv(BLAS_BOOT_ENV);
+    if (detected) {
+        if (!*detected) return; /* already fell back once */
+        double err;
+        if (!blas_verify(&err)) {
+            setenv("OPENBLAS_CORETYPE", detected, 1);
+            setenv(BLAS_BOOT_ENV, "", 1);
+            execv("/proc/self/exe", argv);
+        }
+        return;
+    }
+    if (getenv("OPENBLAS_CORETYPE") && !force) return;
+    const char *kernel = blas_kernel_in_use();
+    int cpu = blas_cpu_level();
+    const char *want = blas_kernel_for_level(cpu);
+    if (!want || blas_kernel_level(kernel) >= cpu) return;
+    setenv("OPENBLAS_CORETYPE", want, 1);
+    setenv(BLAS_BOOT_ENV, kernel, 1);
+    execv("/proc/self/exe", argv);
+    /* exec failed (no /proc?): carry on with the kernel we have. */
+    unsetenv("OPENBLAS_CORETYPE");
+    unsetenv(BLAS_BOOT_ENV);
+}
+
+int main(int argc, char **argv)
+{
+    blas_boot(argv);
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "nexttoken: unknown command '%s' (see nexttoken --help)\n", argv[1]);
+    return 2;
+}

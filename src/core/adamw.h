@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "parallel.h"
 
 typedef struct AdamW {
     size_t n;
@@ -28,15 +29,16 @@ void adamw_free(AdamW *opt);
  *   p -= lr * wd * p                    (decoupled decay, decayed segments only)
  *   m  = b1 m + (1 - b1) g ;  v = b2 v + (1 - b2) g^2
  *   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
- * Segment s covers seg_size[s] consecutive parameters, decayed when seg_decay[s] is nonzero. */
+ * Segment s covers seg_size[s] consecutive parameters, decayed when seg_decay[s] is nonzero.
+ * The pool (NULL: one thread) splits the parameters. */
 void adamw_update(AdamW *opt, float *params, const float *grads, const size_t *seg_size,
-                  const int *seg_decay, int n_seg, float lr);
+                  const int *seg_decay, int n_seg, float lr, ParPool *pool);
 
-/* sqrt(sum g^2) over n gradients, summed in double. */
-double grad_norm(const float *grads, size_t n);
+/* sqrt(sum g^2) over n gradients, summed in double (in a fixed order for a given pool size). */
+double grad_norm(const float *grads, size_t n, ParPool *pool);
 /* If norm > max_norm (> 0), scales grads by max_norm / (norm + 1e-6), as torch's
  * clip_grad_norm_ does. Returns the factor applied (1 when none). */
-float grad_clip(float *grads, size_t n, double norm, float max_norm);
+float grad_clip(float *grads, size_t n, double norm, float max_norm, ParPool *pool);
 
 typedef struct LrSchedule {
     float lr_max;

@@ -10,6 +10,18 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The hot element-wise loops are compiled three times, for AVX-512, AVX2 and the baseline, and
+ * the loader picks the widest the CPU has (GCC's target_clones, resolved once at start-up).
+ * Every version computes exactly the same numbers: the build does not contract a*b+c into FMA
+ * (-std=c11 implies -ffp-contract=off) and no reduction is reordered, so only the vector width
+ * differs. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(NT_NO_CLONES)
+#define NT_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define NT_SIMD_CLONES
+
+#endif
+
 /* e^x for x in about [-87.3, 88.7]; below, 0; above, +inf. NaN propagates.
  * e^x = 2^n * e^r with n = round(x / ln 2) and |r| <= ln2/2, e^r by its degree-6 Taylor-like
  * minimax polynomial (Cephes expf), 2^n built directly in the exponent bits. */
@@ -17,11 +29,13 @@ static inline float nt_expf(float x)
 {
     const float hi = 88.3762626647949f, lo = -87.3365447504019f;
     float xc = x > hi ? hi : (x < lo ? lo : x);
-    float fn = xc * 1.44269504088896341f; /* x / ln 2 */
-    fn = fn + (fn >= 0 ? 0.5f : -0.5f);
-    int32_t n = (int32_t)fn;              /* truncation after +-0.5 = round to nearest */
-    float r = xc - (float)n * 0.693359375f; /* ln 2 split in two for an exact product */
-    r = r - (float)n * -2.12194440e-4f;
+    /* n = round(x / ln 2): adding and subtracting 1.5 * 2^23 rounds a float of magnitude below
+     * 2^22 to the nearest integer, in plain arithmetic that vectorises. */
+    float fn = xc * 1.44269504088896341f;
+    fn = (fn + 12582912.0f) - 12582912.0f;
+    int32_t n = (int32_t)fn;
+    float r = xc - fn * 0.693359375f; /* ln 2 split in two for an exact product */
+    r = r - fn * -2.12194440e-4f;
     float p = 1.9875691500e-4f;
     p = p * r + 1.3981999507e-3f;
     p = p * r + 8.3334519073e-3f;
@@ -29,8 +43,8 @@ static inline float nt_expf(float x)
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     p = p * r * r + r + 1.0f;
-    /* Scale by 2^n in two halves so n = 128 (x near the top) does not overflow the exponent. */
-    int32_t n1 = n / 2, n2 = n - n1;
+    /* Scale by 2^n in two halves so that n = 128 (x near the top) does not overflow the exponent. */
+    int32_t n1 = n >> 1, n2 = n - n1;
     uint32_t b1 = (uint32_t)(n1 + 127) << 23, b2 = (uint32_t)(n2 + 127) << 23;
     float s1, s2;
     memcpy(&s1, &b1, 4);
@@ -39,6 +53,12 @@ static inline float nt_expf(float x)
     y = x > hi ? __builtin_inff() : y;
     y = x < lo ? 0.0f : y;
     return x != x ? x : y;
+}
+
+/* 1 / (1 + e^-x), the logistic function; 0 and 1 in the limits, never NaN for finite x. */
+static inline float nt_sigmoidf(float x)
+{
+    return 1.0f / (1.0f + nt_expf(-x));
 }
 
 /* tanh(x) = 1 - 2 / (e^{2x} + 1), with a short odd polynomial near 0 where that form loses
@@ -53,6 +73,52 @@ static inline float nt_tanhf(float x)
     float big = 1.0f - 2.0f / (e + 1.0f);
     big = x < 0 ? -big : big;
     return ax < 0.125f ? small : big;
+}
+
+
+/* Reductions over 16 independent partial results, combined in a fixed order at the end: the
+ * compiler turns the lanes into vector registers (it may not reorder a single running sum), and
+ * the result is the same whatever the vector width. */
+#define NT_LANES 16
+
+static inline float nt_sum(const float *x, int n)
+{
+    float acc[NT_LANES] = {0};
+    int i = 0;
+    for (; i + NT_LANES <= n; i += NT_LANES)
+        for (int k = 0; k < NT_LANES; k++) acc[k] += x[i + k];
+    float s = 0;
+    for (; i < n; i++) s += x[i];
+    for (int w = NT_LANES / 2; w > 0; w /= 2)
+        for (int k = 0; k < w; k++) acc[k] += acc[k + w];
+    return acc[0] + s;
+}
+
+static inline float nt_dot(const float *a, const float *b, int n)
+{
+    float acc[NT_LANES] = {0};
+    int i = 0;
+    for (; i + NT_LANES <= n; i += NT_LANES)
+        for (int k = 0; k < NT_LANES; k++) acc[k] += a[i + k] * b[i + k];
+    float s = 0;
+    for (; i < n; i++) s += a[i] * b[i];
+    for (int w = NT_LANES / 2; w > 0; w /= 2)
+        for (int k = 0; k < w; k++) acc[k] += acc[k + w];
+    return acc[0] + s;
+}
+
+/* The largest of n >= 1 values (NaN-free input). */
+static inline float nt_max(const float *x, int n)
+{
+    float acc[NT_LANES];
+    for (int k = 0; k < NT_LANES; k++) acc[k] = x[0];
+    int i = 0;
+    for (; i + NT_LANES <= n; i += NT_LANES)
+        for (int k = 0; k < NT_LANES; k++) acc[k] = x[i + k] > acc[k] ? x[i + k] : acc[k];
+    float m = x[0];
+    for (; i < n; i++) m = x[i] > m ? x[i] : m;
+    for (int k = 0; k < NT_LANES; k++) m = acc[k] > m ? acc[k] : m;
+    return m;
 }
 
 #endif

@@ -4,8 +4,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "layers.h"
+#include "layers_parallel.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Configs and presets */
@@ -160,8 +162,8 @@ typedef struct {
     int training;   /* needed only when training */
 } WorkArray;
 
-static void work_layout(const GPT2Config *cfg, int B, int T, int training, WorkArray a[], float **ptrs[],
-                        GPT2Work *w)
+static void work_layout(const GPT2Config *cfg, int B, int T, int training, int nparts, WorkArray a[],
+                        float **ptrs[], GPT2Work *w)
 {
     size_t N = (size_t)B * T, C = cfg->n_embd, V = cfg->n_vocab, NH = cfg->n_head;
     int i = 0;
@@ -190,7 +192,8 @@ static void work_layout(const GPT2Config *cfg, int B, int T, int training, WorkA
     ARR(dln, N * C, 0, 1);
     ARR(dqkv, N * 3 * C, 0, 1);
     ARR(dfch, N * 4 * C, 0, 1);
-    ARR(datt, (size_t)T * T, 0, 1);
+    ARR(datt, (size_t)nparts * T * T, 0, 1);
+    ARR(ln_partial, (size_t)nparts * 2 * C, 0, 1);
 #undef ARR
     a[i] = (WorkArray){0, 0, 0};
     ptrs[i] = NULL;
@@ -199,12 +202,12 @@ static void work_layout(const GPT2Config *cfg, int B, int T, int training, WorkA
 
 #define WORK_MAX_ARRAYS 32
 
-static size_t work_floats(const GPT2Config *cfg, int B, int T, int training)
+static size_t work_floats(const GPT2Config *cfg, int B, int T, int training, int nparts)
 {
     WorkArray a[WORK_MAX_ARRAYS];
     float **p[WORK_MAX_ARRAYS];
     GPT2Work dummy;
-    work_layout(cfg, B, T, training, a, p, &dummy);
+    work_layout(cfg, B, T, training, nparts, a, p, &dummy);
     size_t total = 0;
     for (int i = 0; p[i]; i++) {
         if (a[i].training && !training) continue;
@@ -213,16 +216,18 @@ static size_t work_floats(const GPT2Config *cfg, int B, int T, int training)
     return total;
 }
 
-size_t gpt2_work_bytes(const GPT2Config *cfg, int B, int T, int training)
+size_t gpt2_work_bytes(const GPT2Config *cfg, int B, int T, int training, int nparts)
 {
-    size_t n = work_floats(cfg, B, T, training) * sizeof(float) + 2 * (size_t)B * T * sizeof(int32_t);
+    size_t n = work_floats(cfg, B, T, training, nparts) * sizeof(float) + 2 * (size_t)B * T * sizeof(int32_t);
     if (training) n += gpt2_param_count(cfg) * sizeof(float);
     return n;
 }
 
-int gpt2_work_create(GPT2Work *w, const GPT2 *m, int B, int T, int training, Err *e)
+int gpt2_work_create(GPT2Work *w, const GPT2 *m, int B, int T, int training, ParPool *pool, Err *e)
 {
     memset(w, 0, sizeof *w);
+    const int nparts = par_threads(pool);
+    w->pool = pool;
     if (B < 1 || T < 1 || T > m->cfg.n_ctx)
         return err_input(e, "batch %dx%d does not fit a model with context %d", B, T, m->cfg.n_ctx);
     w->B = B;
@@ -230,14 +235,14 @@ int gpt2_work_create(GPT2Work *w, const GPT2 *m, int B, int T, int training, Err
     w->training = training;
     WorkArray a[WORK_MAX_ARRAYS];
     float **p[WORK_MAX_ARRAYS];
-    work_layout(&m->cfg, B, T, training, a, p, w);
-    w->mem_floats = work_floats(&m->cfg, B, T, training);
+    work_layout(&m->cfg, B, T, training, nparts, a, p, w);
+    w->mem_floats = work_floats(&m->cfg, B, T, training, nparts);
     w->mem = malloc(w->mem_floats * sizeof(float));
     w->inputs = malloc(2 * (size_t)B * T * sizeof(int32_t));
     if (training) w->grads = malloc(m->n_params * sizeof(float));
     if (!w->mem || !w->inputs || (training && !w->grads)) {
         gpt2_work_free(w);
-        return err_nomem(e, "activations", gpt2_work_bytes(&m->cfg, B, T, training));
+        return err_nomem(e, "activations", gpt2_work_bytes(&m->cfg, B, T, training, nparts));
     }
     /* Touch every page now, so that the first step does not pay for the page faults and the
      * memory figure is honest from the start. */
@@ -269,6 +274,30 @@ void gpt2_work_free(GPT2Work *w)
 
 /* ------------------------------------------------------------------------------------------ */
 /* Forward and backward */
+
+const char *const gpt2_prof_names[PROF_NUM] = {
+    "embedding", "layernorm", "qkv matmul", "attention", "attn proj matmul", "fc matmul", "gelu",
+    "fc proj matmul", "residual copy", "lm head matmul", "softmax+xent",
+};
+
+static double prof_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Runs `call`, adding its time to w->prof->dir[op] when profiling. */
+#define TIMED(w, dir, op, call)                              \
+    do {                                                     \
+        if ((w)->prof) {                                     \
+            double t0_ = prof_now();                         \
+            call;                                            \
+            (w)->prof->dir[op] += prof_now() - t0_;          \
+        } else {                                             \
+            call;                                            \
+        }                                                    \
+    } while (0)
 
 /* The arrays of layer l: the l-th slab when training, the one shared slab otherwise. */
 typedef struct {
@@ -324,35 +353,38 @@ double gpt2_forward(const GPT2 *m, GPT2Work *w, const int32_t *inputs, const int
 {
     const GPT2Config *cfg = &m->cfg;
     const int C = cfg->n_embd, NH = cfg->n_head, V = cfg->n_vocab, N = B * T;
+    ParPool *pool = w->pool;
     w->cur_B = B;
     w->cur_T = T;
     memcpy(w->inputs, inputs, sizeof(int32_t) * N);
     if (targets) memcpy(w->targets, targets, sizeof(int32_t) * N);
 
-    encoder_forward(w->encoded, inputs, m->w.t[GPT2_WTE], m->w.t[GPT2_WPE], B, T, C);
+    TIMED(w, fwd, PROF_EMBED, par_encoder_forward(pool, w->encoded, inputs, m->w.t[GPT2_WTE], m->w.t[GPT2_WPE], N, T, C));
     const float *residual = w->encoded; /* (N,C), the stream every block adds to */
     for (int l = 0; l < cfg->n_layer; l++) {
         LayerActs a = layer_acts(w, cfg, l);
         LayerParams p = layer_params(&m->w, cfg, l);
         /* res2 = residual + attproj(attention(ln1(residual))) */
-        layernorm_forward(a.ln1, a.ln1_mean, a.ln1_rstd, residual, p.ln1w, p.ln1b, N, C);
-        matmul_forward(a.qkv, a.ln1, p.qkvw, p.qkvb, N, C, 3 * C, 0);
-        attention_forward(a.atty, a.att, a.qkv, B, T, C, NH);
-        memcpy(a.res2, residual, sizeof(float) * N * C);
-        matmul_forward(a.res2, a.atty, p.attprojw, p.attprojb, N, C, C, 1);
+        TIMED(w, fwd, PROF_LAYERNORM, par_layernorm_forward(pool, a.ln1, a.ln1_mean, a.ln1_rstd, residual, p.ln1w, p.ln1b, N, C));
+        TIMED(w, fwd, PROF_QKV, par_matmul_forward(pool, a.qkv, a.ln1, p.qkvw, p.qkvb, N, C, 3 * C, 0));
+        TIMED(w, fwd, PROF_ATTENTION, par_attention_forward(pool, a.atty, a.att, a.qkv, B, T, C, NH));
+        TIMED(w, fwd, PROF_RESIDUAL, par_copy(pool, a.res2, residual, (long)N * C));
+        TIMED(w, fwd, PROF_ATTPROJ, par_matmul_forward(pool, a.res2, a.atty, p.attprojw, p.attprojb, N, C, C, 1));
         /* res3 = res2 + fcproj(gelu(fc(ln2(res2)))) */
-        layernorm_forward(a.ln2, a.ln2_mean, a.ln2_rstd, a.res2, p.ln2w, p.ln2b, N, C);
-        matmul_forward(a.fch, a.ln2, p.fcw, p.fcb, N, C, 4 * C, 0);
-        gelu_forward(w->gelu, a.fch, N * 4 * C);
-        memcpy(a.res3, a.res2, sizeof(float) * N * C);
-        matmul_forward(a.res3, w->gelu, p.fcprojw, p.fcprojb, N, 4 * C, C, 1);
+        TIMED(w, fwd, PROF_LAYERNORM, par_layernorm_forward(pool, a.ln2, a.ln2_mean, a.ln2_rstd, a.res2, p.ln2w, p.ln2b, N, C));
+        TIMED(w, fwd, PROF_FC, par_matmul_forward(pool, a.fch, a.ln2, p.fcw, p.fcb, N, C, 4 * C, 0));
+        TIMED(w, fwd, PROF_GELU, par_gelu_forward(pool, w->gelu, a.fch, (long)N * 4 * C));
+        TIMED(w, fwd, PROF_RESIDUAL, par_copy(pool, a.res3, a.res2, (long)N * C));
+        TIMED(w, fwd, PROF_FCPROJ, par_matmul_forward(pool, a.res3, w->gelu, p.fcprojw, p.fcprojb, N, 4 * C, C, 1));
         residual = a.res3;
     }
-    layernorm_forward(w->lnf, w->lnf_mean, w->lnf_rstd, residual, m->w.t[GPT2_LNFW],
-                      m->w.t[GPT2_LNFB], N, C);
+    TIMED(w, fwd, PROF_LAYERNORM, par_layernorm_forward(pool, w->lnf, w->lnf_mean, w->lnf_rstd, residual,
+                                                        m->w.t[GPT2_LNFW], m->w.t[GPT2_LNFB], N, C));
     /* logits (N,V) = lnf (N,C) @ wte^T (C,V): the embedding matrix read backwards */
-    matmul_forward(w->logits, w->lnf, m->w.t[GPT2_WTE], NULL, N, C, V, 0);
-    w->mean_loss = targets ? crossentropy_forward(w->probs, w->losses, w->logits, targets, N, V) : 0.0;
+    TIMED(w, fwd, PROF_LMHEAD, par_matmul_forward(pool, w->logits, w->lnf, m->w.t[GPT2_WTE], NULL, N, C, V, 0));
+    w->mean_loss = 0.0;
+    if (targets)
+        TIMED(w, fwd, PROF_SOFTMAX_XENT, w->mean_loss = par_crossentropy_forward(pool, w->probs, w->losses, w->logits, targets, N, V));
     return w->mean_loss;
 }
 
@@ -362,17 +394,18 @@ void gpt2_backward(const GPT2 *m, GPT2Work *w)
     const int B = w->cur_B, T = w->cur_T, C = cfg->n_embd, NH = cfg->n_head, V = cfg->n_vocab;
     const int N = B * T, L = cfg->n_layer;
     const GPT2Tensors *g = &w->g;
+    ParPool *pool = w->pool;
     memset(w->grads, 0, sizeof(float) * m->n_params);
 
     /* Loss is the mean over N positions: d loss / d logits = (probs - onehot) / N, in place. */
     float *dlogits = w->probs;
-    crossentropy_backward(dlogits, w->probs, w->targets, 1.0f / N, N, V);
+    TIMED(w, bwd, PROF_SOFTMAX_XENT, par_crossentropy_backward(pool, dlogits, w->probs, w->targets, 1.0f / N, N, V));
     /* dlnf = dlogits @ wte; dwte += dlogits^T @ lnf (the tied weight's first gradient) */
-    matmul_backward(w->dln, g->t[GPT2_WTE], NULL, dlogits, w->lnf, m->w.t[GPT2_WTE], N, C, V, 0);
+    TIMED(w, bwd, PROF_LMHEAD, par_matmul_backward(pool, w->dln, g->t[GPT2_WTE], NULL, dlogits, w->lnf, m->w.t[GPT2_WTE], N, C, V, 0));
     const float *last = layer_acts(w, cfg, L - 1).res3;
     memset(w->dres, 0, sizeof(float) * N * C);
-    layernorm_backward(w->dres, g->t[GPT2_LNFW], g->t[GPT2_LNFB], w->dln, last,
-                       m->w.t[GPT2_LNFW], w->lnf_mean, w->lnf_rstd, N, C);
+    TIMED(w, bwd, PROF_LAYERNORM, par_layernorm_backward(pool, w->dres, g->t[GPT2_LNFW], g->t[GPT2_LNFB], w->dln, last,
+                                                         m->w.t[GPT2_LNFW], w->lnf_mean, w->lnf_rstd, N, C, w->ln_partial));
 
     /* dres holds d loss / d (residual stream) at the current depth, and every block's two
      * branches add into it on the way down. */
@@ -382,20 +415,20 @@ void gpt2_backward(const GPT2 *m, GPT2Work *w)
         const float *res_in = l == 0 ? w->encoded : layer_acts(w, cfg, l - 1).res3;
         /* MLP branch: res3 = res2 + fcproj(gelu(fch)). GELU's output is recomputed rather than
          * kept per layer: a cheap pass instead of 4C floats per position per layer. */
-        gelu_forward(w->gelu, a.fch, N * 4 * C);
-        matmul_backward(w->dfch, dp.fcprojw, dp.fcprojb, w->dres, w->gelu, p.fcprojw, N, 4 * C, C, 0);
-        gelu_backward(w->dfch, a.fch, w->dfch, N * 4 * C);
-        matmul_backward(w->dln, dp.fcw, dp.fcb, w->dfch, a.ln2, p.fcw, N, C, 4 * C, 0);
-        layernorm_backward(w->dres, dp.ln2w, dp.ln2b, w->dln, a.res2, p.ln2w, a.ln2_mean,
-                           a.ln2_rstd, N, C);
+        TIMED(w, bwd, PROF_GELU, par_gelu_forward(pool, w->gelu, a.fch, (long)N * 4 * C));
+        TIMED(w, bwd, PROF_FCPROJ, par_matmul_backward(pool, w->dfch, dp.fcprojw, dp.fcprojb, w->dres, w->gelu, p.fcprojw, N, 4 * C, C, 0));
+        TIMED(w, bwd, PROF_GELU, par_gelu_backward(pool, w->dfch, a.fch, w->dfch, (long)N * 4 * C));
+        TIMED(w, bwd, PROF_FC, par_matmul_backward(pool, w->dln, dp.fcw, dp.fcb, w->dfch, a.ln2, p.fcw, N, C, 4 * C, 0));
+        TIMED(w, bwd, PROF_LAYERNORM, par_layernorm_backward(pool, w->dres, dp.ln2w, dp.ln2b, w->dln, a.res2, p.ln2w,
+                                                             a.ln2_mean, a.ln2_rstd, N, C, w->ln_partial));
         /* Attention branch: res2 = res_in + attproj(attention(qkv(ln1(res_in)))) */
-        matmul_backward(w->dln, dp.attprojw, dp.attprojb, w->dres, a.atty, p.attprojw, N, C, C, 0);
-        attention_backward(w->dqkv, w->datt, w->dln, a.qkv, a.att, B, T, C, NH);
-        matmul_backward(w->dln, dp.qkvw, dp.qkvb, w->dqkv, a.ln1, p.qkvw, N, C, 3 * C, 0);
-        layernorm_backward(w->dres, dp.ln1w, dp.ln1b, w->dln, res_in, p.ln1w, a.ln1_mean,
-                           a.ln1_rstd, N, C);
+        TIMED(w, bwd, PROF_ATTPROJ, par_matmul_backward(pool, w->dln, dp.attprojw, dp.attprojb, w->dres, a.atty, p.attprojw, N, C, C, 0));
+        TIMED(w, bwd, PROF_ATTENTION, par_attention_backward(pool, w->dqkv, w->datt, w->dln, a.qkv, a.att, B, T, C, NH));
+        TIMED(w, bwd, PROF_QKV, par_matmul_backward(pool, w->dln, dp.qkvw, dp.qkvb, w->dqkv, a.ln1, p.qkvw, N, C, 3 * C, 0));
+        TIMED(w, bwd, PROF_LAYERNORM, par_layernorm_backward(pool, w->dres, dp.ln1w, dp.ln1b, w->dln, res_in, p.ln1w,
+                                                             a.ln1_mean, a.ln1_rstd, N, C, w->ln_partial));
     }
-    encoder_backward(g->t[GPT2_WTE], g->t[GPT2_WPE], w->dres, w->inputs, B, T, C);
+    TIMED(w, bwd, PROF_EMBED, par_encoder_backward(pool, g->t[GPT2_WTE], g->t[GPT2_WPE], w->dres, w->inputs, N, T, C));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -441,24 +474,24 @@ const float *gpt2_cache_feed(const GPT2 *m, GPT2Cache *c, const int32_t *tokens,
         LayerParams p = layer_params(&m->w, cfg, l);
         float *kv = c->kv + (size_t)l * T * 2 * C; /* (T,2C) */
         /* The normalisation statistics are not needed after this step; `scores` holds them. */
-        layernorm_forward(c->ln, c->scores, c->scores + n, c->x, p.ln1w, p.ln1b, n, C);
-        matmul_forward(c->qkv, c->ln, p.qkvw, p.qkvb, n, C, 3 * C, 0);
+        layernorm_forward(c->ln, c->scores, c->scores + n, c->x, p.ln1w, p.ln1b, C, 0, n);
+        matmul_forward(c->qkv, c->ln, p.qkvw, p.qkvb, C, 3 * C, 0, 0, n);
         for (int i = 0; i < n; i++) /* append k, v of the new rows to the cache */
             memcpy(kv + (size_t)(p0 + i) * 2 * C, c->qkv + (size_t)i * 3 * C + C, sizeof(float) * 2 * C);
         const int hs = C / NH;
         for (int h = 0; h < NH; h++)
             attention_head_forward(c->atty + h * hs, C, c->scores, c->qkv + h * hs, 3 * C,
                                    kv + h * hs, kv + C + h * hs, 2 * C, n, p0, hs);
-        matmul_forward(c->x, c->atty, p.attprojw, p.attprojb, n, C, C, 1);
-        layernorm_forward(c->ln, c->scores, c->scores + n, c->x, p.ln2w, p.ln2b, n, C);
-        matmul_forward(c->fch, c->ln, p.fcw, p.fcb, n, C, 4 * C, 0);
-        gelu_forward(c->fch, c->fch, n * 4 * C);
-        matmul_forward(c->x, c->fch, p.fcprojw, p.fcprojb, n, 4 * C, C, 1);
+        matmul_forward(c->x, c->atty, p.attprojw, p.attprojb, C, C, 1, 0, n);
+        layernorm_forward(c->ln, c->scores, c->scores + n, c->x, p.ln2w, p.ln2b, C, 0, n);
+        matmul_forward(c->fch, c->ln, p.fcw, p.fcb, C, 4 * C, 0, 0, n);
+        gelu_forward(c->fch, c->fch, 0, (long)n * 4 * C);
+        matmul_forward(c->x, c->fch, p.fcprojw, p.fcprojb, 4 * C, C, 1, 0, n);
     }
     c->n_pos = p0 + n;
     /* Only the last row's prediction is wanted. */
     const float *xl = c->x + (size_t)(n - 1) * C;
-    layernorm_forward(c->ln, c->scores, c->scores + 1, xl, m->w.t[GPT2_LNFW], m->w.t[GPT2_LNFB], 1, C);
-    matmul_forward(c->logits, c->ln, wte, NULL, 1, C, V, 0);
+    layernorm_forward(c->ln, c->scores, c->scores + 1, xl, m->w.t[GPT2_LNFW], m->w.t[GPT2_LNFB], C, 0, 1);
+    matmul_forward(c->logits, c->ln, wte, NULL, C, V, 0, 0, 1);
     return c->logits;
 }

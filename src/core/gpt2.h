@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "parallel.h"
 #include "rng.h"
 
 typedef struct GPT2Config {
@@ -79,6 +80,17 @@ void gpt2_free(GPT2 *m);
 /* ------------------------------------------------------------------------------------------ */
 /* Forward and backward over a batch */
 
+/* Where a forward and backward spend their time, summed over calls, when profiling is on
+ * (bench/, `nexttoken train --profile`). */
+enum {
+    PROF_EMBED, PROF_LAYERNORM, PROF_QKV, PROF_ATTENTION, PROF_ATTPROJ, PROF_FC, PROF_GELU,
+    PROF_FCPROJ, PROF_RESIDUAL, PROF_LMHEAD, PROF_SOFTMAX_XENT, PROF_NUM
+};
+extern const char *const gpt2_prof_names[PROF_NUM];
+typedef struct GPT2Profile {
+    double fwd[PROF_NUM], bwd[PROF_NUM]; /* seconds */
+} GPT2Profile;
+
 typedef struct GPT2Work {
     int B, T;              /* the largest batch this work area holds */
     int training;          /* 1: activations of every layer kept, gradients allocated */
@@ -88,17 +100,22 @@ typedef struct GPT2Work {
     float *encoded, *ln1, *ln1_mean, *ln1_rstd, *qkv, *atty, *att, *res2, *ln2, *ln2_mean,
         *ln2_rstd, *fch, *res3, *gelu, *lnf, *lnf_mean, *lnf_rstd, *logits, *probs, *losses;
     /* Gradient scratch for backward (training only). */
-    float *dres, *dln, *dqkv, *dfch, *datt;
+    float *dres, *dln, *dqkv, *dfch;
+    float *datt, *ln_partial;  /* per-thread scratch: (T,T) and 2C floats for each part */
     int32_t *inputs, *targets; /* (B,T) copies of the last forward's batch */
     float *grads;              /* n_params, same layout as the weights (training only) */
     GPT2Tensors g;
     int cur_B, cur_T;          /* the shape of the last forward */
     double mean_loss;          /* of the last forward with targets */
+    GPT2Profile *prof;         /* NULL, or where to add up time per layer kind */
+    ParPool *pool;             /* borrowed: the threads forward and backward use (NULL: one) */
 } GPT2Work;
 
-int gpt2_work_create(GPT2Work *w, const GPT2 *m, int B, int T, int training, Err *e);
+/* A work area for batches up to (B,T); forward and backward will split their layers over the
+ * pool's threads (NULL: the calling thread only). */
+int gpt2_work_create(GPT2Work *w, const GPT2 *m, int B, int T, int training, ParPool *pool, Err *e);
 void gpt2_work_free(GPT2Work *w);
-size_t gpt2_work_bytes(const GPT2Config *cfg, int B, int T, int training);
+size_t gpt2_work_bytes(const GPT2Config *cfg, int B, int T, int training, int nparts);
 
 /* Runs the model on inputs (B,T) of token ids, B <= w->B, T <= w->T and <= n_ctx.
  * Leaves logits (B,T,V) in w->logits; with targets (B,T), also softmax probabilities in w->probs,

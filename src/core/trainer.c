@@ -86,7 +86,7 @@ static int trainer_setup(Trainer *tr, const Dataset *d, Err *e)
         return err_input(e, "the data has a vocabulary of %d tokens but the model has %d", d->n_vocab, mc->n_vocab);
     tr->data = d;
     int B = tr->st.cfg.batch, T = mc->n_ctx;
-    if (gpt2_work_create(&tr->work, &tr->model, B, T, 1, e)) return -1;
+    if (gpt2_work_create(&tr->work, &tr->model, B, T, 1, tr->pool, e)) return -1;
     tr->x = malloc(2 * sizeof(int32_t) * B * T);
     if (!tr->x) return err_nomem(e, "batch", 8ULL * B * T);
     tr->y = tr->x + (size_t)B * T;
@@ -101,9 +101,11 @@ static int trainer_setup(Trainer *tr, const Dataset *d, Err *e)
     return 0;
 }
 
-int trainer_create(Trainer *tr, const GPT2Config *mc, const TrainConfig *tc, const Dataset *d, Err *e)
+int trainer_create(Trainer *tr, const GPT2Config *mc, const TrainConfig *tc, const Dataset *d,
+                   ParPool *pool, Err *e)
 {
     memset(tr, 0, sizeof *tr);
+    tr->pool = pool;
     if (train_config_check(tc, e)) return -1;
     tr->st.cfg = *tc;
     if (gpt2_create(&tr->model, mc, e) || adamw_create(&tr->opt, tr->model.n_params, e)) {
@@ -123,9 +125,10 @@ int trainer_create(Trainer *tr, const GPT2Config *mc, const TrainConfig *tc, con
 }
 
 int trainer_resume(Trainer *tr, GPT2 *model, AdamW *opt, TrainState *st, const TrainConfig *tc,
-                   const Dataset *d, Err *e)
+                   const Dataset *d, ParPool *pool, Err *e)
 {
     memset(tr, 0, sizeof *tr);
+    tr->pool = pool;
     tr->model = *model;
     memset(model, 0, sizeof *model);
     if (st->cfg.batch > 0) {
@@ -179,12 +182,12 @@ int trainer_step(Trainer *tr, Err *e)
     if (!isfinite(loss))
         return err_input(e, "training stopped at step %ld: the loss is %g; the weights of the last good step are kept (a lower learning rate may help)", st->step + 1, loss);
     gpt2_backward(&tr->model, &tr->work);
-    double norm = grad_norm(tr->work.grads, tr->model.n_params);
+    double norm = grad_norm(tr->work.grads, tr->model.n_params, tr->pool);
     if (!isfinite(norm))
         return err_input(e, "training stopped at step %ld: the gradient is not finite; the weights of the last good step are kept (a lower learning rate may help)", st->step + 1);
-    grad_clip(tr->work.grads, tr->model.n_params, norm, st->cfg.grad_clip);
+    grad_clip(tr->work.grads, tr->model.n_params, norm, st->cfg.grad_clip, tr->pool);
     float lr = lr_at(&sched, st->step);
-    adamw_update(&tr->opt, tr->model.params, tr->work.grads, tr->seg_size, tr->seg_decay, tr->n_seg, lr);
+    adamw_update(&tr->opt, tr->model.params, tr->work.grads, tr->seg_size, tr->seg_decay, tr->n_seg, lr, tr->pool);
 
     st->step++;
     st->seconds += now_seconds() - t0;

@@ -61,6 +61,7 @@ int train_history_add(TrainHistory *h, float loss, float seconds, Err *e);
 int train_history_add_val(TrainHistory *h, long step, float loss, Err *e);
 
 typedef struct Trainer {
+    ParPool *pool;        /* borrowed: the threads every step uses (NULL: one) */
     GPT2 model;
     GPT2Work work;
     AdamW opt;
@@ -74,14 +75,16 @@ typedef struct Trainer {
     float loss, grad_norm, lr, val_loss;
 } Trainer;
 
-/* A new model initialised from tc->seed, to be trained on d with windows of the model's context.
- * The model's vocabulary must be the dataset's. */
-int trainer_create(Trainer *tr, const GPT2Config *mc, const TrainConfig *tc, const Dataset *d, Err *e);
+/* A new model initialised from tc->seed, to be trained on d with windows of the model's context,
+ * on the pool's threads (NULL: the caller's only; the pool is borrowed). The model's vocabulary
+ * must be the dataset's. */
+int trainer_create(Trainer *tr, const GPT2Config *mc, const TrainConfig *tc, const Dataset *d,
+                   ParPool *pool, Err *e);
 /* Continues from a loaded model, optimizer and state (moved into the trainer, and zeroed in the
  * caller's structs). An optimizer with n == 0 or a state with no config means "start them
  * fresh": fine-tuning a model that was saved without them, with tc's settings. */
 int trainer_resume(Trainer *tr, GPT2 *model, AdamW *opt, TrainState *st, const TrainConfig *tc,
-                   const Dataset *d, Err *e);
+                   const Dataset *d, ParPool *pool, Err *e);
 void trainer_free(Trainer *tr);
 
 /* One step. Returns 0, or -1 with ERR_INPUT when the loss or the gradient is not finite: the

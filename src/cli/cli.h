@@ -1,0 +1,103 @@
+/*
+ * cli.h - what the command-line front end's commands share: argument parsing, the one-line
+ * error convention, JSON output, the progress line, and loading a model with its tokenizer.
+ *
+ * Each command lives in cmd_<name>.c as `int cmd_<name>(int argc, char **argv)`, returning the
+ * process exit status: 0 done, 1 failed (out of memory, a disk error, training diverged), 2 bad
+ * input (a flag, a file). Errors are printed as one line, "nexttoken: <what is wrong>".
+ */
+#ifndef NT_CLI_H
+#define NT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/checkpoint.h"
+#include "core/err.h"
+
+#define NT_VERSION "0.1.0"
+
+/* ---- errors ---- */
+
+/* Prints "nexttoken: msg" to stderr and returns the exit status for e (2 input, 1 internal). */
+int cli_fail(const Err *e);
+/* The same for a message made here. */
+int cli_fail_input(const char *fmt, ...) NT_PRINTF(1, 2);
+
+/* ---- arguments ---- */
+
+typedef enum { ARG_FLAG, ARG_STR, ARG_INT, ARG_LONG, ARG_U64, ARG_FLOAT, ARG_DOUBLE } ArgType;
+
+typedef struct ArgSpec {
+    const char *name;   /* "temperature" for --temperature */
+    ArgType type;
+    void *dst;          /* int* for flags and ints, long*, uint64_t*, float*, double*, const char** */
+    double min, max;    /* inclusive range for numbers (ignored when min > max) */
+    int seen;           /* set by the parser */
+} ArgSpec;
+
+#define ARG_END {NULL, ARG_FLAG, NULL, 0, 0, 0}
+#define NO_RANGE 1, 0
+
+/* Parses argv[1..] (argv[0] is the command's name): --name value, --name=value, --flag, and
+ * positional arguments, which may be negative numbers (-2.1 is a logit, not an option); "--"
+ * ends the options. Positionals go to pos (at most max_pos). Returns 0, 1 when --help or -h
+ * was given, or -1 with e filled. */
+int args_parse(int argc, char **argv, ArgSpec *specs, char **pos, int *n_pos, int max_pos, Err *e);
+const ArgSpec *args_find(const ArgSpec *specs, const char *name);
+static inline int args_seen(const ArgSpec *specs, const char *name)
+{
+    const ArgSpec *s = args_find(specs, name);
+    return s && s->seen;
+}
+
+/* ---- JSON ---- */
+
+typedef struct Json {
+    FILE *f;
+    int depth;
+    int first[64];   /* no comma needed yet at this depth */
+    int after_key;
+} Json;
+
+void json_init(Json *j, FILE *f);
+void json_obj(Json *j);
+void json_obj_end(Json *j);
+void json_arr(Json *j);
+void json_arr_end(Json *j);
+void json_key(Json *j, const char *key);
+/* A string from bytes; invalid UTF-8 becomes U+FFFD so the output is always valid JSON. */
+void json_strn(Json *j, const uint8_t *s, size_t n);
+void json_str(Json *j, const char *s);
+void json_num(Json *j, double v);   /* NaN and infinities become null */
+void json_int(Json *j, long long v);
+void json_bool(Json *j, int v);
+void json_end(Json *j);             /* the final newline */
+
+/* ---- progress line on stderr ---- */
+
+typedef struct Progress {
+    int tty;            /* redraw one line in place; otherwise an occasional plain line */
+    double start, last;
+    int width;
+} Progress;
+
+void progress_init(Progress *p);
+/* Shows `text` now if stderr is a terminal (at most 10 times a second), or every 10 seconds
+ * otherwise. `force` shows it regardless. */
+void progress_show(Progress *p, int force, const char *fmt, ...) NT_PRINTF(3, 4);
+void progress_done(Progress *p);
+double cli_now(void);
+/* "1m05s", "2h03m", "12.3s" */
+void fmt_duration(double s, char *out, size_t cap);
+
+/* ---- models ---- */
+
+/* Loads a model file and insists it has a tokenizer (ERR_INPUT with advice otherwise). */
+int cli_load_model(const char *path, Checkpoint *ck, int want_training, Err *e);
+
+/* Token bytes for a terminal: quoted, escaped (token_bytes_printable). */
+void print_token(FILE *f, const Tokenizer *t, int32_t id);
+
+#endif

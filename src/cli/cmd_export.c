@@ -1,0 +1,46 @@
+/* cmd_export.c - `nexttoken export`: write a model in another format. */
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "core/llmc.h"
+
+static const char usage[] =
+    "usage: nexttoken export --model FILE --format (llmc | nexttoken) --out FILE\n"
+    "\n"
+    "  --format llmc        llm.c's GPT-2 file (train_gpt2.c's header, float32 weights, the\n"
+    "                       vocabulary padded to a multiple of 128), for llm.c to load\n"
+    "  --format nexttoken   a native checkpoint with the weights and tokenizer only (no optimizer\n"
+    "                       state): smaller, for sharing and sampling\n";
+
+int cmd_export(int argc, char **argv)
+{
+    const char *model = NULL, *format = NULL, *out = NULL;
+    ArgSpec specs[] = {
+        {"model", ARG_STR, &model, NO_RANGE, 0},
+        {"format", ARG_STR, &format, NO_RANGE, 0},
+        {"out", ARG_STR, &out, NO_RANGE, 0},
+        ARG_END,
+    };
+    char *pos[1];
+    int n_pos;
+    Err e;
+    int rc = args_parse(argc, argv, specs, pos, &n_pos, 0, &e);
+    if (rc == 1) return fputs(usage, stdout), 0;
+    if (rc) return cli_fail(&e);
+    if (!model || !format || !out) return cli_fail_input("export: --model, --format and --out are all required");
+    int to_llmc = strcmp(format, "llmc") == 0;
+    if (!to_llmc && strcmp(format, "nexttoken") != 0)
+        return cli_fail_input("export: unknown format '%s' (llmc or nexttoken)", format);
+    if (checkpoint_may_replace(out, &e)) return cli_fail(&e);
+    Checkpoint ck;
+    if (checkpoint_load(model, &ck, 0, &e)) return cli_fail(&e);
+    if (to_llmc) rc = llmc_save_model(out, &ck.model, &e);
+    else if (ck.tok.n_vocab == 0)
+        rc = err_input(&e, "export: %s has no tokenizer, which a nexttoken checkpoint needs", model);
+    else rc = checkpoint_save(out, &ck.model, &ck.tok, NULL, NULL, &e);
+    checkpoint_free(&ck);
+    if (rc) return cli_fail(&e);
+    printf("wrote %s (%s)\n", out, to_llmc ? "llm.c model, version 3, float32" : "nexttoken checkpoint, weights only");
+    return 0;
+}

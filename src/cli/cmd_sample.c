@@ -1,0 +1,143 @@
+/* cmd_sample.c - `nexttoken sample`: continue a prompt with a trained model. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "core/generate.h"
+#include "core/sampler.h"
+
+static const char usage[] =
+    "usage: nexttoken sample --model FILE [options]\n"
+    "\n"
+    "Continues a prompt one token at a time: the model gives logits, the sampler turns them into\n"
+    "probabilities and draws, the token is fed back.\n"
+    "\n"
+    "  --model FILE         a nexttoken checkpoint or an llm.c model\n"
+    "  --prompt TEXT        what to continue (default: a new line, the start of a story)\n"
+    "  --tokens N           tokens to generate per sample (100)\n"
+    "  --count N            how many samples (1)\n"
+    "  --temperature T      0 = always the most likely token; 1 = the model's own distribution (1)\n"
+    "  --top-k K            keep only the K most likely tokens (0 = off)\n"
+    "  --top-p P            keep the most likely tokens until their probability reaches P (1 = off)\n"
+    "  --min-p P            drop tokens less likely than P times the most likely (0 = off)\n"
+    "  --seed N             random seed (default: from the clock, and printed)\n"
+    "  --json               print {seed, prompt, samples: [{text, ids}]} instead of text\n";
+
+typedef struct {
+    const Tokenizer *tok;
+    int stream;
+} StreamCtx;
+
+static int on_token(void *ctx, int32_t token, const Sampler *s)
+{
+    (void)s;
+    StreamCtx *c = ctx;
+    if (c->stream) {
+        size_t n;
+        const uint8_t *b = tokenizer_token(c->tok, token, &n);
+        fwrite(b, 1, n, stdout);
+        fflush(stdout);
+    }
+    return 0;
+}
+
+int cmd_sample(int argc, char **argv)
+{
+    const char *model = NULL, *prompt = NULL;
+    int tokens = 100, count = 1, json = 0;
+    uint64_t seed = 0;
+    SamplerConfig sc;
+    sampler_config_default(&sc);
+    ArgSpec specs[] = {
+        {"model", ARG_STR, &model, NO_RANGE, 0},
+        {"prompt", ARG_STR, &prompt, NO_RANGE, 0},
+        {"tokens", ARG_INT, &tokens, 1, 1000000, 0},
+        {"count", ARG_INT, &count, 1, 10000, 0},
+        {"temperature", ARG_FLOAT, &sc.temperature, NO_RANGE, 0},
+        {"top-k", ARG_INT, &sc.top_k, NO_RANGE, 0},
+        {"top-p", ARG_FLOAT, &sc.top_p, NO_RANGE, 0},
+        {"min-p", ARG_FLOAT, &sc.min_p, NO_RANGE, 0},
+        {"seed", ARG_U64, &seed, NO_RANGE, 0},
+        {"json", ARG_FLAG, &json, NO_RANGE, 0},
+        ARG_END,
+    };
+    char *pos[1];
+    int n_pos;
+    Err e;
+    int rc = args_parse(argc, argv, specs, pos, &n_pos, 0, &e);
+    if (rc == 1) return fputs(usage, stdout), 0;
+    if (rc) return cli_fail(&e);
+    if (!model) return cli_fail_input("sample: --model FILE is required");
+    if (sampler_config_check(&sc, &e)) return cli_fail(&e);
+    if (!args_seen(specs, "seed")) seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+
+    Checkpoint ck;
+    if (cli_load_model(model, &ck, 0, &e)) return cli_fail(&e);
+    const Tokenizer *tok = &ck.tok;
+    int32_t *pids = NULL, *out = malloc(sizeof(int32_t) * (size_t)tokens);
+    size_t cap = 0, n_prompt = 0;
+    const char *ptext = prompt && *prompt ? prompt : "\n";
+    Generator g;
+    Sampler s;
+    int status = 0;
+    if (!out) status = cli_fail_input("sample: out of memory");
+    else if (tokenizer_encode(tok, (const uint8_t *)ptext, strlen(ptext), &pids, &cap, &n_prompt, &e)
+             || sampler_create(&s, &sc, tok->n_vocab, &e)) {
+        status = cli_fail(&e);
+    } else if (generator_create(&g, &ck.model, &e)) {
+        sampler_free(&s);
+        status = cli_fail(&e);
+    } else {
+        Rng rng;
+        rng_seed(&rng, seed);
+        StreamCtx ctx = {tok, !json};
+        Json j;
+        if (json) {
+            json_init(&j, stdout);
+            json_obj(&j);
+            json_key(&j, "seed"), json_int(&j, (long long)seed);
+            json_key(&j, "prompt"), json_str(&j, prompt ? prompt : "");
+            json_key(&j, "samples"), json_arr(&j);
+        } else {
+            fprintf(stderr, "seed %llu\n", (unsigned long long)seed);
+        }
+        for (int k = 0; k < count; k++) {
+            if (!json) {
+                if (count > 1) printf("%s--- sample %d of %d ---\n", k ? "\n" : "", k + 1, count);
+                if (prompt) fputs(prompt, stdout);
+            }
+            int made = generate(&g, &s, &rng, pids, (int)n_prompt, tokens, out, on_token, &ctx);
+            if (json) {
+                uint8_t *text = NULL;
+                size_t tcap = 0, tlen = 0;
+                if (tokenizer_decode(tok, out, (size_t)made, &text, &tcap, &tlen, &e)) {
+                    status = cli_fail(&e);
+                    break;
+                }
+                json_obj(&j);
+                json_key(&j, "text"), json_strn(&j, text, tlen);
+                json_key(&j, "ids"), json_arr(&j);
+                for (int i = 0; i < made; i++) json_int(&j, out[i]);
+                json_arr_end(&j);
+                json_obj_end(&j);
+                free(text);
+            } else {
+                putchar('\n');
+            }
+        }
+        if (json) {
+            json_arr_end(&j);
+            json_obj_end(&j);
+            json_end(&j);
+        }
+        generator_free(&g);
+        sampler_free(&s);
+    }
+    free(pids);
+    free(out);
+    checkpoint_free(&ck);
+    return status;
+}

@@ -1,0 +1,126 @@
+/* cmd_slice.c - `nexttoken slice`: a text cut into (input, target) training pairs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const char usage[] =
+    "usage: nexttoken slice [--model FILE] [--context T] [--json] TEXT\n"
+    "\n"
+    "Shows how a text labels itself: n tokens give n-1 training examples, each an input (the\n"
+    "tokens so far) and a target (the token that comes next). With --context T, the windows a\n"
+    "trainer really uses: x = tokens[i : i+T], y = tokens[i+1 : i+T+1], one position's target\n"
+    "under each input token.\n"
+    "\n"
+    "  --model FILE     use this model's tokenizer (default: bytes, one token per byte)\n"
+    "  --context T      show windows of T tokens instead of every prefix\n"
+    "  --json           print {tokens: [{id, text}], examples: [{input, target}]}\n";
+
+static void print_piece(const Tokenizer *t, int32_t id)
+{
+    putchar('[');
+    print_token(stdout, t, id);
+    putchar(']');
+}
+
+int cmd_slice(int argc, char **argv)
+{
+    const char *model = NULL;
+    int json = 0, context = 0;
+    ArgSpec specs[] = {
+        {"model", ARG_STR, &model, NO_RANGE, 0},
+        {"context", ARG_INT, &context, 1, 1e6, 0},
+        {"json", ARG_FLAG, &json, NO_RANGE, 0},
+        ARG_END,
+    };
+    char *pos[1];
+    int n_pos;
+    Err e;
+    int rc = args_parse(argc, argv, specs, pos, &n_pos, 1, &e);
+    if (rc == 1) return fputs(usage, stdout), 0;
+    if (rc) return cli_fail(&e);
+    if (n_pos != 1) return cli_fail_input("slice: give one TEXT to slice (quote it)");
+
+    Checkpoint ck = {0};
+    Tokenizer bytes;
+    const Tokenizer *tok;
+    if (model) {
+        if (cli_load_model(model, &ck, 0, &e)) return cli_fail(&e);
+        tok = &ck.tok;
+    } else {
+        if (tokenizer_init_bytes(&bytes, &e)) return cli_fail(&e);
+        tok = &bytes;
+    }
+    int32_t *ids = NULL;
+    size_t cap = 0, n = 0;
+    int status = 0;
+    if (tokenizer_encode(tok, (const uint8_t *)pos[0], strlen(pos[0]), &ids, &cap, &n, &e)) status = cli_fail(&e);
+    else if (n < 2) status = cli_fail_input("slice: the text is %zu token%s; it takes two to make one example", n, n == 1 ? "" : "s");
+    if (!status && json) {
+        Json j;
+        json_init(&j, stdout);
+        json_obj(&j);
+        json_key(&j, "tokenizer"), json_str(&j, tok->name);
+        json_key(&j, "tokens"), json_arr(&j);
+        for (size_t i = 0; i < n; i++) {
+            size_t k;
+            const uint8_t *b = tokenizer_token(tok, ids[i], &k);
+            json_obj(&j);
+            json_key(&j, "id"), json_int(&j, ids[i]);
+            json_key(&j, "text"), json_strn(&j, b, k);
+            json_obj_end(&j);
+        }
+        json_arr_end(&j);
+        json_key(&j, "examples"), json_arr(&j);
+        if (context) {
+            for (size_t i = 0; i + (size_t)context < n; i++) {
+                json_obj(&j);
+                json_key(&j, "x"), json_arr(&j);
+                for (int t = 0; t < context; t++) json_int(&j, ids[i + t]);
+                json_arr_end(&j);
+                json_key(&j, "y"), json_arr(&j);
+                for (int t = 0; t < context; t++) json_int(&j, ids[i + t + 1]);
+                json_arr_end(&j);
+                json_obj_end(&j);
+            }
+        } else {
+            for (size_t k = 1; k < n; k++) {
+                json_obj(&j);
+                json_key(&j, "input"), json_arr(&j);
+                for (size_t i = 0; i < k; i++) json_int(&j, ids[i]);
+                json_arr_end(&j);
+                json_key(&j, "target"), json_int(&j, ids[k]);
+                json_obj_end(&j);
+            }
+        }
+        json_arr_end(&j);
+        json_obj_end(&j);
+        json_end(&j);
+    } else if (!status && context) {
+        size_t windows = n > (size_t)context ? n - (size_t)context : 0;
+        printf("%zu tokens (%s tokenizer); windows of %d give %zu (x, y) pairs of %d positions each\n", n,
+               tok->name, context, windows, context);
+        for (size_t i = 0; i < windows; i++) {
+            printf("window %zu\n  x:", i);
+            for (int t = 0; t < context; t++) putchar(' '), print_piece(tok, ids[i + t]);
+            printf("\n  y:");
+            for (int t = 0; t < context; t++) putchar(' '), print_piece(tok, ids[i + t + 1]);
+            putchar('\n');
+        }
+        if (!windows) printf("(the text needs more than %d tokens for one window)\n", context);
+    } else if (!status) {
+        printf("%zu tokens (%s tokenizer) -> %zu training examples\n", n, tok->name, n - 1);
+        for (size_t k = 1; k < n; k++) {
+            printf("%4zu  ", k);
+            for (size_t i = 0; i < k; i++) print_piece(tok, ids[i]);
+            printf("  ->  ");
+            print_piece(tok, ids[k]);
+            putchar('\n');
+        }
+    }
+    free(ids);
+    if (model) checkpoint_free(&ck);
+    else tokenizer_free(&bytes);
+    return status;
+}

@@ -1,0 +1,31 @@
+/* cmd_version.c - `nexttoken --version`: the program, and the BLAS doing its arithmetic. */
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "core/blas.h"
+
+int cmd_version(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    double err;
+    int ok = blas_verify(&err);
+    const char *kernel = blas_kernel_in_use(), *detected = getenv(BLAS_BOOT_ENV);
+    int cpu = blas_cpu_level(), klevel = blas_kernel_level(kernel);
+    printf("nexttoken %s\n", NT_VERSION);
+    printf("BLAS: %s\n", openblas_get_config());
+    printf("kernel: %s (%s)", kernel, blas_level_name(klevel));
+    const char *user = getenv("OPENBLAS_CORETYPE");
+    if (detected && *detected) printf(", chosen by nexttoken over %s", detected);
+    else if (detected) printf(", OpenBLAS's choice (nexttoken's choice failed the check)");
+    else if (user) printf(", chosen by OPENBLAS_CORETYPE=%s", user);
+    else printf(", chosen by OpenBLAS");
+    printf("; this CPU supports %s", blas_level_name(cpu));
+    if (klevel < cpu && blas_kernel_for_level(cpu)) printf(" (NEXTTOKEN_BLAS=auto would use %s)", blas_kernel_for_level(cpu));
+    putchar('\n');
+    printf("threads: %d\n", blas_threads());
+    printf("check: sgemm %s a reference product (largest relative error %.2g)\n", ok ? "agrees with" : "DISAGREES with", err);
+    return ok ? 0 : 1;
+}
