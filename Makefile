@@ -38,6 +38,7 @@ BENCH_SRC = $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 BIN      = $(BUILD)/nexttoken
 
+.SECONDARY:
 .PHONY: all run test test-unit test-cli test-sanitize bench gpt2-vocab deps clean
 all: $(BIN)
 

@@ -94,8 +94,9 @@ void fmt_duration(double s, char *out, size_t cap);
 
 /* ---- models ---- */
 
-/* Loads a model file and insists it has a tokenizer (ERR_INPUT with advice otherwise). */
-int cli_load_model(const char *path, Checkpoint *ck, int want_training, Err *e);
+/* Loads a model file; with need_tokenizer, insists that it has one (ERR_INPUT with advice
+ * otherwise: llm.c files carry none). */
+int cli_load_model(const char *path, Checkpoint *ck, int need_tokenizer, Err *e);
 
 /* Token bytes for a terminal: quoted, escaped (token_bytes_printable). */
 void print_token(FILE *f, const Tokenizer *t, int32_t id);

@@ -70,7 +70,7 @@ int cmd_loss(int argc, char **argv)
     if (!use_ids && n_pos > 1) return free(pos), cli_fail_input("loss: give the text as one argument (quote it)");
 
     Checkpoint ck;
-    if (cli_load_model(model, &ck, 0, &e)) return free(pos), cli_fail(&e);
+    if (cli_load_model(model, &ck, !use_ids, &e)) return free(pos), cli_fail(&e);
     const Tokenizer *tok = &ck.tok;
     const int V = ck.model.cfg.n_vocab;
     int32_t *ids = NULL;
@@ -107,8 +107,8 @@ int cmd_loss(int argc, char **argv)
             json_obj(&j);
             json_key(&j, "tokens"), json_arr(&j);
             for (size_t i = 0; i < n; i++) {
-                size_t k;
-                const uint8_t *b = tokenizer_token(tok, ids[i], &k);
+                size_t k = 0;
+                const uint8_t *b = tok->n_vocab ? tokenizer_token(tok, ids[i], &k) : (const uint8_t *)"";
                 json_obj(&j);
                 json_key(&j, "id"), json_int(&j, ids[i]);
                 json_key(&j, "text"), json_strn(&j, b, k);
@@ -125,12 +125,15 @@ int cmd_loss(int argc, char **argv)
         } else {
             printf("%5s  %-16s %10s %9s\n", "pos", "token", "p(token)", "-ln p");
             for (size_t i = 0; i < n; i++) {
-                char buf[64];
-                size_t k;
-                const uint8_t *b = tokenizer_token(tok, ids[i], &k);
-                token_bytes_printable(b, k, buf, sizeof buf);
-                char quoted[80];
-                snprintf(quoted, sizeof quoted, "\"%s\"", buf);
+                char buf[64], quoted[80];
+                if (tok->n_vocab) {
+                    size_t k;
+                    const uint8_t *b = tokenizer_token(tok, ids[i], &k);
+                    token_bytes_printable(b, k, buf, sizeof buf);
+                    snprintf(quoted, sizeof quoted, "\"%s\"", buf);
+                } else {
+                    snprintf(quoted, sizeof quoted, "#%d", ids[i]); /* no tokenizer: the id */
+                }
                 if (i == 0) printf("%5zu  %-16s %10s %9s\n", i, quoted, "(context)", "");
                 else printf("%5zu  %-16s %10.6f %9.4f\n", i, quoted, p[i], loss[i]);
             }

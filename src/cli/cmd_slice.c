@@ -46,7 +46,7 @@ int cmd_slice(int argc, char **argv)
     Tokenizer bytes;
     const Tokenizer *tok;
     if (model) {
-        if (cli_load_model(model, &ck, 0, &e)) return cli_fail(&e);
+        if (cli_load_model(model, &ck, 1, &e)) return cli_fail(&e);
         tok = &ck.tok;
     } else {
         if (tokenizer_init_bytes(&bytes, &e)) return cli_fail(&e);

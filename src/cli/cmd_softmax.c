@@ -43,8 +43,9 @@ int cmd_softmax(int argc, char **argv)
         char *end;
         double v = strtod(pos[i], &end);
         if (*end || end == pos[i] || !isfinite(v) || fabs(v) > 1e30) {
+            int st = cli_fail_input("softmax: '%s' is not a number", pos[i]);
             free(logits), free(pos);
-            return cli_fail_input("softmax: '%s' is not a number", pos[i]);
+            return st;
         }
         logits[i] = (float)v;
     }
@@ -94,7 +95,7 @@ int cmd_softmax(int argc, char **argv)
         int filtered = s.n_kept < n_pos;
         char shift[48] = "";
         if (s.exp_shift != 0) snprintf(shift, sizeof shift, " - %.4g", s.exp_shift);
-        char scaled_h[24], exp_h[48];
+        char scaled_h[32], exp_h[96];
         snprintf(scaled_h, sizeof scaled_h, "logit/%g", T);
         snprintf(exp_h, sizeof exp_h, "e^(logit/%g%s)", T, shift);
         printf("%3s %10s %10s %14s %14s %9s", "#", "logit", scaled_h, exp_h, "÷ sum", "p");

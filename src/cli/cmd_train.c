@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "core/atomicfile.h"
 #include "core/blas.h"
 #include "core/corpus.h"
 #include "core/dataset.h"
@@ -98,7 +99,9 @@ int cmd_train(int argc, char **argv)
     ParPool *pool = par_create(a.threads ? a.threads : par_cpu_count(), &e);
     if (!pool) return cli_fail(&e);
     /* Fail now, not after an hour of training, if the model could not be saved there. */
-    if (checkpoint_may_replace(a.out, &e)) return cli_fail(&e);
+    AtomicFile probe;
+    if (checkpoint_may_replace(a.out, &e) || atomic_open(&probe, a.out, &e)) return cli_fail(&e);
+    atomic_abort(&probe);
 
     Checkpoint ck = {0};
     Tokenizer tok = {0};

@@ -282,10 +282,10 @@ void progress_done(Progress *p)
 /* ------------------------------------------------------------------------------------------ */
 /* Models */
 
-int cli_load_model(const char *path, Checkpoint *ck, int want_training, Err *e)
+int cli_load_model(const char *path, Checkpoint *ck, int need_tokenizer, Err *e)
 {
-    if (checkpoint_load(path, ck, want_training, e)) return -1;
-    if (ck->tok.n_vocab == 0) {
+    if (checkpoint_load(path, ck, 0, e)) return -1;
+    if (need_tokenizer && ck->tok.n_vocab == 0) {
         checkpoint_free(ck);
         return err_input(e, "%s: this %s model has no tokenizer; import it with `nexttoken export --model %s --format nexttoken --tokenizer gpt2 --out FILE`",
                          path, "llm.c", path);

@@ -105,7 +105,7 @@ void sampler_distribution(Sampler *s, const float *logits)
     if (c->top_p < 1.0f) {
         double mass = 0;
         for (int i = 0; i < kept; i++) mass += cand[i].p_temp;
-        double target = c->top_p * mass - 1e-9, cum = 0;
+        double target = c->top_p * mass - 1e-6, cum = 0;
         int n = 0;
         while (n < kept) {
             cum += cand[n++].p_temp;

@@ -7,7 +7,8 @@
  *   2. sort the candidates by p_temp, most likely first (ties: lower id first);
  *   3. top-k: keep the k most likely (k = 0: off);
  *   4. top-p: of those, keep the smallest prefix whose share of their probability reaches p
- *      (p = 1: off; "reaches" allows 1e-9 of rounding, so 0.5 + 0.3 reaches 0.8);
+ *      (p = 1: off; "reaches" allows 1e-6 for the rounding of float logits, so that
+ *      0.5 + 0.3 reaches 0.8);
  *   5. min-p: drop what is less likely than min_p times the most likely (0: off);
  *   6. renormalise what is kept into p_final, draw u uniform in [0, 1) and walk the cumulative
  *      p_final until it passes u.

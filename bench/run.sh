@@ -1,0 +1,87 @@
+#!/bin/sh
+# run.sh BUILD - `make bench`: nexttoken's speed and memory next to the reference tools, measured
+# in one run on this machine. See bench/README.md for what each figure means.
+#
+# Environment: BENCH_REPS (3) runs of each configuration, alternating nexttoken and PyTorch;
+# BENCH_STEPS (30) steps per run; BENCH_CORPUS (a text to train on).
+set -u
+build=${1:-build}
+reps=${BENCH_REPS:-3}
+steps=${BENCH_STEPS:-30}
+here=$(cd "$(dirname "$0")" && pwd)
+corpus=${BENCH_CORPUS:-}
+if [ -z "$corpus" ]; then
+    for c in "$here/../../shared/corpora/tinyshakespeare.txt" "$here/../corpora/stories.txt"; do
+        [ -f "$c" ] && { corpus=$c; break; }
+    done
+fi
+out="$build/bench/results.txt"
+: >"$out"
+say() { echo "$@" | tee -a "$out"; }
+
+# The kernel nexttoken chooses for itself (it upgrades OpenBLAS's pick to the best the CPU runs);
+# the benchmark programs and PyTorch are given the same one.
+kernel=$(env -u OPENBLAS_CORETYPE NEXTTOKEN_BLAS=auto "$build/nexttoken" --version | sed -n 's/^kernel: \([A-Za-z0-9]*\).*/\1/p')
+export OPENBLAS_CORETYPE="$kernel"
+threads=$(getconf _NPROCESSORS_ONLN)
+say "# nexttoken benchmarks, $(date -u +%Y-%m-%d)"
+say "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $threads cores; OpenBLAS kernel $kernel; corpus $(basename "$corpus")"
+say "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---- sgemm peak ----
+peak_json=$("$build/bench/sgemm_peak" --threads "$threads" --json)
+peak=$(echo "$peak_json" | sed 's/.*"peak":\([0-9.]*\).*/\1/')
+say ""
+say "## cblas_sgemm at the training shapes ($threads threads)"
+"$build/bench/sgemm_peak" --threads "$threads" | tee -a "$out"
+
+# ---- training ----
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+field() { sed "s/.*\"$1\":\([0-9.]*\).*/\1/"; }
+have_torch=0
+/usr/bin/python3 -c "import torch" 2>/dev/null && have_torch=1
+
+say ""
+say "## Training tokens/s (median step, $steps steps, median of $reps runs, alternating)"
+say "| preset (L/H/C/T, vocab, batch) | nexttoken tok/s | GFLOP/s | % of sgemm peak | peak RSS MB | PyTorch tok/s | ratio |"
+say "|---|---|---|---|---|---|---|"
+for cfg in "tiny 256 16" "small 512 8" "base 1024 8"; do
+    set -- $cfg
+    preset=$1 vocab=$2 batch=$3
+    case $preset in
+        tiny) dims="--layers 2 --heads 2 --dim 64 --ctx 64" ;;
+        small) dims="--layers 4 --heads 4 --dim 128 --ctx 128" ;;
+        base) dims="--layers 6 --heads 6 --dim 192 --ctx 128" ;;
+    esac
+    : >"$build/bench/ours.$preset"
+    : >"$build/bench/torch.$preset"
+    i=0
+    while [ $i -lt "$reps" ]; do
+        "$build/bench/train_bench" --preset "$preset" --vocab "$vocab" --batch "$batch" --threads "$threads" \
+            --steps "$steps" --corpus "$corpus" --json >>"$build/bench/ours.$preset"
+        if [ $have_torch = 1 ]; then
+            /usr/bin/python3 "$here/torch_gpt2_baseline.py" $dims --vocab "$vocab" --batch "$batch" --steps "$steps" \
+                --threads "$threads" --blas_threads 1 --corpus "$corpus" --print_every 0 2>/dev/null |
+                sed -n 's/.*tokens_per_s=\([0-9.]*\).*/\1/p' >>"$build/bench/torch.$preset"
+        fi
+        i=$((i + 1))
+    done
+    tps=$(field tokens_per_s <"$build/bench/ours.$preset" | median)
+    gf=$(field gflops <"$build/bench/ours.$preset" | median)
+    rss=$(field peak_rss_mb <"$build/bench/ours.$preset" | median)
+    pct=$(awk -v g="$gf" -v p="$peak" 'BEGIN {printf "%.0f%%", 100 * g / p}')
+    if [ $have_torch = 1 ] && [ -s "$build/bench/torch.$preset" ]; then
+        ttps=$(median <"$build/bench/torch.$preset")
+        ratio=$(awk -v a="$tps" -v b="$ttps" 'BEGIN {printf "%.2fx", a / b}')
+    else
+        ttps="(no torch)" ratio="-"
+    fi
+    say "| $preset ($(echo $dims | awk '{print $2"/"$4"/"$6"/"$8}'), $vocab, $batch) | $tps | $gf | $pct | $rss | $ttps | $ratio |"
+done
+
+say ""
+say "## Where a step of 'small' goes (ms per step, one run)"
+"$build/bench/train_bench" --preset small --vocab 512 --batch 8 --threads "$threads" --steps "$steps" --corpus "$corpus" | tee -a "$out"
+say ""
+say "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "(written to $out)"

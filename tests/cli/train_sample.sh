@@ -1,0 +1,74 @@
+# The whole path from the command line: train a tiny model, resume it, sample, score, export
+# to llm.c and back, and stop a run with Ctrl-C; JSON fields the tools rely on are there.
+BIN=$1
+. tests/cli-lib.sh
+C=corpora/stories.txt
+M="$TMP/tiny.ckpt"
+
+expect_ok $BIN train --corpus $C --preset tiny --steps 30 --val-every 10 --out "$M" --json --quiet
+for k in '"steps":30' '"tokens_per_s":' '"loss":' '"val_loss":' '"params":'; do expect_out "$k"; done
+[ -s "$M" ] || fail "no checkpoint written"
+
+# resume to step 40, from the saved state
+expect_ok $BIN train --corpus $C --resume "$M" --steps 40 --json --quiet
+expect_out '"steps":40'
+expect_out '"steps_this_run":10'
+
+# the same seed gives the same text; the JSON carries text and ids
+expect_ok $BIN sample --model "$M" --prompt "The cat" --tokens 20 --seed 7 --json
+expect_out '"seed":7'
+expect_out '"samples":[{"text":'
+expect_out '"ids":['
+cp "$TMP/out" "$TMP/s1"
+expect_ok $BIN sample --model "$M" --prompt "The cat" --tokens 20 --seed 7 --json
+cmp -s "$TMP/out" "$TMP/s1" || fail "the same seed gave different samples"
+expect_ok $BIN sample --model "$M" --prompt "The cat" --tokens 20 --temperature 0 --count 2
+# greedy: both samples identical
+awk '/--- sample 1/{getline; a=$0} /--- sample 2/{getline; b=$0} END{exit a!=b}' "$TMP/out" || fail "greedy samples differ"
+
+# loss: per token p and -ln p, the mean and perplexity
+expect_ok $BIN loss --model "$M" "The cat sat." --json
+for k in '"tokens":[{"id":84' '"p":' '"loss":' '"mean_loss":' '"perplexity":' '"uniform_loss":5.545'; do expect_out "$k"; done
+expect_ok $BIN loss --model "$M" "The cat sat."
+expect_out "perplexity"
+expect_out "ln 256 = 5.5452"
+expect_error 2 "it takes two, one to read and one to predict" $BIN loss --model "$M" "T"
+expect_error 2 "'999' is not a token id of this model (0 to 255)" $BIN loss --model "$M" --ids 1 999
+
+# slice with the model's tokenizer
+expect_ok $BIN slice --model "$M" "cat"
+expect_out "3 tokens (byte tokenizer) -> 2 training examples"
+
+# llm.c: export, load back (no tokenizer: ids only), export again byte for byte
+expect_ok $BIN export --model "$M" --format llmc --out "$TMP/tiny.bin"
+expect_ok $BIN loss --model "$TMP/tiny.bin" --ids 84 104 101 --json
+expect_out '"mean_loss":'
+expect_error 2 "has no tokenizer" $BIN sample --model "$TMP/tiny.bin"
+expect_ok $BIN export --model "$TMP/tiny.bin" --format llmc --out "$TMP/tiny2.bin"
+cmp -s "$TMP/tiny.bin" "$TMP/tiny2.bin" || fail "llm.c export of an llm.c import differs"
+# the llm.c model scores like the original
+$BIN loss --model "$M" --ids 84 104 101 --json | grep -o '"mean_loss":[^,]*' >"$TMP/l1"
+$BIN loss --model "$TMP/tiny.bin" --ids 84 104 101 --json | grep -o '"mean_loss":[^,]*' >"$TMP/l2"
+cmp -s "$TMP/l1" "$TMP/l2" || fail "llm.c copy scores differently: $(cat "$TMP/l1") vs $(cat "$TMP/l2")"
+
+# weights-only export is smaller and still samples
+expect_ok $BIN export --model "$M" --format nexttoken --out "$TMP/w.ckpt"
+[ "$(wc -c <"$TMP/w.ckpt")" -lt "$(wc -c <"$M")" ] || fail "weights-only export is not smaller"
+expect_ok $BIN sample --model "$TMP/w.ckpt" --tokens 5 --seed 1
+
+# Ctrl-C: saves and stops with 130, leaving a model that loads
+$BIN train --corpus $C --preset tiny --steps 100000 --out "$TMP/int.ckpt" --quiet >"$TMP/int.out" 2>&1 &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+st=$?
+[ "$st" -eq 130 ] || fail "interrupted train exited $st, want 130: $(cat "$TMP/int.out")"
+grep -q "interrupted after" "$TMP/int.out" || fail "no 'interrupted' summary: $(cat "$TMP/int.out")"
+expect_ok $BIN sample --model "$TMP/int.ckpt" --tokens 5 --seed 1
+
+# --version names the kernel and checks it
+expect_ok $BIN --version
+expect_out "kernel:"
+expect_out "sgemm agrees with a reference product"
+finish

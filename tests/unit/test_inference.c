@@ -1,0 +1,187 @@
+/* Cached inference against the full forward pass, the generation loop across a full context,
+ * and the data path: corpus checks, the split, and windows shifted by one. */
+#include "testutil.h"
+
+#include "core/blas.h"
+#include "core/corpus.h"
+#include "core/dataset.h"
+#include "core/generate.h"
+#include "core/gpt2.h"
+#include "core/sampler.h"
+
+static const GPT2Config cfg = {.n_layer = 2, .n_head = 4, .n_embd = 32, .n_ctx = 16, .n_vocab = 50};
+
+static void test_cache_matches_forward(void **state)
+{
+    (void)state;
+    GPT2 m;
+    GPT2Work w;
+    GPT2Cache c;
+    Err e;
+    Rng r;
+    rng_seed(&r, 8);
+    assert_int_equal(gpt2_create(&m, &cfg, &e), 0);
+    gpt2_init_random(&m, &r);
+    for (size_t i = 0; i < m.n_params; i++) m.params[i] += (float)(0.05 * rng_normal(&r));
+    assert_int_equal(gpt2_work_create(&w, &m, 1, cfg.n_ctx, 0, NULL, &e), 0);
+    assert_int_equal(gpt2_cache_create(&c, &m, &e), 0);
+    int32_t ids[16];
+    for (int i = 0; i < 16; i++) ids[i] = (int32_t)rng_below(&r, 50);
+    gpt2_forward(&m, &w, ids, NULL, 1, 16);
+    /* A prompt of 5 at once, then one token at a time: each step's logits are the full pass's
+     * row at that position. */
+    const float *lg = gpt2_cache_feed(&m, &c, ids, 5);
+    double *want = malloc(sizeof(double) * 50);
+    for (int t = 4; t < 16; t++) {
+        if (t > 4) lg = gpt2_cache_feed(&m, &c, ids + t, 1);
+        for (int v = 0; v < 50; v++) want[v] = w.logits[(size_t)t * 50 + v];
+        char what[32];
+        snprintf(what, sizeof what, "cached logits at %d", t);
+        assert_true(close_rel(what, lg, want, 50, 1e-5));
+    }
+    assert_int_equal(c.n_pos, 16);
+    free(want);
+    gpt2_cache_free(&c);
+    gpt2_work_free(&w);
+    gpt2_free(&m);
+}
+
+typedef struct {
+    int calls;
+    int32_t last;
+} Seen;
+
+static int count_tokens(void *ctx, int32_t tok, const Sampler *s)
+{
+    Seen *seen = ctx;
+    seen->calls++;
+    seen->last = tok;
+    assert_true(s->chosen == tok);
+    return 0;
+}
+
+static void test_generate_past_context(void **state)
+{
+    (void)state;
+    GPT2 m;
+    Err e;
+    Rng r;
+    rng_seed(&r, 9);
+    assert_int_equal(gpt2_create(&m, &cfg, &e), 0);
+    gpt2_init_random(&m, &r);
+    Generator g;
+    Sampler s;
+    SamplerConfig sc;
+    sampler_config_default(&sc);
+    assert_int_equal(generator_create(&g, &m, &e), 0);
+    assert_int_equal(sampler_create(&s, &sc, 50, &e), 0);
+    /* A prompt longer than the context, and three contexts' worth of new tokens. */
+    int32_t prompt[20], out[48], out2[48];
+    for (int i = 0; i < 20; i++) prompt[i] = i;
+    Seen seen = {0};
+    Rng a, b;
+    rng_seed(&a, 1);
+    rng_seed(&b, 1);
+    assert_int_equal(generate(&g, &s, &a, prompt, 20, 48, out, count_tokens, &seen), 48);
+    assert_int_equal(seen.calls, 48);
+    assert_true(g.n_window <= cfg.n_ctx && g.n_window >= cfg.n_ctx / 2);
+    for (int i = 0; i < 48; i++) assert_true(out[i] >= 0 && out[i] < 50);
+    /* The same seed, the same text. */
+    assert_int_equal(generate(&g, &s, &b, prompt, 20, 48, out2, NULL, NULL), 48);
+    assert_memory_equal(out, out2, sizeof out);
+    sampler_free(&s);
+    generator_free(&g);
+    gpt2_free(&m);
+}
+
+static void test_corpus_checks(void **state)
+{
+    (void)state;
+    Corpus c;
+    Err e;
+    assert_int_equal(corpus_open(&c, "/nonexistent/file.txt", &e), -1);
+    assert_int_equal(e.code, ERR_INPUT);
+    assert_non_null(strstr(e.msg, "No such file"));
+    assert_int_equal(corpus_open(&c, "/tmp", &e), -1);
+    assert_non_null(strstr(e.msg, "directory"));
+    assert_int_equal(corpus_from_memory(&c, "x", (const uint8_t *)"", 0, &e), -1);
+    assert_non_null(strstr(e.msg, "empty"));
+    assert_int_equal(corpus_from_memory(&c, "x", (const uint8_t *)"ab\0cd", 5, &e), -1);
+    assert_non_null(strstr(e.msg, "binary file (NUL byte at offset 2)"));
+    assert_int_equal(corpus_from_memory(&c, "x", (const uint8_t *)"caf\xc3(", 5, &e), -1);
+    assert_non_null(strstr(e.msg, "not UTF-8 text (invalid byte 0xc3 at offset 3)"));
+    /* overlong and surrogate encodings are not UTF-8 either */
+    assert_int_equal(corpus_from_memory(&c, "x", (const uint8_t *)"\xc0\xaf", 2, &e), -1);
+    assert_int_equal(corpus_from_memory(&c, "x", (const uint8_t *)"\xed\xa0\x80", 3, &e), -1);
+    assert_int_equal(corpus_from_memory(&c, "x", (const uint8_t *)"h\xc3\xa9llo \xed\x95\x9c", 10, &e), 0);
+    corpus_close(&c);
+}
+
+static void test_dataset_windows(void **state)
+{
+    (void)state;
+    char text[1000];
+    for (int i = 0; i < 999; i++) text[i] = (char)('a' + i % 26);
+    text[999] = 0;
+    Corpus c;
+    Tokenizer t;
+    Dataset d;
+    Err e;
+    assert_int_equal(corpus_from_memory(&c, "abc", (const uint8_t *)text, 999, &e), 0);
+    assert_int_equal(tokenizer_init_bytes(&t, &e), 0);
+    assert_int_equal(dataset_build(&d, &c, &t, 16, &e), 0);
+    assert_int_equal(d.n_tokens, 999);
+    assert_int_equal(d.n_train, 999 - 99);
+    Rng r;
+    rng_seed(&r, 1);
+    int32_t x[4 * 16], y[4 * 16];
+    for (int round = 0; round < 50; round++) {
+        dataset_train_batch(&d, &r, 4, 16, x, y);
+        for (int i = 0; i < 4 * 16; i++) {
+            /* the target is the next letter: the text labels itself */
+            assert_int_equal(y[i], 'a' + (x[i] - 'a' + 1) % 26);
+        }
+    }
+    /* validation windows lie in the held-out tail, the same every time */
+    for (int k = 0; k < 5; k++) {
+        int32_t x1[16], y1[16], x2[16], y2[16];
+        dataset_val_window(&d, k, 5, 16, x1, y1);
+        dataset_val_window(&d, k, 5, 16, x2, y2);
+        assert_memory_equal(x1, x2, sizeof x1);
+        assert_int_equal(y1[15], 'a' + (x1[15] - 'a' + 1) % 26);
+    }
+    /* 26 equally frequent letters: the unigram entropy is ln 26 (almost: the split is uneven) */
+    assert_true(fabs(dataset_unigram_entropy(&d) - log(26)) < 1e-3);
+    dataset_free(&d);
+    /* too short for a context of 600 */
+    assert_int_equal(dataset_build(&d, &c, &t, 600, &e), -1);
+    assert_non_null(strstr(e.msg, "too short: 999 tokens"));
+    corpus_close(&c);
+    tokenizer_free(&t);
+}
+
+static void test_blas(void **state)
+{
+    (void)state;
+    double err;
+    assert_true(blas_verify(&err));
+    assert_true(err < 1e-5);
+    assert_int_equal(blas_kernel_level("Prescott"), BLAS_LEVEL_SSE);
+    assert_int_equal(blas_kernel_level("Haswell"), BLAS_LEVEL_AVX2);
+    assert_int_equal(blas_kernel_level("SkylakeX"), BLAS_LEVEL_AVX512);
+    assert_int_equal(blas_kernel_level("Cooperlake"), BLAS_LEVEL_AVX512);
+    assert_string_equal(blas_kernel_for_level(BLAS_LEVEL_AVX512), "SkylakeX");
+    assert_null(blas_kernel_for_level(BLAS_LEVEL_SSE));
+    int cpu = blas_cpu_level();
+    assert_true(cpu >= BLAS_LEVEL_SSE && cpu <= BLAS_LEVEL_AVX512);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cache_matches_forward), cmocka_unit_test(test_generate_past_context),
+        cmocka_unit_test(test_corpus_checks), cmocka_unit_test(test_dataset_windows),
+        cmocka_unit_test(test_blas),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

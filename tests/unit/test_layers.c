@@ -1,0 +1,428 @@
+/* Every layer's backward against finite differences of its forward, the whole model's too, the
+ * vectorised exp against libm, and the thread-split layers against the serial ones. */
+#include "testutil.h"
+
+#include "core/fastmath.h"
+#include "core/gpt2.h"
+#include "core/layers.h"
+#include "core/parallel.h"
+#include "core/rng.h"
+
+static Rng rng;
+
+static float *randn(size_t n, double scale)
+{
+    float *x = malloc(sizeof(float) * (n ? n : 1));
+    for (size_t i = 0; i < n; i++) x[i] = (float)(rng_normal(&rng) * scale);
+    return x;
+}
+
+static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
+
+/* The objective of a check: L = sum_i out_i * R_i, summed in double, so that dL/dout = R. */
+static double dotd(const float *a, const float *b, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++) s += (double)a[i] * b[i];
+    return s;
+}
+
+/* Compares an analytic gradient with central differences of f over every element of x:
+ * the 2-norm of the difference within tol of the gradient's own 2-norm. The differences are of
+ * float arithmetic, good to about 1e-4 here; tol is 1e-3 unless a gradient is so small that
+ * rounding dominates. */
+typedef double (*Objective)(void *ctx);
+static int check_grad_tol(const char *what, float *x, size_t n, const float *analytic, Objective f,
+                          void *ctx, double tol)
+{
+    const float eps = 1e-2f;
+    double en = 0, an = 0;
+    for (size_t i = 0; i < n; i++) {
+        float keep = x[i];
+        x[i] = keep + eps;
+        double up = f(ctx);
+        x[i] = keep - eps;
+        double down = f(ctx);
+        x[i] = keep;
+        double num = (up - down) / (2 * eps);
+        en += (num - analytic[i]) * (num - analytic[i]);
+        an += (double)analytic[i] * analytic[i];
+    }
+    double rel = sqrt(en) / (sqrt(an) + 1e-12);
+    if (rel > tol) {
+        print_error("%s: analytic and numerical gradients differ by %.3g (relative)\n", what, rel);
+        return 0;
+    }
+    return an > 0; /* an all-zero gradient would make the check vacuous */
+}
+
+static int check_grad(const char *what, float *x, size_t n, const float *analytic, Objective f, void *ctx)
+{
+    return check_grad_tol(what, x, n, analytic, f, ctx, 1e-3);
+}
+
+/* ---- layernorm ---- */
+
+typedef struct {
+    int N, C;
+    float *out, *mean, *rstd, *inp, *w, *b, *R;
+} LnCtx;
+
+static double ln_obj(void *p)
+{
+    LnCtx *c = p;
+    layernorm_forward(c->out, c->mean, c->rstd, c->inp, c->w, c->b, c->C, 0, c->N);
+    return dotd(c->out, c->R, (size_t)c->N * c->C);
+}
+
+static void test_layernorm(void **state)
+{
+    (void)state;
+    int N = 6, C = 37; /* not a multiple of the 16 lanes: the tails are exercised too */
+    LnCtx c = {N, C, zeros(N * C), zeros(N), zeros(N), randn(N * C, 2.0), randn(C, 1.0), randn(C, 1.0), randn(N * C, 1.0)};
+    for (int i = 0; i < N * C; i++) c.inp[i] += 3.0f; /* an offset mean, as real activations have */
+    float *dinp = zeros(N * C), *dw = zeros(C), *db = zeros(C);
+    ln_obj(&c);
+    layernorm_backward(dinp, dw, db, c.R, c.inp, c.w, c.mean, c.rstd, C, 0, N);
+    assert_true(check_grad("layernorm dinp", c.inp, N * C, dinp, ln_obj, &c));
+    assert_true(check_grad("layernorm dw", c.w, C, dw, ln_obj, &c));
+    assert_true(check_grad("layernorm db", c.b, C, db, ln_obj, &c));
+    /* The statistics themselves */
+    for (int n = 0; n < N; n++) {
+        double m = 0, v = 0;
+        for (int i = 0; i < C; i++) m += c.inp[n * C + i];
+        m /= C;
+        for (int i = 0; i < C; i++) v += (c.inp[n * C + i] - m) * (c.inp[n * C + i] - m);
+        v /= C;
+        assert_true(fabs(c.mean[n] - m) < 1e-5 * (1 + fabs(m)));
+        assert_true(fabs(c.rstd[n] - 1 / sqrt(v + 1e-5)) < 1e-5 / sqrt(v));
+    }
+    free(c.out), free(c.mean), free(c.rstd), free(c.inp), free(c.w), free(c.b), free(c.R);
+    free(dinp), free(dw), free(db);
+}
+
+/* ---- matmul ---- */
+
+typedef struct {
+    int N, C, OC;
+    float *out, *inp, *w, *bias, *R, *resid;
+} MmCtx;
+
+static double mm_obj(void *p)
+{
+    MmCtx *c = p;
+    memcpy(c->out, c->resid, sizeof(float) * c->N * c->OC);
+    matmul_forward(c->out, c->inp, c->w, c->bias, c->C, c->OC, 1, 0, c->N);
+    return dotd(c->out, c->R, (size_t)c->N * c->OC);
+}
+
+static void test_matmul(void **state)
+{
+    (void)state;
+    int N = 7, C = 9, OC = 11;
+    MmCtx c = {N, C, OC, zeros(N * OC), randn(N * C, 1), randn(OC * C, 1), randn(OC, 1), randn(N * OC, 1), randn(N * OC, 1)};
+    float *dinp = randn(N * C, 1), *dinp0 = malloc(sizeof(float) * N * C), *dw = zeros(OC * C), *db = zeros(OC);
+    memcpy(dinp0, dinp, sizeof(float) * N * C);
+    /* accumulate mode: dinp must come out as dinp0 + gradient */
+    matmul_backward_input(dinp, c.R, c.w, C, OC, 1, 0, N);
+    for (int i = 0; i < N * C; i++) dinp[i] -= dinp0[i];
+    /* the weight gradient in two column blocks, as two threads would do it */
+    matmul_backward_weight(dw, db, c.R, c.inp, N, C, OC, 0, 5);
+    matmul_backward_weight(dw, db, c.R, c.inp, N, C, OC, 5, OC);
+    assert_true(check_grad("matmul dinp", c.inp, N * C, dinp, mm_obj, &c));
+    assert_true(check_grad("matmul dw", c.w, OC * C, dw, mm_obj, &c));
+    assert_true(check_grad("matmul dbias", c.bias, OC, db, mm_obj, &c));
+    /* the residual passes straight through: d/dresid = R */
+    assert_true(check_grad("matmul residual", c.resid, N * OC, c.R, mm_obj, &c));
+    free(c.out), free(c.inp), free(c.w), free(c.bias), free(c.R), free(c.resid);
+    free(dinp), free(dinp0), free(dw), free(db);
+}
+
+/* ---- attention ---- */
+
+typedef struct {
+    int B, T, C, NH;
+    float *out, *att, *qkv, *R;
+} AttCtx;
+
+static double att_obj(void *p)
+{
+    AttCtx *c = p;
+    attention_forward(c->out, c->att, c->qkv, c->T, c->C, c->NH, 0, c->B * c->NH);
+    return dotd(c->out, c->R, (size_t)c->B * c->T * c->C);
+}
+
+static void test_attention(void **state)
+{
+    (void)state;
+    int B = 2, T = 5, C = 12, NH = 3;
+    AttCtx c = {B, T, C, NH, zeros(B * T * C), zeros(B * NH * T * T), randn(B * T * 3 * C, 1), randn(B * T * C, 1)};
+    float *dqkv = zeros(B * T * 3 * C), *scratch = zeros(T * T);
+    att_obj(&c);
+    /* Causality: every row of att sums to 1 over j <= t and is 0 beyond. */
+    for (int bh = 0; bh < B * NH; bh++)
+        for (int t = 0; t < T; t++) {
+            double s = 0;
+            for (int j = 0; j < T; j++) {
+                float a = c.att[(bh * T + t) * T + j];
+                if (j > t) assert_true(a == 0.0f);
+                s += a;
+            }
+            assert_true(fabs(s - 1) < 1e-5);
+        }
+    attention_backward(dqkv, scratch, c.R, c.qkv, c.att, T, C, NH, 0, B * NH);
+    assert_true(check_grad("attention dqkv", c.qkv, B * T * 3 * C, dqkv, att_obj, &c));
+    free(c.out), free(c.att), free(c.qkv), free(c.R), free(dqkv), free(scratch);
+}
+
+/* ---- gelu ---- */
+
+typedef struct {
+    long n;
+    float *out, *inp, *R;
+} GeluCtx;
+
+static double gelu_obj(void *p)
+{
+    GeluCtx *c = p;
+    gelu_forward(c->out, c->inp, 0, c->n);
+    return dotd(c->out, c->R, (size_t)c->n);
+}
+
+static void test_gelu(void **state)
+{
+    (void)state;
+    long n = 200;
+    GeluCtx c = {n, zeros(n), randn(n, 3), randn(n, 1)};
+    float *d = zeros(n);
+    gelu_backward(d, c.inp, c.R, 0, n);
+    assert_true(check_grad("gelu", c.inp, n, d, gelu_obj, &c));
+    /* Against the formula in double */
+    gelu_obj(&c);
+    for (long i = 0; i < n; i++) {
+        double x = c.inp[i], want = 0.5 * x * (1 + tanh(sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+        assert_true(fabs(c.out[i] - want) <= 1e-6 * (1 + fabs(want)));
+    }
+    free(c.out), free(c.inp), free(c.R), free(d);
+}
+
+/* ---- cross-entropy ---- */
+
+typedef struct {
+    int N, V;
+    float *probs, *losses, *logits;
+    int32_t *targets;
+} XentCtx;
+
+static double xent_obj(void *p)
+{
+    XentCtx *c = p;
+    crossentropy_forward(c->probs, c->losses, c->logits, c->targets, c->V, 0, c->N);
+    double s = 0;
+    for (int n = 0; n < c->N; n++) s += c->losses[n];
+    return s / c->N;
+}
+
+static void test_crossentropy(void **state)
+{
+    (void)state;
+    int N = 5, V = 19;
+    XentCtx c = {N, V, zeros(N * V), zeros(N), randn(N * V, 2), malloc(sizeof(int32_t) * N)};
+    for (int n = 0; n < N; n++) c.targets[n] = (int32_t)rng_below(&rng, (uint64_t)V);
+    float *d = zeros(N * V);
+    xent_obj(&c);
+    crossentropy_backward(d, c.probs, c.targets, 1.0f / N, V, 0, N);
+    assert_true(check_grad("cross-entropy dlogits", c.logits, N * V, d, xent_obj, &c));
+    /* A tiny probability keeps an accurate loss: logits 0 and -80 */
+    float l2[2] = {0, -80}, p2[2], loss;
+    int32_t t = 1;
+    crossentropy_forward(p2, &loss, l2, &t, 2, 0, 1);
+    assert_true(fabs(loss - 80.0) < 1e-4);
+    free(c.probs), free(c.losses), free(c.logits), free(c.targets), free(d);
+}
+
+/* ---- embedding ---- */
+
+typedef struct {
+    int N, T, C;
+    float *out, *wte, *wpe, *R;
+    int32_t *ids;
+} EncCtx;
+
+static double enc_obj(void *p)
+{
+    EncCtx *c = p;
+    encoder_forward(c->out, c->ids, c->wte, c->wpe, c->T, c->C, 0, c->N);
+    return dotd(c->out, c->R, (size_t)c->N * c->C);
+}
+
+static void test_encoder(void **state)
+{
+    (void)state;
+    int B = 2, T = 4, C = 6, V = 5, N = B * T;
+    EncCtx c = {N, T, C, zeros(N * C), randn(V * C, 1), randn(T * C, 1), randn(N * C, 1), malloc(sizeof(int32_t) * N)};
+    for (int n = 0; n < N; n++) c.ids[n] = n % 3; /* repeated tokens: their gradients add up */
+    float *dwte = zeros(V * C), *dwpe = zeros(T * C);
+    encoder_backward(dwte, dwpe, c.R, c.ids, N, T, C, 0, 3);
+    encoder_backward(dwte, dwpe, c.R, c.ids, N, T, C, 3, C);
+    assert_true(check_grad("embedding dwte", c.wte, V * C, dwte, enc_obj, &c));
+    assert_true(check_grad("embedding dwpe", c.wpe, T * C, dwpe, enc_obj, &c));
+    free(c.out), free(c.wte), free(c.wpe), free(c.R), free(c.ids), free(dwte), free(dwpe);
+}
+
+/* ---- the whole model ---- */
+
+typedef struct {
+    GPT2 *m;
+    GPT2Work *w;
+    int32_t *x, *y;
+    int B, T;
+} ModelCtx;
+
+static double model_obj(void *p)
+{
+    ModelCtx *c = p;
+    return gpt2_forward(c->m, c->w, c->x, c->y, c->B, c->T);
+}
+
+static void test_model_gradient(void **state)
+{
+    (void)state;
+    GPT2Config cfg = {.n_layer = 2, .n_head = 2, .n_embd = 8, .n_ctx = 6, .n_vocab = 13};
+    GPT2 m;
+    GPT2Work w;
+    Err e;
+    assert_int_equal(gpt2_create(&m, &cfg, &e), 0);
+    gpt2_init_random(&m, &rng);
+    /* Larger weights than GPT-2's init, so every path carries a visible gradient. */
+    for (size_t i = 0; i < m.n_params; i++) m.params[i] += (float)(rng_normal(&rng) * 0.3);
+    int B = 2, T = 5;
+    assert_int_equal(gpt2_work_create(&w, &m, B, cfg.n_ctx, 1, NULL, &e), 0);
+    int32_t x[10], y[10];
+    for (int i = 0; i < B * T; i++) x[i] = (int32_t)rng_below(&rng, 13), y[i] = (int32_t)rng_below(&rng, 13);
+    ModelCtx c = {&m, &w, x, y, B, T};
+    model_obj(&c);
+    gpt2_backward(&m, &w);
+    float *g = malloc(sizeof(float) * m.n_params);
+    memcpy(g, w.grads, sizeof(float) * m.n_params);
+    size_t sizes[GPT2_NUM_TENSORS], off = 0;
+    gpt2_tensor_sizes(&cfg, sizes);
+    for (int t = 0; t < GPT2_NUM_TENSORS; t++) {
+        if (t == GPT2_QKVB) {
+            /* The key bias has a zero gradient by construction (softmax ignores a constant per
+             * row): check the query and value biases of each layer instead. */
+            for (int l = 0; l < cfg.n_layer; l++) {
+                size_t base = off + (size_t)l * 3 * cfg.n_embd;
+                /* The query bias's gradient is small here (about 1e-3 per element), so float
+                 * rounding in the differences is a larger share of it. */
+                assert_true(check_grad_tol("model query bias", m.params + base, cfg.n_embd, g + base, model_obj, &c, 2e-2));
+                assert_true(check_grad("model value bias", m.params + base + 2 * cfg.n_embd, cfg.n_embd,
+                                       g + base + 2 * cfg.n_embd, model_obj, &c));
+            }
+        } else {
+            char what[64];
+            snprintf(what, sizeof what, "model %s", gpt2_tensor_names[t]);
+            assert_true(check_grad(what, m.params + off, sizes[t], g + off, model_obj, &c));
+        }
+        off += sizes[t];
+    }
+    free(g);
+    gpt2_work_free(&w);
+    gpt2_free(&m);
+}
+
+/* ---- threads ---- */
+
+static void test_threads_match_serial(void **state)
+{
+    (void)state;
+    GPT2Config cfg = {.n_layer = 2, .n_head = 4, .n_embd = 64, .n_ctx = 32, .n_vocab = 300};
+    GPT2 m;
+    GPT2Work serial, split, split2;
+    Err e;
+    assert_int_equal(gpt2_create(&m, &cfg, &e), 0);
+    gpt2_init_random(&m, &rng);
+    ParPool *pool = par_create(3, &e);
+    assert_non_null(pool);
+    int B = 3, T = 32;
+    assert_int_equal(gpt2_work_create(&serial, &m, B, T, 1, NULL, &e), 0);
+    assert_int_equal(gpt2_work_create(&split, &m, B, T, 1, pool, &e), 0);
+    assert_int_equal(gpt2_work_create(&split2, &m, B, T, 1, pool, &e), 0);
+    int32_t *x = malloc(sizeof(int32_t) * B * T * 2), *y = x + B * T;
+    for (int i = 0; i < 2 * B * T; i++) x[i] = (int32_t)rng_below(&rng, 300);
+    double l1 = gpt2_forward(&m, &serial, x, y, B, T), l2 = gpt2_forward(&m, &split, x, y, B, T);
+    double l3 = gpt2_forward(&m, &split2, x, y, B, T);
+    gpt2_backward(&m, &serial);
+    gpt2_backward(&m, &split);
+    gpt2_backward(&m, &split2);
+    assert_true(fabs(l1 - l2) < 1e-6 * l1);
+    double *want = malloc(sizeof(double) * m.n_params);
+    for (size_t i = 0; i < m.n_params; i++) want[i] = serial.grads[i];
+    assert_true(close_rel("3-thread gradients vs 1-thread", split.grads, want, m.n_params, 1e-5));
+    /* The same thread count twice: bit for bit. */
+    assert_true(l2 == l3);
+    assert_memory_equal(split.grads, split2.grads, sizeof(float) * m.n_params);
+    free(want), free(x);
+    gpt2_work_free(&serial), gpt2_work_free(&split), gpt2_work_free(&split2);
+    par_free(pool);
+    gpt2_free(&m);
+}
+
+static void test_par_range(void **state)
+{
+    (void)state;
+    for (size_t n = 0; n < 100; n += 7)
+        for (int parts = 1; parts <= 5; parts++)
+            for (size_t align = 1; align <= 16; align *= 4) {
+                size_t expect = 0;
+                for (int p = 0; p < parts; p++) {
+                    size_t lo, hi;
+                    par_range(n, p, parts, align, &lo, &hi);
+                    assert_int_equal(lo, expect); /* contiguous, in order, covering [0, n) */
+                    assert_true(hi >= lo);
+                    if (hi < n) assert_int_equal(hi % align, 0);
+                    expect = hi;
+                }
+                assert_int_equal(expect, n);
+            }
+}
+
+/* ---- the vectorised exponential ---- */
+
+static void test_fast_exp(void **state)
+{
+    (void)state;
+    double worst = 0;
+    for (double x = -87.0; x <= 88.0; x += 0.001) {
+        float fx = (float)x;
+        double want = exp((double)fx), got = nt_expf(fx);
+        double rel = fabs(got - want) / want;
+        if (rel > worst) worst = rel;
+    }
+    assert_true(worst < 3e-7); /* a few units in the last place of a float */
+    assert_true(nt_expf(-1000.0f) == 0.0f);
+    assert_true(isinf(nt_expf(1000.0f)));
+    assert_true(isnan(nt_expf(NAN)));
+    assert_true(nt_expf(-INFINITY) == 0.0f);
+    assert_true(nt_expf(0.0f) == 1.0f);
+    float v[37];
+    for (int i = 0; i < 37; i++) v[i] = (float)i - 18.5f;
+    double s = 0, d = 0;
+    for (int i = 0; i < 37; i++) s += v[i], d += (double)v[i] * v[i];
+    assert_true(fabs(nt_sum(v, 37) - s) < 1e-4);
+    assert_true(fabs(nt_dot(v, v, 37) - d) < 1e-3);
+    assert_true(nt_max(v, 37) == 17.5f);
+}
+
+int main(void)
+{
+    rng_seed(&rng, 2024);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layernorm),  cmocka_unit_test(test_matmul),
+        cmocka_unit_test(test_attention),  cmocka_unit_test(test_gelu),
+        cmocka_unit_test(test_crossentropy), cmocka_unit_test(test_encoder),
+        cmocka_unit_test(test_model_gradient), cmocka_unit_test(test_threads_match_serial),
+        cmocka_unit_test(test_par_range),  cmocka_unit_test(test_fast_exp),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
