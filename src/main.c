@@ -21,6 +21,9 @@ static const char usage[] =
     "  loss      the model's surprise at each token of a text\n"
     "  softmax   logits to probabilities, as a worked table\n"
     "  slice     a text cut into (input, target) training pairs\n"
+    "  bpe       learn a byte-pair vocabulary (bpe train)\n"
+    "  encode    text to token ids, with any vocabulary (GPT-2, GPT-4, ours)\n"
+    "  decode    token ids to text\n"
     "  export    write a model for llm.c, or weights only\n"
     "\n"
     "  --version   the version, and which BLAS kernel does the arithmetic\n";
@@ -31,6 +34,7 @@ static const struct {
 } commands[] = {
     {"train", cmd_train},     {"sample", cmd_sample}, {"loss", cmd_loss},
     {"softmax", cmd_softmax}, {"slice", cmd_slice},   {"export", cmd_export},
+    {"encode", cmd_encode},   {"decode", cmd_decode}, {"bpe", cmd_bpe},
     {"--version", cmd_version}, {"version", cmd_version},
 };
 

@@ -98,6 +98,10 @@ void fmt_duration(double s, char *out, size_t cap);
  * otherwise: llm.c files carry none). */
 int cli_load_model(const char *path, Checkpoint *ck, int need_tokenizer, Err *e);
 
+/* A tokenizer by name or file: "byte", "gpt2", "cl100k", "o200k", or a tokenizer file, a
+ * checkpoint, or llm.c's gpt2_tokenizer.bin. */
+int cli_load_tokenizer(const char *spec, Tokenizer *t, Err *e);
+
 /* Token bytes for a terminal: quoted, escaped (token_bytes_printable). */
 void print_token(FILE *f, const Tokenizer *t, int32_t id);
 

@@ -11,6 +11,9 @@ int cmd_loss(int argc, char **argv);
 int cmd_softmax(int argc, char **argv);
 int cmd_slice(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_encode(int argc, char **argv);
+int cmd_decode(int argc, char **argv);
+int cmd_bpe(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

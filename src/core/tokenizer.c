@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpe.h"
 #include "bytes.h"
+#include "pretok.h"
 #include "utf8.h"
 
 void tokenizer_free(Tokenizer *t)
 {
+    bpe_index_free(t->bpe);
     free(t->offsets);
     free(t->bytes);
     free(t->special);
@@ -25,8 +28,10 @@ int tokenizer_init_bytes(Tokenizer *t, Err *e)
     return tokenizer_init_table(t, "byte", 0, 256, offsets, bytes, special, e);
 }
 
-/* Open-addressing set of token byte strings, used to refuse a vocabulary with duplicates. */
-static int table_has_duplicates(const uint32_t *off, const uint8_t *bytes, int n, int *dup_a, int *dup_b)
+/* Open-addressing set of token byte strings, used to refuse a vocabulary with duplicates
+ * (special tokens aside: they are never produced by merging). */
+static int table_has_duplicates(const uint32_t *off, const uint8_t *bytes, const uint8_t *special, int n,
+                                int *dup_a, int *dup_b)
 {
     size_t cap = 1;
     while (cap < (size_t)n * 2) cap <<= 1;
@@ -35,6 +40,7 @@ static int table_has_duplicates(const uint32_t *off, const uint8_t *bytes, int n
     memset(slot, 0xff, cap * sizeof *slot);
     int found = 0;
     for (int i = 0; i < n && !found; i++) {
+        if (special[i]) continue;
         size_t len = off[i + 1] - off[i];
         size_t h = (size_t)fnv1a(FNV_OFFSET, bytes + off[i], len) & (cap - 1);
         while (slot[h] >= 0) {
@@ -71,8 +77,8 @@ int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_voca
         }
     for (int b = 0; b < 256; b++)
         if (t->byte_id[b] < 0) return err_input(e, "vocabulary has no token for byte 0x%02x", b);
-    int da, db;
-    int dup = table_has_duplicates(offsets, bytes, n_vocab, &da, &db);
+    int da = 0, db = 0;
+    int dup = table_has_duplicates(offsets, bytes, special, n_vocab, &da, &db);
     if (dup < 0) return err_nomem(e, "vocabulary check", (unsigned long long)n_vocab * 8);
     if (dup) return err_input(e, "vocabulary tokens %d and %d have the same bytes", da, db);
 
@@ -88,8 +94,19 @@ int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_voca
     memcpy(t->bytes, bytes, total);
     memcpy(t->special, special, (size_t)n_vocab);
     snprintf(t->name, sizeof t->name, "%s", name);
+    if (pattern < 0 || pattern >= PRETOK_COUNT) {
+        tokenizer_free(t);
+        return err_input(e, "unknown pre-tokenizer pattern %d", pattern);
+    }
     t->pattern = pattern;
     t->n_vocab = n_vocab;
+    /* Merging needs the lookup from bytes to id; a vocabulary of single bytes needs nothing. */
+    int merges = 0;
+    for (int i = 0; i < n_vocab && !merges; i++) merges = offsets[i + 1] - offsets[i] > 1 && !special[i];
+    if (merges && !(t->bpe = bpe_index_build(t, e))) {
+        tokenizer_free(t);
+        return -1;
+    }
     return 0;
 }
 
@@ -105,14 +122,42 @@ static int grow(void **buf, size_t *cap, size_t need, size_t elem, Err *e)
     return 0;
 }
 
+typedef struct {
+    const Tokenizer *t;
+    BpeWork *w;
+    int32_t *ids;
+    size_t n;
+    int oom;
+} EncodeCtx;
+
+static int encode_chunk(void *ctx, const uint8_t *chunk, size_t len)
+{
+    EncodeCtx *c = ctx;
+    long k = bpe_encode_chunk(c->t, c->w, chunk, len, c->ids + c->n);
+    if (k < 0) return c->oom = 1;
+    c->n += (size_t)k;
+    return 0;
+}
+
 int tokenizer_encode(const Tokenizer *t, const uint8_t *text, size_t n, int32_t **ids,
                      size_t *cap, size_t *n_ids, Err *e)
 {
-    if (t->n_vocab != 256)
-        return err_internal(e, "tokenizer '%s': encoding with merges is not available in this build", t->name);
-    if (grow((void **)ids, cap, n, sizeof(int32_t), e)) return -1;
-    for (size_t i = 0; i < n; i++) (*ids)[i] = t->byte_id[text[i]];
-    *n_ids = n;
+    /* A text never has more tokens than bytes. */
+    if (grow((void **)ids, cap, n ? n : 1, sizeof(int32_t), e)) return -1;
+    if (!t->bpe) {
+        for (size_t i = 0; i < n; i++) (*ids)[i] = t->byte_id[text[i]];
+        *n_ids = n;
+        return 0;
+    }
+    const Pretok *p = pretok_get(t->pattern, e);
+    if (t->pattern != PRETOK_NONE && !p) return -1;
+    EncodeCtx c = {t, bpe_work_create(), *ids, 0, 0};
+    if (!c.w) return err_nomem(e, "encoder", sizeof(void *));
+    int rc = pretok_split(p, text, n, encode_chunk, &c, e);
+    bpe_work_free(c.w);
+    if (c.oom) return err_nomem(e, "encoder", n * 8);
+    if (rc) return -1;
+    *n_ids = c.n;
     return 0;
 }
 

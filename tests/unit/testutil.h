@@ -25,7 +25,7 @@ static inline const char *fixture_path(const char *name)
     return buf;
 }
 
-/* The whole file, malloc'd, or NULL. */
+/* The whole file, malloc'd and NUL-terminated (not counted in *n), or NULL. */
 static inline uint8_t *read_file(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
@@ -33,11 +33,12 @@ static inline uint8_t *read_file(const char *path, size_t *n)
     fseek(f, 0, SEEK_END);
     long len = ftell(f);
     fseek(f, 0, SEEK_SET);
-    uint8_t *buf = malloc(len > 0 ? (size_t)len : 1);
+    uint8_t *buf = malloc(len > 0 ? (size_t)len + 1 : 1);
     if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
         free(buf);
         buf = NULL;
     }
+    if (buf) buf[len > 0 ? len : 0] = 0;
     fclose(f);
     *n = (size_t)len;
     return buf;

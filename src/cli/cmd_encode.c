@@ -1,0 +1,137 @@
+/* cmd_encode.c - `nexttoken encode` and `nexttoken decode`: text to token ids and back. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const char encode_usage[] =
+    "usage: nexttoken encode --tokenizer (FILE | gpt2 | cl100k | o200k | byte) [--json] [TEXT]\n"
+    "\n"
+    "The token ids of TEXT and the pieces of text they stand for; with no TEXT, each line of\n"
+    "standard input in turn. Pieces are shown with \\n, \\t and \\xNN for what would not print,\n"
+    "so a token that ends inside a character shows its bytes. A TEXT that begins with '-'\n"
+    "follows --.\n"
+    "\n"
+    "  --tokenizer T   byte (one token per byte), gpt2 (GPT-2, 50,257 tokens), cl100k (GPT-4),\n"
+    "                  o200k (GPT-4o), or a file: `nexttoken bpe train` output, a checkpoint, or\n"
+    "                  llm.c's gpt2_tokenizer.bin. gpt2, cl100k and o200k need `make gpt2-vocab`.\n"
+    "  --json          one object per text: {\"ids\": [...], \"pieces\": [...]}\n";
+
+static const char decode_usage[] =
+    "usage: nexttoken decode --tokenizer (FILE | gpt2 | cl100k | o200k | byte) ID...\n"
+    "\n"
+    "The text the token ids stand for, byte for byte.\n";
+
+static void print_encoding(const Tokenizer *t, const int32_t *ids, size_t n, int json)
+{
+    if (json) {
+        Json j;
+        json_init(&j, stdout);
+        json_obj(&j);
+        json_key(&j, "ids"), json_arr(&j);
+        for (size_t i = 0; i < n; i++) json_int(&j, ids[i]);
+        json_arr_end(&j);
+        json_key(&j, "pieces"), json_arr(&j);
+        for (size_t i = 0; i < n; i++) {
+            size_t k;
+            const uint8_t *b = tokenizer_token(t, ids[i], &k);
+            json_strn(&j, b, k);
+        }
+        json_arr_end(&j);
+        json_obj_end(&j);
+        json_end(&j);
+        return;
+    }
+    printf("%zu token%s:", n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++) printf(" %d", ids[i]);
+    printf("\npieces:");
+    for (size_t i = 0; i < n; i++) {
+        fputs(" \"", stdout);
+        print_token(stdout, t, ids[i]);
+        putchar('"');
+    }
+    putchar('\n');
+}
+
+int cmd_encode(int argc, char **argv)
+{
+    const char *spec = NULL;
+    int json = 0;
+    ArgSpec specs[] = {
+        {"tokenizer", ARG_STR, &spec, NO_RANGE, 0},
+        {"json", ARG_FLAG, &json, NO_RANGE, 0},
+        ARG_END,
+    };
+    char *pos[1];
+    int n_pos;
+    Err e;
+    int rc = args_parse(argc, argv, specs, pos, &n_pos, 1, &e);
+    if (rc == 1) return fputs(encode_usage, stdout), 0;
+    if (rc) return cli_fail(&e);
+    if (!spec) return cli_fail_input("encode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)");
+    Tokenizer t;
+    if (cli_load_tokenizer(spec, &t, &e)) return cli_fail(&e);
+    int32_t *ids = NULL;
+    size_t cap = 0, n = 0;
+    int status = 0;
+    if (n_pos == 1) {
+        if (tokenizer_encode(&t, (const uint8_t *)pos[0], strlen(pos[0]), &ids, &cap, &n, &e)) status = cli_fail(&e);
+        else print_encoding(&t, ids, n, json);
+    } else {
+        char *line = NULL;
+        size_t lcap = 0;
+        ssize_t len;
+        while ((len = getline(&line, &lcap, stdin)) >= 0) {
+            if (len > 0 && line[len - 1] == '\n') len--;
+            if (tokenizer_encode(&t, (const uint8_t *)line, (size_t)len, &ids, &cap, &n, &e)) {
+                status = cli_fail(&e);
+                break;
+            }
+            print_encoding(&t, ids, n, json);
+            fflush(stdout);
+        }
+        free(line);
+    }
+    free(ids);
+    tokenizer_free(&t);
+    return status;
+}
+
+int cmd_decode(int argc, char **argv)
+{
+    const char *spec = NULL;
+    ArgSpec specs[] = {
+        {"tokenizer", ARG_STR, &spec, NO_RANGE, 0},
+        ARG_END,
+    };
+    char **pos = malloc(sizeof(char *) * (size_t)(argc + 1));
+    int n_pos;
+    Err e;
+    int rc = args_parse(argc, argv, specs, pos, &n_pos, argc, &e);
+    if (rc == 1) return free(pos), fputs(decode_usage, stdout), 0;
+    if (rc) return free(pos), cli_fail(&e);
+    if (!spec) return free(pos), cli_fail_input("decode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)");
+    Tokenizer t;
+    if (cli_load_tokenizer(spec, &t, &e)) return free(pos), cli_fail(&e);
+    int32_t *ids = malloc(sizeof(int32_t) * (size_t)(n_pos + 1));
+    int status = 0;
+    for (int i = 0; i < n_pos && !status; i++) {
+        char *end;
+        long v = strtol(pos[i], &end, 10);
+        if (*end || end == pos[i] || v < 0 || v >= t.n_vocab)
+            status = cli_fail_input("decode: '%s' is not a token id of %s (0 to %d)", pos[i], t.name, t.n_vocab - 1);
+        else ids[i] = (int32_t)v;
+    }
+    if (!status) {
+        uint8_t *text = NULL;
+        size_t tcap = 0, len = 0;
+        if (tokenizer_decode(&t, ids, (size_t)n_pos, &text, &tcap, &len, &e)) status = cli_fail(&e);
+        else fwrite(text, 1, len, stdout);
+        free(text);
+    }
+    free(ids);
+    free(pos);
+    tokenizer_free(&t);
+    return status;
+}

@@ -1,0 +1,88 @@
+/*
+ * bpe.h - byte-pair encoding: learning merges from a corpus, and applying them.
+ *
+ * Encoding (GPT-2's and tiktoken's rule): a chunk from the pre-tokenizer starts as single bytes;
+ * repeatedly, of all adjacent pairs whose joined bytes form a token, the one whose token has the
+ * lowest id is merged (the leftmost if several), until no pair forms a token. Ids are ranks: in
+ * every vocabulary here a token's id is the order in which its merge was learned. Short chunks
+ * use tiktoken's linear scan; long ones a linked list and a heap, so that no input is quadratic.
+ *
+ * Training (the incremental method of Sennrich et al., as Hugging Face's tokenizers and
+ * sentencepiece implement it): the corpus is pre-tokenized and identical chunks counted once;
+ * every adjacent pair keeps its count (weighted by its chunk's count) and the chunks it occurs
+ * in; a max-heap orders pairs by count, ties broken by the lower pair of ids (first id, then
+ * second); a merge touches only the chunks that contain its pair, recounting their pairs. When a
+ * merge joins bytes that are already a token (two different pairs can spell the same bytes), it
+ * produces that token rather than a duplicate, as Hugging Face's trainer does; so the vocabulary
+ * can grow by less than one token per merge.
+ *
+ * Used by tokenizer.c (encoding), the `bpe train` command and the Tokens panel (training, one
+ * step at a time with the leaderboard of pairs, or straight to a vocabulary size).
+ */
+#ifndef NT_BPE_H
+#define NT_BPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "tokenizer.h"
+
+/* ---- encoding ---- */
+
+/* The lookup from token bytes to id that merging needs (special tokens excluded). Built by
+ * tokenizer_init_table for every vocabulary with multi-byte tokens. */
+typedef struct BpeIndex BpeIndex;
+BpeIndex *bpe_index_build(const Tokenizer *t, Err *e);
+void bpe_index_free(BpeIndex *ix);
+int32_t bpe_index_find(const BpeIndex *ix, const uint8_t *bytes, size_t n);
+
+/* Scratch for encoding chunks, and a cache of chunks already encoded: a corpus repeats its
+ * words, and a cache hit skips the merging entirely. One per encoding call (not shared between
+ * threads). */
+typedef struct BpeWork BpeWork;
+BpeWork *bpe_work_create(void);
+void bpe_work_free(BpeWork *w);
+
+/* Encodes one chunk of n bytes into out (room for n ids); returns the number of ids, or -1 when
+ * out of memory. */
+long bpe_encode_chunk(const Tokenizer *t, BpeWork *w, const uint8_t *chunk, size_t n, int32_t *out);
+
+/* ---- training ---- */
+
+typedef struct BpeTrainer BpeTrainer;
+
+typedef struct BpePair {
+    int32_t a, b;
+    int64_t count;      /* occurrences in the corpus */
+} BpePair;
+
+typedef struct BpeMerge {
+    int rank;           /* 0 for the first merge */
+    int32_t a, b;       /* the pair merged */
+    int32_t id;         /* the token it became */
+    int64_t count;      /* how often the pair occurred */
+    int is_new;         /* 0 when the bytes were already a token */
+} BpeMerge;
+
+/* Pre-tokenizes and counts a corpus (any bytes). ERR_INPUT for an empty one. */
+BpeTrainer *bpe_trainer_create(const uint8_t *text, size_t n, int pattern, Err *e);
+void bpe_trainer_free(BpeTrainer *t);
+
+int bpe_trainer_vocab_size(const BpeTrainer *t);
+int bpe_trainer_merges(const BpeTrainer *t);
+/* The bytes of a token of the vocabulary so far. */
+const uint8_t *bpe_trainer_token(const BpeTrainer *t, int32_t id, size_t *len);
+/* Chunks in the corpus, and distinct ones. */
+void bpe_trainer_chunk_counts(const BpeTrainer *t, size_t *total, size_t *distinct);
+
+/* The n most frequent pairs now, most frequent first (ties as the merge order breaks them).
+ * Returns how many there are (fewer than n near the end). */
+int bpe_trainer_top(BpeTrainer *t, BpePair *out, int n);
+/* One merge: 1 done (out filled), 0 no pair left to merge, -1 out of memory (e filled). */
+int bpe_trainer_step(BpeTrainer *t, BpeMerge *out, Err *e);
+
+/* The vocabulary learned so far as a tokenizer (pattern as trained), named "bpe". */
+int bpe_trainer_tokenizer(const BpeTrainer *t, Tokenizer *out, Err *e);
+
+#endif
