@@ -82,6 +82,54 @@ done
 say ""
 say "## Where a step of 'small' goes (ms per step, one run)"
 "$build/bench/train_bench" --preset small --vocab 512 --batch 8 --threads "$threads" --steps "$steps" --corpus "$corpus" | tee -a "$out"
+# ---- tokenizer ----
+# The reference tools, installed on first use: sentencepiece from Debian, tiktoken (and Hugging
+# Face tokenizers) from the npm registry into $build/bench/js. Missing ones are skipped.
+if ! command -v spm_train >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q sentencepiece >/dev/null 2>&1 || true
+fi
+js="$build/bench/js"
+if [ ! -d "$js/node_modules/tiktoken" ] && command -v npm >/dev/null 2>&1; then
+    mkdir -p "$js" && cp "$here/js/package.json" "$js/" && (cd "$js" && npm install --silent --no-audit --no-fund >/dev/null 2>&1) || true
+fi
+say ""
+say "## Tokenizer: BPE to 4,096 tokens, GPT-2 encoding (median of $reps)"
+tok=$("$build/bench/tokenizer_bench" --corpus "$corpus" --reps "$reps" --json)
+"$build/bench/tokenizer_bench" --corpus "$corpus" --reps "$reps" | tee -a "$out"
+our_train=$(echo "$tok" | field train_s)
+our_mb=$(echo "$tok" | field encode_mb_s)
+our_tokens=$(echo "$tok" | field tokens)
+# the whole process too, as spm_train is timed
+t0=$(date +%s.%N)
+"$build/nexttoken" bpe train --corpus "$corpus" --vocab-size 4096 --out "$build/bench/bpe.tok" >/dev/null 2>&1
+t1=$(date +%s.%N)
+our_proc=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
+say "| tool | BPE training to 4,096 tokens, s | GPT-2 encoding, MB/s |"
+say "|---|---|---|"
+say "| nexttoken (in process / whole process) | $our_train / $our_proc | $our_mb |"
+if command -v spm_train >/dev/null 2>&1; then
+    : >"$build/bench/spm.times"
+    i=0
+    while [ $i -lt "$reps" ]; do
+        t0=$(date +%s.%N)
+        spm_train --input="$corpus" --model_prefix="$build/bench/spm" --vocab_size=4096 --model_type=bpe \
+            --num_threads=1 --character_coverage=1.0 --minloglevel=2 >/dev/null 2>&1
+        t1=$(date +%s.%N)
+        awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}' >>"$build/bench/spm.times"
+        i=$((i + 1))
+    done
+    say "| sentencepiece spm_train (whole process, 1 thread) | $(median <"$build/bench/spm.times") | - |"
+fi
+if [ -d "$js/node_modules/tiktoken" ]; then
+    cp "$here/js/tokenizer_tools.js" "$js/"
+    tt=$(cd "$js" && RAYON_NUM_THREADS=1 node tokenizer_tools.js "$corpus" "$reps" 2>/dev/null)
+    tmb=$(echo "$tt" | sed -n 's/.*"tiktoken_mb_s":\([0-9.]*\).*/\1/p')
+    ttok=$(echo "$tt" | sed -n 's/.*"tiktoken_tokens":\([0-9]*\).*/\1/p')
+    say "| tiktoken 1.0.22 (WASM, npm) | - | $tmb |"
+    [ "$ttok" = "$our_tokens" ] && say "(both encodings have $ttok tokens)" || say "(token counts differ: tiktoken $ttok, nexttoken $our_tokens)"
+fi
+say "Not run here, from ../shared/bench/FIGURES.md: Hugging Face tokenizers 0.23 about 0.52 s, minbpe 1,831 s."
+
 say ""
 say "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "(written to $out)"

@@ -88,6 +88,8 @@ void progress_init(Progress *p);
  * otherwise. `force` shows it regardless. */
 void progress_show(Progress *p, int force, const char *fmt, ...) NT_PRINTF(3, 4);
 void progress_done(Progress *p);
+/* "[#######.............]" for a fraction done, in buf (width + 3 bytes). */
+const char *progress_bar(double frac, int width, char *buf);
 double cli_now(void);
 /* "1m05s", "2h03m", "12.3s" */
 void fmt_duration(double s, char *out, size_t cap);

@@ -105,7 +105,10 @@ int cmd_bpe(int argc, char **argv)
             if (!m.is_new) printf(" (already a token)");
             putchar('\n');
         }
-        progress_show(&prog, 0, "bpe: vocabulary %d/%d, %d merges", bpe_trainer_vocab_size(bt), vocab, n_merges);
+        char bar[32];
+        progress_show(&prog, 0, "%s %d/%d tokens, %d merges",
+                      progress_bar((double)(bpe_trainer_vocab_size(bt) - 256) / (vocab - 256 > 0 ? vocab - 256 : 1), 20, bar),
+                      bpe_trainer_vocab_size(bt), vocab, n_merges);
     }
     progress_done(&prog);
     double secs = cli_now() - t0;

@@ -6,17 +6,20 @@
 #include "core/llmc.h"
 
 static const char usage[] =
-    "usage: nexttoken export --model FILE --format (llmc | nexttoken) --out FILE\n"
+    "usage: nexttoken export --model FILE --format (llmc | nexttoken) --out FILE [--tokenizer T]\n"
     "\n"
     "  --format llmc        llm.c's GPT-2 file (train_gpt2.c's header, float32 weights, the\n"
     "                       vocabulary padded to a multiple of 128), for llm.c to load\n"
     "  --format nexttoken   a native checkpoint with the weights and tokenizer only (no optimizer\n"
-    "                       state): smaller, for sharing and sampling\n";
+    "                       state): smaller, for sharing and sampling\n"
+    "  --tokenizer T        give a model that has none (an llm.c file) this tokenizer: gpt2,\n"
+    "                       cl100k, o200k, or a file such as llm.c's gpt2_tokenizer.bin\n";
 
 int cmd_export(int argc, char **argv)
 {
-    const char *model = NULL, *format = NULL, *out = NULL;
+    const char *model = NULL, *format = NULL, *out = NULL, *spec = NULL;
     ArgSpec specs[] = {
+        {"tokenizer", ARG_STR, &spec, NO_RANGE, 0},
         {"model", ARG_STR, &model, NO_RANGE, 0},
         {"format", ARG_STR, &format, NO_RANGE, 0},
         {"out", ARG_STR, &out, NO_RANGE, 0},
@@ -34,7 +37,19 @@ int cmd_export(int argc, char **argv)
         return cli_fail_input("export: unknown format '%s' (llmc or nexttoken)", format);
     if (checkpoint_may_replace(out, &e)) return cli_fail(&e);
     Checkpoint ck;
-    if (checkpoint_load(model, &ck, 0, &e)) return cli_fail(&e);
+    if (cli_load_model(model, &ck, 0, &e)) return cli_fail(&e);
+    if (spec) {
+        tokenizer_free(&ck.tok);
+        if (cli_load_tokenizer(spec, &ck.tok, &e)) {
+            checkpoint_free(&ck);
+            return cli_fail(&e);
+        }
+        if (ck.tok.n_vocab != ck.model.cfg.n_vocab) {
+            int tv = ck.tok.n_vocab, mv = ck.model.cfg.n_vocab;
+            checkpoint_free(&ck);
+            return cli_fail_input("export: the tokenizer has %d tokens but the model %d", tv, mv);
+        }
+    }
     if (to_llmc) rc = llmc_save_model(out, &ck.model, &e);
     else if (ck.tok.n_vocab == 0)
         rc = err_input(&e, "export: %s has no tokenizer, which a nexttoken checkpoint needs", model);

@@ -6,7 +6,7 @@
 #include "commands.h"
 
 static const char usage[] =
-    "usage: nexttoken slice [--model FILE] [--context T] [--json] TEXT\n"
+    "usage: nexttoken slice [--model FILE | --tokenizer T] [--context T] [--json] TEXT\n"
     "\n"
     "Shows how a text labels itself: n tokens give n-1 training examples, each an input (the\n"
     "tokens so far) and a target (the token that comes next). With --context T, the windows a\n"
@@ -14,6 +14,7 @@ static const char usage[] =
     "under each input token.\n"
     "\n"
     "  --model FILE     use this model's tokenizer (default: bytes, one token per byte)\n"
+    "  --tokenizer T    or this one: byte, gpt2, cl100k, o200k, or a tokenizer file\n"
     "  --context T      show windows of T tokens instead of every prefix\n"
     "  --json           print {tokens: [{id, text}], examples: [{input, target}]}\n";
 
@@ -26,10 +27,11 @@ static void print_piece(const Tokenizer *t, int32_t id)
 
 int cmd_slice(int argc, char **argv)
 {
-    const char *model = NULL;
+    const char *model = NULL, *spec = NULL;
     int json = 0, context = 0;
     ArgSpec specs[] = {
         {"model", ARG_STR, &model, NO_RANGE, 0},
+        {"tokenizer", ARG_STR, &spec, NO_RANGE, 0},
         {"context", ARG_INT, &context, 1, 1e6, 0},
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
         ARG_END,
@@ -42,15 +44,16 @@ int cmd_slice(int argc, char **argv)
     if (rc) return cli_fail(&e);
     if (n_pos != 1) return cli_fail_input("slice: give one TEXT to slice (quote it)");
 
+    if (model && spec) return cli_fail_input("slice: give --model or --tokenizer, not both");
     Checkpoint ck = {0};
-    Tokenizer bytes;
+    Tokenizer own = {0};
     const Tokenizer *tok;
     if (model) {
         if (cli_load_model(model, &ck, 1, &e)) return cli_fail(&e);
         tok = &ck.tok;
     } else {
-        if (tokenizer_init_bytes(&bytes, &e)) return cli_fail(&e);
-        tok = &bytes;
+        if (cli_load_tokenizer(spec ? spec : "byte", &own, &e)) return cli_fail(&e);
+        tok = &own;
     }
     int32_t *ids = NULL;
     size_t cap = 0, n = 0;
@@ -120,7 +123,7 @@ int cmd_slice(int argc, char **argv)
         }
     }
     free(ids);
-    if (model) checkpoint_free(&ck);
-    else tokenizer_free(&bytes);
+    checkpoint_free(&ck);
+    tokenizer_free(&own);
     return status;
 }

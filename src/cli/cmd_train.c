@@ -8,6 +8,8 @@
 #include "commands.h"
 #include "core/atomicfile.h"
 #include "core/blas.h"
+#include "core/bpe.h"
+#include "core/pretok.h"
 #include "core/corpus.h"
 #include "core/dataset.h"
 #include "core/trainer.h"
@@ -22,6 +24,8 @@ static const char usage[] =
     "  --preset NAME        tiny (2 layers, 2 heads, width 64, context 64), small (4, 4, 128, 128,\n"
     "                       the default) or base (6, 6, 192, 128)\n"
     "  --layers N --heads N --dim N --ctx N     override the preset's sizes\n"
+    "  --vocab-size N       learn a byte-pair vocabulary of N tokens from the corpus first (512)\n"
+    "  --tokenizer T        or use this one: byte, gpt2, cl100k, o200k, or a tokenizer file\n"
     "  --batch N            windows per step (8)\n"
     "  --steps N            train until step N (default 1000 unless --seconds is given)\n"
     "  --seconds S          train for S seconds (with --steps, whichever comes first)\n"
@@ -41,13 +45,37 @@ static volatile sig_atomic_t interrupted;
 static void on_signal(int sig) { interrupted = sig; }
 
 typedef struct {
-    const char *corpus, *out, *preset, *resume;
-    int layers, heads, dim, ctx, batch, warmup, save_every, val_every, threads, json, quiet;
+    const char *corpus, *out, *preset, *resume, *tokenizer;
+    int layers, heads, dim, ctx, batch, warmup, save_every, val_every, threads, json, quiet, vocab_size;
     long steps;
     double seconds;
     float lr;
     uint64_t seed;
 } TrainArgs;
+
+/* The vocabulary a new model gets unless told otherwise: enough merges that samples read as
+ * words early, few enough that a small corpus fills every token's embedding with examples. */
+#define DEFAULT_VOCAB 512
+
+/* Learns a byte-pair vocabulary of `vocab` tokens from the corpus (GPT-2's pattern), and writes
+ * a note saying so into note. */
+static int train_tokenizer(const Corpus *c, int vocab, Tokenizer *tok, char *note, size_t cap, Err *e)
+{
+    double t0 = cli_now();
+    BpeTrainer *bt = bpe_trainer_create(c->data, c->size, PRETOK_GPT2, e);
+    if (!bt) return -1;
+    BpeMerge m;
+    int r = 1;
+    while (bpe_trainer_vocab_size(bt) < vocab && (r = bpe_trainer_step(bt, &m, e)) == 1) {}
+    if (r < 0 || bpe_trainer_tokenizer(bt, tok, e)) {
+        bpe_trainer_free(bt);
+        return -1;
+    }
+    snprintf(note, cap, "tokenizer: %d-token byte-pair vocabulary learned from %s in %.2f s%s\n", tok->n_vocab,
+             c->name, cli_now() - t0, r == 0 ? " (no more pairs to merge)" : "");
+    bpe_trainer_free(bt);
+    return 0;
+}
 
 /* Saves, saying so on failure; returns 0 or the exit status. */
 static int save(const char *path, const Trainer *tr, const Tokenizer *tok)
@@ -68,6 +96,8 @@ int cmd_train(int argc, char **argv)
         {"out", ARG_STR, &a.out, NO_RANGE, 0},
         {"preset", ARG_STR, &a.preset, NO_RANGE, 0},
         {"resume", ARG_STR, &a.resume, NO_RANGE, 0},
+        {"tokenizer", ARG_STR, &a.tokenizer, NO_RANGE, 0},
+        {"vocab-size", ARG_INT, &a.vocab_size, 256, 1 << 20, 0},
         {"layers", ARG_INT, &a.layers, 1, 256, 0},
         {"heads", ARG_INT, &a.heads, 1, 16384, 0},
         {"dim", ARG_INT, &a.dim, 1, 16384, 0},
@@ -94,66 +124,63 @@ int cmd_train(int argc, char **argv)
     if (!a.corpus) return cli_fail_input("train: --corpus FILE is required (the text to learn from)");
     if (!a.out) a.out = a.resume;
     if (!a.out) return cli_fail_input("train: --out FILE is required (where to save the model)");
-    /* Our pool splits every layer; OpenBLAS runs single-threaded inside each part. */
-    blas_set_threads(1);
-    ParPool *pool = par_create(a.threads ? a.threads : par_cpu_count(), &e);
-    if (!pool) return cli_fail(&e);
+    tc.batch = a.batch, tc.lr = a.lr, tc.warmup = a.warmup, tc.seed = a.seed, tc.val_every = a.val_every;
+    if (train_config_check(&tc, &e)) return cli_fail(&e);
     /* Fail now, not after an hour of training, if the model could not be saved there. */
     AtomicFile probe;
     if (checkpoint_may_replace(a.out, &e) || atomic_open(&probe, a.out, &e)) return cli_fail(&e);
     atomic_abort(&probe);
+    /* Our pool splits every layer; OpenBLAS runs single-threaded inside each part. */
+    blas_set_threads(1);
+    ParPool *pool = par_create(a.threads ? a.threads : par_cpu_count(), &e);
+    if (!pool) return cli_fail(&e);
 
     Checkpoint ck = {0};
     Tokenizer tok = {0};
+    Corpus corpus = {0};
+    Dataset data = {0};
+    Trainer tr = {0};
     GPT2Config mc = {0};
+    char note[512] = "";
+    int status = 0;
+#define FAIL(call)                  \
+    do {                            \
+        status = (call);            \
+        goto done;                  \
+    } while (0)
+
+    if (corpus_open(&corpus, a.corpus, &e)) FAIL(cli_fail(&e));
     if (a.resume) {
-        if (checkpoint_load(a.resume, &ck, 1, &e)) return cli_fail(&e);
-        if (ck.tok.n_vocab == 0) {
-            checkpoint_free(&ck);
-            return cli_fail_input("train: %s has no tokenizer to train with", a.resume);
-        }
+        if (checkpoint_load(a.resume, &ck, 1, &e)) FAIL(cli_fail(&e));
+        if (ck.tok.n_vocab == 0) FAIL(cli_fail_input("train: %s has no tokenizer to train with", a.resume));
         tok = ck.tok;
         memset(&ck.tok, 0, sizeof ck.tok);
         mc = ck.model.cfg;
         if (args_seen(specs, "layers") || args_seen(specs, "heads") || args_seen(specs, "dim")
-            || args_seen(specs, "ctx") || args_seen(specs, "preset")) {
-            checkpoint_free(&ck);
-            tokenizer_free(&tok);
-            return cli_fail_input("train: a resumed model keeps its sizes; --preset, --layers, --heads, --dim and --ctx cannot change them");
-        }
+            || args_seen(specs, "ctx") || args_seen(specs, "preset") || a.tokenizer || a.vocab_size)
+            FAIL(cli_fail_input("train: a resumed model keeps its sizes and tokenizer; --preset, --layers, --heads, --dim, --ctx, --tokenizer and --vocab-size cannot change them"));
     } else {
-        if (gpt2_preset(a.preset, &mc))
-            return cli_fail_input("train: unknown preset '%s' (tiny, small or base)", a.preset);
+        if (gpt2_preset(a.preset, &mc)) FAIL(cli_fail_input("train: unknown preset '%s' (tiny, small or base)", a.preset));
         if (a.layers) mc.n_layer = a.layers;
         if (a.heads) mc.n_head = a.heads;
         if (a.dim) mc.n_embd = a.dim;
         if (a.ctx) mc.n_ctx = a.ctx;
-        if (tokenizer_init_bytes(&tok, &e)) return cli_fail(&e);
-        mc.n_vocab = tok.n_vocab;
-        if (gpt2_config_check(&mc, &e)) {
-            tokenizer_free(&tok);
-            return cli_fail(&e);
+        mc.n_vocab = 256; /* checked now; the tokenizer's own size comes below */
+        if (gpt2_config_check(&mc, &e)) FAIL(cli_fail(&e));
+        if (a.tokenizer && a.vocab_size) FAIL(cli_fail_input("train: give --tokenizer or --vocab-size, not both"));
+        if (a.tokenizer) {
+            if (cli_load_tokenizer(a.tokenizer, &tok, &e)) FAIL(cli_fail(&e));
+        } else if (train_tokenizer(&corpus, a.vocab_size ? a.vocab_size : DEFAULT_VOCAB, &tok, note, sizeof note, &e)) {
+            FAIL(cli_fail(&e));
         }
+        mc.n_vocab = tok.n_vocab;
+        if (gpt2_config_check(&mc, &e)) FAIL(cli_fail(&e));
     }
-
-    Corpus corpus;
-    Dataset data;
-    if (corpus_open(&corpus, a.corpus, &e)) {
-        checkpoint_free(&ck);
-        tokenizer_free(&tok);
-        return cli_fail(&e);
-    }
-    if (dataset_build(&data, &corpus, &tok, mc.n_ctx, &e)) {
-        corpus_close(&corpus);
-        checkpoint_free(&ck);
-        tokenizer_free(&tok);
-        return cli_fail(&e);
-    }
+    if (dataset_build(&data, &corpus, &tok, mc.n_ctx, &e)) FAIL(cli_fail(&e));
+    if (!a.quiet) fputs(note, stderr); /* only once the data is known to be usable: errors stay one line */
 
     long target = a.steps ? a.steps : (a.seconds > 0 ? 0 : 1000);
-    tc.batch = a.batch, tc.lr = a.lr, tc.warmup = a.warmup, tc.seed = a.seed, tc.val_every = a.val_every;
     tc.total_steps = target;
-    Trainer tr;
     if (a.resume) {
         /* The saved settings continue unless a flag changes them. */
         TrainState *st = &ck.st;
@@ -172,13 +199,7 @@ int cmd_train(int argc, char **argv)
     } else {
         rc = trainer_create(&tr, &mc, &tc, &data, pool, &e);
     }
-    checkpoint_free(&ck);
-    if (rc) {
-        dataset_free(&data);
-        corpus_close(&corpus);
-        tokenizer_free(&tok);
-        return cli_fail(&e);
-    }
+    if (rc) FAIL(cli_fail(&e));
     tr.st.corpus_hash = corpus.hash;
     if (target && tr.st.step >= target)
         fprintf(stderr, "nexttoken: note: the model has already done %ld steps (target %ld); use --steps to go further\n",
@@ -194,7 +215,6 @@ int cmd_train(int argc, char **argv)
     const int B = tr.st.cfg.batch, T = mc.n_ctx;
     const long step0 = tr.st.step;
     const double train_s0 = tr.st.seconds, t_start = cli_now();
-    int status = 0;
     while (!interrupted && (target == 0 || tr.st.step < target)
            && !(a.seconds > 0 && cli_now() - t_start >= a.seconds)) {
         if (trainer_step(&tr, &e)) {
@@ -208,13 +228,15 @@ int cmd_train(int argc, char **argv)
             double wall = cli_now() - t_start, eta = -1;
             if (target) eta = (target - tr.st.step) * wall / (double)(tr.st.step - step0);
             if (a.seconds > 0 && (eta < 0 || a.seconds - wall < eta)) eta = a.seconds - wall;
-            char etas[32], vals[32] = "";
+            char etas[32], vals[32] = "", total[24] = "", bar[32];
             fmt_duration(eta, etas, sizeof etas);
             if (!isnan(tr.val_loss)) snprintf(vals, sizeof vals, "  val %.3f", tr.val_loss);
-            if (target)
-                progress_show(&prog, 0, "step %ld/%ld  loss %.3f%s  %.0f tok/s  ETA %s", tr.st.step, target, tr.loss, vals, tps, etas);
-            else
-                progress_show(&prog, 0, "step %ld  loss %.3f%s  %.0f tok/s  %s left", tr.st.step, tr.loss, vals, tps, etas);
+            if (target) snprintf(total, sizeof total, "/%ld", target);
+            /* the bar follows whichever limit comes first */
+            double frac = target ? (double)(tr.st.step - step0) / (double)(target - step0) : 0;
+            if (a.seconds > 0 && wall / a.seconds > frac) frac = wall / a.seconds;
+            progress_show(&prog, 0, "%s step %ld%s  loss %.3f%s  %.0f tok/s  ETA %s", progress_bar(frac, 20, bar),
+                          tr.st.step, total, tr.loss, vals, tps, etas);
         }
     }
     progress_done(&prog);
@@ -251,10 +273,13 @@ int cmd_train(int argc, char **argv)
         }
     }
     if (interrupted && !status) status = 130;
+done:
+#undef FAIL
     trainer_free(&tr);
-    par_free(pool);
     dataset_free(&data);
     corpus_close(&corpus);
+    checkpoint_free(&ck);
     tokenizer_free(&tok);
+    par_free(pool);
     return status;
 }

@@ -274,6 +274,16 @@ void progress_show(Progress *p, int force, const char *fmt, ...)
     fflush(stderr);
 }
 
+const char *progress_bar(double frac, int width, char *buf)
+{
+    int k = frac <= 0 ? 0 : frac >= 1 ? width : (int)(frac * width + 0.5);
+    buf[0] = '[';
+    for (int i = 0; i < width; i++) buf[1 + i] = i < k ? '#' : '.';
+    buf[width + 1] = ']';
+    buf[width + 2] = 0;
+    return buf;
+}
+
 void progress_done(Progress *p)
 {
     if (p->tty && p->width) fputc('\n', stderr);

@@ -5,7 +5,7 @@ BIN=$1
 C=corpora/stories.txt
 M="$TMP/tiny.ckpt"
 
-expect_ok $BIN train --corpus $C --preset tiny --steps 30 --val-every 10 --out "$M" --json --quiet
+expect_ok $BIN train --corpus $C --preset tiny --tokenizer byte --steps 30 --val-every 10 --out "$M" --json --quiet
 for k in '"steps":30' '"tokens_per_s":' '"loss":' '"val_loss":' '"params":'; do expect_out "$k"; done
 [ -s "$M" ] || fail "no checkpoint written"
 
@@ -66,6 +66,23 @@ st=$?
 [ "$st" -eq 130 ] || fail "interrupted train exited $st, want 130: $(cat "$TMP/int.out")"
 grep -q "interrupted after" "$TMP/int.out" || fail "no 'interrupted' summary: $(cat "$TMP/int.out")"
 expect_ok $BIN sample --model "$TMP/int.ckpt" --tokens 5 --seed 1
+
+# the default tokenizer: a byte-pair vocabulary learned from the corpus first
+B="$TMP/bpe.ckpt"
+expect_ok $BIN train --corpus $C --preset tiny --vocab-size 300 --steps 5 --out "$B" --json
+grep -q "300-token byte-pair vocabulary learned from" "$TMP/err" || fail "no note of the learned vocabulary: $(cat "$TMP/err")"
+expect_ok $BIN slice --model "$B" "the cat"
+expect_out "tokens (bpe tokenizer)"
+expect_ok $BIN loss --model "$B" "the cat sat" --json
+expect_out '"uniform_loss":5.70'
+# a tokenizer trained on its own, then used
+expect_ok $BIN bpe train --corpus $C --vocab-size 280 --out "$TMP/s.tok"
+expect_ok $BIN train --corpus $C --preset tiny --tokenizer "$TMP/s.tok" --steps 3 --out "$TMP/t2.ckpt" --quiet
+expect_ok $BIN encode --tokenizer "$TMP/t2.ckpt" "the cat"
+cp "$TMP/out" "$TMP/e1"
+expect_ok $BIN encode --tokenizer "$TMP/s.tok" "the cat"
+cmp -s "$TMP/out" "$TMP/e1" || fail "the checkpoint's tokenizer is not the one it was trained with"
+expect_error 2 "a resumed model keeps its sizes and tokenizer" $BIN train --corpus $C --resume "$B" --vocab-size 400 --out "$B"
 
 # --version names the kernel and checks it
 expect_ok $BIN --version
