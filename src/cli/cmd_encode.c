@@ -4,6 +4,8 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "core/corpus.h"
+#include "core/wordtok.h"
 
 static const char encode_usage[] =
     "usage: nexttoken encode --tokenizer (FILE | gpt2 | cl100k | o200k | byte) [--json] [TEXT]\n"
@@ -16,7 +18,10 @@ static const char encode_usage[] =
     "  --tokenizer T   byte (one token per byte), gpt2 (GPT-2, 50,257 tokens), cl100k (GPT-4),\n"
     "                  o200k (GPT-4o), or a file: `nexttoken bpe train` output, a checkpoint, or\n"
     "                  llm.c's gpt2_tokenizer.bin. gpt2, cl100k and o200k need `make gpt2-vocab`.\n"
-    "  --json          one object per text: {\"ids\": [...], \"pieces\": [...]}\n";
+    "  --json          one object per text: {\"ids\": [...], \"pieces\": [...]}\n"
+    "\n"
+    "For comparison, --tokenizer word or char with --corpus FILE: a vocabulary of the words (or\n"
+    "characters) of FILE, where anything unseen becomes <unk>.\n";
 
 static const char decode_usage[] =
     "usage: nexttoken decode --tokenizer (FILE | gpt2 | cl100k | o200k | byte) ID...\n"
@@ -54,12 +59,66 @@ static void print_encoding(const Tokenizer *t, const int32_t *ids, size_t n, int
     putchar('\n');
 }
 
+/* encode with a word or character vocabulary learned from a corpus */
+static int encode_wordtok(const char *kind, const char *corpus_path, const char *text, int json)
+{
+    Err e;
+    if (!corpus_path) return cli_fail_input("encode: --tokenizer %s learns its vocabulary from --corpus FILE", kind);
+    if (!text) return cli_fail_input("encode: --tokenizer %s takes a TEXT", kind);
+    Corpus c;
+    if (corpus_open(&c, corpus_path, &e)) return cli_fail(&e);
+    WordTok *w = wordtok_build(strcmp(kind, "word") == 0 ? WORDTOK_WORD : WORDTOK_CHAR, c.data, c.size, &e);
+    corpus_close(&c);
+    if (!w) return cli_fail(&e);
+    size_t n = strlen(text), unknown;
+    int32_t *ids = malloc(sizeof(int32_t) * (n + 1));
+    long k = wordtok_encode(w, (const uint8_t *)text, n, ids, &unknown);
+    Json j;
+    if (json) {
+        json_init(&j, stdout);
+        json_obj(&j);
+        json_key(&j, "vocab_size"), json_int(&j, wordtok_vocab_size(w));
+        json_key(&j, "unknown"), json_int(&j, (long long)unknown);
+        json_key(&j, "ids"), json_arr(&j);
+        for (long i = 0; i < k; i++) json_int(&j, ids[i]);
+        json_arr_end(&j);
+        json_key(&j, "pieces"), json_arr(&j);
+    } else {
+        printf("%ld token%s (%s vocabulary of %d from %s, %zu unknown):", k, k == 1 ? "" : "s", kind,
+               wordtok_vocab_size(w), corpus_path, unknown);
+        for (long i = 0; i < k; i++) printf(" %d", ids[i]);
+        printf("\npieces:");
+    }
+    for (long i = 0; i < k; i++) {
+        size_t len;
+        const char *t = wordtok_token(w, ids[i], &len);
+        if (json) {
+            json_strn(&j, (const uint8_t *)t, len);
+        } else {
+            char buf[256];
+            token_bytes_printable((const uint8_t *)t, len, buf, sizeof buf);
+            printf(" \"%s\"", buf);
+        }
+    }
+    if (json) {
+        json_arr_end(&j);
+        json_obj_end(&j);
+        json_end(&j);
+    } else {
+        putchar('\n');
+    }
+    free(ids);
+    wordtok_free(w);
+    return 0;
+}
+
 int cmd_encode(int argc, char **argv)
 {
-    const char *spec = NULL;
+    const char *spec = NULL, *corpus = NULL;
     int json = 0;
     ArgSpec specs[] = {
         {"tokenizer", ARG_STR, &spec, NO_RANGE, 0},
+        {"corpus", ARG_STR, &corpus, NO_RANGE, 0},
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
         ARG_END,
     };
@@ -70,6 +129,9 @@ int cmd_encode(int argc, char **argv)
     if (rc == 1) return fputs(encode_usage, stdout), 0;
     if (rc) return cli_fail(&e);
     if (!spec) return cli_fail_input("encode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)");
+    if (strcmp(spec, "word") == 0 || strcmp(spec, "char") == 0)
+        return encode_wordtok(spec, corpus, n_pos ? pos[0] : NULL, json);
+    if (corpus) return cli_fail_input("encode: --corpus goes with --tokenizer word or char");
     Tokenizer t;
     if (cli_load_tokenizer(spec, &t, &e)) return cli_fail(&e);
     int32_t *ids = NULL;

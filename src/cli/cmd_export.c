@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "core/llmc.h"
+#include "core/vocabfile.h"
 
 static const char usage[] =
     "usage: nexttoken export --model FILE --format (llmc | nexttoken) --out FILE [--tokenizer T]\n"
@@ -12,13 +13,15 @@ static const char usage[] =
     "                       vocabulary padded to a multiple of 128), for llm.c to load\n"
     "  --format nexttoken   a native checkpoint with the weights and tokenizer only (no optimizer\n"
     "                       state): smaller, for sharing and sampling\n"
+    "  --tokenizer-out FILE with llmc: also write the tokenizer as llm.c's gpt2_tokenizer.bin\n"
     "  --tokenizer T        give a model that has none (an llm.c file) this tokenizer: gpt2,\n"
     "                       cl100k, o200k, or a file such as llm.c's gpt2_tokenizer.bin\n";
 
 int cmd_export(int argc, char **argv)
 {
-    const char *model = NULL, *format = NULL, *out = NULL, *spec = NULL;
+    const char *model = NULL, *format = NULL, *out = NULL, *spec = NULL, *tok_out = NULL;
     ArgSpec specs[] = {
+        {"tokenizer-out", ARG_STR, &tok_out, NO_RANGE, 0},
         {"tokenizer", ARG_STR, &spec, NO_RANGE, 0},
         {"model", ARG_STR, &model, NO_RANGE, 0},
         {"format", ARG_STR, &format, NO_RANGE, 0},
@@ -50,12 +53,15 @@ int cmd_export(int argc, char **argv)
             return cli_fail_input("export: the tokenizer has %d tokens but the model %d", tv, mv);
         }
     }
-    if (to_llmc) rc = llmc_save_model(out, &ck.model, &e);
+    if (tok_out && !to_llmc) rc = err_input(&e, "export: --tokenizer-out goes with --format llmc");
+    else if (tok_out && ck.tok.n_vocab == 0) rc = err_input(&e, "export: %s has no tokenizer to write", model);
+    else if (to_llmc) rc = llmc_save_model(out, &ck.model, &e) || (tok_out && vocab_save_llmc(tok_out, &ck.tok, &e));
     else if (ck.tok.n_vocab == 0)
         rc = err_input(&e, "export: %s has no tokenizer, which a nexttoken checkpoint needs", model);
     else rc = checkpoint_save(out, &ck.model, &ck.tok, NULL, NULL, &e);
     checkpoint_free(&ck);
     if (rc) return cli_fail(&e);
     printf("wrote %s (%s)\n", out, to_llmc ? "llm.c model, version 3, float32" : "nexttoken checkpoint, weights only");
+    if (tok_out) printf("wrote %s (llm.c tokenizer)\n", tok_out);
     return 0;
 }

@@ -471,6 +471,33 @@ done:
     return rc;
 }
 
+int vocab_save_llmc(const char *path, const Tokenizer *t, Err *e)
+{
+    long eot = -1;
+    for (int i = 0; i < t->n_vocab; i++) {
+        size_t n;
+        const uint8_t *b = tokenizer_token(t, i, &n);
+        if (n == 0 || n > 255) return err_input(e, "%s: token %d has %zu bytes; llm.c's tokenizer file holds 1 to 255", path, i, n);
+        if (eot < 0 && t->special[i] && n == 13 && memcmp(b, "<|endoftext|>", 13) == 0) eot = i;
+    }
+    uint8_t h[1024] = {0};
+    put_u32(h, LLMC_TOKENIZER_MAGIC);
+    put_u32(h + 4, eot >= 0 ? 2 : 1);
+    put_u32(h + 8, (uint32_t)t->n_vocab);
+    if (eot >= 0) put_u32(h + 12, (uint32_t)eot);
+    AtomicFile af;
+    if (atomic_open(&af, path, e)) return -1;
+    atomic_write(&af, h, sizeof h);
+    for (int i = 0; i < t->n_vocab; i++) {
+        size_t n;
+        const uint8_t *b = tokenizer_token(t, i, &n);
+        uint8_t len = (uint8_t)n;
+        atomic_write(&af, &len, 1);
+        atomic_write(&af, b, n);
+    }
+    return atomic_commit(&af, e);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Finding the downloaded vocabularies */
 

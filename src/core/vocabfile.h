@@ -27,6 +27,9 @@ int vocab_load_gpt2(Tokenizer *t, const char *encoder_json, const char *vocab_bp
 /* pattern: PRETOK_CL100K or PRETOK_O200K, which also decides the special tokens. */
 int vocab_load_tiktoken(Tokenizer *t, const char *path, int pattern, Err *e);
 int vocab_load_llmc(Tokenizer *t, const char *path, Err *e);
+/* Writes t as llm.c's gpt2_tokenizer.bin (version 2 when it has an end-of-text token, else 1),
+ * atomically. ERR_INPUT for a token llm.c cannot hold (empty, or over 255 bytes). */
+int vocab_save_llmc(const char *path, const Tokenizer *t, Err *e);
 
 /* "gpt2", "cl100k" or "o200k" from the vocabulary directory; ERR_INPUT saying how to fetch the
  * files when they are not there. */

@@ -27,6 +27,25 @@ expect_out '"pieces":['
 printf 'one\ntwo\n' | $BIN encode --tokenizer byte >"$TMP/out" 2>&1
 [ "$(grep -c tokens "$TMP/out")" -eq 2 ] || fail "stdin: one encoding per line: $(cat "$TMP/out")"
 
+# word and character vocabularies, for comparison
+expect_ok $BIN encode --tokenizer word --corpus $C "The cat said awesommmme"
+expect_out "1 unknown"
+expect_out '"<unk>"'
+expect_ok $BIN encode --tokenizer char --corpus $C --json "cat"
+expect_out '"unknown":0'
+expect_error 2 "learns its vocabulary from --corpus FILE" $BIN encode --tokenizer word "x"
+
+# a model and its tokenizer for llm.c
+expect_ok $BIN train --corpus $C --preset tiny --vocab-size 300 --steps 2 --out "$TMP/m.ckpt" --quiet
+expect_ok $BIN export --model "$TMP/m.ckpt" --format llmc --out "$TMP/m.bin" --tokenizer-out "$TMP/m_tok.bin"
+expect_ok $BIN encode --tokenizer "$TMP/m_tok.bin" "the cat"
+cp "$TMP/out" "$TMP/x1"
+expect_ok $BIN encode --tokenizer "$TMP/m.ckpt" "the cat"
+cmp -s "$TMP/out" "$TMP/x1" || fail "llm.c tokenizer file encodes differently"
+expect_ok $BIN export --model "$TMP/m.bin" --format nexttoken --tokenizer "$TMP/m_tok.bin" --out "$TMP/back.ckpt"
+expect_ok $BIN sample --model "$TMP/back.ckpt" --tokens 3 --seed 1
+expect_error 2 "the tokenizer has 256 tokens but the model 300" $BIN export --model "$TMP/m.bin" --format nexttoken --tokenizer byte --out "$TMP/bad.ckpt"
+
 # bad input
 head -c 5000 /dev/zero | tr '\0' 'a' >"$TMP/aaa.txt"
 expect_ok $BIN bpe train --corpus "$TMP/aaa.txt" --vocab-size 1000 --out "$TMP/aaa.tok"

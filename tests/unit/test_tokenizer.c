@@ -4,11 +4,13 @@
 #include "testutil.h"
 
 #include "core/bpe.h"
+#include "core/bytes.h"
 #include "core/pretok.h"
 #include "core/rng.h"
 #include "core/tokenizer.h"
 #include "core/utf8.h"
 #include "core/vocabfile.h"
+#include "core/wordtok.h"
 
 /* ---- the reference cases ---- */
 
@@ -441,6 +443,73 @@ static void test_bad_vocab_files(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+static void test_word_and_char(void **state)
+{
+    (void)state;
+    const char *corpus = "The cat sat. The dog didn't sit; the cat ran!";
+    Err e;
+    WordTok *w = wordtok_build(WORDTOK_WORD, (const uint8_t *)corpus, strlen(corpus), &e);
+    assert_non_null(w);
+    /* <unk> The cat sat . dog didn't sit ; the ran ! */
+    assert_int_equal(wordtok_vocab_size(w), 12);
+    int32_t ids[64];
+    size_t unk;
+    const char *text = "the cat didn't fly!";
+    long k = wordtok_encode(w, (const uint8_t *)text, strlen(text), ids, &unk);
+    assert_int_equal(k, 5);
+    assert_int_equal(unk, 1);
+    assert_int_equal(ids[3], 0); /* fly */
+    size_t len;
+    assert_string_equal(wordtok_token(w, ids[2], &len), "didn't");
+    wordtok_free(w);
+    w = wordtok_build(WORDTOK_CHAR, (const uint8_t *)"ab 한", 6, &e);
+    assert_int_equal(wordtok_vocab_size(w), 5); /* <unk> a b space 한 */
+    k = wordtok_encode(w, (const uint8_t *)"한b글", 7, ids, &unk);
+    assert_int_equal(k, 3);
+    assert_int_equal(unk, 1);
+    assert_string_equal(wordtok_token(w, ids[0], &len), "한");
+    wordtok_free(w);
+}
+
+static void test_llmc_tokenizer(void **state)
+{
+    (void)state;
+    const char *dir = temp_dir();
+    char path[128];
+    snprintf(path, sizeof path, "%s/gpt2_tokenizer.bin", dir);
+    Tokenizer t, u;
+    Err e;
+    const char *text = "the theme of the thesis is the thermos, the theory of them";
+    BpeTrainer *bt = bpe_trainer_create((const uint8_t *)text, strlen(text), PRETOK_GPT2, &e);
+    BpeMerge m;
+    while (bpe_trainer_step(bt, &m, &e) == 1) {}
+    assert_int_equal(bpe_trainer_tokenizer(bt, &t, &e), 0);
+    bpe_trainer_free(bt);
+    /* ours, then GPT-2's when installed: written as llm.c does, read back the same */
+    for (int round = 0; round < 2; round++) {
+        if (round == 1) {
+            tokenizer_free(&t);
+            if (vocab_load_named(&t, "gpt2", &e) != 0) break;
+        }
+        assert_int_equal(vocab_save_llmc(path, &t, &e), 0);
+        assert_int_equal(vocab_load_llmc(&u, path, &e), 0);
+        assert_int_equal(u.n_vocab, t.n_vocab);
+        assert_memory_equal(u.offsets, t.offsets, sizeof(uint32_t) * (t.n_vocab + 1));
+        assert_memory_equal(u.bytes, t.bytes, t.offsets[t.n_vocab]);
+        assert_memory_equal(u.special, t.special, (size_t)t.n_vocab);
+        size_t n = 0;
+        uint8_t *b = read_file(path, &n);
+        assert_int_equal(get_u32(b + 4), round == 1 ? 2 : 1); /* version 2 names <|endoftext|> */
+        if (round == 1) assert_int_equal(get_u32(b + 12), 50256);
+        free(b);
+        tokenizer_free(&u);
+    }
+    tokenizer_free(&t);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,7 +517,8 @@ int main(void)
         cmocka_unit_test(test_o200k_cases),      cmocka_unit_test(test_viewing_single_post),
         cmocka_unit_test(test_round_trip_bytes), cmocka_unit_test(test_trainer_matches_naive),
         cmocka_unit_test(test_trainer_top_pairs), cmocka_unit_test(test_tokenizer_files),
-        cmocka_unit_test(test_bad_vocab_files),
+        cmocka_unit_test(test_bad_vocab_files),  cmocka_unit_test(test_word_and_char),
+        cmocka_unit_test(test_llmc_tokenizer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
