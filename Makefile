@@ -66,6 +66,7 @@ DATA_DIR = $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/nexttoken
 run:
 	@scripts/deps.sh run
 	@$(MAKE) --no-print-directory all
+	@mkdir -p $(DATA_DIR)
 	$(BIN) train --corpus corpora/stories.txt --preset small --seconds 60 --out $(DATA_DIR)/default.ckpt
 	$(BIN) sample --model $(DATA_DIR)/default.ckpt --prompt "Once upon a time" --tokens 200 --count 2
 
