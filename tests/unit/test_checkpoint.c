@@ -134,6 +134,32 @@ static void test_resume_bit_for_bit(void **state)
     par_free(pool);
 }
 
+/* A weight gone bad: the step is refused, nothing is updated, and the message says why. */
+static void test_non_finite_stops(void **state)
+{
+    (void)state;
+    TrainConfig tc = config();
+    Trainer tr;
+    Err e;
+    assert_int_equal(trainer_create(&tr, &tiny, &tc, &data, NULL, &e), 0);
+    train(&tr, 2);
+    tr.model.w.t[GPT2_LN1W][3] = INFINITY * 0.0f; /* NaN */
+    size_t n = tr.model.n_params;
+    float *before = malloc(sizeof(float) * n), *m_before = malloc(sizeof(float) * n);
+    memcpy(before, tr.model.params, sizeof(float) * n);
+    memcpy(m_before, tr.opt.m, sizeof(float) * n);
+    assert_int_equal(trainer_step(&tr, &e), -1);
+    assert_int_equal(e.code, ERR_INPUT);
+    assert_non_null(strstr(e.msg, "training stopped at step 3"));
+    assert_non_null(strstr(e.msg, "kept"));
+    assert_int_equal(tr.st.step, 2);
+    assert_memory_equal(tr.opt.m, m_before, sizeof(float) * n);
+    /* every weight but the poisoned one is as it was (NaN != NaN, so compare bits) */
+    assert_memory_equal(tr.model.params, before, sizeof(float) * n);
+    free(before), free(m_before);
+    trainer_free(&tr);
+}
+
 /* ---- damaged files ---- */
 
 static uint8_t *saved;
@@ -424,6 +450,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_resume_bit_for_bit),
+        cmocka_unit_test(test_non_finite_stops),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_damaged),
         cmocka_unit_test(test_refuses_to_overwrite_text),
