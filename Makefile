@@ -20,8 +20,11 @@ ifneq ($(SAN),)
 endif
 # Lazy (=) so that `make run` can install the packages before pkg-config is asked about them.
 PKG_CORE = openblas libpcre2-8
+PKG_TUI  = ncursesw readline
 CORE_CFLAGS = $(shell pkg-config --cflags $(PKG_CORE))
 CORE_LIBS   = $(shell pkg-config --libs $(PKG_CORE)) -lpthread -lm
+TUI_CFLAGS  = $(shell pkg-config --cflags $(PKG_TUI))
+TUI_LIBS    = $(shell pkg-config --libs $(PKG_TUI))
 TEST_CFLAGS = $(shell pkg-config --cflags cmocka)
 TEST_LIBS   = $(shell pkg-config --libs cmocka)
 ALL_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -fno-trapping-math -Isrc $(WARN) $(CFLAGS) $(SANFLAGS) $(CORE_CFLAGS) -MMD -MP
@@ -30,8 +33,10 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 CORE_SRC = $(sort $(wildcard src/core/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
+TUI_SRC  = $(sort $(wildcard src/tui/*.c))
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/src/main.o
+TUI_OBJ  = $(TUI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC = $(sort $(wildcard bench/*.c))
@@ -42,8 +47,13 @@ BIN      = $(BUILD)/nexttoken
 .PHONY: all run test test-unit test-cli test-sanitize bench gpt2-vocab deps clean
 all: $(BIN)
 
-$(BIN): $(CORE_OBJ) $(CLI_OBJ)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS)
+$(BIN): $(CORE_OBJ) $(CLI_OBJ) $(TUI_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) $(TUI_LIBS)
+
+# The interface alone needs curses and readline; core never sees them.
+$(BUILD)/obj/src/tui/%.o: src/tui/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -10,11 +10,17 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/blas.h"
+#include "tui/tui.h"
 
 static const char usage[] =
-    "usage: nexttoken COMMAND [options]      (nexttoken COMMAND --help for each)\n"
+    "usage: nexttoken [--model FILE] [--corpus FILE] [--fresh] [--threads N]\n"
+    "       nexttoken --script FILE [--size COLSxROWS]\n"
+    "       nexttoken COMMAND [options]      (nexttoken COMMAND --help for each)\n"
     "\n"
-    "Watch a real GPT-2 learn: the steps of pretraining, one command each.\n"
+    "Watch a real GPT-2 learn. With no command, the full-screen interface opens and trains a model,\n"
+    "resuming the last session (saved every minute and on quit in $XDG_DATA_HOME/nexttoken, else\n"
+    "~/.local/share/nexttoken): --fresh starts over, --model and --corpus choose. --script runs a\n"
+    "file of keys and commands headless and writes screen dumps (for tests).\n"
     "\n"
     "  train     train a model on a text file\n"
     "  sample    continue a prompt with a trained model\n"
@@ -35,7 +41,7 @@ static const struct {
     {"train", cmd_train},     {"sample", cmd_sample}, {"loss", cmd_loss},
     {"softmax", cmd_softmax}, {"slice", cmd_slice},   {"export", cmd_export},
     {"encode", cmd_encode},   {"decode", cmd_decode}, {"bpe", cmd_bpe},
-    {"--version", cmd_version}, {"version", cmd_version},
+    {"version", cmd_version},
 };
 
 /* OpenBLAS reads OPENBLAS_CORETYPE once, when it loads - before main. So when the kernel it
@@ -73,13 +79,44 @@ static void blas_boot(char **argv)
     unsetenv(BLAS_BOOT_ENV);
 }
 
+/* No command: the terminal interface, with its own few options. */
+static int run_tui(int argc, char **argv)
+{
+    TuiOptions o = {.rows = 30, .cols = 100};
+    const char *size = NULL;
+    ArgSpec specs[] = {
+        {"model", ARG_STR, &o.model, NO_RANGE, 0},
+        {"corpus", ARG_STR, &o.corpus, NO_RANGE, 0},
+        {"fresh", ARG_FLAG, &o.fresh, NO_RANGE, 0},
+        {"script", ARG_STR, &o.script, NO_RANGE, 0},
+        {"size", ARG_STR, &size, NO_RANGE, 0},
+        {"threads", ARG_INT, &o.threads, 1, 1024, 0},
+        ARG_END,
+    };
+    char *pos[1];
+    int n_pos;
+    Err e;
+    argv[0] = "nexttoken";
+    int rc = args_parse(argc, argv, specs, pos, &n_pos, 0, &e);
+    if (rc == 1) return fputs(usage, stdout), 0;
+    if (rc) return cli_fail(&e);
+    if (size && (sscanf(size, "%dx%d", &o.cols, &o.rows) != 2 || o.cols < 20 || o.rows < 8 || o.cols > 1000 || o.rows > 500))
+        return cli_fail_input("--size takes COLSxROWS, e.g. 100x30");
+    if (size && !o.script) return cli_fail_input("--size goes with --script");
+    if (o.model && access(o.model, R_OK) != 0) return cli_fail_input("%s: cannot read the model", o.model);
+    if (o.corpus && access(o.corpus, R_OK) != 0) return cli_fail_input("%s: cannot read the corpus", o.corpus);
+    return tui_main(&o);
+}
+
 int main(int argc, char **argv)
 {
     blas_boot(argv);
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-        fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    if (argc < 2 || argv[1][0] == '-') {
+        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) return fputs(usage, stdout), 0;
+        if (argc >= 2 && strcmp(argv[1], "--version") == 0) return cmd_version(argc - 1, argv + 1);
+        return run_tui(argc, argv);
     }
+    if (strcmp(argv[1], "help") == 0) return fputs(usage, stdout), 0;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "nexttoken: unknown command '%s' (see nexttoken --help)\n", argv[1]);

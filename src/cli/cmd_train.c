@@ -201,6 +201,9 @@ int cmd_train(int argc, char **argv)
     }
     if (rc) FAIL(cli_fail(&e));
     tr.st.corpus_hash = corpus.hash;
+    char *abs_corpus = realpath(a.corpus, NULL);
+    snprintf(tr.st.corpus_path, sizeof tr.st.corpus_path, "%s", abs_corpus ? abs_corpus : a.corpus);
+    free(abs_corpus);
     if (target && tr.st.step >= target)
         fprintf(stderr, "nexttoken: note: the model has already done %ld steps (target %ld); use --steps to go further\n",
                 tr.st.step, target);

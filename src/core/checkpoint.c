@@ -19,6 +19,7 @@
 #define TAG_WGHT "WGHT"
 #define TAG_ADAM "ADAM"
 #define TAG_TRST "TRST"
+#define TAG_CRPS "CRPS"
 #define TAG_END "END "
 #define HEADER_BYTES 16  /* magic, u32 version, u32 reserved */
 #define SECTION_HEADER 12 /* tag, u64 length */
@@ -153,6 +154,11 @@ int checkpoint_save(const char *path, const GPT2 *m, const Tokenizer *tok, const
     if (st && st->cfg.batch > 0) {
         write_section_header(&af, TAG_TRST, trst_size(st));
         write_trst(&af, st);
+        size_t pl = strnlen(st->corpus_path, sizeof st->corpus_path - 1);
+        if (pl) {
+            write_section_header(&af, TAG_CRPS, pl);
+            atomic_write(&af, st->corpus_path, pl);
+        }
     }
     uint8_t end[8];
     put_u64(end, af.hash); /* the hash of everything before the END section */
@@ -239,7 +245,7 @@ static int load_native(const uint8_t *buf, size_t size, Checkpoint *ck, int want
     uint32_t version = get_u32(buf + 8);
     if (version == 0 || version > CHECKPOINT_VERSION)
         return err_input(e, "checkpoint format version %u is not one this nexttoken reads (1 to %d)", version, CHECKPOINT_VERSION);
-    Section conf = {0}, tokn = {0}, wght = {0}, adam = {0}, trst = {0};
+    Section conf = {0}, tokn = {0}, wght = {0}, adam = {0}, trst = {0}, crps = {0};
     size_t at = HEADER_BYTES;
     int ended = 0;
     while (!ended) {
@@ -262,6 +268,7 @@ static int load_native(const uint8_t *buf, size_t size, Checkpoint *ck, int want
         else if (memcmp(h, TAG_WGHT, 4) == 0) wght = s;
         else if (memcmp(h, TAG_ADAM, 4) == 0) adam = s;
         else if (memcmp(h, TAG_TRST, 4) == 0) trst = s;
+        else if (memcmp(h, TAG_CRPS, 4) == 0) crps = s;
         at += len;
     }
     if (!conf.p || conf.len != 20) return err_input(e, "the model configuration is missing or malformed");
@@ -299,6 +306,10 @@ static int load_native(const uint8_t *buf, size_t size, Checkpoint *ck, int want
             return -1;
     }
     if (want_training && trst.p && read_trst(&ck->st, trst.p, trst.len, e)) return -1;
+    if (want_training && trst.p && crps.p && crps.len < sizeof ck->st.corpus_path) {
+        memcpy(ck->st.corpus_path, crps.p, crps.len);
+        ck->st.corpus_path[crps.len] = 0;
+    }
     snprintf(ck->format, sizeof ck->format, "nexttoken");
     return 0;
 }

@@ -5,6 +5,7 @@
  *   CONF  the model's sizes            TOKN  the tokenizer (tokenizer.h's serialised form)
  *   WGHT  the weights, float32         ADAM  optimizer moments and step count (optional)
  *   TRST  training state: hyperparameters, step, random generator, loss history (optional)
+ *   CRPS  the path of the corpus trained on (optional)
  *   END   a 64-bit FNV-1a checksum of every byte before it
  * each as a 4-byte tag, a 64-bit length and the payload, little-endian. Readers skip sections
  * they do not know, so later versions can add some without breaking older files.

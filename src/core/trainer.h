@@ -52,6 +52,7 @@ typedef struct TrainState {
     Rng rng;              /* draws the batches */
     double seconds;       /* training time so far, across resumes */
     uint64_t corpus_hash; /* of the text trained on, to notice a change on resume */
+    char corpus_path[1024]; /* where that text was, so the terminal interface can resume */
     TrainHistory hist;
 } TrainState;
 

@@ -1,0 +1,141 @@
+/* draw.c - styles and the drawing helpers every panel uses. See tui.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "tui.h"
+
+static attr_t styles[ST_COUNT];
+
+/* Colour pairs, and what each style falls back to without colour: bold, reverse, underline and
+ * dim carry every distinction on a monochrome terminal or with NO_COLOR. */
+void draw_init_styles(App *a)
+{
+    static const struct {
+        short fg256, fg8;
+        attr_t extra, mono;
+    } def[ST_COUNT] = {
+        [ST_NORMAL] = {-1, -1, 0, 0},
+        [ST_DIM] = {244, COLOR_WHITE, 0, A_DIM},
+        [ST_TITLE] = {75, COLOR_CYAN, A_BOLD, A_BOLD},
+        [ST_TAB] = {250, COLOR_WHITE, 0, 0},
+        [ST_TAB_ACTIVE] = {231, COLOR_WHITE, A_BOLD | A_REVERSE, A_BOLD | A_REVERSE},
+        [ST_STATUS] = {252, COLOR_WHITE, A_REVERSE, A_REVERSE},
+        [ST_STATUS_RUN] = {114, COLOR_GREEN, A_REVERSE | A_BOLD, A_REVERSE | A_BOLD},
+        [ST_STATUS_PAUSE] = {221, COLOR_YELLOW, A_REVERSE | A_BOLD, A_REVERSE},
+        [ST_STATUS_FAIL] = {203, COLOR_RED, A_REVERSE | A_BOLD, A_REVERSE | A_BOLD | A_BLINK},
+        [ST_ERROR] = {203, COLOR_RED, A_BOLD, A_BOLD | A_UNDERLINE},
+        [ST_ACCENT] = {75, COLOR_CYAN, 0, A_BOLD},
+        [ST_GOOD] = {114, COLOR_GREEN, 0, A_BOLD},
+        [ST_BAD] = {203, COLOR_RED, 0, A_UNDERLINE},
+        [ST_PLOT_TRAIN] = {75, COLOR_CYAN, 0, 0},
+        [ST_PLOT_VAL] = {215, COLOR_YELLOW, A_BOLD, A_BOLD},
+        [ST_PLOT_REF] = {244, COLOR_WHITE, 0, A_DIM},
+        [ST_KEY] = {221, COLOR_YELLOW, A_BOLD, A_BOLD},
+    };
+    a->colors = 0;
+    if (!getenv("NO_COLOR") && has_colors() && start_color() == OK) {
+        use_default_colors();
+        a->colors = COLORS >= 256 ? 256 : 8;
+    }
+    for (int i = 0; i < ST_COUNT; i++) {
+        if (a->colors && def[i].fg256 >= 0) {
+            init_pair((short)(i + 1), a->colors == 256 ? def[i].fg256 : def[i].fg8, -1);
+            styles[i] = COLOR_PAIR(i + 1) | def[i].extra;
+        } else {
+            styles[i] = a->colors ? def[i].extra : def[i].mono;
+        }
+    }
+}
+
+attr_t style(const App *a, int st)
+{
+    (void)a;
+    return st >= 0 && st < ST_COUNT ? styles[st] : 0;
+}
+
+int text_width(const char *s)
+{
+    mbstate_t ps = {0};
+    int w = 0;
+    size_t n = strlen(s);
+    while (n > 0) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s, n, &ps);
+        if (k == (size_t)-1 || k == (size_t)-2) {
+            memset(&ps, 0, sizeof ps);
+            k = 1, wc = L'?';
+        } else if (k == 0) {
+            break;
+        }
+        int cw = wcwidth(wc);
+        w += cw > 0 ? cw : 0;
+        s += k, n -= k;
+    }
+    return w;
+}
+
+int draw_text(WINDOW *w, int y, int x, int width, int st, const App *a, const char *s)
+{
+    if (width <= 0) return 0;
+    mbstate_t ps = {0};
+    int used = 0;
+    size_t n = strlen(s);
+    wattrset(w, style(a, st));
+    wmove(w, y, x);
+    while (n > 0 && used < width) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s, n, &ps);
+        if (k == (size_t)-1 || k == (size_t)-2) { /* not text in this locale: show a '?' */
+            memset(&ps, 0, sizeof ps);
+            k = 1, wc = L'?';
+        } else if (k == 0) {
+            break;
+        }
+        if (wc == L'\n' || wc == L'\t' || wc < 32) wc = L' ';
+        int cw = wcwidth(wc);
+        if (cw < 0) wc = L'?', cw = 1;
+        if (used + cw > width) break; /* a wide character never straddles the edge */
+        if (!a->utf8 && wc > 126) wc = L'?', cw = 1;
+        wchar_t str[2] = {wc, 0};
+        waddnwstr(w, str, 1);
+        used += cw;
+        s += k, n -= k;
+    }
+    wattrset(w, 0);
+    return used;
+}
+
+int draw_textf(WINDOW *w, int y, int x, int width, int st, const App *a, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return draw_text(w, y, x, width, st, a, buf);
+}
+
+void draw_box(WINDOW *w, int y, int x, int h, int wd, const App *a, const char *title)
+{
+    if (h < 2 || wd < 2) return;
+    attr_t at = style(a, ST_DIM);
+    wattrset(w, at);
+    /* The ACS characters become + - | when the terminal or locale has no line drawing. */
+    mvwaddch(w, y, x, a->utf8 ? ACS_ULCORNER : '+');
+    mvwaddch(w, y, x + wd - 1, a->utf8 ? ACS_URCORNER : '+');
+    mvwaddch(w, y + h - 1, x, a->utf8 ? ACS_LLCORNER : '+');
+    mvwaddch(w, y + h - 1, x + wd - 1, a->utf8 ? ACS_LRCORNER : '+');
+    mvwhline(w, y, x + 1, a->utf8 ? ACS_HLINE : '-', wd - 2);
+    mvwhline(w, y + h - 1, x + 1, a->utf8 ? ACS_HLINE : '-', wd - 2);
+    mvwvline(w, y + 1, x, a->utf8 ? ACS_VLINE : '|', h - 2);
+    mvwvline(w, y + 1, x + wd - 1, a->utf8 ? ACS_VLINE : '|', h - 2);
+    wattrset(w, 0);
+    if (title && *title) {
+        draw_text(w, y, x + 2, 1, ST_DIM, a, " ");
+        int used = draw_text(w, y, x + 3, wd - 6, ST_TITLE, a, title);
+        draw_text(w, y, x + 3 + used, 1, ST_DIM, a, " ");
+    }
+}

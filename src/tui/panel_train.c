@@ -1,0 +1,279 @@
+/* panel_train.c - panel 6, Train: a real GPT-2 learning while you watch. The loss curves with
+ * reference lines, the figures of the last step, and samples of text as they turn from noise
+ * into words. Everything comes from the trainer thread's snapshots (app.c copies them). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/parallel.h"
+#include "tui.h"
+
+#define FIGURES_WIDTH 26       /* the figures box, right of the plot */
+#define SIDE_BY_SIDE_COLS 70   /* narrower: figures become one line above the plot */
+
+static const HelpLine help[] = {
+    {"Space", "pause / resume training"},
+    {"o", "log scale for the loss axis"},
+    {"x", "x axis: steps or training time"},
+    {"s", "smoothing of the training curve: 0, 0.6, 0.9, 0.99"},
+    {"w", "save the model now (to the session's file)"},
+    {NULL, NULL},
+};
+
+/* The training curve, smoothed as TensorBoard does: an exponential moving average whose
+ * start is debiased (divided by 1 - w^t), so the first points are not pulled towards 0. */
+static void smooth(const float *y, long n, float w, float *out)
+{
+    double last = 0, weight = 0;
+    for (long i = 0; i < n; i++) {
+        last = last * w + (1 - w) * y[i];
+        weight = weight * w + (1 - w);
+        out[i] = (float)(last / weight);
+    }
+}
+
+/* Averages n points into at most `buckets` (x and y means), for a plot a few hundred dots wide. */
+static long bucket(const float *x, const float *y, long n, long buckets, float *bx, float *by)
+{
+    if (n <= buckets) {
+        memcpy(bx, x, sizeof(float) * (size_t)n);
+        memcpy(by, y, sizeof(float) * (size_t)n);
+        return n;
+    }
+    for (long b = 0; b < buckets; b++) {
+        long lo = n * b / buckets, hi = n * (b + 1) / buckets;
+        double sx = 0, sy = 0;
+        for (long i = lo; i < hi; i++) sx += x[i], sy += y[i];
+        bx[b] = (float)(sx / (hi - lo));
+        by[b] = (float)(sy / (hi - lo));
+    }
+    return buckets;
+}
+
+static void draw_plot(App *a, WINDOW *w, int y, int x, int h, int wd)
+{
+    char title[96];
+    snprintf(title, sizeof title, "Loss%s  smoothing %.2g%s", a->plot_log ? " (log)" : "",
+             plot_smoothing[a->plot_smooth_idx], a->plot_time ? "  by time" : "");
+    draw_box(w, y, x, h, wd, a, title);
+    long n = a->hist_n;
+    int ih = h - 2, iw = wd - 2;
+    if (n == 0) {
+        draw_text(w, y + ih / 2, x + 3, iw - 4, ST_DIM, a, "no steps yet: Space starts training");
+        return;
+    }
+    long buckets = 2L * iw;
+    float *xs = malloc(sizeof(float) * (size_t)n), *sm = malloc(sizeof(float) * (size_t)n);
+    float *bx = malloc(sizeof(float) * (size_t)buckets), *by = malloc(sizeof(float) * (size_t)buckets);
+    float *sx = malloc(sizeof(float) * (size_t)buckets), *sy = malloc(sizeof(float) * (size_t)buckets);
+    long nv = a->val_n;
+    float *vx = malloc(sizeof(float) * (size_t)(nv + 1)), *vy = malloc(sizeof(float) * (size_t)(nv + 1));
+    if (!xs || !sm || !bx || !by || !sx || !sy || !vx || !vy) goto done;
+    for (long i = 0; i < n; i++) xs[i] = a->plot_time ? a->hist_sec[i] : (float)(i + 1);
+    float wgt = plot_smoothing[a->plot_smooth_idx];
+    smooth(a->hist_loss, n, wgt, sm);
+    long nb = bucket(xs, a->hist_loss, n, buckets, bx, by);
+    long ns = bucket(xs, sm, n, buckets, sx, sy);
+    for (long i = 0; i < nv; i++) {
+        long s = a->val_step[i];
+        vx[i] = a->plot_time ? (s >= 1 && s <= n ? a->hist_sec[s - 1] : 0) : (float)s;
+        vy[i] = a->val_loss[i];
+    }
+    double ymin = 1e30, ymax = -1e30;
+    for (long i = 0; i < nb; i++) ymin = fmin(ymin, by[i]), ymax = fmax(ymax, by[i]);
+    for (long i = 0; i < nv; i++) ymin = fmin(ymin, vy[i]), ymax = fmax(ymax, vy[i]);
+    const GPT2Config *c = tt_model_config(a->tt);
+    double uniform = log((double)c->n_vocab);
+    PlotRef refs[2] = {{(float)uniform, ST_PLOT_REF, "uniform ln V"}, {(float)a->unigram_entropy, ST_PLOT_REF, "unigram"}};
+    int n_refs = isfinite(a->unigram_entropy) ? 2 : 1;
+    for (int i = 0; i < n_refs; i++) ymin = fmin(ymin, refs[i].y), ymax = fmax(ymax, refs[i].y);
+    double pad = (ymax - ymin) * 0.05 + 1e-3;
+    ymin = a->plot_log ? fmax(ymin * 0.9, 1e-3) : fmax(0, ymin - pad);
+    ymax += pad;
+    PlotSeries s[3];
+    int k = 0;
+    if (wgt > 0) s[k++] = (PlotSeries){bx, by, nb, ST_DIM}; /* raw, faint, under the smoothed */
+    s[k++] = (PlotSeries){sx, sy, ns, ST_PLOT_TRAIN};
+    if (nv) s[k++] = (PlotSeries){vx, vy, nv, ST_PLOT_VAL};
+    double xmax = xs[n - 1] > 1 ? xs[n - 1] : 1;
+    plot_draw(w, y + 1, x + 1, ih, iw, a, s, k, refs, n_refs, a->plot_time ? 0 : 1, xmax, ymin, ymax, a->plot_log,
+              a->plot_time ? (a->headless ? "s (masked)" : "s") : "steps");
+    /* legend, in the top line of the box, right-aligned */
+    char legend[64];
+    snprintf(legend, sizeof legend, " %s train %s val ", a->utf8 ? "\u2500" : "-", a->utf8 ? "\u2500" : "o");
+    int lw = text_width(legend);
+    if (lw < wd - text_width(title) - 8) {
+        int lx = x + wd - lw - 2;
+        draw_text(w, y, lx, 3, ST_PLOT_TRAIN, a, a->utf8 ? " \u2500" : " -");
+        draw_text(w, y, lx + 2, 7, ST_NORMAL, a, " train ");
+        draw_text(w, y, lx + 9, 1, ST_PLOT_VAL, a, a->utf8 ? "\u2500" : "o");
+        draw_text(w, y, lx + 10, 5, ST_NORMAL, a, " val ");
+    }
+done:
+    free(xs), free(sm), free(bx), free(by), free(sx), free(sy), free(vx), free(vy);
+}
+
+static void fmt_duration(double s, char *out, size_t cap)
+{
+    if (s < 60) snprintf(out, cap, "%.0fs", s);
+    else if (s < 3600) snprintf(out, cap, "%dm%02ds", (int)s / 60, (int)s % 60);
+    else snprintf(out, cap, "%dh%02dm", (int)s / 3600, (int)s / 60 % 60);
+}
+
+/* The figures of the last step, as label/value rows. Times are masked in scripts. */
+static int figures(App *a, char rows[][2][40])
+{
+    const TrainSnapshot *s = &a->snap;
+    int n = 0;
+#define ROW(label, ...) (snprintf(rows[n][0], 40, "%s", label), snprintf(rows[n][1], 40, __VA_ARGS__), n++)
+    ROW("step", "%ld", s->step);
+    if (s->step > 0) {
+        ROW("loss", "%.4f", s->loss);
+        float wgt = plot_smoothing[a->plot_smooth_idx];
+        if (wgt > 0 && a->hist_n > 0) {
+            double last = 0, weight = 0;
+            for (long i = 0; i < a->hist_n; i++) last = last * wgt + (1 - wgt) * a->hist_loss[i], weight = weight * wgt + (1 - wgt);
+            ROW("smoothed", "%.4f", last / weight);
+        }
+    } else {
+        ROW("loss", "-");
+    }
+    if (isfinite(s->val_loss)) ROW("validation", "%.4f", s->val_loss);
+    else ROW("validation", "-");
+    ROW("learning rate", "%.2e", s->step > 0 ? s->lr : a->lr);
+    ROW("gradient norm", s->step > 0 ? "%.3f" : "-", s->grad_norm);
+    if (a->headless) ROW("tokens/s", "--"), ROW("time", "--");
+    else {
+        ROW("tokens/s", "%.0f", s->tokens_per_s);
+        char d[24];
+        fmt_duration(s->seconds, d, sizeof d);
+        ROW("time", "%s", d);
+    }
+    ROW("threads", "%d", a->opt.threads > 0 ? a->opt.threads : par_cpu_count());
+#undef ROW
+    return n;
+}
+
+static void draw_figures(App *a, WINDOW *w, int y, int x, int h, int wd)
+{
+    draw_box(w, y, x, h, wd, a, "Now");
+    char rows[12][2][40];
+    int n = figures(a, rows);
+    for (int i = 0; i < n && i < h - 2; i++) {
+        draw_text(w, y + 1 + i, x + 2, 14, ST_DIM, a, rows[i][0]);
+        int vw = text_width(rows[i][1]);
+        draw_text(w, y + 1 + i, x + wd - 2 - vw, vw, ST_NORMAL, a, rows[i][1]);
+    }
+}
+
+/* Sample text on one screen line: newlines shown as a return sign, so a sample keeps its shape. */
+static void flatten(const char *in, char *out, size_t cap, int utf8)
+{
+    size_t o = 0;
+    for (const char *p = in; *p && o + 4 < cap; p++) {
+        if (*p == '\n') {
+            const char *sym = utf8 ? "\u21b5" : "|";
+            size_t k = strlen(sym);
+            memcpy(out + o, sym, k), o += k;
+        } else {
+            out[o++] = *p == '\t' ? ' ' : *p;
+        }
+    }
+    out[o] = 0;
+}
+
+static void draw_samples(App *a, WINDOW *w, int y, int x, int h, int wd)
+{
+    char title[640];
+    snprintf(title, sizeof title, "Samples  prompt \"%s\", temperature %.2g", a->prompt, a->sc.temperature);
+    draw_box(w, y, x, h, wd, a, title);
+    if (a->n_samples == 0) {
+        draw_text(w, y + 1, x + 2, wd - 4, ST_DIM, a, "a sample every 100 steps");
+        return;
+    }
+    int row = y + 1;
+    for (int i = 0; i < a->n_samples && row < y + h - 1; i++) {
+        char flat[2048];
+        flatten(a->samples[i], flat, sizeof flat, a->utf8);
+        char label[24];
+        snprintf(label, sizeof label, "%6ld ", a->sample_steps[i]);
+        draw_text(w, row, x + 1, 7, ST_DIM, a, label);
+        /* the newest sample may take several lines; older ones one each */
+        const char *p = flat;
+        int lines = i == 0 ? (h - 2) - (a->n_samples > 1 ? (a->n_samples - 1 < h - 4 ? a->n_samples - 1 : h - 4) : 0) : 1;
+        if (lines < 1) lines = 1;
+        for (int l = 0; l < lines && *p && row < y + h - 1; l++, row++) {
+            int width = wd - 10;
+            /* advance p by what fits */
+            int used = draw_text(w, row, x + 8, width, i == 0 ? ST_NORMAL : ST_DIM, a, p);
+            int cols = 0;
+            while (*p && cols < used) {
+                int len = 1;
+                unsigned char c = (unsigned char)*p;
+                if (c >= 0xf0) len = 4;
+                else if (c >= 0xe0) len = 3;
+                else if (c >= 0xc0) len = 2;
+                char ch[5] = {0};
+                memcpy(ch, p, (size_t)len);
+                cols += text_width(ch);
+                p += len;
+            }
+            if (used == 0) break;
+        }
+        if (row == y + 1) row++;
+    }
+}
+
+static void draw(App *a, WINDOW *w, int h, int wd)
+{
+    if (!a->tt) {
+        draw_text(w, h / 2, 2, wd - 4, ST_DIM, a, "no model: train start begins a new one");
+        return;
+    }
+    int sample_h = h / 3 < 5 ? 5 : h / 3;
+    if (sample_h > 12) sample_h = 12;
+    int top = h - sample_h;
+    if (wd >= SIDE_BY_SIDE_COLS) {
+        draw_plot(a, w, 0, 0, top, wd - FIGURES_WIDTH);
+        draw_figures(a, w, 0, wd - FIGURES_WIDTH, top, FIGURES_WIDTH);
+    } else {
+        char rows[12][2][40], line[256] = "";
+        int n = figures(a, rows);
+        size_t at = 0;
+        for (int i = 0; i < n && at < sizeof line - 40; i++)
+            at += (size_t)snprintf(line + at, sizeof line - at, "%s %s  ", rows[i][0], rows[i][1]);
+        draw_text(w, 0, 1, wd - 2, ST_NORMAL, a, line);
+        draw_plot(a, w, 1, 0, top - 1, wd);
+    }
+    draw_samples(a, w, top, 0, sample_h, wd);
+}
+
+static int key(App *a, int ch)
+{
+    switch (ch) {
+    case ' ':
+        if (!a->tt) return KEY_IGNORED;
+        if (a->snap.state == TT_RUNNING) tt_pause(a->tt), app_message(a, 0, "paused");
+        else tt_resume(a->tt), app_message(a, 0, "training");
+        return KEY_HANDLED;
+    case 'o': a->plot_log = !a->plot_log; return KEY_HANDLED;
+    case 'x': a->plot_time = !a->plot_time; return KEY_HANDLED;
+    case 's': a->plot_smooth_idx = (a->plot_smooth_idx + 1) % PLOT_SMOOTHING_COUNT; return KEY_HANDLED;
+    case 'w': {
+        char cmd[4200];
+        snprintf(cmd, sizeof cmd, "save %s", a->autosave);
+        app_command(a, cmd);
+        return KEY_HANDLED;
+    }
+    default: return KEY_IGNORED;
+    }
+}
+
+const Panel panel_train = {
+    .name = "train",
+    .title = "Train",
+    .hotkey = '6',
+    .draw = draw,
+    .key = key,
+    .help = help,
+};

@@ -1,0 +1,195 @@
+/* script.c - the headless mode tests drive the interface with (tig's way): keys and commands
+ * from a file, the screen drawn by curses into memory at a fixed size, and named dumps of it to
+ * compare with expected files. Timings are masked on screen; training is waited for by step,
+ * never by time.
+ *
+ *   # a comment
+ *   key 6            keys: text, or <Tab> <S-Tab> <Esc> <Enter> <Space> <Up> <Down> <Left>
+ *   key <Tab>        <Right> <Backspace> <C-c>; several in one line run in order
+ *   type some text   each character as a key
+ *   :lr 3e-4         a command line, as if typed after ':'
+ *   wait step 20     train until step 20, then pause there
+ *   resize 80x24
+ *   dump NAME        the screen into NAME.screen, beside the script (or in $NT_SCREEN_DIR)
+ *   expect TEXT      fail unless the screen shows TEXT
+ * See tui.h. */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "tui.h"
+
+void screen_dump(App *a, FILE *f)
+{
+    for (int y = 0; y < a->rows; y++) {
+        wchar_t line[1024];
+        int n = 0;
+        for (int x = 0; x < a->cols && n < 1023; x++) {
+            cchar_t cc;
+            if (mvwin_wch(stdscr, y, x, &cc) == ERR) break;
+            wchar_t wch[CCHARW_MAX + 1];
+            attr_t at;
+            short pair;
+            getcchar(&cc, wch, &at, &pair, NULL);
+            if (wch[0] == 0) continue; /* the second column of a wide character */
+            /* line-drawing characters read back as their ACS codes: write what they show */
+            chtype c = (chtype)wch[0];
+            if ((at & A_ALTCHARSET) && c < 128) {
+                wch[0] = c == 'q' ? L'─' : c == 'x' ? L'│' : c == 'l' ? L'┌' : c == 'k' ? L'┐' : c == 'm' ? L'└' : c == 'j' ? L'┘' : L'+';
+            }
+            line[n++] = wch[0];
+        }
+        while (n > 0 && line[n - 1] == L' ') n--;
+        line[n] = 0;
+        char out[4096];
+        size_t k = wcstombs(out, line, sizeof out - 1);
+        if (k == (size_t)-1) k = 0;
+        out[k] = 0;
+        fprintf(f, "%s\n", out);
+    }
+}
+
+static int screen_has(App *a, const char *text)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return 0;
+    screen_dump(a, f);
+    fclose(f);
+    int found = strstr(buf, text) != NULL;
+    free(buf);
+    return found;
+}
+
+static int key_named(const char *name, int len)
+{
+    static const struct {
+        const char *name;
+        int key;
+    } keys[] = {
+        {"Tab", '\t'},        {"S-Tab", KEY_BTAB},        {"Esc", 27},         {"Enter", '\r'},
+        {"Space", ' '},       {"Up", KEY_UP},             {"Down", KEY_DOWN},  {"Left", KEY_LEFT},
+        {"Right", KEY_RIGHT}, {"Backspace", KEY_BACKSPACE}, {"C-c", 3},        {"Home", KEY_HOME},
+        {"End", KEY_END},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if ((int)strlen(keys[i].name) == len && strncmp(keys[i].name, name, (size_t)len) == 0) return keys[i].key;
+    return -1;
+}
+
+/* Feeds keys; multi-byte characters go in byte by byte, as a terminal would send them. */
+static int feed_keys(App *a, const char *s, int literal)
+{
+    while (*s) {
+        if (!literal && *s == '<') {
+            const char *end = strchr(s, '>');
+            int k = end ? key_named(s + 1, (int)(end - s - 1)) : -1;
+            if (k >= 0) {
+                app_key(a, k);
+                s = end + 1;
+                continue;
+            }
+        }
+        if (!literal && *s == ' ') { /* spaces separate keys; <Space> is one */
+            s++;
+            continue;
+        }
+        app_key(a, (unsigned char)*s++);
+        app_poll_trainer(a);
+    }
+    return 0;
+}
+
+/* Trains to `step` and waits there: the trainer pauses itself on that step. */
+static int wait_step(App *a, long step)
+{
+    if (!a->tt) return -1;
+    app_poll_trainer(a);
+    if (a->snap.step > step) return -1;
+    tt_pause_at(a->tt, step);
+    tt_resume(a->tt);
+    for (int spins = 0;; spins++) {
+        app_poll_trainer(a);
+        if (a->snap.step >= step && a->snap.state != TT_RUNNING) break;
+        if (a->snap.state == TT_FAILED) return -1;
+        struct timespec ts = {0, 2000000};
+        nanosleep(&ts, NULL);
+        if (spins > 300000) return -1; /* ten minutes: something is wrong */
+    }
+    app_poll_trainer(a);
+    return 0;
+}
+
+int script_run(App *a, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "nexttoken: %s: cannot read the script\n", path);
+        return 2;
+    }
+    /* Scripts start from a known state: paused at step 0 (the session starts training). */
+    if (a->tt) tt_pause_at(a->tt, 0), tt_pause(a->tt);
+    char dir[4096];
+    const char *env = getenv("NT_SCREEN_DIR");
+    if (env) snprintf(dir, sizeof dir, "%s", env);
+    else {
+        char tmp[4096];
+        snprintf(tmp, sizeof tmp, "%s", path);
+        snprintf(dir, sizeof dir, "%s", dirname(tmp));
+    }
+    char line[2048];
+    int lineno = 0, status = 0;
+    app_draw(a);
+    while (!a->quit && fgets(line, sizeof line, f)) {
+        lineno++;
+        line[strcspn(line, "\n")] = 0;
+        if (!line[0] || line[0] == '#') continue;
+        int bad = 0;
+        if (line[0] == ':') {
+            app_command(a, line + 1);
+        } else if (!strncmp(line, "key ", 4)) {
+            feed_keys(a, line + 4, 0);
+        } else if (!strncmp(line, "type ", 5)) {
+            feed_keys(a, line + 5, 1);
+        } else if (!strncmp(line, "wait step ", 10)) {
+            bad = wait_step(a, atol(line + 10));
+        } else if (!strncmp(line, "resize ", 7)) {
+            int w, h;
+            if (sscanf(line + 7, "%dx%d", &w, &h) == 2) resizeterm(h, w);
+            else bad = 1;
+        } else if (!strncmp(line, "dump ", 5)) {
+            app_poll_trainer(a);
+            app_draw(a);
+            char out[6200];
+            snprintf(out, sizeof out, "%s/%s.screen", dir, line + 5);
+            FILE *d = fopen(out, "w");
+            if (!d) bad = 1;
+            else screen_dump(a, d), fclose(d);
+        } else if (!strncmp(line, "expect ", 7)) {
+            app_poll_trainer(a);
+            app_draw(a);
+            if (!screen_has(a, line + 7)) {
+                fprintf(stderr, "nexttoken: %s:%d: the screen does not show \"%s\"\n", path, lineno, line + 7);
+                FILE *d = stderr;
+                screen_dump(a, d);
+                status = 1;
+            }
+        } else {
+            bad = 1;
+        }
+        if (bad) {
+            fprintf(stderr, "nexttoken: %s:%d: cannot do \"%s\"\n", path, lineno, line);
+            status = status ? status : 2;
+            break;
+        }
+        app_poll_trainer(a);
+        app_draw(a);
+    }
+    fclose(f);
+    return status;
+}
