@@ -18,6 +18,11 @@ SAN     ?=
 ifneq ($(SAN),)
   SANFLAGS = -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
+# ThreadSanitizer cannot run the loader's CPU dispatch (the resolvers run before it starts):
+# its build has one version of each hot loop.
+ifeq ($(SAN),thread)
+  SANFLAGS += -DNT_NO_CLONES
+endif
 # Lazy (=) so that `make run` can install the packages before pkg-config is asked about them.
 PKG_CORE = openblas libpcre2-8
 PKG_TUI  = ncursesw readline
@@ -44,7 +49,7 @@ BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 BIN      = $(BUILD)/nexttoken
 
 .SECONDARY:
-.PHONY: all run test test-unit test-cli test-sanitize bench gpt2-vocab deps clean
+.PHONY: screenshots all run test test-unit test-cli test-screens test-tui test-sanitize bench gpt2-vocab deps clean
 all: $(BIN)
 
 $(BIN): $(CORE_OBJ) $(CLI_OBJ) $(TUI_OBJ)
@@ -82,7 +87,7 @@ run:
 
 test:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory test-unit test-cli
+	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-tui
 
 test-unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(BUILD)/tests
@@ -90,15 +95,29 @@ test-unit: $(UNIT_BIN)
 test-cli: $(BIN)
 	@tests/run-cli.sh $(BIN)
 
+test-screens: $(BIN)
+	@tests/run-screens.sh $(BIN)
+
+test-tui: $(BIN)
+	@sh tests/tui/e2e.sh $(abspath $(BIN)) && echo "terminal tests (tmux): passed"
+
+# AddressSanitizer + UndefinedBehaviorSanitizer over every test; ThreadSanitizer over the
+# threaded ones: the pool, and the trainer thread with the interface (the screen scripts).
 test-sanitize:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 test-unit test-cli
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 test-unit test-cli test-screens
+	@$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 build/tsan/nexttoken build/tsan/tests/test_layers
+	@OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/tests/test_layers
+	@OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" tests/run-screens.sh build/tsan/nexttoken
 
 bench: $(BIN) $(BENCH_BIN)
 	@bench/run.sh $(BUILD)
 
 gpt2-vocab:
 	@scripts/fetch-vocab.sh data
+
+screenshots: $(BIN)
+	@scripts/screenshots.sh $(BIN) screenshots
 
 deps:
 	@scripts/deps.sh test

@@ -130,6 +130,15 @@ if [ -d "$js/node_modules/tiktoken" ]; then
 fi
 say "Not run here, from ../shared/bench/FIGURES.md: Hugging Face tokenizers 0.23 about 0.52 s, minbpe 1,831 s."
 
+# ---- the interface's cost to the trainer ----
+if command -v tmux >/dev/null 2>&1; then
+    say ""
+    say "## The interface's cost: training with the Train panel open vs nexttoken train alone"
+    ui=$("$here/ui_overhead.sh" "$build/nexttoken" "${BENCH_UI_SECONDS:-30}" "$reps")
+    say "$ui"
+    say "(tokens/s = steps x 8 x 128 / wall seconds, small preset, 2 threads; ratio = interface / command line)"
+fi
+
 say ""
 say "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "(written to $out)"

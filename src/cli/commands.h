@@ -14,6 +14,7 @@ int cmd_export(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_bpe(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

@@ -180,7 +180,7 @@ static void *thread_main(void *arg)
         pthread_mutex_unlock(&tt->mu);
 
         Err e;
-        char msg[600] = "";
+        char msg[4700] = "";
         if (save_path[0]) {
             if (checkpoint_save(save_path, &tr->model, &tt->tok, &tr->opt, &tr->st, &e)) snprintf(msg, sizeof msg, "save failed: %s", e.msg);
             else snprintf(msg, sizeof msg, "saved %s (step %ld)", save_path, tr->st.step);
@@ -387,11 +387,11 @@ void tt_request_save(TrainerThread *tt, const char *path)
         Err e;
         tt->save_requested = 0;
         if (checkpoint_save(path, &tt->tr.model, &tt->tok, &tt->tr.opt, &tt->tr.st, &e)) {
-            char m[600];
+            char m[4700];
             snprintf(m, sizeof m, "save failed: %s", e.msg);
             say(tt, m);
         } else {
-            char m[600];
+            char m[4700];
             snprintf(m, sizeof m, "saved %s (step %ld)", path, tt->tr.st.step);
             say(tt, m);
         }

@@ -193,7 +193,8 @@ static int session_new(App *a, Err *e)
     tc.lr = a->lr;
     Trainer tr;
     if (trainer_create(&tr, &mc, &tc, &a->data, NULL, e)) return -1;
-    if (session_begin(a, &tr, 1, e)) {
+    /* Scripts start paused at step 0 and train only when they wait for a step. */
+    if (session_begin(a, &tr, !a->headless, e)) {
         trainer_free(&tr);
         return -1;
     }

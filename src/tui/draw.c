@@ -31,7 +31,7 @@ void draw_init_styles(App *a)
         [ST_GOOD] = {114, COLOR_GREEN, 0, A_BOLD},
         [ST_BAD] = {203, COLOR_RED, 0, A_UNDERLINE},
         [ST_PLOT_TRAIN] = {75, COLOR_CYAN, 0, 0},
-        [ST_PLOT_VAL] = {215, COLOR_YELLOW, A_BOLD, A_BOLD},
+        [ST_PLOT_VAL] = {215, COLOR_YELLOW, 0, A_BOLD},
         [ST_PLOT_REF] = {244, COLOR_WHITE, 0, A_DIM},
         [ST_KEY] = {221, COLOR_YELLOW, A_BOLD, A_BOLD},
     };
@@ -70,8 +70,9 @@ int text_width(const char *s)
         } else if (k == 0) {
             break;
         }
-        int cw = wcwidth(wc);
-        w += cw > 0 ? cw : 0;
+        /* as draw_text shows them: control characters as a space, the unprintable as '?' */
+        int cw = wc < 32 ? 1 : wcwidth(wc);
+        w += cw >= 0 ? cw : 1;
         s += k, n -= k;
     }
     return w;

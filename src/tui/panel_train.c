@@ -176,7 +176,7 @@ static void flatten(const char *in, char *out, size_t cap, int utf8)
             size_t k = strlen(sym);
             memcpy(out + o, sym, k), o += k;
         } else {
-            out[o++] = *p == '\t' ? ' ' : *p;
+            out[o++] = (unsigned char)*p < 32 ? ' ' : *p; /* tabs and other controls */
         }
     }
     out[o] = 0;
@@ -203,22 +203,29 @@ static void draw_samples(App *a, WINDOW *w, int y, int x, int h, int wd)
         int lines = i == 0 ? (h - 2) - (a->n_samples > 1 ? (a->n_samples - 1 < h - 4 ? a->n_samples - 1 : h - 4) : 0) : 1;
         if (lines < 1) lines = 1;
         for (int l = 0; l < lines && *p && row < y + h - 1; l++, row++) {
-            int width = wd - 10;
-            /* advance p by what fits */
-            int used = draw_text(w, row, x + 8, width, i == 0 ? ST_NORMAL : ST_DIM, a, p);
-            int cols = 0;
-            while (*p && cols < used) {
+            /* the bytes of p that fit in the width, broken at a space when one is near the end */
+            int width = wd - 10, cols = 0;
+            const char *q = p, *space = NULL;
+            while (*q) {
                 int len = 1;
-                unsigned char c = (unsigned char)*p;
+                unsigned char c = (unsigned char)*q;
                 if (c >= 0xf0) len = 4;
                 else if (c >= 0xe0) len = 3;
                 else if (c >= 0xc0) len = 2;
                 char ch[5] = {0};
-                memcpy(ch, p, (size_t)len);
-                cols += text_width(ch);
-                p += len;
+                memcpy(ch, q, (size_t)len);
+                int cw = text_width(ch);
+                if (cols + cw > width) break;
+                cols += cw;
+                q += len;
+                if (c == ' ' && cols > width - 16) space = q;
             }
-            if (used == 0) break;
+            if (*q && space) q = space;
+            char part[2048];
+            snprintf(part, sizeof part, "%.*s", (int)(q - p), p);
+            draw_text(w, row, x + 8, width, i == 0 ? ST_NORMAL : ST_DIM, a, part);
+            if (q == p) break;
+            p = q;
         }
         if (row == y + 1) row++;
     }

@@ -132,8 +132,6 @@ int script_run(App *a, const char *path)
         fprintf(stderr, "nexttoken: %s: cannot read the script\n", path);
         return 2;
     }
-    /* Scripts start from a known state: paused at step 0 (the session starts training). */
-    if (a->tt) tt_pause_at(a->tt, 0), tt_pause(a->tt);
     char dir[4096];
     const char *env = getenv("NT_SCREEN_DIR");
     if (env) snprintf(dir, sizeof dir, "%s", env);

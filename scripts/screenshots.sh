@@ -1,0 +1,60 @@
+#!/bin/sh
+# screenshots.sh BIN OUTDIR - `make screenshots`: PNGs of every panel from a real terminal:
+# xterm (DejaVu Sans Mono, 256 colours) on a virtual X server, the interface driven through tmux,
+# the window captured by ImageMagick. A model is trained for a while first, so the curves and
+# samples show something. Needs xvfb, xterm, imagemagick and fonts-dejavu-core (installed here
+# when missing, on Debian as root).
+set -eu
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+out=${2:-screenshots}
+need=""
+for t in Xvfb:xvfb xterm:xterm import:imagemagick tmux:tmux xwininfo:x11-utils; do
+    command -v "${t%%:*}" >/dev/null 2>&1 || need="$need ${t#*:}"
+done
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || need="$need fonts-dejavu-core"
+if [ -n "$need" ]; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >/dev/null
+    else
+        echo "nexttoken: make screenshots needs:$need" >&2
+        exit 1
+    fi
+fi
+tmp=$(mktemp -d /tmp/nt-shots-XXXXXX)
+disp=:$((90 + $$ % 9))
+sock="nt-shots-$$"
+cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; kill "$xvfb" 2>/dev/null || true; rm -rf "$tmp"; }
+export XDG_DATA_HOME="$tmp/data"
+mkdir -p "$XDG_DATA_HOME/nexttoken" "$out"
+# a model with some history: two minutes of training from the command line
+"$bin" train --corpus corpora/stories.txt --preset small --steps 1500 --val-every 50 --out "$XDG_DATA_HOME/nexttoken/default.ckpt" --quiet >/dev/null
+
+Xvfb "$disp" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+trap cleanup EXIT
+sleep 1
+export DISPLAY="$disp"
+tmux -L "$sock" -f /dev/null new -d -x 100 -y 30 "LANG=C.UTF-8 TERM=xterm-256color $bin --threads 2"
+tmux -L "$sock" set -g status off
+xterm -class NextTokenShot -fa "DejaVu Sans Mono" -fs 11 -geometry 100x30 -bg "#1d1f21" -fg "#d0d0d0" \
+    -xrm "XTerm*termName: xterm-256color" -e "LANG=C.UTF-8 tmux -L $sock attach" >/dev/null 2>&1 &
+sleep 3
+win=$(xwininfo -root -tree | awk '/NextTokenShot/ {print $1; exit}')
+shot() { # panel-key name
+    tmux -L "$sock" send-keys "$1"
+    sleep "${3:-1.5}"
+    import -window "$win" "$out/$2.png"
+}
+shot 6 train 8
+shot 0 lessons
+shot 1 slice
+shot 2 tokens
+shot 3 softmax
+shot 4 loss
+shot 5 sample
+tmux -L "$sock" send-keys 6 '?'
+sleep 1
+import -window "$win" "$out/help.png"
+tmux -L "$sock" send-keys Escape q
+sleep 2
+echo "screenshots in $out: $(ls "$out" | tr '\n' ' ')"

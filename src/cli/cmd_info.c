@@ -1,0 +1,79 @@
+/* cmd_info.c - `nexttoken info`: what a model file holds. */
+#include <math.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "core/pretok.h"
+
+static const char usage[] =
+    "usage: nexttoken info --model FILE [--json]\n"
+    "\n"
+    "The model's sizes, its tokenizer, and how far it has trained: steps, training time, the last\n"
+    "losses, and the corpus it learned from.\n"
+    "  --json   {format, preset, layers, heads, dim, ctx, vocab, params, tokenizer, steps, seconds,\n"
+    "           loss, val_loss, corpus}\n";
+
+int cmd_info(int argc, char **argv)
+{
+    const char *model = NULL;
+    int json = 0;
+    ArgSpec specs[] = {
+        {"model", ARG_STR, &model, NO_RANGE, 0},
+        {"json", ARG_FLAG, &json, NO_RANGE, 0},
+        ARG_END,
+    };
+    char *pos[1];
+    int n_pos;
+    Err e;
+    int rc = args_parse(argc, argv, specs, pos, &n_pos, 0, &e);
+    if (rc == 1) return fputs(usage, stdout), 0;
+    if (rc) return cli_fail(&e);
+    if (!model) return cli_fail_input("info: --model FILE is required");
+    Checkpoint ck;
+    if (checkpoint_load(model, &ck, 1, &e)) return cli_fail(&e);
+    const GPT2Config *c = &ck.model.cfg;
+    const TrainHistory *h = &ck.st.hist;
+    const char *preset = gpt2_preset_of(c);
+    double loss = h->n ? h->loss[h->n - 1] : NAN, val = h->n_val ? h->val_loss[h->n_val - 1] : NAN;
+    if (json) {
+        Json j;
+        json_init(&j, stdout);
+        json_obj(&j);
+        json_key(&j, "format"), json_str(&j, ck.format);
+        json_key(&j, "preset"), json_str(&j, preset ? preset : "custom");
+        json_key(&j, "layers"), json_int(&j, c->n_layer);
+        json_key(&j, "heads"), json_int(&j, c->n_head);
+        json_key(&j, "dim"), json_int(&j, c->n_embd);
+        json_key(&j, "ctx"), json_int(&j, c->n_ctx);
+        json_key(&j, "vocab"), json_int(&j, c->n_vocab);
+        json_key(&j, "params"), json_int(&j, (long long)ck.model.n_params);
+        json_key(&j, "tokenizer"), json_str(&j, ck.tok.n_vocab ? ck.tok.name : "");
+        json_key(&j, "steps"), json_int(&j, ck.st.step);
+        json_key(&j, "seconds"), json_num(&j, ck.st.seconds);
+        json_key(&j, "batch"), json_int(&j, ck.st.cfg.batch);
+        json_key(&j, "loss"), json_num(&j, loss);
+        json_key(&j, "val_loss"), json_num(&j, val);
+        json_key(&j, "corpus"), json_str(&j, ck.st.corpus_path);
+        json_obj_end(&j);
+        json_end(&j);
+    } else {
+        printf("%s (%s format)\n", model, ck.format);
+        printf("model: %s, %d layers, %d heads, width %d, context %d, vocabulary %d: %zu parameters\n",
+               preset ? preset : "custom sizes", c->n_layer, c->n_head, c->n_embd, c->n_ctx, c->n_vocab, ck.model.n_params);
+        if (ck.tok.n_vocab) printf("tokenizer: %s, %d tokens, pre-tokenizer %s\n", ck.tok.name, ck.tok.n_vocab, pretok_name(ck.tok.pattern));
+        else printf("tokenizer: none (an llm.c file)\n");
+        if (ck.st.cfg.batch > 0) {
+            printf("trained: %ld steps in %.1f s, batch %d, learning rate %g, seed %llu\n", ck.st.step, ck.st.seconds,
+                   ck.st.cfg.batch, ck.st.cfg.lr, (unsigned long long)ck.st.cfg.seed);
+            if (h->n) printf("last loss %.4f", loss);
+            if (h->n_val) printf(", validation %.4f (step %ld)", val, h->val_step[h->n_val - 1]);
+            if (h->n) putchar('\n');
+            if (ck.st.corpus_path[0]) printf("corpus: %s\n", ck.st.corpus_path);
+        } else {
+            printf("trained: no training state saved (weights only)\n");
+        }
+    }
+    checkpoint_free(&ck);
+    return 0;
+}

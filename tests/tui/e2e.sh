@@ -1,0 +1,91 @@
+# End-to-end runs of the interface in a real terminal (tmux): start, every panel, a resize to
+# 40x12 and back, the command line, quit; SIGTERM; and the refusals without a terminal. Each
+# run must leave the terminal restored (#{alternate_on} back to 0) and the model saved.
+BIN=$1
+. tests/cli-lib.sh
+command -v tmux >/dev/null 2>&1 || { echo "SKIPPED [e2e] tmux is not installed" >&2; exit 0; }
+# a socket per run: a server that is still shutting down never meets the next one
+run=0
+sock="nt-e2e-$$-$run"
+T() { tmux -L "$sock" "$@"; }
+next_run() { tmux -L "$sock" kill-server 2>/dev/null; run=$((run + 1)); sock="nt-e2e-$$-$run"; }
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+export XDG_DATA_HOME="$TMP/data"
+
+# waits up to 30 s for the pane to show $1
+wait_for() {
+    i=0
+    while [ $i -lt 300 ]; do
+        T capture-pane -p 2>/dev/null | grep -qF -- "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    fail "the screen never showed '$1': $(T capture-pane -p 2>/dev/null | tail -5)"
+    return 1
+}
+
+start() { # args for nexttoken
+    T -f /dev/null new -d -x 100 -y 30 "LANG=C.UTF-8 $BIN $* --threads 2; echo EXIT=\$?; sleep 60"
+}
+
+start --fresh
+wait_for "step"
+T display -p '#{alternate_on}' | grep -q 1 || fail "the interface did not switch to the alternate screen"
+for k in 1 2 3 4 5 0 6; do
+    T send-keys "$k"
+    case $k in
+        0) wait_for "How a language model learns" ;;
+        1) wait_for "The text labels itself" ;;
+        2) wait_for "Byte-pair merges happening live" ;;
+        3) wait_for "logit, e^logit" ;;
+        4) wait_for "heat strip" ;;
+        5) wait_for "Temperature, top-k, top-p" ;;
+        6) wait_for "Loss  smoothing" ;;
+    esac
+done
+T send-keys Tab
+wait_for "How a language model learns"
+T send-keys 6
+T resize-window -x 40 -y 12
+wait_for "at least 50x14"
+T resize-window -x 100 -y 30
+wait_for "Loss  smoothing"
+T send-keys : 'lr 3e-4' Enter
+wait_for "learning rate 0.0003 from the next step"
+T send-keys : 'nonsense' Enter
+wait_for "unknown command 'nonsense'"
+T send-keys '?'
+wait_for "Help: Train"
+T send-keys Escape
+T send-keys q
+wait_for "EXIT=0"
+T capture-pane -p | grep -q "saved the model at step" || fail "no 'saved' line after quitting: $(T capture-pane -p | tail -3)"
+[ "$(T display -p '#{alternate_on}')" = 0 ] || fail "the terminal was left in the alternate screen"
+[ -s "$XDG_DATA_HOME/nexttoken/default.ckpt" ] || fail "no autosave after quitting"
+next_run
+
+# the next start resumes the saved model
+start
+wait_for "resumed"
+T send-keys q
+wait_for "EXIT=0"
+next_run
+
+# SIGTERM takes the normal way out: saved, terminal restored
+start --fresh
+wait_for "step"
+sleep 1
+pid=$(pgrep -P "$(T display -p '#{pane_pid}')" -x nexttoken)
+[ -n "$pid" ] && kill -TERM "$pid" || fail "no process to terminate"
+wait_for "EXIT=0"
+[ "$(T display -p '#{alternate_on}')" = 0 ] || fail "SIGTERM left the alternate screen on"
+T capture-pane -p | grep -q "saved the model" || fail "SIGTERM did not save"
+next_run
+
+# no terminal, or an unknown one: a clear message and status 2
+expect_error 2 "the interactive interface needs a terminal" $BIN --fresh </dev/null
+T -f /dev/null new -d -x 80 -y 24 "TERM=no-such-terminal $BIN --fresh; echo EXIT=\$?; sleep 60"
+wait_for "EXIT=2"
+T capture-pane -p | grep -q "unknown terminal type 'no-such-terminal'" || fail "unknown TERM: $(T capture-pane -p | head -3)"
+next_run
+finish
