@@ -1,6 +1,6 @@
 # nexttoken - watch a real GPT-2 learn, in a terminal.
 #
-#   make run             install what is missing, build, and start nexttoken
+#   make run             install what is missing, build, and open nexttoken
 #   make test            install what is missing, build, and run every test
 #   make test-sanitize   the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench           speed and memory figures (see bench/README.md)
@@ -76,14 +76,11 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS)
 
-# The first run of a fresh clone: train the default model for a minute and show what it writes.
-DATA_DIR = $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/nexttoken
+# The interface: it trains the default model (or resumes the last session) as it opens.
 run:
 	@scripts/deps.sh run
 	@$(MAKE) --no-print-directory all
-	@mkdir -p $(DATA_DIR)
-	$(BIN) train --corpus corpora/stories.txt --preset small --seconds 60 --out $(DATA_DIR)/default.ckpt
-	$(BIN) sample --model $(DATA_DIR)/default.ckpt --prompt "Once upon a time" --tokens 200 --count 2
+	@$(BIN)
 
 test:
 	@scripts/deps.sh test

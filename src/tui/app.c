@@ -333,6 +333,29 @@ static int unsaved(const App *a)
     return a->tt && a->snap.step > a->saved_step;
 }
 
+/* q and :quit: save the model first; if that fails, ask before losing its training. */
+static void request_quit(App *a)
+{
+    if (!a->tt || a->snap.step == 0) {
+        a->quit = 1;
+        return;
+    }
+    Trainer tr;
+    session_stop(a, &tr);
+    Err e;
+    if (checkpoint_save(a->autosave, &tr.model, &a->tok, &tr.opt, &tr.st, &e) == 0) {
+        snprintf(a->quit_note, sizeof a->quit_note, "nexttoken: saved the model at step %ld to %s (it resumes from there next time)\n",
+                 tr.st.step, a->autosave);
+        trainer_free(&tr);
+        a->quit = 1;
+        return;
+    }
+    long steps = tr.st.step;
+    Err e2;
+    if (session_begin(a, &tr, 0, &e2)) trainer_free(&tr);
+    ask(a, "quit!", "Could not save the model (%s). Quit anyway, losing its %ld steps? [y/N]", e.msg, steps);
+}
+
 static void export_loss(App *a, const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -400,6 +423,8 @@ void app_command(App *a, const char *line)
     float f;
     Err e;
     if (!strcmp(cmd, "quit") || !strcmp(cmd, "q")) {
+        request_quit(a);
+    } else if (!strcmp(cmd, "quit!")) { /* after the question: quit without saving */
         a->quit = 1;
     } else if (!strcmp(cmd, "help")) {
         a->help_open = 1;
@@ -709,7 +734,7 @@ void app_key(App *a, int ch)
         return;
     }
     int r = a->panel->key ? a->panel->key(a, ch) : KEY_IGNORED;
-    if (r == KEY_QUIT) a->quit = 1;
+    if (r == KEY_QUIT) request_quit(a);
     if (r != KEY_IGNORED) return;
     int idx = 0;
     for (int i = 0; i < N_PANELS; i++)
@@ -720,7 +745,7 @@ void app_key(App *a, int ch)
     else if (ch == KEY_BTAB) app_switch(a, panels[(idx + N_PANELS - 1) % N_PANELS]);
     else if (ch == '?') a->help_open = 1;
     else if (ch == ':') cmdline_open(a);
-    else if (ch == 'q') a->quit = 1;
+    else if (ch == 'q') request_quit(a);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -771,7 +796,8 @@ static void app_teardown(App *a, int save)
     Trainer tr = {0};
     session_stop(a, &tr);
     char done[4800] = "";
-    if (save && tr.st.step > 0) {
+    snprintf(done, sizeof done, "%s", a->quit_note); /* q saved already */
+    if (save && !a->quit_note[0] && strcmp(a->confirm_cmd, "quit!") != 0 && tr.st.step > 0) {
         Err e;
         if (checkpoint_save(a->autosave, &tr.model, &a->tok, &tr.opt, &tr.st, &e))
             snprintf(done, sizeof done, "nexttoken: could not save the model: %s\n", e.msg);

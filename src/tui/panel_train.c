@@ -17,6 +17,7 @@ static const HelpLine help[] = {
     {"x", "x axis: steps or training time"},
     {"s", "smoothing of the training curve: 0, 0.6, 0.9, 0.99"},
     {"w", "save the model now (to the session's file)"},
+    {"j k / Down Up", "scroll through older samples"},
     {NULL, NULL},
 };
 
@@ -192,7 +193,8 @@ static void draw_samples(App *a, WINDOW *w, int y, int x, int h, int wd)
         return;
     }
     int row = y + 1;
-    for (int i = 0; i < a->n_samples && row < y + h - 1; i++) {
+    if (a->sample_scroll >= a->n_samples) a->sample_scroll = a->n_samples - 1;
+    for (int i = a->sample_scroll; i < a->n_samples && row < y + h - 1; i++) {
         char flat[2048];
         flatten(a->samples[i], flat, sizeof flat, a->utf8);
         char label[24];
@@ -200,7 +202,9 @@ static void draw_samples(App *a, WINDOW *w, int y, int x, int h, int wd)
         draw_text(w, row, x + 1, 7, ST_DIM, a, label);
         /* the newest sample may take several lines; older ones one each */
         const char *p = flat;
-        int lines = i == 0 ? (h - 2) - (a->n_samples > 1 ? (a->n_samples - 1 < h - 4 ? a->n_samples - 1 : h - 4) : 0) : 1;
+        /* the first shown may take several lines; the rest one each */
+        int rest = a->n_samples - 1 - i;
+        int lines = i == a->sample_scroll ? (h - 2) - (rest < h - 4 ? rest : h - 4) : 1;
         if (lines < 1) lines = 1;
         for (int l = 0; l < lines && *p && row < y + h - 1; l++, row++) {
             /* the bytes of p that fit in the width, broken at a space when one is near the end */
@@ -223,7 +227,7 @@ static void draw_samples(App *a, WINDOW *w, int y, int x, int h, int wd)
             if (*q && space) q = space;
             char part[2048];
             snprintf(part, sizeof part, "%.*s", (int)(q - p), p);
-            draw_text(w, row, x + 8, width, i == 0 ? ST_NORMAL : ST_DIM, a, part);
+            draw_text(w, row, x + 8, width, i == a->sample_scroll ? ST_NORMAL : ST_DIM, a, part);
             if (q == p) break;
             p = q;
         }
@@ -262,6 +266,12 @@ static int key(App *a, int ch)
         if (!a->tt) return KEY_IGNORED;
         if (a->snap.state == TT_RUNNING) tt_pause(a->tt), app_message(a, 0, "paused");
         else tt_resume(a->tt), app_message(a, 0, "training");
+        return KEY_HANDLED;
+    case 'j': case KEY_DOWN:
+        if (a->sample_scroll < a->n_samples - 1) a->sample_scroll++;
+        return KEY_HANDLED;
+    case 'k': case KEY_UP:
+        if (a->sample_scroll > 0) a->sample_scroll--;
         return KEY_HANDLED;
     case 'o': a->plot_log = !a->plot_log; return KEY_HANDLED;
     case 'x': a->plot_time = !a->plot_time; return KEY_HANDLED;

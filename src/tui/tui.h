@@ -83,6 +83,7 @@ struct App {
     /* confirmation asked for by a command or quit: y runs confirm_cmd, anything else cancels */
     char confirm_text[256], confirm_cmd[256];
     int confirming;
+    char quit_note[4800];      /* what quitting saved, printed once the terminal is back */
     /* the model and its training */
     char data_dir[4096], autosave[4096], model_path[4096];
     char corpus_path[4096];
@@ -108,7 +109,7 @@ struct App {
     char prompt[512];
     SamplerConfig sc;
     /* the Train panel's view */
-    int plot_log, plot_time, plot_smooth_idx;
+    int plot_log, plot_time, plot_smooth_idx, sample_scroll;
     char samples[TRAIN_PANEL_HISTORY][1024];
     long sample_steps[TRAIN_PANEL_HISTORY];
     int n_samples;

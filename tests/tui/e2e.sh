@@ -57,6 +57,30 @@ wait_for "unknown command 'nonsense'"
 T send-keys '?'
 wait_for "Help: Train"
 T send-keys Escape
+T send-keys : "export loss $TMP/loss.csv" Enter
+wait_for "steps of loss history to"
+head -1 "$TMP/loss.csv" | grep -qx "step,seconds,loss,val_loss" || fail "loss.csv header: $(head -1 "$TMP/loss.csv")"
+[ "$(wc -l <"$TMP/loss.csv")" -gt 2 ] || fail "loss.csv has no rows"
+printf 'my notes\n' >"$TMP/notes.txt"
+T send-keys : "export loss $TMP/notes.txt" Enter
+wait_for "is not a loss export; not overwriting it"
+# Ctrl-Z suspends (the terminal back to the shell), fg resumes the screen
+T send-keys q
+wait_for "EXIT=0"
+next_run
+T -f /dev/null new -d -x 100 -y 30 "bash --norc -i"
+T send-keys "LANG=C.UTF-8 $BIN --fresh --threads 2" Enter
+wait_for "Loss  smoothing"
+T send-keys C-z
+wait_for "Stopped"
+[ "$(T display -p '#{alternate_on}')" = 0 ] || fail "Ctrl-Z left the alternate screen on"
+T send-keys "fg" Enter
+wait_for "Loss  smoothing"
+T send-keys q
+wait_for "saved the model at step"
+next_run
+start
+wait_for "resumed"
 T send-keys q
 wait_for "EXIT=0"
 T capture-pane -p | grep -q "saved the model at step" || fail "no 'saved' line after quitting: $(T capture-pane -p | tail -3)"
@@ -64,12 +88,6 @@ T capture-pane -p | grep -q "saved the model at step" || fail "no 'saved' line a
 [ -s "$XDG_DATA_HOME/nexttoken/default.ckpt" ] || fail "no autosave after quitting"
 next_run
 
-# the next start resumes the saved model
-start
-wait_for "resumed"
-T send-keys q
-wait_for "EXIT=0"
-next_run
 
 # SIGTERM takes the normal way out: saved, terminal restored
 start --fresh
