@@ -6,6 +6,8 @@
 #include "cli.h"
 #include "commands.h"
 #include "core/gpt2.h"
+#include "core/probe.h"
+#include "core/sampler.h"
 
 static const char usage[] =
     "usage: nexttoken loss --model FILE TEXT\n"
@@ -19,41 +21,21 @@ static const char usage[] =
     "\n"
     "  --model FILE   a nexttoken checkpoint or an llm.c model\n"
     "  --ids          the arguments are token ids rather than text\n"
+    "  --position N   for token N: the model's most likely tokens there, and the gradient of its\n"
+    "                 loss at the output, p - onehot(target)\n"
+    "  --step-lr X    with --position: one step of gradient descent (learning rate X) on that\n"
+    "                 example alone, on a copy of the model; its loss before and after\n"
     "  --json         print {tokens: [{id, text, p, loss}], mean_loss, perplexity, uniform_loss}\n";
-
-/* Loss of every position 1..n-1 of ids, into p[] and loss[] (p[0], loss[0] unused). Windows of
- * at most n_ctx+1 tokens; each after the first starts half a context later and scores only the
- * positions not scored yet. */
-static int score(const GPT2 *m, const int32_t *ids, int n, double *p, double *loss, Err *e)
-{
-    const int ctx = m->cfg.n_ctx;
-    GPT2Work w;
-    int T = n - 1 < ctx ? n - 1 : ctx;
-    if (gpt2_work_create(&w, m, 1, T, 0, NULL, e)) return -1;
-    int done = 0; /* positions scored: 1..done */
-    int start = 0;
-    while (done < n - 1) {
-        int len = n - 1 - start < ctx ? n - 1 - start : ctx; /* inputs ids[start .. start+len) */
-        gpt2_forward(m, &w, ids + start, ids + start + 1, 1, len);
-        for (int t = 0; t < len; t++) {
-            int target_pos = start + t + 1;
-            if (target_pos <= done) continue;
-            loss[target_pos] = w.losses[t];
-            p[target_pos] = w.probs[(size_t)t * m->cfg.n_vocab + ids[target_pos]];
-        }
-        done = start + len;
-        start += ctx / 2 > 0 ? ctx / 2 : 1;
-    }
-    gpt2_work_free(&w);
-    return 0;
-}
 
 int cmd_loss(int argc, char **argv)
 {
     const char *model = NULL;
-    int use_ids = 0, json = 0;
+    int use_ids = 0, json = 0, position = 0;
+    float step_lr = 0;
     ArgSpec specs[] = {
         {"model", ARG_STR, &model, NO_RANGE, 0},
+        {"position", ARG_INT, &position, 1, 1e9, 0},
+        {"step-lr", ARG_FLOAT, &step_lr, 1e-6, 1e3, 0},
         {"ids", ARG_FLAG, &use_ids, NO_RANGE, 0},
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
         ARG_END,
@@ -90,12 +72,28 @@ int cmd_loss(int argc, char **argv)
     }
     if (!status && n < 2)
         status = cli_fail_input("loss: the text is %zu token%s; it takes two, one to read and one to predict", n, n == 1 ? "" : "s");
+    if (!status && position >= (int)n)
+        status = cli_fail_input("loss: --position %d is past the text's last token (%zu)", position, n - 1);
+    if (!status && step_lr > 0 && !position) status = cli_fail_input("loss: --step-lr goes with --position");
     double *p = NULL, *loss = NULL;
     if (!status) {
         p = calloc(n, sizeof *p);
         loss = calloc(n, sizeof *loss);
         if (!p || !loss) status = cli_fail_input("loss: out of memory");
-        else if (score(&ck.model, ids, (int)n, p, loss, &e)) status = cli_fail(&e);
+        else if (probe_losses(&ck.model, ids, (int)n, p, loss, &e)) status = cli_fail(&e);
+    }
+    /* One position in detail: the distribution there, the output gradient, one step. */
+    float *logits = NULL;
+    Sampler sm = {0};
+    double before = NAN, after = NAN;
+    int top = 10;
+    if (!status && position) {
+        SamplerConfig sc;
+        sampler_config_default(&sc);
+        logits = malloc(sizeof(float) * (size_t)V);
+        if (!logits || sampler_create(&sm, &sc, V, &e) || probe_next_logits(&ck.model, ids, position, logits, &e)) status = cli_fail(&e);
+        else sampler_distribution(&sm, logits);
+        if (!status && step_lr > 0 && probe_sgd_step(&ck.model, ids, position, step_lr, &before, &after, &e)) status = cli_fail(&e);
     }
     if (!status) {
         double sum = 0;
@@ -117,6 +115,34 @@ int cmd_loss(int argc, char **argv)
                 json_obj_end(&j);
             }
             json_arr_end(&j);
+            if (position) {
+                json_key(&j, "position"), json_obj(&j);
+                json_key(&j, "index"), json_int(&j, position);
+                json_key(&j, "target"), json_int(&j, ids[position]);
+                json_key(&j, "p"), json_num(&j, p[position]);
+                json_key(&j, "loss"), json_num(&j, loss[position]);
+                json_key(&j, "top"), json_arr(&j);
+                for (int r = 0; r < top && r < V; r++) {
+                    const SampleCandidate *c = &sm.cand[r];
+                    size_t k = 0;
+                    const uint8_t *b = tok->n_vocab ? tokenizer_token(tok, c->id, &k) : (const uint8_t *)"";
+                    json_obj(&j);
+                    json_key(&j, "id"), json_int(&j, c->id);
+                    json_key(&j, "text"), json_strn(&j, b, k);
+                    json_key(&j, "p"), json_num(&j, c->p);
+                    json_key(&j, "grad"), json_num(&j, c->p - (c->id == ids[position]));
+                    json_obj_end(&j);
+                }
+                json_arr_end(&j);
+                if (step_lr > 0) {
+                    json_key(&j, "step"), json_obj(&j);
+                    json_key(&j, "lr"), json_num(&j, step_lr);
+                    json_key(&j, "loss_before"), json_num(&j, before);
+                    json_key(&j, "loss_after"), json_num(&j, after);
+                    json_obj_end(&j);
+                }
+                json_obj_end(&j);
+            }
             json_key(&j, "mean_loss"), json_num(&j, mean);
             json_key(&j, "perplexity"), json_num(&j, ppl);
             json_key(&j, "uniform_loss"), json_num(&j, uniform);
@@ -139,8 +165,33 @@ int cmd_loss(int argc, char **argv)
             }
             printf("mean loss %.4f over %zu predictions; perplexity %.3f; a uniform guess over %d tokens scores ln %d = %.4f\n",
                    mean, n - 1, ppl, V, V, uniform);
+            if (position) {
+                printf("\nposition %d: p(target) = %.6f, loss %.4f. The gradient of its loss with respect to the\n"
+                       "logits is p - onehot(target): every token pushed down by its probability, the target up.\n",
+                       position, p[position], loss[position]);
+                printf("%5s  %-16s %10s %10s\n", "rank", "token", "p", "p - y");
+                int target_shown = 0;
+                for (int r = 0; r < V && (r < top || !target_shown); r++) {
+                    const SampleCandidate *c = &sm.cand[r];
+                    int is_t = c->id == ids[position];
+                    if (r >= top && !is_t) continue;
+                    target_shown |= is_t;
+                    char buf[64] = "", quoted[80];
+                    if (tok->n_vocab) {
+                        size_t k;
+                        const uint8_t *b = tokenizer_token(tok, c->id, &k);
+                        token_bytes_printable(b, k, buf, sizeof buf);
+                    }
+                    snprintf(quoted, sizeof quoted, tok->n_vocab ? "\"%s\"" : "#%s", tok->n_vocab ? buf : "");
+                    printf("%5d  %-16s %10.6f %+10.6f%s\n", r + 1, quoted, c->p, c->p - is_t, is_t ? "  <- target" : "");
+                }
+                if (step_lr > 0)
+                    printf("one gradient step (learning rate %g) on this example alone: loss %.4f -> %.4f\n", step_lr, before, after);
+            }
         }
     }
+    free(logits);
+    sampler_free(&sm);
     free(p);
     free(loss);
     free(ids);

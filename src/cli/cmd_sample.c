@@ -24,17 +24,49 @@ static const char usage[] =
     "  --top-p P            keep the most likely tokens until their probability reaches P (1 = off)\n"
     "  --min-p P            drop tokens less likely than P times the most likely (0 = off)\n"
     "  --seed N             random seed (default: from the clock, and printed)\n"
-    "  --json               print {seed, prompt, samples: [{text, ids}]} instead of text\n";
+    "  --trace              one line per token: how many candidates the filters kept and their\n"
+    "                       mass, the random number u drawn, the slice of the cumulative\n"
+    "                       distribution it fell in, and the token chosen\n"
+    "  --json               print {seed, prompt, samples: [{text, ids}]} instead of text (with\n"
+    "                       --trace, each sample also has its trace)\n";
 
 typedef struct {
     const Tokenizer *tok;
-    int stream;
+    int stream, trace, n;
+    Json *json;
 } StreamCtx;
 
 static int on_token(void *ctx, int32_t token, const Sampler *s)
 {
-    (void)s;
     StreamCtx *c = ctx;
+    c->n++;
+    if (c->trace) {
+        const SampleCandidate *ch = &s->cand[s->chosen_rank];
+        size_t k;
+        const uint8_t *b = tokenizer_token(c->tok, token, &k);
+        if (c->json) {
+            Json *j = c->json;
+            json_obj(j);
+            json_key(j, "id"), json_int(j, token);
+            json_key(j, "text"), json_strn(j, b, k);
+            json_key(j, "kept"), json_int(j, s->n_kept);
+            json_key(j, "kept_mass"), json_num(j, s->kept_mass);
+            json_key(j, "u"), json_num(j, s->u);
+            json_key(j, "lo"), json_num(j, s->cdf_lo);
+            json_key(j, "hi"), json_num(j, s->cdf_hi);
+            json_key(j, "p"), json_num(j, ch->p_final);
+            json_obj_end(j);
+        } else {
+            char buf[64];
+            token_bytes_printable(b, k, buf, sizeof buf);
+            if (s->cfg.temperature == 0)
+                printf("%4d  greedy: the most likely, \"%s\" (p %.4f)\n", c->n, buf, ch->p);
+            else
+                printf("%4d  kept %d (mass %.4f)  u = %.4f in [%.4f, %.4f)  -> \"%s\" (p %.4f, rank %d)\n", c->n, s->n_kept,
+                       s->kept_mass, s->u, s->cdf_lo, s->cdf_hi, buf, ch->p_final, s->chosen_rank + 1);
+        }
+        return 0;
+    }
     if (c->stream) {
         size_t n;
         const uint8_t *b = tokenizer_token(c->tok, token, &n);
@@ -47,7 +79,7 @@ static int on_token(void *ctx, int32_t token, const Sampler *s)
 int cmd_sample(int argc, char **argv)
 {
     const char *model = NULL, *prompt = NULL;
-    int tokens = 100, count = 1, json = 0;
+    int tokens = 100, count = 1, json = 0, trace = 0;
     uint64_t seed = 0;
     SamplerConfig sc;
     sampler_config_default(&sc);
@@ -62,6 +94,7 @@ int cmd_sample(int argc, char **argv)
         {"min-p", ARG_FLOAT, &sc.min_p, NO_RANGE, 0},
         {"seed", ARG_U64, &seed, NO_RANGE, 0},
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
+        {"trace", ARG_FLAG, &trace, NO_RANGE, 0},
         ARG_END,
     };
     char *pos[1];
@@ -93,7 +126,7 @@ int cmd_sample(int argc, char **argv)
     } else {
         Rng rng;
         rng_seed(&rng, seed);
-        StreamCtx ctx = {tok, !json};
+        StreamCtx ctx = {tok, !json && !trace, trace, 0, NULL};
         Json j;
         if (json) {
             json_init(&j, stdout);
@@ -107,9 +140,16 @@ int cmd_sample(int argc, char **argv)
         for (int k = 0; k < count; k++) {
             if (!json) {
                 if (count > 1) printf("%s--- sample %d of %d ---\n", k ? "\n" : "", k + 1, count);
-                if (prompt) fputs(prompt, stdout);
+                if (prompt && !trace) fputs(prompt, stdout);
             }
+            if (json && trace) {
+                json_obj(&j);
+                json_key(&j, "trace"), json_arr(&j);
+                ctx.json = &j;
+            }
+            ctx.n = 0;
             int made = generate(&g, &s, &rng, pids, (int)n_prompt, tokens, out, on_token, &ctx);
+            if (json && trace) json_arr_end(&j);
             if (json) {
                 uint8_t *text = NULL;
                 size_t tcap = 0, tlen = 0;
@@ -117,12 +157,21 @@ int cmd_sample(int argc, char **argv)
                     status = cli_fail(&e);
                     break;
                 }
-                json_obj(&j);
+                if (!trace) json_obj(&j);
                 json_key(&j, "text"), json_strn(&j, text, tlen);
                 json_key(&j, "ids"), json_arr(&j);
                 for (int i = 0; i < made; i++) json_int(&j, out[i]);
                 json_arr_end(&j);
                 json_obj_end(&j);
+                free(text);
+            } else if (trace) {
+                uint8_t *text = NULL;
+                size_t tcap = 0, tlen = 0;
+                if (tokenizer_decode(tok, out, (size_t)made, &text, &tcap, &tlen, &e) == 0) {
+                    printf("text: %s", prompt ? prompt : "");
+                    fwrite(text, 1, tlen, stdout);
+                    putchar('\n');
+                }
                 free(text);
             } else {
                 putchar('\n');

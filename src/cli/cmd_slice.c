@@ -4,6 +4,8 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "core/corpus.h"
+#include "core/wordtok.h"
 
 static const char usage[] =
     "usage: nexttoken slice [--model FILE | --tokenizer T] [--context T] [--json] TEXT\n"
@@ -14,23 +16,40 @@ static const char usage[] =
     "under each input token.\n"
     "\n"
     "  --model FILE     use this model's tokenizer (default: bytes, one token per byte)\n"
-    "  --tokenizer T    or this one: byte, gpt2, cl100k, o200k, or a tokenizer file\n"
+    "  --tokenizer T    or this one: byte, gpt2, cl100k, o200k, or a tokenizer file; or word or\n"
+    "                   char with --corpus FILE (a vocabulary of its words or characters)\n"
     "  --context T      show windows of T tokens instead of every prefix\n"
     "  --json           print {tokens: [{id, text}], examples: [{input, target}]}\n";
 
-static void print_piece(const Tokenizer *t, int32_t id)
+/* The text's tokenizer: a vocabulary of bytes and merges, or of a corpus's words or characters. */
+typedef struct {
+    Tokenizer tok;
+    WordTok *words;
+    const char *name;
+} Slicer;
+
+static const uint8_t *piece(const Slicer *s, int32_t id, size_t *len)
 {
-    putchar('[');
-    print_token(stdout, t, id);
-    putchar(']');
+    if (s->words) return (const uint8_t *)wordtok_token(s->words, id, len);
+    return tokenizer_token(&s->tok, id, len);
+}
+
+static void print_piece(const Slicer *s, int32_t id)
+{
+    size_t n;
+    const uint8_t *b = piece(s, id, &n);
+    char buf[512];
+    token_bytes_printable(b, n, buf, sizeof buf);
+    printf("[%s]", buf);
 }
 
 int cmd_slice(int argc, char **argv)
 {
-    const char *model = NULL, *spec = NULL;
+    const char *model = NULL, *spec = NULL, *corpus = NULL;
     int json = 0, context = 0;
     ArgSpec specs[] = {
         {"model", ARG_STR, &model, NO_RANGE, 0},
+        {"corpus", ARG_STR, &corpus, NO_RANGE, 0},
         {"tokenizer", ARG_STR, &spec, NO_RANGE, 0},
         {"context", ARG_INT, &context, 1, 1e6, 0},
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
@@ -45,30 +64,48 @@ int cmd_slice(int argc, char **argv)
     if (n_pos != 1) return cli_fail_input("slice: give one TEXT to slice (quote it)");
 
     if (model && spec) return cli_fail_input("slice: give --model or --tokenizer, not both");
+    int words = spec && (!strcmp(spec, "word") || !strcmp(spec, "char"));
+    if (words != (corpus != NULL)) return cli_fail_input("slice: --corpus goes with --tokenizer word or char, and they with it");
+    Slicer sl = {.name = spec ? spec : "byte"};
     Checkpoint ck = {0};
-    Tokenizer own = {0};
-    const Tokenizer *tok;
     if (model) {
         if (cli_load_model(model, &ck, 1, &e)) return cli_fail(&e);
-        tok = &ck.tok;
-    } else {
-        if (cli_load_tokenizer(spec ? spec : "byte", &own, &e)) return cli_fail(&e);
-        tok = &own;
+        sl.tok = ck.tok;
+        memset(&ck.tok, 0, sizeof ck.tok);
+    } else if (words) {
+        Corpus c;
+        if (corpus_open(&c, corpus, &e)) return cli_fail(&e);
+        sl.words = wordtok_build(!strcmp(spec, "word") ? WORDTOK_WORD : WORDTOK_CHAR, c.data, c.size, &e);
+        corpus_close(&c);
+        if (!sl.words) return cli_fail(&e);
+    } else if (cli_load_tokenizer(sl.name, &sl.tok, &e)) {
+        return cli_fail(&e);
     }
+    if (!words) sl.name = sl.tok.name;
     int32_t *ids = NULL;
-    size_t cap = 0, n = 0;
+    size_t cap = 0, n = 0, unknown = 0;
     int status = 0;
-    if (tokenizer_encode(tok, (const uint8_t *)pos[0], strlen(pos[0]), &ids, &cap, &n, &e)) status = cli_fail(&e);
-    else if (n < 2) status = cli_fail_input("slice: the text is %zu token%s; it takes two to make one example", n, n == 1 ? "" : "s");
+    if (words) {
+        size_t len = strlen(pos[0]);
+        ids = malloc(sizeof(int32_t) * (len + 1));
+        long k = ids ? wordtok_encode(sl.words, (const uint8_t *)pos[0], len, ids, &unknown) : -1;
+        if (k < 0) status = cli_fail_input("slice: out of memory");
+        n = k < 0 ? 0 : (size_t)k;
+    } else if (tokenizer_encode(&sl.tok, (const uint8_t *)pos[0], strlen(pos[0]), &ids, &cap, &n, &e)) {
+        status = cli_fail(&e);
+    }
+    if (status) {
+    } else if (n < 2) status = cli_fail_input("slice: the text is %zu token%s; it takes two to make one example", n, n == 1 ? "" : "s");
     if (!status && json) {
         Json j;
         json_init(&j, stdout);
         json_obj(&j);
-        json_key(&j, "tokenizer"), json_str(&j, tok->name);
+        json_key(&j, "tokenizer"), json_str(&j, sl.name);
+        if (words) json_key(&j, "unknown"), json_int(&j, (long long)unknown);
         json_key(&j, "tokens"), json_arr(&j);
         for (size_t i = 0; i < n; i++) {
             size_t k;
-            const uint8_t *b = tokenizer_token(tok, ids[i], &k);
+            const uint8_t *b = piece(&sl, ids[i], &k);
             json_obj(&j);
             json_key(&j, "id"), json_int(&j, ids[i]);
             json_key(&j, "text"), json_strn(&j, b, k);
@@ -103,27 +140,29 @@ int cmd_slice(int argc, char **argv)
     } else if (!status && context) {
         size_t windows = n > (size_t)context ? n - (size_t)context : 0;
         printf("%zu tokens (%s tokenizer); windows of %d give %zu (x, y) pairs of %d positions each\n", n,
-               tok->name, context, windows, context);
+               sl.name, context, windows, context);
         for (size_t i = 0; i < windows; i++) {
             printf("window %zu\n  x:", i);
-            for (int t = 0; t < context; t++) putchar(' '), print_piece(tok, ids[i + t]);
+            for (int t = 0; t < context; t++) putchar(' '), print_piece(&sl, ids[i + t]);
             printf("\n  y:");
-            for (int t = 0; t < context; t++) putchar(' '), print_piece(tok, ids[i + t + 1]);
+            for (int t = 0; t < context; t++) putchar(' '), print_piece(&sl, ids[i + t + 1]);
             putchar('\n');
         }
         if (!windows) printf("(the text needs more than %d tokens for one window)\n", context);
     } else if (!status) {
-        printf("%zu tokens (%s tokenizer) -> %zu training examples\n", n, tok->name, n - 1);
+        printf("%zu tokens (%s tokenizer) -> %zu training examples\n", n, sl.name, n - 1);
+        if (words && unknown) printf("(%zu of them unknown to the vocabulary: <unk>)\n", unknown);
         for (size_t k = 1; k < n; k++) {
             printf("%4zu  ", k);
-            for (size_t i = 0; i < k; i++) print_piece(tok, ids[i]);
+            for (size_t i = 0; i < k; i++) print_piece(&sl, ids[i]);
             printf("  ->  ");
-            print_piece(tok, ids[k]);
+            print_piece(&sl, ids[k]);
             putchar('\n');
         }
     }
     free(ids);
     checkpoint_free(&ck);
-    tokenizer_free(&own);
+    tokenizer_free(&sl.tok);
+    wordtok_free(sl.words);
     return status;
 }

@@ -5,24 +5,117 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "core/probe.h"
 #include "core/sampler.h"
 
 static const char usage[] =
     "usage: nexttoken softmax [--temperature T] [--top-k K] [--top-p P] [--min-p P] LOGIT...\n"
+    "       nexttoken softmax --model FILE --prompt TEXT [--rows N] [filters]\n"
     "\n"
     "Turns scores into probabilities the way a language model does, as a table to check by hand:\n"
     "each logit is divided by the temperature, raised to e^(logit/T), and divided by the sum of\n"
     "them all. Then the sampler's filters (top-k, top-p, min-p) keep some and the kept ones are\n"
     "renormalised. Negative logits are fine: nexttoken softmax 3.2 1.3 -2.1\n"
     "\n"
+    "With --model and --prompt, the logits are the model's, for the token after the prompt: the\n"
+    "table shows the --rows most likely (10) and sums up the rest of the vocabulary; the\n"
+    "probabilities are over all of it.\n"
+    "\n"
     "  --json         print {logits, scaled, exp, sum, probs_temperature, probs, kept}\n";
+
+/* The model's next-token distribution after a prompt, as the worked table: the most likely
+ * rows, then the rest of the vocabulary summed. */
+static int softmax_model(const char *model, const char *prompt, const SamplerConfig *sc, int rows, int json)
+{
+    Err e;
+    Checkpoint ck;
+    if (cli_load_model(model, &ck, 1, &e)) return cli_fail(&e);
+    const Tokenizer *tok = &ck.tok;
+    const int V = ck.model.cfg.n_vocab;
+    int32_t *ids = NULL;
+    size_t cap = 0, n = 0;
+    float *logits = malloc(sizeof(float) * (size_t)V);
+    Sampler s = {0};
+    int status = 0;
+    if (!logits || tokenizer_encode(tok, (const uint8_t *)prompt, strlen(prompt), &ids, &cap, &n, &e)
+        || probe_next_logits(&ck.model, ids, (int)n, logits, &e) || sampler_create(&s, sc, V, &e)) {
+        status = cli_fail(&e);
+    } else {
+        sampler_distribution(&s, logits);
+        if (rows > V) rows = V;
+        double rest_p = 0, rest_final = 0, rest_exp = 0;
+        const double T = sc->temperature;
+        for (int i = rows; i < V; i++) {
+            rest_p += s.cand[i].p_temp;
+            rest_final += s.cand[i].p_final;
+            if (T > 0) rest_exp += exp(s.cand[i].logit / T - s.exp_shift);
+        }
+        if (json) {
+            Json j;
+            json_init(&j, stdout);
+            json_obj(&j);
+            json_key(&j, "temperature"), json_num(&j, T);
+            json_key(&j, "vocab"), json_int(&j, V);
+            json_key(&j, "exp_shift"), json_num(&j, s.exp_shift);
+            json_key(&j, "sum"), json_num(&j, s.exp_sum);
+            json_key(&j, "rows"), json_arr(&j);
+            for (int i = 0; i < rows; i++) {
+                const SampleCandidate *c = &s.cand[i];
+                size_t k;
+                const uint8_t *b = tokenizer_token(tok, c->id, &k);
+                json_obj(&j);
+                json_key(&j, "id"), json_int(&j, c->id);
+                json_key(&j, "text"), json_strn(&j, b, k);
+                json_key(&j, "logit"), json_num(&j, c->logit);
+                json_key(&j, "exp"), json_num(&j, T > 0 ? exp(c->logit / T - s.exp_shift) : NAN);
+                json_key(&j, "p"), json_num(&j, c->p_temp);
+                json_key(&j, "p_kept"), json_num(&j, c->p_final);
+                json_obj_end(&j);
+            }
+            json_arr_end(&j);
+            json_key(&j, "rest"), json_obj(&j);
+            json_key(&j, "count"), json_int(&j, V - rows);
+            json_key(&j, "exp"), json_num(&j, rest_exp);
+            json_key(&j, "p"), json_num(&j, rest_p);
+            json_obj_end(&j);
+            json_obj_end(&j);
+            json_end(&j);
+        } else {
+            char exp_h[64];
+            snprintf(exp_h, sizeof exp_h, T > 0 && s.exp_shift ? "e^(z-%.3g)" : "e^z", s.exp_shift);
+            printf("after \"%s\" (%zu tokens), temperature %g: z = logit/T\n", prompt, n, T);
+            printf("%4s  %-16s %9s %9s %12s %9s\n", "rank", "token", "logit", "z", exp_h, "p");
+            for (int i = 0; i < rows; i++) {
+                const SampleCandidate *c = &s.cand[i];
+                char buf[64], quoted[80];
+                size_t k;
+                const uint8_t *b = tokenizer_token(tok, c->id, &k);
+                token_bytes_printable(b, k, buf, sizeof buf);
+                snprintf(quoted, sizeof quoted, "\"%s\"", buf);
+                printf("%4d  %-16s %9.4f %9.4f %12.6g %8.3f%%\n", i + 1, quoted, c->logit, T > 0 ? c->logit / T : NAN,
+                       T > 0 ? exp(c->logit / T - s.exp_shift) : NAN, 100 * c->p_temp);
+            }
+            if (rows < V) printf("      (%d others)                               %12.6g %8.3f%%\n", V - rows, rest_exp, 100 * rest_p);
+            if (T > 0) printf("sum of e^z over all %d tokens = %.6g; each p = e^z / sum\n", V, s.exp_sum);
+        }
+    }
+    free(ids);
+    free(logits);
+    sampler_free(&s);
+    checkpoint_free(&ck);
+    return status;
+}
 
 int cmd_softmax(int argc, char **argv)
 {
     SamplerConfig sc;
     sampler_config_default(&sc);
-    int json = 0;
+    int json = 0, rows = 10;
+    const char *model = NULL, *prompt = NULL;
     ArgSpec specs[] = {
+        {"model", ARG_STR, &model, NO_RANGE, 0},
+        {"prompt", ARG_STR, &prompt, NO_RANGE, 0},
+        {"rows", ARG_INT, &rows, 1, 1e6, 0},
         {"temperature", ARG_FLOAT, &sc.temperature, NO_RANGE, 0},
         {"top-k", ARG_INT, &sc.top_k, NO_RANGE, 0},
         {"top-p", ARG_FLOAT, &sc.top_p, NO_RANGE, 0},
@@ -36,6 +129,12 @@ int cmd_softmax(int argc, char **argv)
     int rc = args_parse(argc, argv, specs, pos, &n_pos, argc, &e);
     if (rc == 1) return free(pos), fputs(usage, stdout), 0;
     if (rc) return free(pos), cli_fail(&e);
+    if (model || prompt) {
+        free(pos);
+        if (!model || !prompt) return cli_fail_input("softmax: --model and --prompt go together");
+        if (sampler_config_check(&sc, &e)) return cli_fail(&e);
+        return softmax_model(model, prompt, &sc, rows, json);
+    }
     if (n_pos < 1) return free(pos), cli_fail_input("softmax: give at least one logit, e.g. nexttoken softmax 3.2 1.3 -2.1");
     if (sampler_config_check(&sc, &e)) return free(pos), cli_fail(&e);
     float *logits = malloc(sizeof(float) * (size_t)n_pos);

@@ -400,6 +400,11 @@ void gpt2_backward(const GPT2 *m, GPT2Work *w)
     /* Loss is the mean over N positions: d loss / d logits = (probs - onehot) / N, in place. */
     float *dlogits = w->probs;
     TIMED(w, bwd, PROF_SOFTMAX_XENT, par_crossentropy_backward(pool, dlogits, w->probs, w->targets, 1.0f / N, N, V));
+    if (w->loss_weights) /* a weighted sum instead: rescale each row's (probs - onehot) */
+        for (int n = 0; n < N; n++) {
+            float f = w->loss_weights[n] * N;
+            for (int v = 0; v < V; v++) dlogits[(size_t)n * V + v] *= f;
+        }
     /* dlnf = dlogits @ wte; dwte += dlogits^T @ lnf (the tied weight's first gradient) */
     TIMED(w, bwd, PROF_LMHEAD, par_matmul_backward(pool, w->dln, g->t[GPT2_WTE], NULL, dlogits, w->lnf, m->w.t[GPT2_WTE], N, C, V, 0));
     const float *last = layer_acts(w, cfg, L - 1).res3;

@@ -108,6 +108,8 @@ typedef struct GPT2Work {
     int cur_B, cur_T;          /* the shape of the last forward */
     double mean_loss;          /* of the last forward with targets */
     GPT2Profile *prof;         /* NULL, or where to add up time per layer kind */
+    const float *loss_weights; /* NULL: backward differentiates the mean loss; else sum_n
+                                * loss_weights[n] * loss[n] (one position alone, say) */
     ParPool *pool;             /* borrowed: the threads forward and backward use (NULL: one) */
 } GPT2Work;
 
@@ -123,7 +125,8 @@ size_t gpt2_work_bytes(const GPT2Config *cfg, int B, int T, int training, int np
  * Ids must be < n_vocab: the caller checks input it did not make itself. */
 double gpt2_forward(const GPT2 *m, GPT2Work *w, const int32_t *inputs, const int32_t *targets,
                     int B, int T);
-/* After a forward with targets on a training work area: w->grads = d(mean loss)/d(weights). */
+/* After a forward with targets on a training work area: w->grads = d(mean loss)/d(weights),
+ * or with w->loss_weights set, the gradient of that weighted sum of the positions' losses. */
 void gpt2_backward(const GPT2 *m, GPT2Work *w);
 
 /* ------------------------------------------------------------------------------------------ */

@@ -163,6 +163,11 @@ static void *thread_main(void *arg)
         if (tt->want_stop) break;
         int at_stop = tt->snap.stop_at > 0 && tr->st.step >= tt->snap.stop_at;
         if (tt->want_pause || at_stop || tt->snap.state == TT_FAILED) {
+            if (tt->snap.state == TT_RUNNING) {
+                /* Paused: the panels get the weights as they are now, not a few seconds old. */
+                memcpy(tt->pub.params, tr->model.params, sizeof(float) * tr->model.n_params);
+                tt->snap.weights_version++;
+            }
             if (tt->snap.state != TT_FAILED) tt->snap.state = TT_PAUSED;
             if (at_stop) tt->want_pause = 1, tt->snap.stop_at = 0;
             wake(tt);

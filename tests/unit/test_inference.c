@@ -8,6 +8,7 @@
 #include "core/generate.h"
 #include "core/gpt2.h"
 #include "core/sampler.h"
+#include "core/suffix.h"
 
 static const GPT2Config cfg = {.n_layer = 2, .n_head = 4, .n_embd = 32, .n_ctx = 16, .n_vocab = 50};
 
@@ -176,12 +177,54 @@ static void test_blas(void **state)
     assert_true(cpu >= BLAS_LEVEL_SSE && cpu <= BLAS_LEVEL_AVX512);
 }
 
+/* The suffix array against brute force, on random streams with many repeats. */
+static void test_suffix_array(void **state)
+{
+    (void)state;
+    Rng r;
+    rng_seed(&r, 12);
+    for (int trial = 0; trial < 20; trial++) {
+        size_t n = 1 + (size_t)rng_below(&r, 400);
+        int32_t *t = malloc(sizeof(int32_t) * n);
+        int alphabet = 1 + (int)rng_below(&r, 4); /* small alphabets: long repeats */
+        for (size_t i = 0; i < n; i++) t[i] = (int32_t)rng_below(&r, (uint64_t)alphabet);
+        SuffixArray s;
+        Err e;
+        assert_int_equal(suffix_build(&s, t, n, &e), 0);
+        /* sorted: each suffix below the next */
+        for (size_t i = 1; i < n; i++) {
+            size_t a = s.sa[i - 1], b = s.sa[i], k = 0;
+            while (a + k < n && b + k < n && t[a + k] == t[b + k]) k++;
+            assert_true(a + k == n || (b + k < n && t[a + k] < t[b + k]));
+        }
+        for (int q = 0; q < 30; q++) {
+            int32_t query[12];
+            size_t m = 1 + (size_t)rng_below(&r, 12);
+            for (size_t i = 0; i < m; i++) query[i] = (int32_t)rng_below(&r, (uint64_t)alphabet + 1);
+            size_t count = 0, best = 0;
+            for (size_t p = 0; p < n; p++) {
+                size_t k = 0;
+                while (k < m && p + k < n && t[p + k] == query[k]) k++;
+                if (k == m) count++;
+                if (k > best) best = k;
+            }
+            assert_int_equal(suffix_count(&s, query, m), count);
+            size_t at;
+            size_t got = suffix_longest_match(&s, query, m, &at);
+            assert_int_equal(got, best);
+            if (got) assert_memory_equal(t + at, query, sizeof(int32_t) * got);
+        }
+        suffix_free(&s);
+        free(t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cache_matches_forward), cmocka_unit_test(test_generate_past_context),
         cmocka_unit_test(test_corpus_checks), cmocka_unit_test(test_dataset_windows),
-        cmocka_unit_test(test_blas),
+        cmocka_unit_test(test_blas),              cmocka_unit_test(test_suffix_array),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

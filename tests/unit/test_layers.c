@@ -331,6 +331,53 @@ static void test_model_gradient(void **state)
     gpt2_free(&m);
 }
 
+/* One position's loss alone (loss_weights = onehot): what the Loss panel's one step uses. */
+typedef struct {
+    GPT2 *m;
+    GPT2Work *w;
+    int32_t *x, *y;
+    int T, pos;
+} OneCtx;
+
+static double one_obj(void *p)
+{
+    OneCtx *c = p;
+    gpt2_forward(c->m, c->w, c->x, c->y, 1, c->T);
+    return c->w->losses[c->pos];
+}
+
+static void test_one_position_gradient(void **state)
+{
+    (void)state;
+    GPT2Config cfg = {.n_layer = 1, .n_head = 2, .n_embd = 8, .n_ctx = 6, .n_vocab = 11};
+    GPT2 m;
+    GPT2Work w;
+    Err e;
+    assert_int_equal(gpt2_create(&m, &cfg, &e), 0);
+    gpt2_init_random(&m, &rng);
+    for (size_t i = 0; i < m.n_params; i++) m.params[i] += (float)(rng_normal(&rng) * 0.3);
+    assert_int_equal(gpt2_work_create(&w, &m, 1, 6, 1, NULL, &e), 0);
+    int32_t x[6], y[6];
+    for (int i = 0; i < 6; i++) x[i] = (int32_t)rng_below(&rng, 11), y[i] = (int32_t)rng_below(&rng, 11);
+    float weights[6] = {0, 0, 0, 1, 0, 0};
+    OneCtx c = {&m, &w, x, y, 6, 3};
+    one_obj(&c);
+    w.loss_weights = weights;
+    gpt2_backward(&m, &w);
+    w.loss_weights = NULL;
+    float *g = malloc(sizeof(float) * m.n_params);
+    memcpy(g, w.grads, sizeof(float) * m.n_params);
+    /* positions after 3 cannot affect it (causal), so their embeddings' rows get nothing */
+    size_t s[GPT2_NUM_TENSORS];
+    gpt2_tensor_sizes(&cfg, s);
+    const float *dwpe = g + s[GPT2_WTE];
+    for (int i = 4 * cfg.n_embd; i < 6 * cfg.n_embd; i++) assert_true(dwpe[i] == 0.0f);
+    assert_true(check_grad("one position's loss", m.params, m.n_params, g, one_obj, &c));
+    free(g);
+    gpt2_work_free(&w);
+    gpt2_free(&m);
+}
+
 /* ---- threads ---- */
 
 static void test_threads_match_serial(void **state)
@@ -421,7 +468,8 @@ int main(void)
         cmocka_unit_test(test_layernorm),  cmocka_unit_test(test_matmul),
         cmocka_unit_test(test_attention),  cmocka_unit_test(test_gelu),
         cmocka_unit_test(test_crossentropy), cmocka_unit_test(test_encoder),
-        cmocka_unit_test(test_model_gradient), cmocka_unit_test(test_threads_match_serial),
+        cmocka_unit_test(test_model_gradient), cmocka_unit_test(test_one_position_gradient),
+        cmocka_unit_test(test_threads_match_serial),
         cmocka_unit_test(test_par_range),  cmocka_unit_test(test_fast_exp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
