@@ -24,6 +24,7 @@
 #include "core/bpe.h"
 #include "core/parallel.h"
 #include "core/pretok.h"
+#include "core/suffix.h"
 #include "tui.h"
 
 #define MIN_ROWS 14
@@ -141,6 +142,11 @@ static void session_stop(App *a, Trainer *out)
 
 static void session_free_data(App *a)
 {
+    if (a->corpus_index) {
+        suffix_free(a->corpus_index);
+        free(a->corpus_index);
+        a->corpus_index = NULL;
+    }
     dataset_free(&a->data);
     corpus_close(&a->corpus);
     tokenizer_free(&a->tok);
@@ -162,6 +168,7 @@ static int session_begin(App *a, Trainer *tr, int running, Err *e)
     tt_set_sampling(a->tt, a->prompt, &a->sc);
     clear_history(a);
     app_poll_trainer(a);
+    a->generation++; /* a new model: every panel recomputes */
     return 0;
 }
 
@@ -258,6 +265,34 @@ static int session_save(App *a, const char *path, Err *e)
     Err e2;
     if (session_begin(a, &tr, 0, &e2)) trainer_free(&tr);
     return rc;
+}
+
+const GPT2 *app_view_model(App *a)
+{
+    if (!a->tt) return NULL;
+    const GPT2Config *c = tt_model_config(a->tt);
+    if (!a->view.params || memcmp(&a->view.cfg, c, sizeof *c) != 0) {
+        Err e;
+        gpt2_free(&a->view);
+        if (gpt2_create(&a->view, c, &e)) return NULL;
+        a->view_version = -1;
+    }
+    if (tt_copy_weights(a->tt, &a->view, &a->view_version)) a->generation++;
+    return &a->view;
+}
+
+const struct SuffixArray *app_corpus_index(App *a)
+{
+    if (a->corpus_index) return a->corpus_index;
+    if (!a->data.tokens) return NULL;
+    SuffixArray *s = calloc(1, sizeof *s);
+    Err e;
+    if (!s || suffix_build(s, a->data.tokens, a->data.n_tokens, &e)) {
+        free(s);
+        return NULL;
+    }
+    a->corpus_index = s;
+    return s;
 }
 
 int app_poll_trainer(App *a)
@@ -513,6 +548,7 @@ void app_command(App *a, const char *line)
         }
     } else if (!strcmp(cmd, "prompt")) {
         snprintf(a->prompt, sizeof a->prompt, "%s", rest);
+        app_touch(a);
         if (a->tt) tt_set_sampling(a->tt, a->prompt, &a->sc);
         app_message(a, 0, "prompt: \"%s\"", a->prompt);
     } else if (!strcmp(cmd, "temp") || !strcmp(cmd, "temperature") || !strcmp(cmd, "top-p") || !strcmp(cmd, "top-k")
@@ -531,6 +567,7 @@ void app_command(App *a, const char *line)
             return;
         }
         a->sc = sc;
+        app_touch(a);
         if (a->tt) tt_set_sampling(a->tt, NULL, &a->sc);
         app_message(a, 0, "sampling: temperature %g, top-k %d, top-p %g, min-p %g", sc.temperature, sc.top_k, sc.top_p, sc.min_p);
     } else if (!strcmp(cmd, "export")) {
@@ -700,6 +737,7 @@ void app_draw(App *a)
 void app_switch(App *a, const Panel *p)
 {
     if (p == a->panel) return;
+    a->animating = 0;
     if (a->panel && a->panel->leave) a->panel->leave(a);
     a->panel = p;
     if (p->enter) p->enter(a);
@@ -727,10 +765,16 @@ void app_key(App *a, int ch)
     }
     if (ch == KEY_MOUSE) {
         MEVENT ev;
-        if (getmouse(&ev) == OK && ev.y == 0)
+        if (getmouse(&ev) != OK) return;
+        if (ev.y == 0)
             for (int i = 0; i < N_PANELS; i++)
                 if (ev.x >= tab_spans[i].x0 && ev.x < tab_spans[i].x1) app_switch(a, panels[i]);
-        if (ev.y > 0 && a->panel->key) a->panel->key(a, KEY_MOUSE); /* a panel may use it too */
+        /* below the tabs: the panel's, in its own coordinates (its window starts at row 1) */
+        if (ev.y > 0 && a->panel->key) {
+            a->mouse = ev;
+            a->mouse.y -= 1;
+            a->panel->key(a, KEY_MOUSE);
+        }
         return;
     }
     int r = a->panel->key ? a->panel->key(a, ch) : KEY_IGNORED;
@@ -811,6 +855,7 @@ static void app_teardown(App *a, int save)
     restore_terminal();
     if (done[0]) fputs(done, stderr);
     free(a->hist_loss), free(a->hist_sec), free(a->val_step), free(a->val_loss);
+    gpt2_free(&a->view);
     close(a->wake_fd[0]);
     close(a->wake_fd[1]);
     signal_fd = -1;
@@ -873,6 +918,7 @@ static void run_loop(App *a)
         /* Wake for keys and for the trainer; otherwise a few times a second, for the clock and
          * the message's expiry. Redraws of trainer news are paced at FRAME_SECONDS. */
         double wait = dirty ? FRAME_SECONDS - (now() - last_draw) : 0.5;
+        if (a->animating && ANIMATE_SECONDS - (now() - a->anim_last) < wait) wait = ANIMATE_SECONDS - (now() - a->anim_last);
         if (wait < 0) wait = 0;
         poll(fds, 2, (int)(wait * 1000));
         if (fds[1].revents & POLLIN) {
@@ -892,6 +938,11 @@ static void run_loop(App *a)
             keys = 1;
         }
         if (app_poll_trainer(a)) dirty = 1;
+        if (a->animating && a->panel->tick && now() - a->anim_last >= ANIMATE_SECONDS) {
+            a->anim_last = now();
+            a->panel->tick(a);
+            keys = 1; /* drawn at once */
+        }
         if (keys || (dirty && now() - last_draw >= FRAME_SECONDS) || now() - last_draw > 1.0) {
             app_draw(a);
             last_draw = now();

@@ -131,6 +131,12 @@ void cmdline_open(App *a)
     rl_callback_handler_install(":", on_line);
 }
 
+void cmdline_open_with(App *a, const char *text)
+{
+    cmdline_open(a);
+    rl_insert_text(text);
+}
+
 void cmdline_cancel(App *a)
 {
     if (!a->cmd_open) return;

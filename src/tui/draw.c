@@ -34,6 +34,17 @@ void draw_init_styles(App *a)
         [ST_PLOT_VAL] = {215, COLOR_YELLOW, 0, A_BOLD},
         [ST_PLOT_REF] = {244, COLOR_WHITE, 0, A_DIM},
         [ST_KEY] = {221, COLOR_YELLOW, A_BOLD, A_BOLD},
+        [ST_SELECT] = {231, COLOR_WHITE, A_REVERSE, A_REVERSE},
+        [ST_COPIED] = {215, COLOR_YELLOW, A_UNDERLINE, A_UNDERLINE},
+        /* surprise, calm to hot; without colour: plain, plain, underline, bold, reverse */
+        [ST_HEAT0] = {114, COLOR_GREEN, 0, 0},
+        [ST_HEAT1] = {150, COLOR_GREEN, 0, 0},
+        [ST_HEAT2] = {221, COLOR_YELLOW, 0, A_UNDERLINE},
+        [ST_HEAT3] = {209, COLOR_RED, 0, A_BOLD},
+        [ST_HEAT4] = {196, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD},
+        /* alternate tokens, so their boundaries show; without colour, underline every other */
+        [ST_TOKEN_A] = {117, COLOR_CYAN, 0, 0},
+        [ST_TOKEN_B] = {222, COLOR_YELLOW, 0, A_UNDERLINE},
     };
     a->colors = 0;
     if (!getenv("NO_COLOR") && has_colors() && start_color() == OK) {
@@ -109,6 +120,17 @@ int draw_text(WINDOW *w, int y, int x, int width, int st, const App *a, const ch
     return used;
 }
 
+int draw_cell(WINDOW *w, int y, int x, int width, int st, const App *a, const char *s)
+{
+    int used = draw_text(w, y, x, width, st, a, s);
+    if (used < width) {
+        wattrset(w, style(a, st));
+        for (int i = used; i < width; i++) mvwaddch(w, y, x + i, ' ');
+        wattrset(w, 0);
+    }
+    return width;
+}
+
 int draw_textf(WINDOW *w, int y, int x, int width, int st, const App *a, const char *fmt, ...)
 {
     char buf[1024];
@@ -117,6 +139,65 @@ int draw_textf(WINDOW *w, int y, int x, int width, int st, const App *a, const c
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     return draw_text(w, y, x, width, st, a, buf);
+}
+
+void draw_bar(WINDOW *w, int y, int x, int width, double frac, int st, const App *a)
+{
+    if (width <= 0) return;
+    if (!(frac > 0)) frac = 0;
+    if (frac > 1) frac = 1;
+    int eighths = (int)(frac * width * 8 + 0.5);
+    wattrset(w, style(a, st));
+    wmove(w, y, x);
+    for (int i = 0; i < width; i++) {
+        int e = eighths - i * 8;
+        if (e <= 0) break;
+        if (!a->utf8) {
+            waddch(w, e >= 4 ? '#' : (e >= 1 && i == 0 ? '|' : ' '));
+            continue;
+        }
+        static const wchar_t blocks[] = L" \u258f\u258e\u258d\u258c\u258b\u258a\u2589\u2588";
+        wchar_t ch[2] = {blocks[e >= 8 ? 8 : e], 0};
+        waddnwstr(w, ch, 1);
+    }
+    wattrset(w, 0);
+}
+
+int heat_style(double value, double hot)
+{
+    if (!(value >= 0)) return ST_HEAT4;
+    int k = (int)(value / hot * (HEAT_LEVELS - 1) + 0.5);
+    return ST_HEAT0 + (k > HEAT_LEVELS - 1 ? HEAT_LEVELS - 1 : k);
+}
+
+void piece_text(const uint8_t *b, size_t n, int show_ws, int utf8, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 8 < cap;) {
+        uint8_t c = b[i];
+        if (c == ' ' && show_ws) {
+            const char *s = utf8 ? "\u00b7" : ".";
+            memcpy(out + o, s, strlen(s)), o += strlen(s), i++;
+        } else if (c == '\n') {
+            const char *s = utf8 ? "\u21b5" : "\\n";
+            memcpy(out + o, s, strlen(s)), o += strlen(s), i++;
+        } else if (c == '\t') {
+            const char *s = utf8 ? "\u2192" : "\\t";
+            memcpy(out + o, s, strlen(s)), o += strlen(s), i++;
+        } else if (c < 0x20 || c == 0x7f) {
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c), i++;
+        } else if (c < 0x80) {
+            out[o++] = (char)c, i++;
+        } else {
+            /* a whole character, or the bytes of a broken one */
+            int len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+            int ok = len && i + (size_t)len <= n;
+            for (int k = 1; ok && k < len; k++) ok = (b[i + k] & 0xc0) == 0x80;
+            if (ok && utf8) memcpy(out + o, b + i, (size_t)len), o += (size_t)len, i += (size_t)len;
+            else o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c), i++;
+        }
+    }
+    out[o] = 0;
 }
 
 void draw_box(WINDOW *w, int y, int x, int h, int wd, const App *a, const char *title)

@@ -12,6 +12,7 @@
  *   resize 80x24
  *   dump NAME        the screen into NAME.screen, beside the script (or in $NT_SCREEN_DIR)
  *   expect TEXT      fail unless the screen shows TEXT
+ *   tick N           N steps of the focused panel's animation (what 'a' runs on a timer)
  * See tui.h. */
 #include <libgen.h>
 #include <stdio.h>
@@ -168,6 +169,8 @@ int script_run(App *a, const char *path)
             FILE *d = fopen(out, "w");
             if (!d) bad = 1;
             else screen_dump(a, d), fclose(d);
+        } else if (!strncmp(line, "tick ", 5)) {
+            for (int i = atoi(line + 5); i > 0 && a->panel->tick; i--) a->panel->tick(a);
         } else if (!strncmp(line, "expect ", 7)) {
             app_poll_trainer(a);
             app_draw(a);

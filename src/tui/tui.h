@@ -29,8 +29,10 @@
 enum {
     ST_NORMAL, ST_DIM, ST_TITLE, ST_TAB, ST_TAB_ACTIVE, ST_STATUS, ST_STATUS_RUN, ST_STATUS_PAUSE,
     ST_STATUS_FAIL, ST_ERROR, ST_ACCENT, ST_GOOD, ST_BAD, ST_PLOT_TRAIN, ST_PLOT_VAL, ST_PLOT_REF,
-    ST_KEY, ST_COUNT
+    ST_KEY, ST_SELECT, ST_COPIED, ST_HEAT0, ST_HEAT1, ST_HEAT2, ST_HEAT3, ST_HEAT4, ST_TOKEN_A, ST_TOKEN_B,
+    ST_COUNT
 };
+#define HEAT_LEVELS 5
 
 typedef struct App App;
 
@@ -50,6 +52,7 @@ typedef struct Panel {
     void (*draw)(App *a, WINDOW *w, int h, int wd);
     int (*key)(App *a, int ch);                     /* KEY_* */
     int (*command)(App *a, int argc, char **argv);  /* 1 handled, 0 not this panel's */
+    void (*tick)(App *a);                            /* animation: called a few times a second */
     const HelpLine *help;      /* NULL-terminated */
 } Panel;
 
@@ -115,7 +118,21 @@ struct App {
     int n_samples;
     /* command line */
     int cmd_open;
+    /* The model the teaching panels look at: a copy of the trainer's latest published weights,
+     * never the live ones. generation counts the changes (new weights, a new session, a new
+     * prompt), so a panel recomputes when the one it drew from is not the latest. */
+    GPT2 view;
+    long view_version;
+    long generation;
+    /* animation: the focused panel's tick() runs every ANIMATE_SECONDS while this is set */
+    int animating;
+    double anim_last;
+    MEVENT mouse;              /* the last click, for panels that take them (KEY_MOUSE) */
+    /* the corpus as tokens, indexed for "remix or recall" (built when first needed) */
+    struct SuffixArray *corpus_index;
 };
+
+#define ANIMATE_SECONDS 0.4
 
 /* ---- app.c ---- */
 int tui_main(const TuiOptions *opt);
@@ -129,6 +146,13 @@ int app_poll_trainer(App *a);
 void app_key(App *a, int ch);
 /* Draws the whole screen from state. */
 void app_draw(App *a);
+/* The panels' model (refreshed from the trainer when it has published newer weights), or NULL
+ * when there is none. Bumps a->generation when it changed. */
+const GPT2 *app_view_model(App *a);
+/* Notes that what the panels show must be recomputed (the prompt or a knob changed). */
+static inline void app_touch(App *a) { a->generation++; }
+/* The corpus's suffix array, built on first use (NULL if it cannot be). */
+const struct SuffixArray *app_corpus_index(App *a);
 
 /* ---- draw.c ---- */
 void draw_init_styles(App *a);
@@ -138,9 +162,18 @@ attr_t style(const App *a, int st);
 int draw_text(WINDOW *w, int y, int x, int width, int st, const App *a, const char *s);
 int draw_textf(WINDOW *w, int y, int x, int width, int st, const App *a, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
+/* draw_text padded with spaces to exactly `width` columns (a table cell). */
+int draw_cell(WINDOW *w, int y, int x, int width, int st, const App *a, const char *s);
 /* A box with a title, in line-drawing characters or ASCII. */
 void draw_box(WINDOW *w, int y, int x, int h, int wd, const App *a, const char *title);
 int text_width(const char *s);
+/* A horizontal bar of frac (0..1) of `width` columns, in eighths with block characters, or '#'. */
+void draw_bar(WINDOW *w, int y, int x, int width, double frac, int st, const App *a);
+/* The heat style (ST_HEAT0..4) of a surprise: calm (0) to very surprised (>= hot). */
+int heat_style(double value, double hot);
+/* Token pieces for a person: whitespace visible when `show_ws` (space as a dot, newline as a
+ * return sign), bytes that are not whole characters as \xNN. Into out (cap bytes). */
+void piece_text(const uint8_t *b, size_t n, int show_ws, int utf8, char *out, size_t cap);
 
 /* ---- plot.c ---- */
 typedef struct PlotSeries {
@@ -162,6 +195,8 @@ void plot_draw(WINDOW *w, int y, int x, int h, int wd, const App *a, const PlotS
 /* ---- cmdline.c: GNU readline inside curses ---- */
 void cmdline_init(App *a);
 void cmdline_open(App *a);
+/* Opens the command line with text already typed (e.g. "prompt " and the current prompt). */
+void cmdline_open_with(App *a, const char *text);
 void cmdline_close(App *a);
 /* A byte for the open command line. */
 void cmdline_feed(App *a, int ch);

@@ -36,10 +36,10 @@ for k in 1 2 3 4 5 0 6; do
     case $k in
         0) wait_for "How a language model learns" ;;
         1) wait_for "The text labels itself" ;;
-        2) wait_for "Byte-pair merges happening live" ;;
-        3) wait_for "logit, e^logit" ;;
-        4) wait_for "heat strip" ;;
-        5) wait_for "Temperature, top-k, top-p" ;;
+        2) wait_for "Byte-pair merges, learned from the corpus" ;;
+        3) wait_for "the model's scores (logits) for the next token" ;;
+        4) wait_for "How surprised is the model by each token?" ;;
+        5) wait_for "Space draws u, uniform in [0, 1)" ;;
         6) wait_for "Loss  smoothing" ;;
     esac
 done

@@ -1,0 +1,240 @@
+/* panel_loss.c - panel 4, Loss: measuring surprise. For each token of the prompt, the
+ * probability the model gave it and its loss -ln p, as a heat strip over the text and as a
+ * table; their mean is the cross-entropy loss. For one position, the gradient at the output,
+ * p - onehot(target), and what one gradient step on that example alone does to its loss. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/probe.h"
+#include "core/sampler.h"
+#include "tui.h"
+
+#define GRAD_ROWS 8 /* candidates shown with the gradient */
+
+static const HelpLine help[] = {
+    {"Space / Right", "the next position (Left: the one before)"},
+    {"a", "walk through the positions;  r  back to the first"},
+    {"o", "one gradient step on this position's example, on a copy of the model"},
+    {"[ ]", "that step's learning rate, halved / doubled"},
+    {"e", "edit the text"},
+    {NULL, NULL},
+};
+
+static struct {
+    long gen;
+    int pos;                 /* the chosen position, 1 .. n-1 */
+    int32_t *ids;
+    int n;
+    double *p, *loss, mean;
+    Sampler s;               /* the distribution at pos */
+    int have_dist;
+    float step_lr;
+    double before, after;    /* the last one-step result, for step_pos at step_gen */
+    int step_pos;
+    long step_gen;
+    char err[512];
+} S = {.step_lr = 0.01f, .step_pos = -1};
+
+static void compute(App *a)
+{
+    const GPT2 *m = app_view_model(a);
+    if (S.gen == a->generation && S.ids) return;
+    S.gen = a->generation;
+    free(S.ids), free(S.p), free(S.loss);
+    S.ids = NULL, S.p = S.loss = NULL, S.n = 0, S.err[0] = 0, S.have_dist = 0;
+    if (!m) {
+        snprintf(S.err, sizeof S.err, "no model yet");
+        return;
+    }
+    Err e;
+    size_t cap = 0, n = 0;
+    if (tokenizer_encode(&a->tok, (const uint8_t *)a->prompt, strlen(a->prompt), &S.ids, &cap, &n, &e)) {
+        snprintf(S.err, sizeof S.err, "%s", e.msg);
+        return;
+    }
+    S.n = (int)n;
+    if (S.n < 2) {
+        snprintf(S.err, sizeof S.err, "the text needs two tokens: one to read, one to predict (e edits it)");
+        return;
+    }
+    S.p = calloc(n, sizeof *S.p);
+    S.loss = calloc(n, sizeof *S.loss);
+    if (!S.p || !S.loss || probe_losses(m, S.ids, S.n, S.p, S.loss, &e)) {
+        snprintf(S.err, sizeof S.err, "%s", S.p ? e.msg : "out of memory");
+        S.n = 0;
+        return;
+    }
+    S.mean = 0;
+    for (int i = 1; i < S.n; i++) S.mean += S.loss[i];
+    S.mean /= S.n - 1;
+    if (S.pos < 1) S.pos = 1;
+    if (S.pos > S.n - 1) S.pos = S.n - 1;
+    /* the distribution at the chosen position */
+    SamplerConfig sc;
+    sampler_config_default(&sc);
+    sampler_free(&S.s);
+    float *logits = malloc(sizeof(float) * (size_t)m->cfg.n_vocab);
+    if (logits && sampler_create(&S.s, &sc, m->cfg.n_vocab, &e) == 0 && probe_next_logits(m, S.ids, S.pos, logits, &e) == 0) {
+        sampler_distribution(&S.s, logits);
+        S.have_dist = 1;
+    }
+    free(logits);
+}
+
+/* The text as a strip of tokens, each coloured by its surprise; the chosen one in reverse. */
+static int draw_strip(App *a, WINDOW *w, int y, int x0, int rows, int wd, double hot)
+{
+    int x = x0, r = 0;
+    for (int i = 0; i < S.n && r < rows; i++) {
+        size_t k;
+        const uint8_t *b = tokenizer_token(&a->tok, S.ids[i], &k);
+        char piece[64];
+        piece_text(b, k, 0, a->utf8, piece, sizeof piece);
+        int pw = text_width(piece);
+        if (x + pw > x0 + wd) x = x0, r++;
+        if (r >= rows) break;
+        int st = i == 0 ? ST_DIM : heat_style(S.loss[i], hot);
+        if (i == S.pos) st = ST_SELECT;
+        x += draw_text(w, y + r, x, wd - (x - x0), st, a, piece);
+    }
+    return r + 1;
+}
+
+static void draw(App *a, WINDOW *w, int h, int wd)
+{
+    compute(a);
+    int y = 0;
+    draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, "How surprised is the model by each token?  loss = -ln p(the token that came)");
+    if (S.err[0] || S.n < 2) {
+        draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, S.err[0] ? S.err : "...");
+        return;
+    }
+    const double lnV = log((double)a->tok.n_vocab);
+    y++;
+    y += draw_strip(a, w, y, 2, 3, wd - 4, lnV);
+    /* the heat scale */
+    int x = 2;
+    x += draw_text(w, y, x, 8, ST_DIM, a, "calm ");
+    for (int k = 0; k < HEAT_LEVELS; k++) x += draw_textf(w, y, x, 8, ST_HEAT0 + k, a, "%.1f ", lnV * k / (HEAT_LEVELS - 1));
+    draw_text(w, y, x, wd - x - 1, ST_DIM, a, "surprised (-ln p)");
+    y += 2;
+    int side = wd >= 96;
+    /* stacked: the table and the gradient share the height */
+    int table_w = side ? wd / 2 - 1 : wd - 2, rows_avail = side ? h - y - 4 : (h - y - 6) / 2;
+    if (rows_avail < 3) rows_avail = 3;
+    /* the table, scrolled to keep the chosen position in view */
+    draw_textf(w, y, 1, table_w, ST_DIM, a, "%4s  %-14s %9s %8s", "pos", "token", "p", "-ln p");
+    int first = S.pos - rows_avail / 2;
+    if (first > S.n - rows_avail) first = S.n - rows_avail;
+    if (first < 1) first = 1;
+    int ty = y + 1;
+    for (int i = first; i < S.n && ty < y + 1 + rows_avail; i++, ty++) {
+        size_t k;
+        const uint8_t *b = tokenizer_token(&a->tok, S.ids[i], &k);
+        char piece[48], quoted[64];
+        piece_text(b, k, 1, a->utf8, piece, sizeof piece);
+        snprintf(quoted, sizeof quoted, "\"%s\"", piece);
+        int st = i == S.pos ? ST_SELECT : ST_NORMAL;
+        draw_textf(w, ty, 1, 6, st, a, "%4d  ", i);
+        draw_cell(w, ty, 7, 14, st, a, quoted);
+        int used = 21 + draw_textf(w, ty, 21, table_w - 21, st, a, " %9.5f %8.3f ", S.p[i], S.loss[i]);
+        draw_bar(w, ty, 1 + used, table_w - used - 1, S.loss[i] / (2 * lnV), heat_style(S.loss[i], lnV), a);
+    }
+    int after_table = y + 2 + rows_avail;
+    int sy = side ? after_table : after_table;
+    draw_textf(w, sy, 1, wd - 2, ST_ACCENT, a, "mean loss %.4f over %d predictions   perplexity e^%.3f = %.2f   uniform guess ln %d = %.3f",
+               S.mean, S.n - 1, S.mean, exp(S.mean), a->tok.n_vocab, lnV);
+    /* the chosen position: its distribution and the gradient at the output */
+    int gx = side ? wd / 2 + 1 : 1, gy = side ? y : sy + 2, gw = side ? wd - gx - 1 : wd - 2;
+    if (!S.have_dist || gy >= h - 2) return;
+    size_t tk;
+    const uint8_t *tb = tokenizer_token(&a->tok, S.ids[S.pos], &tk);
+    char tp[48];
+    piece_text(tb, tk, 1, a->utf8, tp, sizeof tp);
+    draw_textf(w, gy++, gx, gw, ST_TITLE, a, "position %d: target \"%s\", p = %.4f", S.pos, tp, S.p[S.pos]);
+    draw_text(w, gy++, gx, gw, ST_DIM, a, "gradient at the output: p - onehot(target)");
+    int target_rank = -1;
+    for (int r = 0; r < S.s.n_vocab; r++)
+        if (S.s.cand[r].id == S.ids[S.pos]) target_rank = r;
+    int shown = 0, bar_w = gw - 30, room = h - 2 - gy;
+    if (room > GRAD_ROWS) room = GRAD_ROWS;
+    if (bar_w < 6) bar_w = 6;
+    for (int r = 0; r < S.s.n_vocab && shown < room; r++) {
+        if (r >= room - 1 && r != target_rank) continue; /* the last row is kept for the target */
+        const SampleCandidate *c = &S.s.cand[r];
+        int is_t = c->id == S.ids[S.pos];
+        size_t k;
+        const uint8_t *b = tokenizer_token(&a->tok, c->id, &k);
+        char piece[48], quoted[64];
+        piece_text(b, k, 1, a->utf8, piece, sizeof piece);
+        snprintf(quoted, sizeof quoted, "\"%s\"", piece);
+        double g = c->p - is_t;
+        draw_cell(w, gy, gx, 13, is_t ? ST_GOOD : ST_NORMAL, a, quoted);
+        int used = 13 + draw_textf(w, gy, gx + 13, gw - 13, is_t ? ST_GOOD : ST_NORMAL, a, "%6.3f %+7.3f ", c->p, g);
+        /* pushed down by p; the target pulled up by 1 - p */
+        draw_bar(w, gy, gx + used, bar_w, fabs(g), is_t ? ST_GOOD : ST_BAD, a);
+        gy++, shown++;
+    }
+    if (gy < h - 1) {
+        if (S.step_pos == S.pos && S.step_gen == S.gen)
+            draw_textf(w, gy++, gx, gw, S.after < S.before ? ST_GOOD : ST_BAD, a,
+                       "one step, learning rate %g: loss %.3f -> %.3f%s", S.step_lr, S.before, S.after,
+                       S.after < S.before ? "" : " (too big a step: it overshot)");
+        else
+            draw_textf(w, gy++, gx, gw, ST_DIM, a, "o: one gradient step on this example (learning rate %g)", S.step_lr);
+    }
+    if (h - 1 > gy)
+        draw_textf(w, h - 1, 1, wd - 2, ST_DIM, a, "nexttoken loss --model MODEL \"%s\" --position %d --step-lr %g", a->prompt, S.pos, S.step_lr);
+}
+
+static void go(App *a, int d)
+{
+    int p = S.pos + d;
+    if (p >= 1 && p < S.n) S.pos = p, app_touch(a);
+}
+
+static void tick(App *a)
+{
+    if (S.pos + 1 < S.n) go(a, 1);
+    else S.pos = 1, app_touch(a);
+}
+
+static int key(App *a, int ch)
+{
+    switch (ch) {
+    case ' ': case KEY_RIGHT: go(a, 1); return KEY_HANDLED;
+    case KEY_LEFT: go(a, -1); return KEY_HANDLED;
+    case 'a': a->animating = !a->animating; return KEY_HANDLED;
+    case 'r': S.pos = 1, app_touch(a); return KEY_HANDLED;
+    case '[': S.step_lr /= 2; S.step_pos = -1; return KEY_HANDLED;
+    case ']': S.step_lr *= 2; S.step_pos = -1; return KEY_HANDLED;
+    case 'o': {
+        const GPT2 *m = app_view_model(a);
+        compute(a);
+        Err e;
+        if (!m || S.n < 2) return KEY_HANDLED;
+        if (probe_sgd_step(m, S.ids, S.pos, S.step_lr, &S.before, &S.after, &e)) app_message(a, 1, "%s", e.msg);
+        else S.step_pos = S.pos, S.step_gen = S.gen;
+        return KEY_HANDLED;
+    }
+    case 'e': {
+        char buf[600];
+        snprintf(buf, sizeof buf, "prompt %s", a->prompt);
+        cmdline_open_with(a, buf);
+        return KEY_HANDLED;
+    }
+    default: return KEY_IGNORED;
+    }
+}
+
+const Panel panel_loss = {
+    .name = "loss",
+    .title = "Loss",
+    .hotkey = '4',
+    .draw = draw,
+    .key = key,
+    .tick = tick,
+    .help = help,
+};

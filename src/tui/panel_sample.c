@@ -1,0 +1,425 @@
+/* panel_sample.c - panel 5, Sample: the biased coin. The knobs (temperature, top-k, top-p,
+ * min-p, seed), the distribution of the next token after each filter in the sampler's order,
+ * the random number drawn and where it landed; one token at a time, appended to the text.
+ * A second view: several continuations at once, with the spans the model copied verbatim from
+ * its training text underlined. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/generate.h"
+#include "core/probe.h"
+#include "core/sampler.h"
+#include "core/suffix.h"
+#include "tui.h"
+
+#define MAX_STEPS 256
+#define N_CONT 4          /* continuations side by side */
+#define CONT_TOKENS 48
+#define MIN_COPIED 4      /* spans of at least this many tokens count as copied */
+#define SLIDER_W 20
+
+enum { KNOB_TEMP, KNOB_TOPK, KNOB_TOPP, KNOB_MINP, KNOB_SEED, N_KNOBS };
+
+static const HelpLine help[] = {
+    {"Space / Right", "draw the next token (Left: take it back)"},
+    {"a", "keep drawing;  r  start again from the prompt"},
+    {"Up Down", "choose a knob: temperature, top-k, top-p, min-p, seed"},
+    {"+ -", "turn it (or click on the temperature slider)"},
+    {"v", "one token at a time, or several continuations at once"},
+    {"e", "edit the prompt"},
+    {NULL, NULL},
+};
+
+static struct {
+    int view, knob;
+    uint64_t seed;
+    int32_t gen[MAX_STEPS];
+    Rng rng_before[MAX_STEPS + 1];
+    int n_gen;
+    long gen_key;           /* the generation the drawn tokens belong to */
+    Sampler shown;          /* the distribution the last token was drawn from (or the next) */
+    int drawn;              /* shown has a draw in it */
+    long shown_gen;
+    int32_t cont[N_CONT][CONT_TOKENS];
+    int cont_n[N_CONT];
+    long cont_gen;
+    char err[512];
+} S = {.seed = 1, .gen_key = -1, .shown_gen = -1, .cont_gen = -1};
+
+/* The prompt's ids and the drawn ones after them. */
+static int context_ids(App *a, int upto, int32_t **ids, size_t *n)
+{
+    size_t cap = 0;
+    Err e;
+    const char *p = a->prompt[0] ? a->prompt : "\n";
+    if (tokenizer_encode(&a->tok, (const uint8_t *)p, strlen(p), ids, &cap, n, &e)) return -1;
+    int32_t *more = realloc(*ids, sizeof(int32_t) * (*n + (size_t)upto + 1));
+    if (!more) return -1;
+    *ids = more;
+    memcpy(*ids + *n, S.gen, sizeof(int32_t) * (size_t)upto);
+    *n += (size_t)upto;
+    return 0;
+}
+
+/* The sampler's distribution after the prompt and the first `upto` drawn tokens, into S.shown. */
+static int distribution(App *a, const GPT2 *m, int upto)
+{
+    int32_t *ids = NULL;
+    size_t n = 0;
+    Err e;
+    float *logits = malloc(sizeof(float) * (size_t)m->cfg.n_vocab);
+    int rc = -1;
+    sampler_free(&S.shown);
+    if (logits && context_ids(a, upto, &ids, &n) == 0 && probe_next_logits(m, ids, (int)n, logits, &e) == 0
+        && sampler_create(&S.shown, &a->sc, m->cfg.n_vocab, &e) == 0) {
+        sampler_distribution(&S.shown, logits);
+        rc = 0;
+    }
+    free(ids);
+    free(logits);
+    return rc;
+}
+
+/* Brings the state up to date: a new model, prompt or knob starts the drawing over. */
+static void sync(App *a)
+{
+    const GPT2 *m = app_view_model(a);
+    if (!m) {
+        snprintf(S.err, sizeof S.err, "no model yet");
+        return;
+    }
+    S.err[0] = 0;
+    if (S.gen_key != a->generation) {
+        /* different weights or knobs: what was drawn no longer follows from them */
+        S.gen_key = a->generation;
+        S.n_gen = 0;
+        rng_seed(&S.rng_before[0], S.seed);
+        S.drawn = 0;
+        S.shown_gen = -1;
+    }
+    if (S.shown_gen != a->generation && !S.drawn) {
+        if (distribution(a, m, S.n_gen)) snprintf(S.err, sizeof S.err, "cannot compute the distribution");
+        S.shown_gen = a->generation;
+    }
+}
+
+static void step_forward(App *a)
+{
+    const GPT2 *m = app_view_model(a);
+    sync(a);
+    if (!m || S.n_gen >= MAX_STEPS) return;
+    if (distribution(a, m, S.n_gen)) return;
+    Rng r = S.rng_before[S.n_gen];
+    S.gen[S.n_gen] = sampler_draw(&S.shown, &r);
+    S.n_gen++;
+    S.rng_before[S.n_gen] = r;
+    S.drawn = 1;
+}
+
+static void step_back(App *a)
+{
+    const GPT2 *m = app_view_model(a);
+    sync(a);
+    if (!m || S.n_gen == 0) return;
+    S.n_gen--;
+    if (S.n_gen == 0) {
+        S.drawn = 0;
+        distribution(a, m, 0);
+        return;
+    }
+    /* show the draw that made the (new) last token again: same state of the generator, same u */
+    if (distribution(a, m, S.n_gen - 1) == 0) {
+        Rng r = S.rng_before[S.n_gen - 1];
+        sampler_draw(&S.shown, &r);
+        S.drawn = 1;
+    }
+}
+
+/* ---- drawing ---- */
+
+static const char *knob_name[N_KNOBS] = {"temperature", "top-k", "top-p", "min-p", "seed"};
+
+static void draw_knobs(App *a, WINDOW *w, int y, int wd)
+{
+    int x = 1;
+    for (int k = 0; k < N_KNOBS; k++) {
+        int st = k == S.knob ? ST_SELECT : ST_DIM;
+        char v[32];
+        switch (k) {
+        case KNOB_TEMP: snprintf(v, sizeof v, "%.2f", a->sc.temperature); break;
+        case KNOB_TOPK: snprintf(v, sizeof v, a->sc.top_k ? "%d" : "off", a->sc.top_k); break;
+        case KNOB_TOPP: snprintf(v, sizeof v, a->sc.top_p < 1 ? "%.2f" : "off", a->sc.top_p); break;
+        case KNOB_MINP: snprintf(v, sizeof v, a->sc.min_p > 0 ? "%.2f" : "off", a->sc.min_p); break;
+        default: snprintf(v, sizeof v, "%llu", (unsigned long long)S.seed);
+        }
+        x += draw_text(w, y, x, wd - x, st, a, knob_name[k]);
+        x += draw_text(w, y, x, wd - x, ST_NORMAL, a, " ");
+        if (k == KNOB_TEMP) { /* the slider, 0 to 2 */
+            x += draw_text(w, y, x, 1, ST_DIM, a, "[");
+            draw_bar(w, y, x, SLIDER_W, a->sc.temperature / 2, ST_ACCENT, a);
+            x += SLIDER_W;
+            x += draw_text(w, y, x, 1, ST_DIM, a, "]");
+            x += draw_text(w, y, x, 1, ST_NORMAL, a, " ");
+        }
+        x += draw_text(w, y, x, wd - x, ST_KEY, a, v);
+        x += draw_text(w, y, x, wd - x, ST_NORMAL, a, "   ");
+    }
+}
+
+/* The share of candidate c after filter stage `stage` (0 temperature, 1 top-k, 2 top-p,
+ * 3 min-p), renormalised over what survived that far. */
+static double share(const SampleCandidate *c, int stage, const double mass[4])
+{
+    if (c->cut_by != CUT_NONE && c->cut_by <= stage) return 0;
+    return c->p_temp / mass[stage];
+}
+
+static void draw_step(App *a, WINDOW *w, int y, int h, int wd)
+{
+    const Sampler *s = &S.shown;
+    if (!s->cand) return;
+    /* the text so far: the prompt, then what was drawn */
+    int x = 2, row = y;
+    x += draw_text(w, row, x, wd - 4, ST_NORMAL, a, a->prompt);
+    for (int i = 0; i < S.n_gen && row < y + 2; i++) {
+        size_t k;
+        const uint8_t *b = tokenizer_token(&a->tok, S.gen[i], &k);
+        char piece[64];
+        piece_text(b, k, 0, a->utf8, piece, sizeof piece);
+        int pw = text_width(piece);
+        if (x + pw > wd - 2) x = 2, row++;
+        if (row >= y + 2) break;
+        x += draw_text(w, row, x, wd - 2 - x, i == S.n_gen - 1 ? ST_SELECT : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A), a, piece);
+    }
+    y += 3;
+    /* the filters' masses, stage by stage */
+    double mass[4] = {1, 0, 0, 0};
+    for (int st = 1; st < 4; st++)
+        for (int i = 0; i < s->n_vocab; i++)
+            if (s->cand[i].cut_by == CUT_NONE || s->cand[i].cut_by > st) mass[st] += s->cand[i].p_temp;
+    for (int st = 1; st < 4; st++) if (mass[st] <= 0) mass[st] = 1;
+    draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "%-14s %8s %8s %8s %8s %8s %8s", "next token", "p", "p at T", "top-k", "top-p",
+               "min-p", "cumul.");
+    int rows = h - y - 4;
+    if (rows > 12) rows = 12;
+    if (rows < 3) rows = 3;
+    double cum = 0;
+    for (int r = 0; r < rows && r < s->n_vocab; r++, y++) {
+        const SampleCandidate *c = &s->cand[r];
+        int kept = c->cut_by == CUT_NONE, chosen = S.drawn && r == s->chosen_rank;
+        if (kept) cum += c->p_final;
+        size_t k;
+        const uint8_t *b = tokenizer_token(&a->tok, c->id, &k);
+        char piece[48], quoted[64];
+        piece_text(b, k, 1, a->utf8, piece, sizeof piece);
+        snprintf(quoted, sizeof quoted, "\"%s\"", piece);
+        int st = chosen ? ST_SELECT : kept ? ST_NORMAL : ST_DIM;
+        draw_cell(w, y, 1, 14, st, a, quoted);
+        draw_textf(w, y, 15, wd - 16, st, a, " %7.2f%% %7.2f%% %7.2f%% %7.2f%% %7.2f%% %s", 100 * c->p, 100 * c->p_temp,
+                   100 * share(c, 1, mass), 100 * share(c, 2, mass), 100 * share(c, 3, mass),
+                   kept ? "" : (c->cut_by == CUT_TOP_K ? "   cut by top-k" : c->cut_by == CUT_TOP_P ? "   cut by top-p" : "   cut by min-p"));
+        if (kept) draw_textf(w, y, 15 + 46, 10, st, a, "%7.2f%%", 100 * cum);
+    }
+    y++;
+    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "kept %d of %d tokens, %.1f%% of the probability at T; renormalised to 100%%",
+               s->n_kept, s->n_vocab, 100 * s->kept_mass);
+    /* the coin: the kept tokens as segments of [0, 1), and where u landed */
+    int bw = wd - 6;
+    if (y < h && bw > 10) {
+        double lo = 0;
+        wmove(w, y, 2);
+        for (int i = 0; i < s->n_kept; i++) {
+            int x0 = 2 + (int)(lo * bw), x1 = 2 + (int)((lo + s->cand[i].p_final) * bw);
+            for (int xx = x0; xx < x1 && xx < 2 + bw; xx++)
+                draw_text(w, y, xx, 1, S.drawn && i == s->chosen_rank ? ST_SELECT : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A), a,
+                          a->utf8 ? "\u2588" : (i % 2 ? "=" : "#"));
+            lo += s->cand[i].p_final;
+        }
+        if (S.drawn && s->cfg.temperature > 0 && y + 1 < h) {
+            int ux = 2 + (int)(s->u * bw);
+            draw_text(w, y + 1, ux, 1, ST_KEY, a, a->utf8 ? "\u25b2" : "^");
+            size_t k;
+            const uint8_t *b = tokenizer_token(&a->tok, s->chosen, &k);
+            char piece[48];
+            piece_text(b, k, 1, a->utf8, piece, sizeof piece);
+            char msg[200];
+            snprintf(msg, sizeof msg, "u = %.4f fell in [%.4f, %.4f): \"%s\"", s->u, s->cdf_lo, s->cdf_hi, piece);
+            int mw = text_width(msg), mx = ux + 2 + mw < wd ? ux + 2 : ux - mw - 1;
+            draw_text(w, y + 1, mx > 1 ? mx : 1, wd - 2, ST_KEY, a, msg);
+        } else if (S.drawn && y + 1 < h) {
+            draw_text(w, y + 1, 2, wd - 4, ST_KEY, a, "temperature 0: no coin, the most likely token");
+        } else if (y + 1 < h) {
+            draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, "Space draws u, uniform in [0, 1), and takes the token whose segment it falls in");
+        }
+    }
+}
+
+/* Several continuations, each with its seed; spans found verbatim in the corpus underlined. */
+static void draw_continuations(App *a, WINDOW *w, int y, int h, int wd)
+{
+    const GPT2 *m = app_view_model(a);
+    if (!m) return;
+    if (S.cont_gen != a->generation) {
+        S.cont_gen = a->generation;
+        Generator g;
+        Sampler s;
+        Err e;
+        int32_t *ids = NULL;
+        size_t n = 0;
+        if (generator_create(&g, m, &e) == 0) {
+            if (sampler_create(&s, &a->sc, m->cfg.n_vocab, &e) == 0) {
+                if (context_ids(a, 0, &ids, &n) == 0)
+                    for (int c = 0; c < N_CONT; c++) {
+                        Rng r;
+                        rng_seed(&r, S.seed + (uint64_t)c);
+                        S.cont_n[c] = generate(&g, &s, &r, ids, (int)n, CONT_TOKENS, S.cont[c], NULL, NULL);
+                    }
+                free(ids);
+                sampler_free(&s);
+            }
+            generator_free(&g);
+        }
+    }
+    const SuffixArray *sa = app_corpus_index(a);
+    int per = (h - y - 1) / N_CONT;
+    if (per < 2) per = 2;
+    for (int c = 0; c < N_CONT && y < h - 1; c++) {
+        /* which tokens lie in a copied span, and the longest span */
+        int copied[CONT_TOKENS] = {0}, longest = 0;
+        for (int i = 0; sa && i < S.cont_n[c]; i++) {
+            size_t len = suffix_longest_match(sa, S.cont[c] + i, (size_t)(S.cont_n[c] - i), NULL);
+            if ((int)len >= MIN_COPIED) {
+                for (int j = i; j < i + (int)len; j++) copied[j] = 1;
+                if ((int)len > longest) longest = (int)len;
+            }
+        }
+        char head[96];
+        if (longest) snprintf(head, sizeof head, "seed %llu   longest span copied from the corpus: %d tokens", (unsigned long long)(S.seed + (uint64_t)c), longest);
+        else snprintf(head, sizeof head, "seed %llu   nothing copied from the corpus (%d+ tokens)", (unsigned long long)(S.seed + (uint64_t)c), MIN_COPIED);
+        draw_text(w, y, 1, wd - 2, ST_DIM, a, head);
+        int row = y + 1, x = 2;
+        x += draw_text(w, row, x, wd - 4, ST_NORMAL, a, a->prompt);
+        for (int i = 0; i < S.cont_n[c] && row < y + per; i++) {
+            size_t k;
+            const uint8_t *b = tokenizer_token(&a->tok, S.cont[c][i], &k);
+            char piece[64];
+            piece_text(b, k, 0, a->utf8, piece, sizeof piece);
+            int pw = text_width(piece);
+            if (x + pw > wd - 2) x = 2, row++;
+            if (row >= y + per) break;
+            x += draw_text(w, row, x, wd - 2 - x, copied[i] ? ST_COPIED : ST_ACCENT, a, piece);
+        }
+        y += per;
+    }
+}
+
+static void draw(App *a, WINDOW *w, int h, int wd)
+{
+    sync(a);
+    draw_knobs(a, w, 0, wd);
+    if (S.err[0]) {
+        draw_text(w, 2, 2, wd - 4, ST_DIM, a, S.err);
+        return;
+    }
+    if (S.view == 0) draw_step(a, w, 2, h - 1, wd);
+    else draw_continuations(a, w, 2, h - 1, wd);
+    /* the same draws from the command line (knobs at their defaults left out) */
+    char cmd[800];
+    int at = snprintf(cmd, sizeof cmd, "nexttoken sample --model MODEL --prompt \"%s\" --seed %llu --temperature %g", a->prompt,
+                      (unsigned long long)S.seed, a->sc.temperature);
+    if (a->sc.top_k) at += snprintf(cmd + at, sizeof cmd - (size_t)at, " --top-k %d", a->sc.top_k);
+    if (a->sc.top_p < 1) at += snprintf(cmd + at, sizeof cmd - (size_t)at, " --top-p %g", a->sc.top_p);
+    if (a->sc.min_p > 0) at += snprintf(cmd + at, sizeof cmd - (size_t)at, " --min-p %g", a->sc.min_p);
+    if (S.view == 0) snprintf(cmd + at, sizeof cmd - (size_t)at, " --trace");
+    draw_text(w, h - 1, 1, wd - 2, ST_DIM, a, cmd);
+}
+
+/* ---- keys ---- */
+
+static void turn(App *a, int dir)
+{
+    SamplerConfig sc = a->sc;
+    switch (S.knob) {
+    case KNOB_TEMP: sc.temperature = fminf(2, fmaxf(0, roundf((sc.temperature + 0.1f * dir) * 10) / 10)); break;
+    case KNOB_TOPK: sc.top_k = sc.top_k + dir < 0 ? 0 : sc.top_k + dir; break;
+    case KNOB_TOPP: sc.top_p = fminf(1, fmaxf(0.05f, roundf((sc.top_p + 0.05f * dir) * 20) / 20)); break;
+    case KNOB_MINP: sc.min_p = fminf(1, fmaxf(0, roundf((sc.min_p + 0.05f * dir) * 20) / 20)); break;
+    default:
+        if (dir > 0 || S.seed > 0) S.seed += (uint64_t)(int64_t)dir;
+        app_touch(a);
+        return;
+    }
+    char cmd[96];
+    /* through the command, so the status line says what changed and every panel follows */
+    if (S.knob == KNOB_TEMP) snprintf(cmd, sizeof cmd, "temp %g", sc.temperature);
+    else if (S.knob == KNOB_TOPK) snprintf(cmd, sizeof cmd, "top-k %d", sc.top_k);
+    else if (S.knob == KNOB_TOPP) snprintf(cmd, sizeof cmd, "top-p %g", sc.top_p);
+    else snprintf(cmd, sizeof cmd, "min-p %g", sc.min_p);
+    app_command(a, cmd);
+}
+
+static void tick(App *a)
+{
+    step_forward(a);
+}
+
+static int key(App *a, int ch)
+{
+    switch (ch) {
+    case ' ': case KEY_RIGHT:
+        if (S.view == 0) step_forward(a);
+        return KEY_HANDLED;
+    case KEY_LEFT:
+        if (S.view == 0) step_back(a);
+        return KEY_HANDLED;
+    case 'a': a->animating = !a->animating; return KEY_HANDLED;
+    case 'r': app_touch(a); return KEY_HANDLED;
+    case 'v': S.view = !S.view, a->animating = 0; return KEY_HANDLED;
+    case KEY_UP: case 'k': S.knob = (S.knob + N_KNOBS - 1) % N_KNOBS; return KEY_HANDLED;
+    case KEY_DOWN: case 'j': S.knob = (S.knob + 1) % N_KNOBS; return KEY_HANDLED;
+    case '+': case '=': turn(a, 1); return KEY_HANDLED;
+    case '-': turn(a, -1); return KEY_HANDLED;
+    case 'e': {
+        char buf[600];
+        snprintf(buf, sizeof buf, "prompt %s", a->prompt);
+        cmdline_open_with(a, buf);
+        return KEY_HANDLED;
+    }
+    case KEY_MOUSE: {
+        /* the temperature slider: after "temperature [" on the knob row */
+        int x0 = 1 + (int)strlen("temperature ") + 1;
+        if (a->mouse.y == 0 && a->mouse.x >= x0 && a->mouse.x < x0 + SLIDER_W) {
+            S.knob = KNOB_TEMP;
+            char cmd[64];
+            snprintf(cmd, sizeof cmd, "temp %.1f", 2.0 * (a->mouse.x - x0 + 0.5) / SLIDER_W);
+            app_command(a, cmd);
+        }
+        return KEY_HANDLED;
+    }
+    default: return KEY_IGNORED;
+    }
+}
+
+/* :seed is the session's (a new model); here "sample-seed N" sets the panel's */
+static int command(App *a, int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[0], "sample-seed") != 0) return 0;
+    char *end;
+    unsigned long long v = strtoull(argv[1], &end, 10);
+    if (*end || !argv[1][0]) app_message(a, 1, "sample-seed N");
+    else S.seed = v, app_touch(a);
+    return 1;
+}
+
+const Panel panel_sample = {
+    .name = "sample",
+    .title = "Sample",
+    .hotkey = '5',
+    .draw = draw,
+    .key = key,
+    .command = command,
+    .tick = tick,
+    .help = help,
+};

@@ -1,0 +1,243 @@
+/* panel_slice.c - panel 1, Slice: the text labels itself. A sentence of n tokens gives n-1
+ * training examples, each the tokens so far and the one that comes next; and how a trainer
+ * really cuts them, windows of T tokens, x = tokens[i : i+T] and y = tokens[i+1 : i+T+1]. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/wordtok.h"
+#include "tui.h"
+
+enum { MODE_BPE, MODE_WORD, MODE_CHAR, N_MODES };
+
+static const HelpLine help[] = {
+    {"Space / Right", "the next example (Left: the one before)"},
+    {"a", "animate;  r  start over"},
+    {"t", "tokens: the model's byte pairs, words, or characters"},
+    {"v", "every example, or the windows a trainer uses"},
+    {"+ -", "the window's length (windows view)"},
+    {"e", "edit the text"},
+    {NULL, NULL},
+};
+
+static struct {
+    int mode, view, step, window, T;
+    long gen;
+    WordTok *words[N_MODES];   /* built from the corpus on first use */
+    long words_gen;
+    size_t corpus_tokens[N_MODES];
+    int32_t *ids;
+    int n;
+    size_t unknown;
+} S = {.T = 8, .step = 1, .words_gen = -1, .gen = -1};
+
+static const char *mode_name[N_MODES] = {"the model's byte pairs", "words", "characters"};
+
+static const uint8_t *piece(App *a, int32_t id, size_t *len)
+{
+    if (S.mode == MODE_BPE) return tokenizer_token(&a->tok, id, len);
+    return (const uint8_t *)wordtok_token(S.words[S.mode], id, len);
+}
+
+static void compute(App *a)
+{
+    if (S.gen == a->generation) return;
+    S.gen = a->generation;
+    if (S.words_gen != a->generation) { /* a new corpus or model: new vocabularies */
+        for (int m = 0; m < N_MODES; m++) wordtok_free(S.words[m]), S.words[m] = NULL, S.corpus_tokens[m] = 0;
+        S.words_gen = a->generation;
+    }
+    free(S.ids);
+    S.ids = NULL, S.n = 0, S.unknown = 0;
+    size_t len = strlen(a->prompt);
+    Err e;
+    if (S.mode == MODE_BPE) {
+        size_t cap = 0, n = 0;
+        if (tokenizer_encode(&a->tok, (const uint8_t *)a->prompt, len, &S.ids, &cap, &n, &e) == 0) S.n = (int)n;
+        S.corpus_tokens[MODE_BPE] = a->data.n_tokens;
+        return;
+    }
+    if (!S.words[S.mode] && a->corpus.data) {
+        S.words[S.mode] = wordtok_build(S.mode == MODE_WORD ? WORDTOK_WORD : WORDTOK_CHAR, a->corpus.data, a->corpus.size, &e);
+        if (S.words[S.mode]) { /* the corpus in these units, for the count of its examples */
+            int32_t *tmp = malloc(sizeof(int32_t) * (a->corpus.size + 1));
+            size_t unk;
+            long k = tmp ? wordtok_encode(S.words[S.mode], a->corpus.data, a->corpus.size, tmp, &unk) : 0;
+            S.corpus_tokens[S.mode] = k > 0 ? (size_t)k : 0;
+            free(tmp);
+        }
+    }
+    if (!S.words[S.mode]) return;
+    S.ids = malloc(sizeof(int32_t) * (len + 1));
+    long k = S.ids ? wordtok_encode(S.words[S.mode], (const uint8_t *)a->prompt, len, S.ids, &S.unknown) : 0;
+    S.n = k > 0 ? (int)k : 0;
+}
+
+static int draw_piece(App *a, WINDOW *w, int y, int x, int width, int st, int32_t id)
+{
+    size_t k;
+    const uint8_t *b = piece(a, id, &k);
+    char p[96], boxed[112];
+    piece_text(b, k, 1, a->utf8, p, sizeof p);
+    snprintf(boxed, sizeof boxed, "[%s]", p);
+    return draw_text(w, y, x, width, st, a, boxed);
+}
+
+static void draw_pairs(App *a, WINDOW *w, int y, int h, int wd)
+{
+    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "%d tokens -> %d training examples: every prefix, and the token after it", S.n,
+               S.n > 0 ? S.n - 1 : 0);
+    if (S.mode != MODE_BPE && S.unknown)
+        draw_textf(w, y++, 1, wd - 2, ST_BAD, a, "%zu of them not in the vocabulary of the corpus's %s: <unk>", S.unknown, mode_name[S.mode]);
+    y++;
+    /* the revealed rows, scrolled so that the newest stays in view */
+    int rows = h - y - 3, last = S.step < S.n - 1 ? S.step : S.n - 1;
+    int first = last - rows + 1 > 1 ? last - rows + 1 : 1;
+    /* the targets in one column, just right of the longest input shown */
+    int longest = 0;
+    for (int i = 0; i < last; i++) {
+        size_t len;
+        const uint8_t *b = piece(a, S.ids[i], &len);
+        char p[96];
+        piece_text(b, len, 1, a->utf8, p, sizeof p);
+        longest += text_width(p) + 2;
+    }
+    int tx = 6 + longest + 4 < wd - 22 ? 6 + longest + 1 : wd - 22;
+    for (int k = first; k <= last && y < h - 3; k++, y++) {
+        draw_textf(w, y, 1, 5, ST_DIM, a, "%4d", k);
+        /* the input, its left end cut to fit; then the target */
+        int x = 6;
+        int start = 0, width = 0;
+        for (int i = k - 1; i >= 0; i--) {
+            size_t len;
+            const uint8_t *b = piece(a, S.ids[i], &len);
+            char p[96];
+            piece_text(b, len, 1, a->utf8, p, sizeof p);
+            width += text_width(p) + 2;
+            if (width > tx - x - 4) break;
+            start = i;
+        }
+        if (start > 0) x += draw_text(w, y, x, 3, ST_DIM, a, "...");
+        for (int i = start; i < k; i++) x += draw_piece(a, w, y, x, tx - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, S.ids[i]);
+        draw_text(w, y, tx, 4, ST_DIM, a, a->utf8 ? " \u2192 " : " -> ");
+        draw_piece(a, w, y, tx + 4, wd - tx - 5, ST_KEY, S.ids[k]);
+    }
+    y = h - 2;
+    if (S.corpus_tokens[S.mode])
+        draw_textf(w, y, 1, wd - 2, ST_DIM, a, "the whole corpus, in %s: %zu tokens -> %zu examples", mode_name[S.mode],
+                   S.corpus_tokens[S.mode], S.corpus_tokens[S.mode] - 1);
+}
+
+static void draw_windows(App *a, WINDOW *w, int y, int h, int wd)
+{
+    const int T = S.T;
+    int windows = S.n > T ? S.n - T : 0;
+    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "windows of T = %d: x = tokens[i : i+%d], y = tokens[i+1 : i+%d]; %d windows in %d tokens", T,
+               T, T + 1, windows, S.n);
+    if (!windows) {
+        draw_textf(w, y + 1, 2, wd - 4, ST_DIM, a, "the text needs more than %d tokens (- shortens the window)", T);
+        return;
+    }
+    if (S.window > windows - 1) S.window = windows - 1;
+    int i0 = S.window;
+    /* the stream, the window marked */
+    int x = 2;
+    for (int i = 0; i < S.n && x < wd - 2; i++) {
+        int st = i >= i0 && i < i0 + T ? ST_TOKEN_A : (i == i0 + T ? ST_KEY : ST_DIM);
+        x += draw_piece(a, w, y, x, wd - 2 - x, st, S.ids[i]);
+    }
+    y += 2;
+    draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "window %d of %d (i = %d): each position's target under it", i0 + 1, windows, i0);
+    /* columns: position, x, and its target y below */
+    int x0 = 6, col = x0, row = y;
+    draw_text(w, row, 1, 4, ST_DIM, a, "t");
+    draw_text(w, row + 1, 1, 4, ST_DIM, a, "x");
+    draw_text(w, row + 2, 1, 4, ST_DIM, a, "y");
+    for (int t = 0; t < T; t++) {
+        size_t lx, ly;
+        const uint8_t *bx = piece(a, S.ids[i0 + t], &lx), *by = piece(a, S.ids[i0 + t + 1], &ly);
+        char px[96], py[96];
+        piece_text(bx, lx, 1, a->utf8, px, sizeof px);
+        piece_text(by, ly, 1, a->utf8, py, sizeof py);
+        int cw = (text_width(px) > text_width(py) ? text_width(px) : text_width(py)) + 3;
+        if (col + cw > wd - 1) { /* next block of columns */
+            row += 4, col = x0;
+            if (row + 2 >= h - 1) break;
+            draw_text(w, row, 1, 4, ST_DIM, a, "t");
+            draw_text(w, row + 1, 1, 4, ST_DIM, a, "x");
+            draw_text(w, row + 2, 1, 4, ST_DIM, a, "y");
+        }
+        draw_textf(w, row, col, cw, ST_DIM, a, "%d", t);
+        draw_piece(a, w, row + 1, col, cw, ST_TOKEN_A, S.ids[i0 + t]);
+        draw_piece(a, w, row + 2, col, cw, ST_KEY, S.ids[i0 + t + 1]);
+        col += cw;
+    }
+}
+
+static void draw(App *a, WINDOW *w, int h, int wd)
+{
+    compute(a);
+    draw_textf(w, 0, 1, wd - 2, ST_TITLE, a, "The text labels itself: \"%s\"", a->prompt);
+    draw_textf(w, 1, 1, wd - 2, ST_DIM, a, "tokens: %s (t changes)   view: %s (v changes)", mode_name[S.mode],
+               S.view ? "a trainer's windows" : "every example");
+    if (S.n < 2) {
+        draw_text(w, 3, 2, wd - 4, ST_DIM, a, "the text needs two tokens for one example (e edits it)");
+        return;
+    }
+    if (S.view == 0) draw_pairs(a, w, 3, h - 1, wd);
+    else draw_windows(a, w, 3, h - 1, wd);
+    /* the same from the command line */
+    static const char *tok_arg[N_MODES] = {"--model MODEL", "--tokenizer word --corpus CORPUS", "--tokenizer char --corpus CORPUS"};
+    char ctx[32] = "", cmd[800];
+    if (S.view) snprintf(ctx, sizeof ctx, " --context %d", S.T);
+    snprintf(cmd, sizeof cmd, "nexttoken slice %s%s \"%s\"", tok_arg[S.mode], ctx, a->prompt);
+    draw_text(w, h - 1, 1, wd - 2, ST_DIM, a, cmd);
+}
+
+static void forward(App *a)
+{
+    compute(a);
+    if (S.view == 0 && S.step < S.n - 1) S.step++;
+    else if (S.view == 1 && S.window + 1 < S.n - S.T) S.window++;
+}
+
+static void tick(App *a)
+{
+    int at_end = S.view == 0 ? S.step >= S.n - 1 : S.window + 1 >= S.n - S.T;
+    if (at_end) S.step = 1, S.window = 0;
+    else forward(a);
+}
+
+static int key(App *a, int ch)
+{
+    switch (ch) {
+    case ' ': case KEY_RIGHT: forward(a); return KEY_HANDLED;
+    case KEY_LEFT:
+        if (S.view == 0 && S.step > 1) S.step--;
+        else if (S.view == 1 && S.window > 0) S.window--;
+        return KEY_HANDLED;
+    case 'a': a->animating = !a->animating; return KEY_HANDLED;
+    case 'r': S.step = 1, S.window = 0; return KEY_HANDLED;
+    case 't': S.mode = (S.mode + 1) % N_MODES, S.step = 1, S.window = 0, app_touch(a); return KEY_HANDLED;
+    case 'v': S.view = !S.view; return KEY_HANDLED;
+    case '+': case '=': if (S.T < 64) S.T++; return KEY_HANDLED;
+    case '-': if (S.T > 1) S.T--; return KEY_HANDLED;
+    case 'e': {
+        char buf[600];
+        snprintf(buf, sizeof buf, "prompt %s", a->prompt);
+        cmdline_open_with(a, buf);
+        return KEY_HANDLED;
+    }
+    default: return KEY_IGNORED;
+    }
+}
+
+const Panel panel_slice = {
+    .name = "slice",
+    .title = "Slice",
+    .hotkey = '1',
+    .draw = draw,
+    .key = key,
+    .tick = tick,
+    .help = help,
+};
