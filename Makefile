@@ -94,6 +94,7 @@ test-cli: $(BIN)
 
 test-screens: $(BIN)
 	@tests/run-screens.sh $(BIN)
+	@sh tests/consistency.sh $(abspath $(BIN)) && echo "screens against commands: the same numbers"
 
 test-tui: $(BIN)
 	@sh tests/tui/e2e.sh $(abspath $(BIN)) && echo "terminal tests (tmux): passed"

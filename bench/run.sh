@@ -130,6 +130,13 @@ if [ -d "$js/node_modules/tiktoken" ]; then
 fi
 say "Not run here, from ../shared/bench/FIGURES.md: Hugging Face tokenizers 0.23 about 0.52 s, minbpe 1,831 s."
 
+# ---- keys, while training runs ----
+say ""
+say "## A key on each panel, from the press to the drawn screen, while the small model trains"
+mkdir -p "$build/bench/keys"
+XDG_DATA_HOME="$build/bench/keys" NT_SCREEN_DIR="$build/bench/keys" LANG=C.UTF-8 \
+    "$build/nexttoken" --script "$here/keys.script" --size 100x30 --threads "$threads" | tee -a "$out"
+
 # ---- the interface's cost to the trainer ----
 if command -v tmux >/dev/null 2>&1; then
     say ""

@@ -34,7 +34,7 @@ xvfb=$!
 trap cleanup EXIT
 sleep 1
 export DISPLAY="$disp"
-tmux -L "$sock" -f /dev/null new -d -x 100 -y 30 "LANG=C.UTF-8 TERM=xterm-256color $bin --threads 2"
+tmux -L "$sock" -f /dev/null new -d -x 100 -y 30 "LANG=C.UTF-8 TERM=xterm-256color NEXTTOKEN_GPT2_DIR=$(pwd)/data/gpt2 $bin --threads 2"
 tmux -L "$sock" set -g status off
 xterm -class NextTokenShot -fa "DejaVu Sans Mono" -fs 11 -geometry 100x30 -bg "#1d1f21" -fg "#d0d0d0" \
     -xrm "XTerm*termName: xterm-256color" -e "LANG=C.UTF-8 tmux -L $sock attach" >/dev/null 2>&1 &
@@ -47,11 +47,22 @@ shot() { # panel-key name
 }
 shot 6 train 8
 shot 0 lessons
+tmux -L "$sock" send-keys : "prompt Once upon a time there was a little cat who liked the rain." Enter
 shot 1 slice
+tmux -L "$sock" send-keys 2 Space Space Space Space Space
 shot 2 tokens
+tmux -L "$sock" send-keys v
+shot 2 tokens-compare
+tmux -L "$sock" send-keys v : "prompt strawberry" Enter
+shot 2 tokens-inspect
+tmux -L "$sock" send-keys : "prompt Once upon a time there was a little cat who liked the rain." Enter
 shot 3 softmax
+tmux -L "$sock" send-keys 4 Right Right Right o
 shot 4 loss
+tmux -L "$sock" send-keys 5 Space Space Space Space
 shot 5 sample
+tmux -L "$sock" send-keys v
+shot 5 sample-continuations 3
 tmux -L "$sock" send-keys 6 '?'
 sleep 1
 import -window "$win" "$out/help.png"

@@ -168,7 +168,7 @@ static int session_begin(App *a, Trainer *tr, int running, Err *e)
     tt_set_sampling(a->tt, a->prompt, &a->sc);
     clear_history(a);
     app_poll_trainer(a);
-    a->generation++; /* a new model: every panel recomputes */
+    app_touch(a); /* a new model: every panel starts over */
     return 0;
 }
 
@@ -702,6 +702,7 @@ static void draw_help(App *a)
 
 void app_draw(App *a)
 {
+    a->more = 0; /* a panel that still has work sets it again */
     getmaxyx(stdscr, a->rows, a->cols);
     werase(stdscr);
     if (a->rows < MIN_ROWS || a->cols < MIN_COLS) {
@@ -917,7 +918,7 @@ static void run_loop(App *a)
         struct pollfd fds[2] = {{0, POLLIN, 0}, {a->wake_fd[0], POLLIN, 0}};
         /* Wake for keys and for the trainer; otherwise a few times a second, for the clock and
          * the message's expiry. Redraws of trainer news are paced at FRAME_SECONDS. */
-        double wait = dirty ? FRAME_SECONDS - (now() - last_draw) : 0.5;
+        double wait = dirty ? FRAME_SECONDS - (now() - last_draw) : a->more ? 0.01 : 0.5;
         if (a->animating && ANIMATE_SECONDS - (now() - a->anim_last) < wait) wait = ANIMATE_SECONDS - (now() - a->anim_last);
         if (wait < 0) wait = 0;
         poll(fds, 2, (int)(wait * 1000));
@@ -943,7 +944,7 @@ static void run_loop(App *a)
             a->panel->tick(a);
             keys = 1; /* drawn at once */
         }
-        if (keys || (dirty && now() - last_draw >= FRAME_SECONDS) || now() - last_draw > 1.0) {
+        if (keys || a->more || (dirty && now() - last_draw >= FRAME_SECONDS) || now() - last_draw > 1.0) {
             app_draw(a);
             last_draw = now();
             dirty = 0;

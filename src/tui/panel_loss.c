@@ -180,8 +180,8 @@ static void draw(App *a, WINDOW *w, int h, int wd)
     if (gy < h - 1) {
         if (S.step_pos == S.pos && S.step_gen == S.gen)
             draw_textf(w, gy++, gx, gw, S.after < S.before ? ST_GOOD : ST_BAD, a,
-                       "one step, learning rate %g: loss %.3f -> %.3f%s", S.step_lr, S.before, S.after,
-                       S.after < S.before ? "" : " (too big a step: it overshot)");
+                       "one step (lr %g): loss %.3f -> %.3f%s", S.step_lr, S.before, S.after,
+                       S.after < S.before ? "" : ", overshot");
         else
             draw_textf(w, gy++, gx, gw, ST_DIM, a, "o: one gradient step on this example (learning rate %g)", S.step_lr);
     }

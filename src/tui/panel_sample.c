@@ -14,6 +14,15 @@
 #include "core/suffix.h"
 #include "tui.h"
 
+#include <time.h>
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 #define MAX_STEPS 256
 #define N_CONT 4          /* continuations side by side */
 #define CONT_TOKENS 48
@@ -43,7 +52,7 @@ static struct {
     int drawn;              /* shown has a draw in it */
     long shown_gen;
     int32_t cont[N_CONT][CONT_TOKENS];
-    int cont_n[N_CONT];
+    int cont_n[N_CONT], cont_done[N_CONT];
     long cont_gen;
     char err[512];
 } S = {.seed = 1, .gen_key = -1, .shown_gen = -1, .cont_gen = -1};
@@ -63,22 +72,28 @@ static int context_ids(App *a, int upto, int32_t **ids, size_t *n)
     return 0;
 }
 
-/* The sampler's distribution after the prompt and the first `upto` drawn tokens, into S.shown. */
+/* The sampler's distribution after the prompt and the first `upto` drawn tokens, into S.shown.
+ * The logits come the way `nexttoken sample` makes them (generate.c): the prompt fed to the
+ * key/value cache at once, then each drawn token one at a time, so that the panel and the
+ * command draw the same tokens with the same numbers. */
 static int distribution(App *a, const GPT2 *m, int upto)
 {
     int32_t *ids = NULL;
     size_t n = 0;
     Err e;
-    float *logits = malloc(sizeof(float) * (size_t)m->cfg.n_vocab);
     int rc = -1;
+    GPT2Cache c;
     sampler_free(&S.shown);
-    if (logits && context_ids(a, upto, &ids, &n) == 0 && probe_next_logits(m, ids, (int)n, logits, &e) == 0
-        && sampler_create(&S.shown, &a->sc, m->cfg.n_vocab, &e) == 0) {
-        sampler_distribution(&S.shown, logits);
-        rc = 0;
+    if (context_ids(a, upto, &ids, &n) == 0 && (int)n <= m->cfg.n_ctx && gpt2_cache_create(&c, m, &e) == 0) {
+        const float *logits = gpt2_cache_feed(m, &c, ids, (int)n - upto);
+        for (int i = 0; i < upto; i++) logits = gpt2_cache_feed(m, &c, ids + n - upto + i, 1);
+        if (sampler_create(&S.shown, &a->sc, m->cfg.n_vocab, &e) == 0) {
+            sampler_distribution(&S.shown, logits);
+            rc = 0;
+        }
+        gpt2_cache_free(&c);
     }
     free(ids);
-    free(logits);
     return rc;
 }
 
@@ -91,9 +106,10 @@ static void sync(App *a)
         return;
     }
     S.err[0] = 0;
-    if (S.gen_key != a->generation) {
-        /* different weights or knobs: what was drawn no longer follows from them */
-        S.gen_key = a->generation;
+    if (S.gen_key != a->settings_gen) {
+        /* a different prompt, knobs or model: what was drawn no longer follows from them (new
+         * weights of the same model do not undo the draws: the next one uses them) */
+        S.gen_key = a->settings_gen;
         S.n_gen = 0;
         rng_seed(&S.rng_before[0], S.seed);
         S.drawn = 0;
@@ -110,6 +126,15 @@ static void step_forward(App *a)
     const GPT2 *m = app_view_model(a);
     sync(a);
     if (!m || S.n_gen >= MAX_STEPS) return;
+    int32_t *ids = NULL;
+    size_t n = 0;
+    if (context_ids(a, S.n_gen, &ids, &n) == 0 && (int)n >= m->cfg.n_ctx) {
+        free(ids);
+        app_message(a, 0, "the context is full (%d tokens): r starts again", m->cfg.n_ctx);
+        a->animating = 0;
+        return;
+    }
+    free(ids);
     if (distribution(a, m, S.n_gen)) return;
     Rng r = S.rng_before[S.n_gen];
     S.gen[S.n_gen] = sampler_draw(&S.shown, &r);
@@ -256,39 +281,70 @@ static void draw_step(App *a, WINDOW *w, int y, int h, int wd)
     }
 }
 
-/* Several continuations, each with its seed; spans found verbatim in the corpus underlined. */
+/* Several continuations, each with its seed; spans found verbatim in the corpus underlined.
+ * They are made a slice of time per frame (the knob that changed shows at once, the text
+ * follows), one continuation after another through one key/value cache, each exactly as
+ * `nexttoken sample --seed` makes it: the prompt fed at once, then every token drawn fed back. */
+static void continue_generating(App *a, const GPT2 *m)
+{
+    static GPT2Cache cache;
+    static Sampler s;
+    static Rng rng;
+    static const float *logits;
+    static int cur = -1;            /* the continuation under way */
+    static const GPT2 *cache_model;
+    Err e;
+    if (S.cont_gen != a->settings_gen) { /* start over (r, or a knob; not new weights) */
+        S.cont_gen = a->settings_gen;
+        for (int c = 0; c < N_CONT; c++) S.cont_n[c] = 0;
+        cur = -1;
+    }
+    if (cache_model != m || cache.n_pos > m->cfg.n_ctx) {
+        gpt2_cache_free(&cache);
+        if (gpt2_cache_create(&cache, m, &e)) return;
+        cache_model = m;
+    }
+    double t0 = now_seconds();
+    for (;;) {
+        if (cur < 0 || S.cont_n[cur] >= CONT_TOKENS || (cur >= 0 && cache.n_pos >= m->cfg.n_ctx)) {
+            if (cur >= 0) S.cont_done[cur] = 1;
+            if (cur + 1 >= N_CONT) return; /* all made */
+            cur++;
+            int32_t *ids = NULL;
+            size_t n = 0;
+            sampler_free(&s);
+            if (context_ids(a, 0, &ids, &n) || (int)n > m->cfg.n_ctx || sampler_create(&s, &a->sc, m->cfg.n_vocab, &e)) {
+                free(ids);
+                return;
+            }
+            rng_seed(&rng, S.seed + (uint64_t)cur);
+            gpt2_cache_reset(&cache);
+            logits = gpt2_cache_feed(m, &cache, ids, (int)n);
+            free(ids);
+            S.cont_done[cur] = 0;
+        }
+        int32_t tok = sampler_sample(&s, logits, &rng);
+        S.cont[cur][S.cont_n[cur]++] = tok;
+        if (S.cont_n[cur] < CONT_TOKENS && cache.n_pos < m->cfg.n_ctx) logits = gpt2_cache_feed(m, &cache, &tok, 1);
+        if (now_seconds() - t0 > WORK_SLICE_SECONDS) {
+            a->more = 1;
+            return;
+        }
+    }
+}
+
 static void draw_continuations(App *a, WINDOW *w, int y, int h, int wd)
 {
     const GPT2 *m = app_view_model(a);
     if (!m) return;
-    if (S.cont_gen != a->generation) {
-        S.cont_gen = a->generation;
-        Generator g;
-        Sampler s;
-        Err e;
-        int32_t *ids = NULL;
-        size_t n = 0;
-        if (generator_create(&g, m, &e) == 0) {
-            if (sampler_create(&s, &a->sc, m->cfg.n_vocab, &e) == 0) {
-                if (context_ids(a, 0, &ids, &n) == 0)
-                    for (int c = 0; c < N_CONT; c++) {
-                        Rng r;
-                        rng_seed(&r, S.seed + (uint64_t)c);
-                        S.cont_n[c] = generate(&g, &s, &r, ids, (int)n, CONT_TOKENS, S.cont[c], NULL, NULL);
-                    }
-                free(ids);
-                sampler_free(&s);
-            }
-            generator_free(&g);
-        }
-    }
+    continue_generating(a, m);
     const SuffixArray *sa = app_corpus_index(a);
     int per = (h - y - 1) / N_CONT;
     if (per < 2) per = 2;
     for (int c = 0; c < N_CONT && y < h - 1; c++) {
         /* which tokens lie in a copied span, and the longest span */
         int copied[CONT_TOKENS] = {0}, longest = 0;
-        for (int i = 0; sa && i < S.cont_n[c]; i++) {
+        for (int i = 0; sa && S.cont_done[c] && i < S.cont_n[c]; i++) {
             size_t len = suffix_longest_match(sa, S.cont[c] + i, (size_t)(S.cont_n[c] - i), NULL);
             if ((int)len >= MIN_COPIED) {
                 for (int j = i; j < i + (int)len; j++) copied[j] = 1;
@@ -296,7 +352,8 @@ static void draw_continuations(App *a, WINDOW *w, int y, int h, int wd)
             }
         }
         char head[96];
-        if (longest) snprintf(head, sizeof head, "seed %llu   longest span copied from the corpus: %d tokens", (unsigned long long)(S.seed + (uint64_t)c), longest);
+        if (!S.cont_done[c]) snprintf(head, sizeof head, "seed %llu   ...", (unsigned long long)(S.seed + (uint64_t)c));
+        else if (longest) snprintf(head, sizeof head, "seed %llu   longest span copied from the corpus: %d tokens", (unsigned long long)(S.seed + (uint64_t)c), longest);
         else snprintf(head, sizeof head, "seed %llu   nothing copied from the corpus (%d+ tokens)", (unsigned long long)(S.seed + (uint64_t)c), MIN_COPIED);
         draw_text(w, y, 1, wd - 2, ST_DIM, a, head);
         int row = y + 1, x = 2;

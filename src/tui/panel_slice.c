@@ -43,9 +43,9 @@ static void compute(App *a)
 {
     if (S.gen == a->generation) return;
     S.gen = a->generation;
-    if (S.words_gen != a->generation) { /* a new corpus or model: new vocabularies */
+    if (S.words_gen != a->settings_gen) { /* a new corpus or model: new vocabularies */
         for (int m = 0; m < N_MODES; m++) wordtok_free(S.words[m]), S.words[m] = NULL, S.corpus_tokens[m] = 0;
-        S.words_gen = a->generation;
+        S.words_gen = a->settings_gen;
     }
     free(S.ids);
     S.ids = NULL, S.n = 0, S.unknown = 0;

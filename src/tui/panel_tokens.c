@@ -65,7 +65,7 @@ static void retrain(App *a, int merges)
     const uint8_t *text = S.from_prompt ? (const uint8_t *)a->prompt : a->corpus.data;
     size_t n = S.from_prompt ? strlen(a->prompt) : a->corpus.size;
     S.bt = n ? bpe_trainer_create(text, n, PRETOK_GPT2, &e) : NULL;
-    S.bt_gen = a->generation, S.bt_source = S.from_prompt;
+    S.bt_gen = a->settings_gen, S.bt_source = S.from_prompt;
     S.merges = 0, S.have_last = 0, S.n_bpt = 0;
     while (S.bt && S.merges < merges) {
         BpeMerge m;
@@ -95,7 +95,7 @@ static void recut(App *a)
 
 static void step(App *a, int d)
 {
-    if (!S.bt || S.bt_gen != a->generation || S.bt_source != S.from_prompt) retrain(a, 0);
+    if (!S.bt || S.bt_gen != a->settings_gen || S.bt_source != S.from_prompt) retrain(a, 0);
     if (d > 0) {
         BpeMerge m;
         Err e;
@@ -130,7 +130,7 @@ static void show(const BpeTrainer *bt, int32_t id, int ws, int utf8, char *out, 
 
 static void draw_merges(App *a, WINDOW *w, int h, int wd)
 {
-    if (!S.bt || S.bt_gen != a->generation || S.bt_source != S.from_prompt) retrain(a, S.merges);
+    if (!S.bt || S.bt_gen != a->settings_gen || S.bt_source != S.from_prompt) retrain(a, S.merges);
     recut(a);
     int y = 0;
     draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, "Byte-pair merges, learned from %s: the most frequent pair of tokens becomes a new one",
@@ -193,7 +193,7 @@ static void draw_merges(App *a, WINDOW *w, int h, int wd)
 
 static void vocabularies(App *a)
 {
-    if (S.words_gen == a->generation) return;
+    if (S.words_gen == a->settings_gen) return;
     wordtok_free(S.words), wordtok_free(S.chars);
     S.words = S.chars = NULL;
     Err e;
@@ -205,7 +205,7 @@ static void vocabularies(App *a)
         S.gpt2_tried = 1;
         if (vocab_load_named(&S.gpt2, "gpt2", &e)) memset(&S.gpt2, 0, sizeof S.gpt2);
     }
-    S.words_gen = a->generation;
+    S.words_gen = a->settings_gen;
 }
 
 static int compare_row(App *a, WINDOW *w, int y, int h, int wd, const char *name, const WordTok *wt, const Tokenizer *t)

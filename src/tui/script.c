@@ -13,6 +13,9 @@
  *   dump NAME        the screen into NAME.screen, beside the script (or in $NT_SCREEN_DIR)
  *   expect TEXT      fail unless the screen shows TEXT
  *   tick N           N steps of the focused panel's animation (what 'a' runs on a timer)
+ *   measure KEYS N   press KEYS N times, timing each from the key to the drawn screen; prints
+ *                    the median, 95th percentile and worst on standard output (bench/)
+ * $DIR anywhere in a line stands for the directory the dumps go to.
  * See tui.h. */
 #include <libgen.h>
 #include <stdio.h>
@@ -36,7 +39,8 @@ void screen_dump(App *a, FILE *f)
             attr_t at;
             short pair;
             getcchar(&cc, wch, &at, &pair, NULL);
-            if (wch[0] == 0) continue; /* the second column of a wide character */
+            if (wch[0] == 0) continue;
+            if (wcwidth(wch[0]) == 2) x++; /* a wide character fills two cells: read it once */
             /* line-drawing characters read back as their ACS codes: write what they show */
             chtype c = (chtype)wch[0];
             if ((at & A_ALTCHARSET) && c < 128) {
@@ -65,6 +69,19 @@ static int screen_has(App *a, const char *text)
     int found = strstr(buf, text) != NULL;
     free(buf);
     return found;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double p = *(const double *)x, q = *(const double *)y;
+    return (p > q) - (p < q);
 }
 
 static int key_named(const char *name, int len)
@@ -149,6 +166,15 @@ int script_run(App *a, const char *path)
         line[strcspn(line, "\n")] = 0;
         if (!line[0] || line[0] == '#') continue;
         int bad = 0;
+        /* $DIR stands for the directory the dumps go to (for files a test reads afterwards) */
+        char *var = strstr(line, "$DIR");
+        if (var) {
+            char expanded[sizeof line + 4096];
+            snprintf(expanded, sizeof expanded, "%.*s%s%s", (int)(var - line), line, dir, var + 4);
+            size_t k = strnlen(expanded, sizeof line - 1);
+            memcpy(line, expanded, k);
+            line[k] = 0;
+        }
         if (line[0] == ':') {
             app_command(a, line + 1);
         } else if (!strncmp(line, "key ", 4)) {
@@ -163,17 +189,39 @@ int script_run(App *a, const char *path)
             else bad = 1;
         } else if (!strncmp(line, "dump ", 5)) {
             app_poll_trainer(a);
-            app_draw(a);
+            do app_draw(a); while (a->more); /* the whole screen, whatever it takes */
             char out[6200];
             snprintf(out, sizeof out, "%s/%s.screen", dir, line + 5);
             FILE *d = fopen(out, "w");
             if (!d) bad = 1;
             else screen_dump(a, d), fclose(d);
+        } else if (!strncmp(line, "measure ", 8)) {
+            /* "measure KEYS N": the keys are everything before the last word */
+            char *last = strrchr(line, ' ');
+            int n = atoi(last + 1);
+            *last = 0;
+            double *t = n > 0 ? malloc(sizeof(double) * (size_t)n) : NULL;
+            if (!t) {
+                bad = 1;
+            } else {
+                for (int i = 0; i < n; i++) {
+                    double t0 = now_s();
+                    feed_keys(a, line + 8, 0);
+                    app_poll_trainer(a);
+                    app_draw(a);
+                    t[i] = now_s() - t0;
+                }
+                qsort(t, (size_t)n, sizeof *t, cmp_double);
+                printf("%s %s: median %.1f ms, 95th percentile %.1f ms, worst %.1f ms over %d presses\n", a->panel->name,
+                       line + 8, 1e3 * t[n / 2], 1e3 * t[(n * 95) / 100 < n ? (n * 95) / 100 : n - 1], 1e3 * t[n - 1], n);
+                fflush(stdout);
+                free(t);
+            }
         } else if (!strncmp(line, "tick ", 5)) {
             for (int i = atoi(line + 5); i > 0 && a->panel->tick; i--) a->panel->tick(a);
         } else if (!strncmp(line, "expect ", 7)) {
             app_poll_trainer(a);
-            app_draw(a);
+            do app_draw(a); while (a->more);
             if (!screen_has(a, line + 7)) {
                 fprintf(stderr, "nexttoken: %s:%d: the screen does not show \"%s\"\n", path, lineno, line + 7);
                 FILE *d = stderr;

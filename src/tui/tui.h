@@ -124,6 +124,11 @@ struct App {
     GPT2 view;
     long view_version;
     long generation;
+    long settings_gen;         /* the part of generation that is not new weights: the prompt,
+                                * a knob, a new session (what drawn samples and merges follow) */
+    /* a panel with work left after a frame (it does a slice of it per frame, so that keys are
+     * answered at once) sets this; the loop then draws again soon */
+    int more;
     /* animation: the focused panel's tick() runs every ANIMATE_SECONDS while this is set */
     int animating;
     double anim_last;
@@ -133,6 +138,7 @@ struct App {
 };
 
 #define ANIMATE_SECONDS 0.4
+#define WORK_SLICE_SECONDS 0.012 /* a panel's computing per frame, when it has much to do */
 
 /* ---- app.c ---- */
 int tui_main(const TuiOptions *opt);
@@ -150,7 +156,7 @@ void app_draw(App *a);
  * when there is none. Bumps a->generation when it changed. */
 const GPT2 *app_view_model(App *a);
 /* Notes that what the panels show must be recomputed (the prompt or a knob changed). */
-static inline void app_touch(App *a) { a->generation++; }
+static inline void app_touch(App *a) { a->generation++, a->settings_gen++; }
 /* The corpus's suffix array, built on first use (NULL if it cannot be). */
 const struct SuffixArray *app_corpus_index(App *a);
 
