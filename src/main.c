@@ -96,12 +96,9 @@ static int run_tui(int argc, char **argv)
         ARG_END,
     };
     char *pos[1];
-    int n_pos;
-    Err e;
+    int n_pos, rc;
     argv[0] = "nexttoken";
-    int rc = args_parse(argc, argv, specs, pos, &n_pos, 0, &e);
-    if (rc == 1) return fputs(usage, stdout), 0;
-    if (rc) return cli_fail(&e);
+    if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
     if (size && (sscanf(size, "%dx%d", &o.cols, &o.rows) != 2 || o.cols < 20 || o.rows < 8 || o.cols > 1000 || o.rows > 500))
         return cli_fail_input("--size takes COLSxROWS, e.g. 100x30");
     if (size && !o.script) return cli_fail_input("--size goes with --script");

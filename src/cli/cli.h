@@ -46,6 +46,10 @@ typedef struct ArgSpec {
  * was given, or -1 with e filled. */
 int args_parse(int argc, char **argv, ArgSpec *specs, char **pos, int *n_pos, int max_pos, Err *e);
 const ArgSpec *args_find(const ArgSpec *specs, const char *name);
+/* args_parse for a command: 1 when the command is done (its usage printed for --help, *status
+ * 0; or the error printed, *status 2), 0 to go on. */
+int cli_args(int argc, char **argv, ArgSpec *specs, char **pos, int *n_pos, int max_pos, const char *usage,
+             int *status);
 static inline int args_seen(const ArgSpec *specs, const char *name)
 {
     const ArgSpec *s = args_find(specs, name);
@@ -103,6 +107,9 @@ int cli_load_model(const char *path, Checkpoint *ck, int need_tokenizer, Err *e)
 /* A tokenizer by name or file: "byte", "gpt2", "cl100k", "o200k", or a tokenizer file, a
  * checkpoint, or llm.c's gpt2_tokenizer.bin. */
 int cli_load_tokenizer(const char *spec, Tokenizer *t, Err *e);
+
+/* The word or character vocabulary ("word" or "char") of a corpus file; NULL with e filled. */
+struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err *e);
 
 /* Token bytes for a terminal: quoted, escaped (token_bytes_printable). */
 void print_token(FILE *f, const Tokenizer *t, int32_t id);

@@ -54,23 +54,15 @@ int cmd_bpe(int argc, char **argv)
     char *pos[1];
     int n_pos;
     Err e;
-    int rc = args_parse(argc, argv, specs, pos, &n_pos, 0, &e);
-    if (rc == 1) return fputs(usage, stdout), 0;
-    if (rc) return cli_fail(&e);
+    int rc;
+    if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
     if (!corpus_path || !vocab || !out) return cli_fail_input("bpe train: --corpus, --vocab-size and --out are all required");
     int pattern = -1;
     for (int p = 0; p < PRETOK_COUNT; p++)
         if (strcmp(pattern_name, pretok_name(p)) == 0) pattern = p;
     if (pattern < 0) return cli_fail_input("bpe train: unknown pattern '%s' (gpt2, cl100k, o200k or none)", pattern_name);
     /* Refuse a bad --out before the work, not after. */
-    FILE *f = fopen(out, "rb");
-    if (f) {
-        char head[8];
-        size_t k = fread(head, 1, 8, f);
-        fclose(f);
-        if (k > 0 && (k < 8 || memcmp(head, TOKENIZER_FILE_MAGIC, 8) != 0))
-            return cli_fail_input("%s: exists and is not a tokenizer file; refusing to overwrite it", out);
-    }
+    if (tokenizer_may_replace(out, &e)) return cli_fail(&e);
 
     Corpus c;
     if (corpus_open(&c, corpus_path, &e)) return cli_fail(&e);

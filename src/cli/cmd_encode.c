@@ -65,10 +65,7 @@ static int encode_wordtok(const char *kind, const char *corpus_path, const char 
     Err e;
     if (!corpus_path) return cli_fail_input("encode: --tokenizer %s learns its vocabulary from --corpus FILE", kind);
     if (!text) return cli_fail_input("encode: --tokenizer %s takes a TEXT", kind);
-    Corpus c;
-    if (corpus_open(&c, corpus_path, &e)) return cli_fail(&e);
-    WordTok *w = wordtok_build(strcmp(kind, "word") == 0 ? WORDTOK_WORD : WORDTOK_CHAR, c.data, c.size, &e);
-    corpus_close(&c);
+    WordTok *w = cli_load_wordtok(kind, corpus_path, &e);
     if (!w) return cli_fail(&e);
     size_t n = strlen(text), unknown;
     int32_t *ids = malloc(sizeof(int32_t) * (n + 1));
@@ -125,9 +122,8 @@ int cmd_encode(int argc, char **argv)
     char *pos[1];
     int n_pos;
     Err e;
-    int rc = args_parse(argc, argv, specs, pos, &n_pos, 1, &e);
-    if (rc == 1) return fputs(encode_usage, stdout), 0;
-    if (rc) return cli_fail(&e);
+    int rc;
+    if (cli_args(argc, argv, specs, pos, &n_pos, 1, encode_usage, &rc)) return rc;
     if (!spec) return cli_fail_input("encode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)");
     if (strcmp(spec, "word") == 0 || strcmp(spec, "char") == 0)
         return encode_wordtok(spec, corpus, n_pos ? pos[0] : NULL, json);
@@ -170,9 +166,8 @@ int cmd_decode(int argc, char **argv)
     char **pos = malloc(sizeof(char *) * (size_t)(argc + 1));
     int n_pos;
     Err e;
-    int rc = args_parse(argc, argv, specs, pos, &n_pos, argc, &e);
-    if (rc == 1) return free(pos), fputs(decode_usage, stdout), 0;
-    if (rc) return free(pos), cli_fail(&e);
+    int rc;
+    if (cli_args(argc, argv, specs, pos, &n_pos, argc, decode_usage, &rc)) return free(pos), rc;
     if (!spec) return free(pos), cli_fail_input("decode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)");
     Tokenizer t;
     if (cli_load_tokenizer(spec, &t, &e)) return free(pos), cli_fail(&e);

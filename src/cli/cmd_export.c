@@ -31,9 +31,8 @@ int cmd_export(int argc, char **argv)
     char *pos[1];
     int n_pos;
     Err e;
-    int rc = args_parse(argc, argv, specs, pos, &n_pos, 0, &e);
-    if (rc == 1) return fputs(usage, stdout), 0;
-    if (rc) return cli_fail(&e);
+    int rc;
+    if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
     if (!model || !format || !out) return cli_fail_input("export: --model, --format and --out are all required");
     int to_llmc = strcmp(format, "llmc") == 0;
     if (!to_llmc && strcmp(format, "nexttoken") != 0)

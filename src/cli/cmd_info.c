@@ -26,9 +26,8 @@ int cmd_info(int argc, char **argv)
     char *pos[1];
     int n_pos;
     Err e;
-    int rc = args_parse(argc, argv, specs, pos, &n_pos, 0, &e);
-    if (rc == 1) return fputs(usage, stdout), 0;
-    if (rc) return cli_fail(&e);
+    int rc;
+    if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
     if (!model) return cli_fail_input("info: --model FILE is required");
     Checkpoint ck;
     if (checkpoint_load(model, &ck, 1, &e)) return cli_fail(&e);

@@ -44,9 +44,8 @@ int cmd_loss(int argc, char **argv)
     char **pos = malloc(sizeof(char *) * (size_t)(argc + 1));
     int n_pos;
     Err e;
-    int rc = args_parse(argc, argv, specs, pos, &n_pos, max_pos, &e);
-    if (rc == 1) return free(pos), fputs(usage, stdout), 0;
-    if (rc) return free(pos), cli_fail(&e);
+    int rc;
+    if (cli_args(argc, argv, specs, pos, &n_pos, max_pos, usage, &rc)) return free(pos), rc;
     if (!model) return free(pos), cli_fail_input("loss: --model FILE is required");
     if (n_pos == 0) return free(pos), cli_fail_input("loss: give a TEXT to score (or --ids ID...)");
     if (!use_ids && n_pos > 1) return free(pos), cli_fail_input("loss: give the text as one argument (quote it)");

@@ -100,9 +100,8 @@ int cmd_sample(int argc, char **argv)
     char *pos[1];
     int n_pos;
     Err e;
-    int rc = args_parse(argc, argv, specs, pos, &n_pos, 0, &e);
-    if (rc == 1) return fputs(usage, stdout), 0;
-    if (rc) return cli_fail(&e);
+    int rc;
+    if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
     if (!model) return cli_fail_input("sample: --model FILE is required");
     if (sampler_config_check(&sc, &e)) return cli_fail(&e);
     if (!args_seen(specs, "seed")) seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);

@@ -58,9 +58,8 @@ int cmd_slice(int argc, char **argv)
     char *pos[1];
     int n_pos;
     Err e;
-    int rc = args_parse(argc, argv, specs, pos, &n_pos, 1, &e);
-    if (rc == 1) return fputs(usage, stdout), 0;
-    if (rc) return cli_fail(&e);
+    int rc;
+    if (cli_args(argc, argv, specs, pos, &n_pos, 1, usage, &rc)) return rc;
     if (n_pos != 1) return cli_fail_input("slice: give one TEXT to slice (quote it)");
 
     if (model && spec) return cli_fail_input("slice: give --model or --tokenizer, not both");
@@ -73,11 +72,7 @@ int cmd_slice(int argc, char **argv)
         sl.tok = ck.tok;
         memset(&ck.tok, 0, sizeof ck.tok);
     } else if (words) {
-        Corpus c;
-        if (corpus_open(&c, corpus, &e)) return cli_fail(&e);
-        sl.words = wordtok_build(!strcmp(spec, "word") ? WORDTOK_WORD : WORDTOK_CHAR, c.data, c.size, &e);
-        corpus_close(&c);
-        if (!sl.words) return cli_fail(&e);
+        if (!(sl.words = cli_load_wordtok(spec, corpus, &e))) return cli_fail(&e);
     } else if (cli_load_tokenizer(sl.name, &sl.tok, &e)) {
         return cli_fail(&e);
     }

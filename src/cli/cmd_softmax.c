@@ -126,9 +126,8 @@ int cmd_softmax(int argc, char **argv)
     char **pos = malloc(sizeof(char *) * (size_t)(argc + 1));
     int n_pos;
     Err e;
-    int rc = args_parse(argc, argv, specs, pos, &n_pos, argc, &e);
-    if (rc == 1) return free(pos), fputs(usage, stdout), 0;
-    if (rc) return free(pos), cli_fail(&e);
+    int rc;
+    if (cli_args(argc, argv, specs, pos, &n_pos, argc, usage, &rc)) return free(pos), rc;
     if (model || prompt) {
         free(pos);
         if (!model || !prompt) return cli_fail_input("softmax: --model and --prompt go together");

@@ -118,9 +118,8 @@ int cmd_train(int argc, char **argv)
     char *pos[1];
     int n_pos;
     Err e;
-    int rc = args_parse(argc, argv, specs, pos, &n_pos, 0, &e);
-    if (rc == 1) return fputs(usage, stdout), 0;
-    if (rc) return cli_fail(&e);
+    int rc;
+    if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
     if (!a.corpus) return cli_fail_input("train: --corpus FILE is required (the text to learn from)");
     if (!a.out) a.out = a.resume;
     if (!a.out) return cli_fail_input("train: --out FILE is required (where to save the model)");

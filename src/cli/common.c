@@ -9,7 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/corpus.h"
 #include "core/utf8.h"
+#include "core/wordtok.h"
 #include "core/vocabfile.h"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -133,6 +135,23 @@ int args_parse(int argc, char **argv, ArgSpec *specs, char **pos, int *n_pos, in
         if (*n_pos >= max_pos)
             return err_input(e, "%s: unexpected argument '%s' (see nexttoken %s --help)", cmd, a, cmd);
         pos[(*n_pos)++] = a;
+    }
+    return 0;
+}
+
+int cli_args(int argc, char **argv, ArgSpec *specs, char **pos, int *n_pos, int max_pos, const char *usage,
+             int *status)
+{
+    Err e;
+    int rc = args_parse(argc, argv, specs, pos, n_pos, max_pos, &e);
+    if (rc == 1) {
+        fputs(usage, stdout);
+        *status = 0;
+        return 1;
+    }
+    if (rc) {
+        *status = cli_fail(&e);
+        return 1;
     }
     return 0;
 }
@@ -328,6 +347,15 @@ int cli_load_model(const char *path, Checkpoint *ck, int need_tokenizer, Err *e)
                          path);
     }
     return 0;
+}
+
+struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err *e)
+{
+    Corpus c;
+    if (corpus_open(&c, corpus_path, e)) return NULL;
+    WordTok *w = wordtok_build(strcmp(kind, "word") == 0 ? WORDTOK_WORD : WORDTOK_CHAR, c.data, c.size, e);
+    corpus_close(&c);
+    return w;
 }
 
 void print_token(FILE *f, const Tokenizer *t, int32_t id)

@@ -12,6 +12,9 @@
  * bytes there are not a complete, valid character. */
 int utf8_decode(const uint8_t *s, size_t n, uint32_t *cp);
 
+/* Writes the UTF-8 of code point cp (< 0x110000) into out (room for 4); returns its length. */
+int utf8_encode(uint32_t cp, uint8_t *out);
+
 /* 1 if all n bytes are valid UTF-8; otherwise 0 with the offset of the first bad byte. */
 int utf8_valid(const uint8_t *s, size_t n, size_t *bad_offset);
 

@@ -12,6 +12,7 @@
 #include "bpe.h"
 #include "bytes.h"
 #include "checkpoint.h"
+#include "paths.h"
 #include "pretok.h"
 #include "utf8.h"
 
@@ -205,14 +206,8 @@ static long json_string(const uint8_t **p, const uint8_t *end, uint8_t *out)
         }
         default: return -1;
         }
-        /* UTF-8 of cp (at most 4 bytes from at least 6 of source, or 2 from 2) */
-        if (cp < 0x80) out[k++] = (uint8_t)cp;
-        else if (cp < 0x800) out[k++] = (uint8_t)(0xc0 | cp >> 6), out[k++] = (uint8_t)(0x80 | (cp & 63));
-        else if (cp < 0x10000)
-            out[k++] = (uint8_t)(0xe0 | cp >> 12), out[k++] = (uint8_t)(0x80 | (cp >> 6 & 63)), out[k++] = (uint8_t)(0x80 | (cp & 63));
-        else
-            out[k++] = (uint8_t)(0xf0 | cp >> 18), out[k++] = (uint8_t)(0x80 | (cp >> 12 & 63)),
-            out[k++] = (uint8_t)(0x80 | (cp >> 6 & 63)), out[k++] = (uint8_t)(0x80 | (cp & 63));
+        /* UTF-8 of cp: at most 4 bytes from at least 6 of source, or 2 from 2 */
+        k += utf8_encode(cp, out + k);
     }
     if (s >= end) return -1;
     *p = s + 1;
@@ -517,23 +512,12 @@ int vocab_find_dir(const char *file, char *dir, size_t cap)
     }
     snprintf(dir, cap, "data/gpt2");
     if (file_in(dir, file)) return 0;
-    char exe[PATH_MAX];
-    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (k > 0) {
-        exe[k] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0; /* build/ -> the tree it was built in */
-            snprintf(dir, cap, "%s/../data/gpt2", exe);
-            if (file_in(dir, file)) return 0;
-            snprintf(dir, cap, "%s/../share/nexttoken/gpt2", exe);
-            if (file_in(dir, file)) return 0;
-        }
+    char base[PATH_MAX];
+    if (path_program_dir(base, sizeof base) == 0) { /* build/ -> the tree it was built in */
+        if (snprintf(dir, cap, "%s/../data/gpt2", base) < (int)cap && file_in(dir, file)) return 0;
+        if (snprintf(dir, cap, "%s/../share/nexttoken/gpt2", base) < (int)cap && file_in(dir, file)) return 0;
     }
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg) snprintf(dir, cap, "%s/nexttoken/gpt2", xdg);
-    else if (home) snprintf(dir, cap, "%s/.local/share/nexttoken/gpt2", home);
-    else return -1;
+    if (path_data_dir(base, sizeof base) || snprintf(dir, cap, "%s/gpt2", base) >= (int)cap) return -1;
     return file_in(dir, file) ? 0 : -1;
 }
 
@@ -558,16 +542,21 @@ int vocab_load_named(Tokenizer *t, const char *name, Err *e)
 /* ------------------------------------------------------------------------------------------ */
 /* Our tokenizer files */
 
-int tokenizer_save(const char *path, const Tokenizer *t, Err *e)
+int tokenizer_may_replace(const char *path, Err *e)
 {
     FILE *f = fopen(path, "rb");
-    if (f) {
-        uint8_t head[8];
-        size_t k = fread(head, 1, 8, f);
-        fclose(f);
-        if (k > 0 && (k < 8 || memcmp(head, TOKENIZER_FILE_MAGIC, 8) != 0))
-            return err_input(e, "%s: exists and is not a tokenizer file; refusing to overwrite it", path);
-    }
+    if (!f) return 0;
+    uint8_t head[8];
+    size_t k = fread(head, 1, 8, f);
+    fclose(f);
+    if (k > 0 && (k < 8 || memcmp(head, TOKENIZER_FILE_MAGIC, 8) != 0))
+        return err_input(e, "%s: exists and is not a tokenizer file; refusing to overwrite it", path);
+    return 0;
+}
+
+int tokenizer_save(const char *path, const Tokenizer *t, Err *e)
+{
+    if (tokenizer_may_replace(path, e)) return -1;
     size_t n = tokenizer_serialized_size(t);
     uint8_t *blob = malloc(n);
     if (!blob) return err_nomem(e, "tokenizer", n);

@@ -39,6 +39,9 @@ int vocab_find_dir(const char *file, char *dir, size_t cap);
 
 #define TOKENIZER_FILE_MAGIC "NXTKTOKN"
 int tokenizer_save(const char *path, const Tokenizer *t, Err *e);
+/* Whether saving a tokenizer to path may replace what is there (nothing, or a tokenizer file);
+ * ERR_INPUT otherwise, so that a mistyped path never destroys a text. */
+int tokenizer_may_replace(const char *path, Err *e);
 /* A tokenizer file, the tokenizer of a nexttoken checkpoint, or an llm.c tokenizer file. */
 int tokenizer_load(Tokenizer *t, const char *path, Err *e);
 

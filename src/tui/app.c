@@ -23,6 +23,7 @@
 #include "core/blas.h"
 #include "core/bpe.h"
 #include "core/parallel.h"
+#include "core/paths.h"
 #include "core/pretok.h"
 #include "core/suffix.h"
 #include "tui.h"
@@ -108,16 +109,10 @@ static void default_corpus(char *out, size_t cap)
 {
     snprintf(out, cap, "corpora/stories.txt");
     if (access(out, R_OK) == 0) return;
-    char exe[PATH_MAX];
-    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (k > 0) {
-        exe[k] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            if (snprintf(out, cap, "%s/../corpora/stories.txt", exe) < (int)cap && access(out, R_OK) == 0) return;
-        }
-    }
+    char dir[PATH_MAX];
+    if (path_program_dir(dir, sizeof dir) == 0 && snprintf(out, cap, "%s/../corpora/stories.txt", dir) < (int)cap
+        && access(out, R_OK) == 0)
+        return;
     snprintf(out, cap, "corpora/stories.txt");
 }
 
@@ -657,6 +652,7 @@ static void draw_help(App *a)
     static const HelpLine global[] = {
         {"0 / l", "Lessons"}, {"1-6", "panels: Slice, Tokens, Softmax, Loss, Sample, Train"},
         {"Tab / S-Tab", "next / previous panel"}, {":", "command line (Tab completes, Up/Down history)"},
+        {"e", "edit the text the panels work on (the prompt)"},
         {"?", "this help"}, {"q", "quit (saves the model)"}, {NULL, NULL},
     };
     int n = 0, m = 0;
@@ -790,6 +786,11 @@ void app_key(App *a, int ch)
     else if (ch == KEY_BTAB) app_switch(a, panels[(idx + N_PANELS - 1) % N_PANELS]);
     else if (ch == '?') a->help_open = 1;
     else if (ch == ':') cmdline_open(a);
+    else if (ch == 'e') { /* every panel's text: the prompt, ready to edit */
+        char buf[sizeof a->prompt + 8];
+        snprintf(buf, sizeof buf, "prompt %s", a->prompt);
+        cmdline_open_with(a, buf);
+    }
     else if (ch == 'q') request_quit(a);
 }
 
@@ -798,10 +799,7 @@ void app_key(App *a, int ch)
 
 static int app_setup(App *a, Err *e)
 {
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    int len = xdg && *xdg ? snprintf(a->data_dir, sizeof a->data_dir, "%s/nexttoken", xdg)
-                          : snprintf(a->data_dir, sizeof a->data_dir, "%s/.local/share/nexttoken", home ? home : ".");
-    if (len >= (int)sizeof a->data_dir - 16) return err_input(e, "the data directory's path is too long");
+    if (path_data_dir(a->data_dir, sizeof a->data_dir - 16)) return err_input(e, "the data directory's path is too long");
     if (mkdirs(a->data_dir)) return err_input(e, "%s: cannot create the data directory: %s", a->data_dir, strerror(errno));
     if (snprintf(a->autosave, sizeof a->autosave, "%s/default.ckpt", a->data_dir) >= (int)sizeof a->autosave)
         return err_input(e, "the data directory's path is too long");

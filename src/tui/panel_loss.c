@@ -18,7 +18,6 @@ static const HelpLine help[] = {
     {"a", "walk through the positions;  r  back to the first"},
     {"o", "one gradient step on this position's example, on a copy of the model"},
     {"[ ]", "that step's learning rate, halved / doubled"},
-    {"e", "edit the text"},
     {NULL, NULL},
 };
 
@@ -217,12 +216,6 @@ static int key(App *a, int ch)
         if (!m || S.n < 2) return KEY_HANDLED;
         if (probe_sgd_step(m, S.ids, S.pos, S.step_lr, &S.before, &S.after, &e)) app_message(a, 1, "%s", e.msg);
         else S.step_pos = S.pos, S.step_gen = S.gen;
-        return KEY_HANDLED;
-    }
-    case 'e': {
-        char buf[600];
-        snprintf(buf, sizeof buf, "prompt %s", a->prompt);
-        cmdline_open_with(a, buf);
         return KEY_HANDLED;
     }
     default: return KEY_IGNORED;

@@ -37,7 +37,6 @@ static const HelpLine help[] = {
     {"Up Down", "choose a knob: temperature, top-k, top-p, min-p, seed"},
     {"+ -", "turn it (or click on the temperature slider)"},
     {"v", "one token at a time, or several continuations at once"},
-    {"e", "edit the prompt"},
     {NULL, NULL},
 };
 
@@ -258,7 +257,7 @@ static void draw_step(App *a, WINDOW *w, int y, int h, int wd)
         for (int i = 0; i < s->n_kept; i++) {
             int x0 = 2 + (int)(lo * bw), x1 = 2 + (int)((lo + s->cand[i].p_final) * bw);
             for (int xx = x0; xx < x1 && xx < 2 + bw; xx++)
-                draw_text(w, y, xx, 1, S.drawn && i == s->chosen_rank ? ST_SELECT : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A), a,
+                draw_text(w, y, xx, 1, S.drawn && i == s->chosen_rank ? ST_KEY : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A), a,
                           a->utf8 ? "\u2588" : (i % 2 ? "=" : "#"));
             lo += s->cand[i].p_final;
         }
@@ -438,12 +437,6 @@ static int key(App *a, int ch)
     case KEY_DOWN: case 'j': S.knob = (S.knob + 1) % N_KNOBS; return KEY_HANDLED;
     case '+': case '=': turn(a, 1); return KEY_HANDLED;
     case '-': turn(a, -1); return KEY_HANDLED;
-    case 'e': {
-        char buf[600];
-        snprintf(buf, sizeof buf, "prompt %s", a->prompt);
-        cmdline_open_with(a, buf);
-        return KEY_HANDLED;
-    }
     case KEY_MOUSE: {
         /* the temperature slider: after "temperature [" on the knob row */
         int x0 = 1 + (int)strlen("temperature ") + 1;

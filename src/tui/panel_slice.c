@@ -16,7 +16,6 @@ static const HelpLine help[] = {
     {"t", "tokens: the model's byte pairs, words, or characters"},
     {"v", "every example, or the windows a trainer uses"},
     {"+ -", "the window's length (windows view)"},
-    {"e", "edit the text"},
     {NULL, NULL},
 };
 
@@ -222,12 +221,6 @@ static int key(App *a, int ch)
     case 'v': S.view = !S.view; return KEY_HANDLED;
     case '+': case '=': if (S.T < 64) S.T++; return KEY_HANDLED;
     case '-': if (S.T > 1) S.T--; return KEY_HANDLED;
-    case 'e': {
-        char buf[600];
-        snprintf(buf, sizeof buf, "prompt %s", a->prompt);
-        cmdline_open_with(a, buf);
-        return KEY_HANDLED;
-    }
     default: return KEY_IGNORED;
     }
 }

@@ -20,7 +20,6 @@ static const HelpLine help[] = {
     {"[ ]", "temperature down / up (0.1)"},
     {"m", "toy mode: logits typed by hand, or the model's"},
     {"Up Down  + -", "toy mode: choose a logit, change it by 0.1"},
-    {"e", "edit the prompt"},
     {":logit NAME X", "toy mode: set (or add) a logit"},
     {NULL, NULL},
 };
@@ -249,12 +248,6 @@ static int key(App *a, int ch)
         return KEY_HANDLED;
     case '[': set_temperature(a, a->sc.temperature - 0.1); return KEY_HANDLED;
     case ']': set_temperature(a, a->sc.temperature + 0.1); return KEY_HANDLED;
-    case 'e': {
-        char buf[600];
-        snprintf(buf, sizeof buf, "prompt %s", a->prompt);
-        cmdline_open_with(a, buf);
-        return KEY_HANDLED;
-    }
     case KEY_UP: case 'k':
         if (S.toy && S.sel > 0) S.sel--;
         return S.toy ? KEY_HANDLED : KEY_IGNORED;

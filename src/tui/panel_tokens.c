@@ -27,7 +27,6 @@ static const HelpLine help[] = {
     {"w", "show whitespace in tokens"},
     {":merges N", "jump to N merges"},
     {":letter X", "inspect: count this letter in each token (r, for strawberry)"},
-    {"e", "edit the prompt"},
     {NULL, NULL},
 };
 
@@ -337,12 +336,6 @@ static int key(App *a, int ch)
     case 'c': S.from_prompt = !S.from_prompt, retrain(a, 0); return KEY_HANDLED;
     case 'v': S.view = (S.view + 1) % N_VIEWS, a->animating = 0; return KEY_HANDLED;
     case 'w': S.show_ws = !S.show_ws; return KEY_HANDLED;
-    case 'e': {
-        char buf[600];
-        snprintf(buf, sizeof buf, "prompt %s", a->prompt);
-        cmdline_open_with(a, buf);
-        return KEY_HANDLED;
-    }
     default: return KEY_IGNORED;
     }
 }

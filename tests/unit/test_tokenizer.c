@@ -39,13 +39,7 @@ static size_t unescape(const char *s, uint8_t *out)
             fail_msg("bad escape in a case: \\%c", *s);
             return 0;
         }
-        if (cp < 0x80) out[k++] = (uint8_t)cp;
-        else if (cp < 0x800) out[k++] = (uint8_t)(0xc0 | cp >> 6), out[k++] = (uint8_t)(0x80 | (cp & 63));
-        else if (cp < 0x10000)
-            out[k++] = (uint8_t)(0xe0 | cp >> 12), out[k++] = (uint8_t)(0x80 | (cp >> 6 & 63)), out[k++] = (uint8_t)(0x80 | (cp & 63));
-        else
-            out[k++] = (uint8_t)(0xf0 | cp >> 18), out[k++] = (uint8_t)(0x80 | (cp >> 12 & 63)),
-            out[k++] = (uint8_t)(0x80 | (cp >> 6 & 63)), out[k++] = (uint8_t)(0x80 | (cp & 63));
+        k += (size_t)utf8_encode(cp, out + k);
     }
     return k;
 }

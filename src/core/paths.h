@@ -1,0 +1,16 @@
+/*
+ * paths.h - where nexttoken keeps and finds its files: the user's data directory (models,
+ * command history, downloaded vocabularies) and the directory of the running program (the
+ * source tree's corpora and data/ when run from build/). Used by vocabfile.c and the interface.
+ */
+#ifndef NT_PATHS_H
+#define NT_PATHS_H
+
+#include <stddef.h>
+
+/* $XDG_DATA_HOME/nexttoken, else $HOME/.local/share/nexttoken. -1 if it does not fit in cap. */
+int path_data_dir(char *out, size_t cap);
+/* The directory holding the running program (/proc/self/exe's); -1 if unknown. */
+int path_program_dir(char *out, size_t cap);
+
+#endif
