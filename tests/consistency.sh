@@ -23,6 +23,9 @@ key <Space> <Space> <Space>
 dump sample
 key 1
 dump slice
+key 2
+key <Space> <Space> <Space>
+dump tokens
 SCRIPT
 XDG_DATA_HOME="$TMP/data" NT_SCREEN_DIR="$TMP" "$BIN" --script "$TMP/c.script" --size 100x30 --threads 2 >"$TMP/log" 2>&1 ||
     fail "the script failed: $(cat "$TMP/log")"
@@ -57,4 +60,9 @@ grep -qF "$want" "$TMP/sample.screen" || fail "sample: the screen lacks '$want' 
 expect_ok $BIN slice --model "$M" "$P"
 want=$(head -1 "$TMP/out" | sed 's/^\([0-9]*\) tokens (bpe tokenizer) -> \([0-9]*\) training examples/\1 tokens -> \2 training examples/')
 grep -qF "$want" "$TMP/slice.screen" || fail "slice: the screen lacks '$want'"
+# Tokens: the third merge, its count and its new id, as bpe train --trace prints it
+expect_ok $BIN bpe train --corpus corpora/stories.txt --vocab-size 259 --out "$TMP/t.tok" --trace
+set -- $(sed -n 3p "$TMP/out" | awk '{print $(NF-2), $NF}')
+grep -q "token $2 (the pair occurred $1 times)" "$TMP/tokens.screen" ||
+    fail "tokens: the screen lacks merge 3's count $1 and id $2: $(grep merge "$TMP/tokens.screen")"
 finish

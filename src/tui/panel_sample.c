@@ -37,6 +37,7 @@ static const HelpLine help[] = {
     {"Up Down", "choose a knob: temperature, top-k, top-p, min-p, seed"},
     {"+ -", "turn it (or click on the temperature slider)"},
     {"v", "one token at a time, or several continuations at once"},
+    {":sample-seed N", "the seed of the draws (the knob's value)"},
     {NULL, NULL},
 };
 
