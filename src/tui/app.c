@@ -205,6 +205,9 @@ static int session_new(App *a, Err *e)
     return 0;
 }
 
+/* Activation memory the interface will give a model it trains without saved settings. */
+#define TRAIN_WORK_BUDGET ((size_t)1 << 30)
+
 /* A saved model, resumed where it stopped when it has training state. */
 static int session_load(App *a, const char *path, int running, Err *e)
 {
@@ -230,6 +233,12 @@ static int session_load(App *a, const char *path, int running, Err *e)
         tc.seed = a->seed;
         tc.lr = a->lr;
         if (ck.st.cfg.batch > 0) tc = ck.st.cfg;
+        /* A model with no training state (an llm.c import, say GPT-2 124M at 1024 positions)
+         * gets the largest batch whose activations fit a budget, not eight sequences' worth. */
+        a->fitted_batch = 0;
+        while (ck.st.cfg.batch == 0 && tc.batch > 1
+               && gpt2_work_bytes(&ck.model.cfg, tc.batch, ck.model.cfg.n_ctx, 1, 1) > TRAIN_WORK_BUDGET)
+            a->fitted_batch = tc.batch /= 2;
         tc.total_steps = 0; /* open-ended: the interface trains until told to stop */
         if (ck.st.cfg.batch > 0) ck.st.cfg.total_steps = 0;
         a->seed = tc.seed;
@@ -248,6 +257,15 @@ static int session_load(App *a, const char *path, int running, Err *e)
         if (strcmp(path, a->autosave) != 0) snprintf(a->model_path, sizeof a->model_path, "%s", path);
     }
     return rc;
+}
+
+/* Says so when a loaded model trains with a smaller batch than the default, to fit memory. */
+static const char *fitted_note(App *a)
+{
+    static char note[64];
+    if (!a->fitted_batch) return "";
+    snprintf(note, sizeof note, ", batch %d to fit %d MB", a->fitted_batch, (int)(TRAIN_WORK_BUDGET >> 20));
+    return note;
 }
 
 /* Saves the model where the session autosaves: on quit, and before it is replaced. */
@@ -495,7 +513,7 @@ void app_command(App *a, const char *line)
         } else if (session_load(a, rest, 0, &e)) {
             app_message(a, 1, "%s", e.msg);
         } else {
-            app_message(a, 0, "loaded %s (step %ld); train resume to continue", rest, a->snap.step);
+            app_message(a, 0, "loaded %s (step %ld%s); train resume to continue", rest, a->snap.step, fitted_note(a));
         }
     } else if (!strcmp(cmd, "corpus") || !strcmp(cmd, "preset") || !strcmp(cmd, "seed")) {
         /* each starts a new model */
@@ -820,7 +838,8 @@ static int app_setup(App *a, Err *e)
     /* What to train: the model asked for, else the last session, else a new one. */
     if (a->opt.model) {
         if (session_load(a, a->opt.model, 0, e)) return -1;
-        app_message(a, 0, "loaded %s at step %ld: train resume (or Space on the Train panel) to continue", a->opt.model, a->snap.step);
+        app_message(a, 0, "loaded %s at step %ld%s: train resume (or Space on the Train panel) to continue", a->opt.model,
+                    a->snap.step, fitted_note(a));
     } else if (!a->opt.fresh && !a->headless && access(a->autosave, R_OK) == 0) {
         Err le;
         if (session_load(a, a->autosave, 1, &le) == 0) app_message(a, 0, "resumed %s at step %ld", a->autosave, a->snap.step);

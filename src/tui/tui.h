@@ -100,6 +100,7 @@ struct App {
     TrainSnapshot snap;
     int dirty;                 /* steps since the last save the user asked for */
     long saved_step;
+    int fitted_batch; /* the batch a loaded model was given to fit memory, or 0 */
     int wake_fd[2];
     /* the loss history, copied incrementally from the thread */
     float *hist_loss, *hist_sec;
