@@ -13,14 +13,8 @@
 #include <time.h>
 
 #include "core/blas.h"
+#include "core/clock.h"
 #include "core/parallel.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 typedef struct {
     int M, N, K;
@@ -45,9 +39,9 @@ static double measure(ParPool *pool, int blas_threads, Job *j, int reps)
     blas_set_threads(blas_threads);
     double best = 1e30;
     for (int r = 0; r < reps; r++) {
-        double t = now();
+        double t = clock_now();
         par_run(pool, part, j);
-        t = now() - t;
+        t = clock_now() - t;
         if (t < best) best = t;
     }
     return 2.0 * j->M * j->N * j->K / best / 1e9;

@@ -13,16 +13,10 @@
 #include <time.h>
 
 #include "core/bpe.h"
+#include "core/clock.h"
 #include "core/corpus.h"
 #include "core/pretok.h"
 #include "core/vocabfile.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static int cmp(const void *a, const void *b)
 {
@@ -57,15 +51,15 @@ int main(int argc, char **argv)
     size_t chunks = 0, distinct = 0, n_tokens = 0, bytes = 0;
     int merges = 0;
     for (int r = 0; r < reps; r++) {
-        double t0 = now();
+        double t0 = clock_now();
         Corpus c;
         if (corpus_open(&c, path, &e)) return fprintf(stderr, "tokenizer_bench: %s\n", e.msg), 2;
         BpeTrainer *bt = bpe_trainer_create(c.data, c.size, PRETOK_GPT2, &e);
         if (!bt) return fprintf(stderr, "tokenizer_bench: %s\n", e.msg), 1;
-        double t1 = now();
+        double t1 = clock_now();
         BpeMerge m;
         while (bpe_trainer_vocab_size(bt) < vocab && bpe_trainer_step(bt, &m, &e) == 1) {}
-        train[r] = now() - t0;
+        train[r] = clock_now() - t0;
         split[r] = t1 - t0;
         merges = bpe_trainer_merges(bt);
         bpe_trainer_chunk_counts(bt, &chunks, &distinct);
@@ -74,18 +68,18 @@ int main(int argc, char **argv)
         corpus_close(&c);
     }
     Tokenizer gpt2;
-    double load = now();
+    double load = clock_now();
     int have_gpt2 = vocab_load_named(&gpt2, "gpt2", &e) == 0;
-    load = now() - load;
+    load = clock_now() - load;
     if (have_gpt2) {
         Corpus c;
         corpus_open(&c, path, &e);
         int32_t *ids = NULL;
         size_t cap = 0;
         for (int r = 0; r < reps; r++) {
-            double t0 = now();
+            double t0 = clock_now();
             tokenizer_encode(&gpt2, c.data, c.size, &ids, &cap, &n_tokens, &e);
-            enc[r] = now() - t0;
+            enc[r] = clock_now() - t0;
         }
         free(ids);
         corpus_close(&c);

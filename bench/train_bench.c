@@ -15,16 +15,10 @@
 #include <time.h>
 
 #include "core/blas.h"
+#include "core/clock.h"
 #include "core/corpus.h"
 #include "core/parallel.h"
 #include "core/trainer.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -96,9 +90,9 @@ int main(int argc, char **argv)
             memset(&prof, 0, sizeof prof);
             tr.work.prof = &prof;
         }
-        double t0 = now();
+        double t0 = clock_now();
         if (trainer_step(&tr, &e)) { fprintf(stderr, "train_bench: %s\n", e.msg); return 1; }
-        dt[s] = now() - t0;
+        dt[s] = clock_now() - t0;
         if (s == 0) first_loss = tr.loss;
         if (s >= warmup) prof_steps++;
     }

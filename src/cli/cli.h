@@ -94,7 +94,6 @@ void progress_show(Progress *p, int force, const char *fmt, ...) NT_PRINTF(3, 4)
 void progress_done(Progress *p);
 /* "[#######.............]" for a fraction done, in buf (width + 3 bytes). */
 const char *progress_bar(double frac, int width, char *buf);
-double cli_now(void);
 /* "1m05s", "2h03m", "12.3s" */
 void fmt_duration(double s, char *out, size_t cap);
 
@@ -111,7 +110,9 @@ int cli_load_tokenizer(const char *spec, Tokenizer *t, Err *e);
 /* The word or character vocabulary ("word" or "char") of a corpus file; NULL with e filled. */
 struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err *e);
 
-/* Token bytes for a terminal: quoted, escaped (token_bytes_printable). */
-void print_token(FILE *f, const Tokenizer *t, int32_t id);
+/* A token as the tables print it, into out (cap bytes, at least 3): its bytes escaped for a
+ * terminal (token_bytes_printable) in double quotes, cut to cap - 3 characters; or #ID when
+ * there is no tokenizer (an llm.c model). Returns out. */
+const char *cli_token_label(const Tokenizer *t, int32_t id, char *out, size_t cap);
 
 #endif

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "core/bpe.h"
+#include "core/clock.h"
 #include "core/corpus.h"
 #include "core/pretok.h"
 #include "core/vocabfile.h"
@@ -66,7 +67,7 @@ int cmd_bpe(int argc, char **argv)
 
     Corpus c;
     if (corpus_open(&c, corpus_path, &e)) return cli_fail(&e);
-    double t0 = cli_now();
+    double t0 = clock_now();
     BpeTrainer *bt = bpe_trainer_create(c.data, c.size, pattern, &e);
     if (!bt) {
         corpus_close(&c);
@@ -103,7 +104,7 @@ int cmd_bpe(int argc, char **argv)
                       bpe_trainer_vocab_size(bt), vocab, n_merges);
     }
     progress_done(&prog);
-    double secs = cli_now() - t0;
+    double secs = clock_now() - t0;
     Tokenizer tok;
     if (!status && bpe_trainer_tokenizer(bt, &tok, &e)) status = cli_fail(&e);
     else if (!status) {

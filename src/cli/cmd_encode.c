@@ -52,9 +52,8 @@ static void print_encoding(const Tokenizer *t, const int32_t *ids, size_t n, int
     for (size_t i = 0; i < n; i++) printf(" %d", ids[i]);
     printf("\npieces:");
     for (size_t i = 0; i < n; i++) {
-        fputs(" \"", stdout);
-        print_token(stdout, t, ids[i]);
-        putchar('"');
+        char label[514];
+        printf(" %s", cli_token_label(t, ids[i], label, sizeof label));
     }
     putchar('\n');
 }

@@ -150,15 +150,8 @@ int cmd_loss(int argc, char **argv)
         } else {
             printf("%5s  %-16s %10s %9s\n", "pos", "token", "p(token)", "-ln p");
             for (size_t i = 0; i < n; i++) {
-                char buf[64], quoted[80];
-                if (tok->n_vocab) {
-                    size_t k;
-                    const uint8_t *b = tokenizer_token(tok, ids[i], &k);
-                    token_bytes_printable(b, k, buf, sizeof buf);
-                    snprintf(quoted, sizeof quoted, "\"%s\"", buf);
-                } else {
-                    snprintf(quoted, sizeof quoted, "#%d", ids[i]); /* no tokenizer: the id */
-                }
+                char quoted[66];
+                cli_token_label(tok, ids[i], quoted, sizeof quoted);
                 if (i == 0) printf("%5zu  %-16s %10s %9s\n", i, quoted, "(context)", "");
                 else printf("%5zu  %-16s %10.6f %9.4f\n", i, quoted, p[i], loss[i]);
             }
@@ -175,13 +168,8 @@ int cmd_loss(int argc, char **argv)
                     int is_t = c->id == ids[position];
                     if (r >= top && !is_t) continue;
                     target_shown |= is_t;
-                    char buf[64] = "", quoted[80];
-                    if (tok->n_vocab) {
-                        size_t k;
-                        const uint8_t *b = tokenizer_token(tok, c->id, &k);
-                        token_bytes_printable(b, k, buf, sizeof buf);
-                    }
-                    snprintf(quoted, sizeof quoted, tok->n_vocab ? "\"%s\"" : "#%s", tok->n_vocab ? buf : "");
+                    char quoted[66];
+                    cli_token_label(tok, c->id, quoted, sizeof quoted);
                     printf("%5d  %-16s %10.6f %+10.6f%s\n", r + 1, quoted, c->p, c->p - is_t, is_t ? "  <- target" : "");
                 }
                 if (step_lr > 0)

@@ -87,11 +87,8 @@ static int softmax_model(const char *model, const char *prompt, const SamplerCon
             printf("%4s  %-16s %9s %9s %12s %9s\n", "rank", "token", "logit", "z", exp_h, "p");
             for (int i = 0; i < rows; i++) {
                 const SampleCandidate *c = &s.cand[i];
-                char buf[64], quoted[80];
-                size_t k;
-                const uint8_t *b = tokenizer_token(tok, c->id, &k);
-                token_bytes_printable(b, k, buf, sizeof buf);
-                snprintf(quoted, sizeof quoted, "\"%s\"", buf);
+                char quoted[66];
+                cli_token_label(tok, c->id, quoted, sizeof quoted);
                 printf("%4d  %-16s %9.4f %9.4f %12.6g %8.3f%%\n", i + 1, quoted, c->logit, T > 0 ? c->logit / T : NAN,
                        T > 0 ? exp(c->logit / T - s.exp_shift) : NAN, 100 * c->p_temp);
             }

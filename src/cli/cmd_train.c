@@ -9,9 +9,10 @@
 #include "core/atomicfile.h"
 #include "core/blas.h"
 #include "core/bpe.h"
-#include "core/pretok.h"
+#include "core/clock.h"
 #include "core/corpus.h"
 #include "core/dataset.h"
+#include "core/pretok.h"
 #include "core/trainer.h"
 
 static const char usage[] =
@@ -61,7 +62,7 @@ typedef struct {
  * a note saying so into note. */
 static int train_tokenizer(const Corpus *c, int vocab, Tokenizer *tok, char *note, size_t cap, Err *e)
 {
-    double t0 = cli_now();
+    double t0 = clock_now();
     BpeTrainer *bt = bpe_trainer_create(c->data, c->size, PRETOK_GPT2, e);
     if (!bt) return -1;
     BpeMerge m;
@@ -72,7 +73,7 @@ static int train_tokenizer(const Corpus *c, int vocab, Tokenizer *tok, char *not
         return -1;
     }
     snprintf(note, cap, "tokenizer: %d-token byte-pair vocabulary learned from %s in %.2f s%s\n", tok->n_vocab,
-             c->name, cli_now() - t0, r == 0 ? " (no more pairs to merge)" : "");
+             c->name, clock_now() - t0, r == 0 ? " (no more pairs to merge)" : "");
     bpe_trainer_free(bt);
     return 0;
 }
@@ -216,9 +217,9 @@ int cmd_train(int argc, char **argv)
     progress_init(&prog);
     const int B = tr.st.cfg.batch, T = mc.n_ctx;
     const long step0 = tr.st.step;
-    const double train_s0 = tr.st.seconds, t_start = cli_now();
+    const double train_s0 = tr.st.seconds, t_start = clock_now();
     while (!interrupted && (target == 0 || tr.st.step < target)
-           && !(a.seconds > 0 && cli_now() - t_start >= a.seconds)) {
+           && !(a.seconds > 0 && clock_now() - t_start >= a.seconds)) {
         if (trainer_step(&tr, &e)) {
             progress_done(&prog);
             status = cli_fail(&e);
@@ -227,7 +228,7 @@ int cmd_train(int argc, char **argv)
         if (a.save_every && tr.st.step % a.save_every == 0 && (status = save(a.out, &tr, &tok))) break;
         if (!a.quiet) {
             double el = tr.st.seconds - train_s0, tps = el > 0 ? (tr.st.step - step0) * (double)B * T / el : 0;
-            double wall = cli_now() - t_start, eta = -1;
+            double wall = clock_now() - t_start, eta = -1;
             if (target) eta = (target - tr.st.step) * wall / (double)(tr.st.step - step0);
             if (a.seconds > 0 && (eta < 0 || a.seconds - wall < eta)) eta = a.seconds - wall;
             char etas[32], vals[32] = "", total[24] = "", bar[32];

@@ -9,10 +9,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/corpus.h"
 #include "core/utf8.h"
-#include "core/wordtok.h"
 #include "core/vocabfile.h"
+#include "core/wordtok.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Errors */
@@ -250,13 +251,6 @@ void json_end(Json *j) { fputc('\n', j->f); }
 /* ------------------------------------------------------------------------------------------ */
 /* Progress */
 
-double cli_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 void fmt_duration(double s, char *out, size_t cap)
 {
     if (!(s >= 0) || s > 1e8) snprintf(out, cap, "?");
@@ -269,13 +263,13 @@ void progress_init(Progress *p)
 {
     memset(p, 0, sizeof *p);
     p->tty = isatty(2);
-    p->start = cli_now();
+    p->start = clock_now();
     p->last = -1e9;
 }
 
 void progress_show(Progress *p, int force, const char *fmt, ...)
 {
-    double t = cli_now();
+    double t = clock_now();
     if (!force && t - p->last < (p->tty ? 0.1 : 10.0)) return;
     p->last = t;
     char line[256];
@@ -358,11 +352,16 @@ struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err 
     return w;
 }
 
-void print_token(FILE *f, const Tokenizer *t, int32_t id)
+const char *cli_token_label(const Tokenizer *t, int32_t id, char *out, size_t cap)
 {
+    if (!t->n_vocab) {
+        snprintf(out, cap, "#%d", id);
+        return out;
+    }
     size_t n;
     const uint8_t *b = tokenizer_token(t, id, &n);
-    char buf[512];
-    token_bytes_printable(b, n, buf, sizeof buf);
-    fputs(buf, f);
+    char buf[1024];
+    token_bytes_printable(b, n, buf, cap - 2 < sizeof buf ? cap - 2 : sizeof buf);
+    snprintf(out, cap, "\"%s\"", buf);
+    return out;
 }

@@ -4,22 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "bytes.h"
 #include "pretok.h"
 
 #define RANK_NONE INT32_MAX
-
-static int grow_array(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap) return 0;
-    size_t c = *cap ? *cap : 16;
-    while (c < need) c *= 2;
-    void *q = realloc(*p, c * elem);
-    if (!q) return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
 
 /* ========================================================================================== */
 /* The index: token bytes -> id */
@@ -271,8 +260,8 @@ static void cache_put(BpeWork *w, uint64_t h, const uint8_t *c, size_t n, const 
             w->table_cap = cap;
         }
     }
-    if (grow_array((void **)&w->keys, &w->keys_cap, w->keys_len + n, 1)
-        || grow_array((void **)&w->ids, &w->ids_cap, w->ids_len + k, sizeof(int32_t)))
+    if (array_grow((void **)&w->keys, &w->keys_cap, w->keys_len + n, 1, 16)
+        || array_grow((void **)&w->ids, &w->ids_cap, w->ids_len + k, sizeof(int32_t), 16))
         return;
     memcpy(w->keys + w->keys_len, c, n);
     memcpy(w->ids + w->ids_len, ids, k * sizeof(int32_t));
@@ -288,22 +277,11 @@ static void cache_put(BpeWork *w, uint64_t h, const uint8_t *c, size_t n, const 
  * pairs and at most two more per merge. */
 static int scratch_reserve(BpeWork *w, size_t n)
 {
-    if (n <= w->cap) return 0;
-    size_t c = w->cap ? w->cap : 64;
-    while (c < n) c *= 2;
-    uint32_t *pos = realloc(w->pos, c * sizeof *pos);
-    if (pos) w->pos = pos;
-    int32_t *rank = realloc(w->rank, c * sizeof *rank);
-    if (rank) w->rank = rank;
-    uint32_t *next = realloc(w->next, c * sizeof *next);
-    if (next) w->next = next;
-    uint32_t *prev = realloc(w->prev, c * sizeof *prev);
-    if (prev) w->prev = prev;
-    HeapItem *heap = realloc(w->heap, 3 * c * sizeof *heap);
-    if (heap) w->heap = heap;
-    if (!pos || !rank || !next || !prev || !heap) return -1;
-    w->cap = c;
-    return 0;
+    void **const cols[] = {(void **)&w->pos, (void **)&w->rank, (void **)&w->next, (void **)&w->prev,
+                           (void **)&w->heap};
+    const size_t elems[] = {sizeof *w->pos, sizeof *w->rank, sizeof *w->next, sizeof *w->prev,
+                            3 * sizeof *w->heap};
+    return array_grow_columns(&w->cap, n, 64, 5, cols, elems);
 }
 
 long bpe_encode_chunk(const Tokenizer *t, BpeWork *w, const uint8_t *c, size_t n, int32_t *out)
@@ -399,8 +377,8 @@ static void vocab_slot_insert(BpeTrainer *t, int32_t id)
 /* Appends a token; returns its id or -1 when out of memory. */
 static int32_t vocab_add(BpeTrainer *t, const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
 {
-    if (grow_array((void **)&t->tok_bytes, &t->tb_cap, t->tb_len + na + nb, 1)
-        || grow_array((void **)&t->tok_off, &t->off_cap, t->n_tok + 2, sizeof *t->tok_off))
+    if (array_grow((void **)&t->tok_bytes, &t->tb_cap, t->tb_len + na + nb, 1, 16)
+        || array_grow((void **)&t->tok_off, &t->off_cap, t->n_tok + 2, sizeof *t->tok_off, 16))
         return -1;
     /* a and b may point into tok_bytes, which may just have moved: the caller passes ids */
     memcpy(t->tok_bytes + t->tb_len, a, na);
@@ -464,7 +442,7 @@ static long pair_index(BpeTrainer *t, int32_t a, int32_t b, int create)
     for (int32_t i; (i = t->pslot[h]) >= 0; h = (h + 1) & t->pmask)
         if (t->pairs[i].a == a && t->pairs[i].b == b) return i;
     if (!create) return -1;
-    if (grow_array((void **)&t->pairs, &t->pairs_cap, t->n_pairs + 1, sizeof *t->pairs)) return -1;
+    if (array_grow((void **)&t->pairs, &t->pairs_cap, t->n_pairs + 1, sizeof *t->pairs, 16)) return -1;
     long i = (long)t->n_pairs++;
     t->pairs[i] = (Pair){.a = a, .b = b};
     if (t->n_pairs * 2 > t->pmask + 1) {
@@ -499,7 +477,7 @@ static inline int item_before(PairItem x, PairItem y)
 
 static int item_push(BpeTrainer *t, PairItem x)
 {
-    if (grow_array((void **)&t->heap, &t->hcap, t->hn + 1, sizeof *t->heap)) return -1;
+    if (array_grow((void **)&t->heap, &t->hcap, t->hn + 1, sizeof *t->heap, 16)) return -1;
     size_t i = t->hn++;
     while (i > 0 && item_before(x, t->heap[(i - 1) / 2])) {
         t->heap[i] = t->heap[(i - 1) / 2];
@@ -717,7 +695,7 @@ static int pair_delta(BpeTrainer *t, int32_t a, int32_t b, int64_t d)
     if (i < 0) return -1;
     Pair *p = &t->pairs[i];
     if (!p->touched) {
-        if (grow_array((void **)&t->touched, &t->touched_cap, t->n_touched + 1, sizeof *t->touched)) return -1;
+        if (array_grow((void **)&t->touched, &t->touched_cap, t->n_touched + 1, sizeof *t->touched, 16)) return -1;
         t->touched[t->n_touched++] = (int32_t)i;
         p->touched = 1;
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "layers.h"
 #include "layers_parallel.h"
 
@@ -280,20 +281,13 @@ const char *const gpt2_prof_names[PROF_NUM] = {
     "fc proj matmul", "residual copy", "lm head matmul", "softmax+xent",
 };
 
-static double prof_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* Runs `call`, adding its time to w->prof->dir[op] when profiling. */
 #define TIMED(w, dir, op, call)                              \
     do {                                                     \
         if ((w)->prof) {                                     \
-            double t0_ = prof_now();                         \
+            double t0_ = clock_now();                         \
             call;                                            \
-            (w)->prof->dir[op] += prof_now() - t0_;          \
+            (w)->prof->dir[op] += clock_now() - t0_;          \
         } else {                                             \
             call;                                            \
         }                                                    \

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "bpe.h"
 #include "bytes.h"
 #include "pretok.h"
@@ -110,18 +111,6 @@ int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_voca
     return 0;
 }
 
-static int grow(void **buf, size_t *cap, size_t need, size_t elem, Err *e)
-{
-    if (need <= *cap) return 0;
-    size_t c = *cap ? *cap : 256;
-    while (c < need) c *= 2;
-    void *p = realloc(*buf, c * elem);
-    if (!p) return err_nomem(e, "token buffer", (unsigned long long)c * elem);
-    *buf = p;
-    *cap = c;
-    return 0;
-}
-
 typedef struct {
     const Tokenizer *t;
     BpeWork *w;
@@ -143,7 +132,8 @@ int tokenizer_encode(const Tokenizer *t, const uint8_t *text, size_t n, int32_t 
                      size_t *cap, size_t *n_ids, Err *e)
 {
     /* A text never has more tokens than bytes. */
-    if (grow((void **)ids, cap, n ? n : 1, sizeof(int32_t), e)) return -1;
+    if (array_grow((void **)ids, cap, n ? n : 1, sizeof(int32_t), 256))
+        return err_nomem(e, "token buffer", (unsigned long long)n * sizeof(int32_t));
     if (!t->bpe) {
         for (size_t i = 0; i < n; i++) (*ids)[i] = t->byte_id[text[i]];
         *n_ids = n;
@@ -170,7 +160,7 @@ int tokenizer_decode(const Tokenizer *t, const int32_t *ids, size_t n, uint8_t *
         tokenizer_token(t, ids[i], &k);
         total += k;
     }
-    if (grow((void **)out, cap, total + 1, 1, e)) return -1;
+    if (array_grow((void **)out, cap, total + 1, 1, 256)) return err_nomem(e, "text buffer", total + 1);
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
         size_t k;

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "array.h"
+#include "clock.h"
+
 void train_config_default(TrainConfig *tc)
 {
     *tc = (TrainConfig){
@@ -46,15 +49,9 @@ void train_state_free(TrainState *st)
 
 int train_history_add(TrainHistory *h, float loss, float seconds, Err *e)
 {
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 1024;
-        float *l = realloc(h->loss, cap * sizeof *l);
-        if (l) h->loss = l;
-        float *s = realloc(h->seconds, cap * sizeof *s);
-        if (s) h->seconds = s;
-        if (!l || !s) return err_nomem(e, "loss history", cap * 8);
-        h->cap = cap;
-    }
+    void **const cols[] = {(void **)&h->loss, (void **)&h->seconds};
+    const size_t elems[] = {sizeof *h->loss, sizeof *h->seconds};
+    if (array_grow_columns(&h->cap, h->n + 1, 1024, 2, cols, elems)) return err_nomem(e, "loss history", (h->n + 1) * 8);
     h->loss[h->n] = loss;
     h->seconds[h->n] = seconds;
     h->n++;
@@ -63,15 +60,10 @@ int train_history_add(TrainHistory *h, float loss, float seconds, Err *e)
 
 int train_history_add_val(TrainHistory *h, long step, float loss, Err *e)
 {
-    if (h->n_val == h->cap_val) {
-        size_t cap = h->cap_val ? h->cap_val * 2 : 64;
-        long *s = realloc(h->val_step, cap * sizeof *s);
-        if (s) h->val_step = s;
-        float *l = realloc(h->val_loss, cap * sizeof *l);
-        if (l) h->val_loss = l;
-        if (!l || !s) return err_nomem(e, "validation history", cap * 12);
-        h->cap_val = cap;
-    }
+    void **const cols[] = {(void **)&h->val_step, (void **)&h->val_loss};
+    const size_t elems[] = {sizeof *h->val_step, sizeof *h->val_loss};
+    if (array_grow_columns(&h->cap_val, h->n_val + 1, 64, 2, cols, elems))
+        return err_nomem(e, "validation history", (h->n_val + 1) * 12);
     h->val_step[h->n_val] = step;
     h->val_loss[h->n_val] = loss;
     h->n_val++;
@@ -163,16 +155,9 @@ void trainer_free(Trainer *tr)
     memset(tr, 0, sizeof *tr);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 int trainer_step(Trainer *tr, Err *e)
 {
-    double t0 = now_seconds();
+    double t0 = clock_now();
     TrainState *st = &tr->st;
     const int B = st->cfg.batch, T = tr->model.cfg.n_ctx;
     LrSchedule sched = {st->cfg.lr, st->cfg.warmup, st->cfg.total_steps, st->cfg.min_lr_ratio};
@@ -190,7 +175,7 @@ int trainer_step(Trainer *tr, Err *e)
     adamw_update(&tr->opt, tr->model.params, tr->work.grads, tr->seg_size, tr->seg_decay, tr->n_seg, lr, tr->pool);
 
     st->step++;
-    st->seconds += now_seconds() - t0;
+    st->seconds += clock_now() - t0;
     tr->loss = (float)loss;
     tr->grad_norm = (float)norm;
     tr->lr = lr;

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
+#include "clock.h"
 #include "generate.h"
 
 struct TrainerThread {
@@ -31,23 +33,16 @@ struct TrainerThread {
     /* published, under mu */
     TrainSnapshot snap;
     float *h_loss, *h_sec;
-    long h_cap;
+    size_t h_cap;
     long *v_step;
     float *v_loss;
-    long v_cap;
+    size_t v_cap;
     GPT2 pub;
     /* the thread's own */
     Generator gen;
     Sampler sampler;
     int have_gen;
 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static void wake(TrainerThread *tt)
 {
@@ -66,43 +61,26 @@ static void say(TrainerThread *tt, const char *msg)
     tt->snap.message_id++;
 }
 
-static int grow(void **p, long *cap, long need, size_t elem)
-{
-    if (need <= *cap) return 0;
-    long c = *cap ? *cap * 2 : 4096;
-    while (c < need) c *= 2;
-    void *q = realloc(*p, (size_t)c * elem);
-    if (!q) return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 /* Appends the trainer's history beyond what is published. Under mu. */
 static void publish_history(TrainerThread *tt)
 {
     const TrainHistory *h = &tt->tr.st.hist;
-    long n = (long)h->n, have = tt->snap.n_hist;
-    long cap = tt->h_cap;
-    if (n > have && grow((void **)&tt->h_loss, &cap, n, sizeof(float)) == 0) {
-        cap = tt->h_cap;
-        if (grow((void **)&tt->h_sec, &cap, n, sizeof(float)) == 0) {
-            tt->h_cap = cap;
-            memcpy(tt->h_loss + have, h->loss + have, sizeof(float) * (size_t)(n - have));
-            memcpy(tt->h_sec + have, h->seconds + have, sizeof(float) * (size_t)(n - have));
-            tt->snap.n_hist = n;
-        }
+    /* Out of memory: the new entries are published on a later call. */
+    size_t n = h->n, have = (size_t)tt->snap.n_hist;
+    void **const hist[] = {(void **)&tt->h_loss, (void **)&tt->h_sec};
+    const size_t hist_elems[] = {sizeof *tt->h_loss, sizeof *tt->h_sec};
+    if (n > have && array_grow_columns(&tt->h_cap, n, 4096, 2, hist, hist_elems) == 0) {
+        memcpy(tt->h_loss + have, h->loss + have, sizeof(float) * (n - have));
+        memcpy(tt->h_sec + have, h->seconds + have, sizeof(float) * (n - have));
+        tt->snap.n_hist = (long)n;
     }
-    long nv = (long)h->n_val, hv = tt->snap.n_val;
-    cap = tt->v_cap;
-    if (nv > hv && grow((void **)&tt->v_step, &cap, nv, sizeof(long)) == 0) {
-        cap = tt->v_cap;
-        if (grow((void **)&tt->v_loss, &cap, nv, sizeof(float)) == 0) {
-            tt->v_cap = cap;
-            memcpy(tt->v_step + hv, h->val_step + hv, sizeof(long) * (size_t)(nv - hv));
-            memcpy(tt->v_loss + hv, h->val_loss + hv, sizeof(float) * (size_t)(nv - hv));
-            tt->snap.n_val = nv;
-        }
+    size_t nv = h->n_val, hv = (size_t)tt->snap.n_val;
+    void **const val[] = {(void **)&tt->v_step, (void **)&tt->v_loss};
+    const size_t val_elems[] = {sizeof *tt->v_step, sizeof *tt->v_loss};
+    if (nv > hv && array_grow_columns(&tt->v_cap, nv, 4096, 2, val, val_elems) == 0) {
+        memcpy(tt->v_step + hv, h->val_step + hv, sizeof(long) * (nv - hv));
+        memcpy(tt->v_loss + hv, h->val_loss + hv, sizeof(float) * (nv - hv));
+        tt->snap.n_val = (long)nv;
     }
 }
 
@@ -155,7 +133,7 @@ static void *thread_main(void *arg)
     TrainerThread *tt = arg;
     Trainer *tr = &tt->tr;
     const int B = tr->st.cfg.batch, T = tr->model.cfg.n_ctx;
-    double last_publish = 0, last_save = now(), rate_t0 = now();
+    double last_publish = 0, last_save = clock_now(), rate_t0 = clock_now();
     long rate_step0 = tr->st.step;
     char sample[1024];
     pthread_mutex_lock(&tt->mu);
@@ -172,7 +150,7 @@ static void *thread_main(void *arg)
             if (at_stop) tt->want_pause = 1, tt->snap.stop_at = 0;
             wake(tt);
             pthread_cond_wait(&tt->cv, &tt->mu);
-            rate_t0 = now(), rate_step0 = tr->st.step; /* a pause is not slow training */
+            rate_t0 = clock_now(), rate_step0 = tr->st.step; /* a pause is not slow training */
             continue;
         }
         tt->snap.state = TT_RUNNING;
@@ -191,7 +169,7 @@ static void *thread_main(void *arg)
             else snprintf(msg, sizeof msg, "saved %s (step %ld)", save_path, tr->st.step);
         }
         int failed = trainer_step(tr, &e) != 0;
-        double t = now();
+        double t = clock_now();
         int sampled = 0;
         if (!failed && tt->have_gen && tt->cfg.sample_every > 0 && (tr->st.step % tt->cfg.sample_every == 0 || tr->st.step == 1)) {
             make_sample(tt, sample, sizeof sample);

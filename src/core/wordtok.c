@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "bytes.h"
 #include "utf8.h"
 
@@ -11,7 +12,8 @@ struct WordTok {
     int kind;
     char **tok;      /* id -> text (NUL-terminated), tok[0] = "<unk>" */
     uint32_t *len;
-    int n, cap;
+    int n;
+    size_t cap;
     int32_t *slot;   /* text -> id, open addressing */
     size_t mask;
 };
@@ -61,15 +63,9 @@ static int32_t find(const WordTok *w, const uint8_t *b, size_t n)
 
 static int add(WordTok *w, const uint8_t *b, size_t n)
 {
-    if (w->n == w->cap) {
-        int cap = w->cap ? w->cap * 2 : 1024;
-        char **t = realloc(w->tok, sizeof *t * (size_t)cap);
-        if (t) w->tok = t;
-        uint32_t *l = realloc(w->len, sizeof *l * (size_t)cap);
-        if (l) w->len = l;
-        if (!t || !l) return -1;
-        w->cap = cap;
-    }
+    void **const cols[] = {(void **)&w->tok, (void **)&w->len};
+    const size_t elems[] = {sizeof *w->tok, sizeof *w->len};
+    if (array_grow_columns(&w->cap, (size_t)w->n + 1, 1024, 2, cols, elems)) return -1;
     if ((size_t)(w->n + 1) * 2 > w->mask + 1) {
         size_t cap = (w->mask + 1) * 2;
         int32_t *s = malloc(cap * sizeof *s);

@@ -19,9 +19,11 @@
 
 #include <term.h>
 
+#include "core/array.h"
 #include "core/atomicfile.h"
 #include "core/blas.h"
 #include "core/bpe.h"
+#include "core/clock.h"
 #include "core/parallel.h"
 #include "core/paths.h"
 #include "core/pretok.h"
@@ -71,13 +73,6 @@ static void on_crash(int sig)
     raise(sig);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 void app_message(App *a, int error, const char *fmt, ...)
 {
     va_list ap;
@@ -85,7 +80,7 @@ void app_message(App *a, int error, const char *fmt, ...)
     vsnprintf(a->message, sizeof a->message, fmt, ap);
     va_end(ap);
     a->message_error = error;
-    a->message_time = now();
+    a->message_time = clock_now();
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -315,30 +310,15 @@ int app_poll_trainer(App *a)
     tt_snapshot(a->tt, &s);
     int changed = memcmp(&s, &a->snap, offsetof(TrainSnapshot, sample)) != 0 || s.sample_step != a->snap.sample_step
                   || s.message_id != a->snap.message_id;
-    if (s.n_hist > a->hist_n) {
-        long cap = a->hist_cap;
-        if (s.n_hist > cap) {
-            while (cap < s.n_hist) cap = cap ? cap * 2 : 4096;
-            float *l = realloc(a->hist_loss, sizeof(float) * (size_t)cap);
-            if (l) a->hist_loss = l;
-            float *t = realloc(a->hist_sec, sizeof(float) * (size_t)cap);
-            if (t) a->hist_sec = t;
-            if (l && t) a->hist_cap = cap;
-        }
-        if (a->hist_cap >= s.n_hist) a->hist_n += tt_history(a->tt, a->hist_n, s.n_hist - a->hist_n, a->hist_loss + a->hist_n, a->hist_sec + a->hist_n);
-    }
-    if (s.n_val > a->val_n) {
-        long cap = a->val_cap;
-        if (s.n_val > cap) {
-            while (cap < s.n_val) cap = cap ? cap * 2 : 256;
-            long *st = realloc(a->val_step, sizeof(long) * (size_t)cap);
-            if (st) a->val_step = st;
-            float *l = realloc(a->val_loss, sizeof(float) * (size_t)cap);
-            if (l) a->val_loss = l;
-            if (st && l) a->val_cap = cap;
-        }
-        if (a->val_cap >= s.n_val) a->val_n += tt_val_history(a->tt, a->val_n, s.n_val - a->val_n, a->val_step + a->val_n, a->val_loss + a->val_n);
-    }
+    /* Out of memory: the new entries are copied on a later tick. */
+    void **const hist[] = {(void **)&a->hist_loss, (void **)&a->hist_sec};
+    const size_t hist_elems[] = {sizeof *a->hist_loss, sizeof *a->hist_sec};
+    if (s.n_hist > a->hist_n && array_grow_columns(&a->hist_cap, (size_t)s.n_hist, 4096, 2, hist, hist_elems) == 0)
+        a->hist_n += tt_history(a->tt, a->hist_n, s.n_hist - a->hist_n, a->hist_loss + a->hist_n, a->hist_sec + a->hist_n);
+    void **const val[] = {(void **)&a->val_step, (void **)&a->val_loss};
+    const size_t val_elems[] = {sizeof *a->val_step, sizeof *a->val_loss};
+    if (s.n_val > a->val_n && array_grow_columns(&a->val_cap, (size_t)s.n_val, 256, 2, val, val_elems) == 0)
+        a->val_n += tt_val_history(a->tt, a->val_n, s.n_val - a->val_n, a->val_step + a->val_n, a->val_loss + a->val_n);
     if (s.sample_step >= 0 && s.sample_step != a->snap.sample_step) {
         memmove(a->samples[1], a->samples[0], sizeof a->samples[0] * (TRAIN_PANEL_HISTORY - 1));
         memmove(a->sample_steps + 1, a->sample_steps, sizeof a->sample_steps[0] * (TRAIN_PANEL_HISTORY - 1));
@@ -658,7 +638,7 @@ static void draw_message(App *a)
     wclrtoeol(stdscr);
     if (a->confirming) {
         draw_text(stdscr, y, 1, a->cols - 2, ST_KEY, a, a->confirm_text);
-    } else if (a->message[0] && (a->headless || now() - a->message_time < MESSAGE_SECONDS)) {
+    } else if (a->message[0] && (a->headless || clock_now() - a->message_time < MESSAGE_SECONDS)) {
         draw_text(stdscr, y, 1, a->cols - 2, a->message_error ? ST_ERROR : ST_ACCENT, a, a->message);
     } else {
         draw_text(stdscr, y, 1, a->cols - 2, ST_DIM, a, "? help   : command   q quit   0-6 panels   Tab next");
@@ -935,8 +915,8 @@ static void run_loop(App *a)
         struct pollfd fds[2] = {{0, POLLIN, 0}, {a->wake_fd[0], POLLIN, 0}};
         /* Wake for keys and for the trainer; otherwise a few times a second, for the clock and
          * the message's expiry. Redraws of trainer news are paced at FRAME_SECONDS. */
-        double wait = dirty ? FRAME_SECONDS - (now() - last_draw) : a->more ? 0.01 : 0.5;
-        if (a->animating && ANIMATE_SECONDS - (now() - a->anim_last) < wait) wait = ANIMATE_SECONDS - (now() - a->anim_last);
+        double wait = dirty ? FRAME_SECONDS - (clock_now() - last_draw) : a->more ? 0.01 : 0.5;
+        if (a->animating && ANIMATE_SECONDS - (clock_now() - a->anim_last) < wait) wait = ANIMATE_SECONDS - (clock_now() - a->anim_last);
         if (wait < 0) wait = 0;
         poll(fds, 2, (int)(wait * 1000));
         if (fds[1].revents & POLLIN) {
@@ -956,14 +936,14 @@ static void run_loop(App *a)
             keys = 1;
         }
         if (app_poll_trainer(a)) dirty = 1;
-        if (a->animating && a->panel->tick && now() - a->anim_last >= ANIMATE_SECONDS) {
-            a->anim_last = now();
+        if (a->animating && a->panel->tick && clock_now() - a->anim_last >= ANIMATE_SECONDS) {
+            a->anim_last = clock_now();
             a->panel->tick(a);
             keys = 1; /* drawn at once */
         }
-        if (keys || a->more || (dirty && now() - last_draw >= FRAME_SECONDS) || now() - last_draw > 1.0) {
+        if (keys || a->more || (dirty && clock_now() - last_draw >= FRAME_SECONDS) || clock_now() - last_draw > 1.0) {
             app_draw(a);
-            last_draw = now();
+            last_draw = clock_now();
             dirty = 0;
         }
     }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/generate.h"
 #include "core/probe.h"
 #include "core/sampler.h"
@@ -15,13 +16,6 @@
 #include "tui.h"
 
 #include <time.h>
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 #define MAX_STEPS 256
 #define N_CONT 4          /* continuations side by side */
@@ -304,7 +298,7 @@ static void continue_generating(App *a, const GPT2 *m)
         if (gpt2_cache_create(&cache, m, &e)) return;
         cache_model = m;
     }
-    double t0 = now_seconds();
+    double t0 = clock_now();
     for (;;) {
         if (cur < 0 || S.cont_n[cur] >= CONT_TOKENS || (cur >= 0 && cache.n_pos >= m->cfg.n_ctx)) {
             if (cur >= 0) S.cont_done[cur] = 1;
@@ -326,7 +320,7 @@ static void continue_generating(App *a, const GPT2 *m)
         int32_t tok = sampler_sample(&s, logits, &rng);
         S.cont[cur][S.cont_n[cur]++] = tok;
         if (S.cont_n[cur] < CONT_TOKENS && cache.n_pos < m->cfg.n_ctx) logits = gpt2_cache_feed(m, &cache, &tok, 1);
-        if (now_seconds() - t0 > WORK_SLICE_SECONDS) {
+        if (clock_now() - t0 > WORK_SLICE_SECONDS) {
             a->more = 1;
             return;
         }

@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "core/clock.h"
 #include "tui.h"
 
 void screen_dump(App *a, FILE *f)
@@ -69,13 +70,6 @@ static int screen_has(App *a, const char *text)
     int found = strstr(buf, text) != NULL;
     free(buf);
     return found;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static int cmp_double(const void *x, const void *y)
@@ -205,11 +199,11 @@ int script_run(App *a, const char *path)
                 bad = 1;
             } else {
                 for (int i = 0; i < n; i++) {
-                    double t0 = now_s();
+                    double t0 = clock_now();
                     feed_keys(a, line + 8, 0);
                     app_poll_trainer(a);
                     app_draw(a);
-                    t[i] = now_s() - t0;
+                    t[i] = clock_now() - t0;
                 }
                 qsort(t, (size_t)n, sizeof *t, cmp_double);
                 printf("%s %s: median %.1f ms, 95th percentile %.1f ms, worst %.1f ms over %d presses\n", a->panel->name,

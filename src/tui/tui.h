@@ -104,10 +104,12 @@ struct App {
     int wake_fd[2];
     /* the loss history, copied incrementally from the thread */
     float *hist_loss, *hist_sec;
-    long hist_n, hist_cap;
+    long hist_n;
+    size_t hist_cap;
     long *val_step;
     float *val_loss;
-    long val_n, val_cap;
+    long val_n;
+    size_t val_cap;
     double unigram_entropy;
     /* sampling settings shared by the panels */
     char prompt[512];

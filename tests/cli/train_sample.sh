@@ -43,6 +43,10 @@ expect_out "3 tokens (byte tokenizer) -> 2 training examples"
 expect_ok $BIN export --model "$M" --format llmc --out "$TMP/tiny.bin"
 expect_ok $BIN loss --model "$TMP/tiny.bin" --ids 84 104 101 --json
 expect_out '"mean_loss":'
+# without a tokenizer the tables name tokens by id, the gradient table too
+expect_ok $BIN loss --model "$TMP/tiny.bin" --ids 84 104 101 --position 2
+grep -Eq '^ +[0-9]+  #101 +[0-9.]+ +-[0-9.]+  <- target' "$TMP/out" || fail "loss --position without a tokenizer: $(tail -3 "$TMP/out")"
+grep -q '^    2  #101 ' "$TMP/out" || fail "loss without a tokenizer: $(head -4 "$TMP/out")"
 expect_error 2 "has no tokenizer" $BIN sample --model "$TMP/tiny.bin"
 expect_ok $BIN export --model "$TMP/tiny.bin" --format llmc --out "$TMP/tiny2.bin"
 cmp -s "$TMP/tiny.bin" "$TMP/tiny2.bin" || fail "llm.c export of an llm.c import differs"

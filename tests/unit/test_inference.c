@@ -1,7 +1,11 @@
 /* Cached inference against the full forward pass, the generation loop across a full context,
- * and the data path: corpus checks, the split, and windows shifted by one. */
+ * and the data path: corpus checks, the split, and windows shifted by one; the growing arrays
+ * and the suffix array the data structures stand on. */
 #include "testutil.h"
 
+#include <stdint.h>
+
+#include "core/array.h"
 #include "core/blas.h"
 #include "core/corpus.h"
 #include "core/dataset.h"
@@ -219,12 +223,47 @@ static void test_suffix_array(void **state)
     }
 }
 
+/* Doubling from the first capacity, contents kept, overflow refused; columns share one capacity. */
+static void test_array_grow(void **state)
+{
+    (void)state;
+    int *a = NULL;
+    size_t cap = 0;
+    assert_int_equal(array_grow((void **)&a, &cap, 5, sizeof *a, 4), 0);
+    assert_int_equal(cap, 8);
+    for (int i = 0; i < 8; i++) a[i] = i;
+    assert_int_equal(array_grow((void **)&a, &cap, 8, sizeof *a, 4), 0);
+    assert_int_equal(cap, 8); /* already room */
+    assert_int_equal(array_grow((void **)&a, &cap, 33, sizeof *a, 4), 0);
+    assert_int_equal(cap, 64);
+    for (int i = 0; i < 8; i++) assert_int_equal(a[i], i);
+    int *keep = a;
+    assert_int_equal(array_grow((void **)&a, &cap, SIZE_MAX / 2, sizeof *a, 4), -1);
+    assert_ptr_equal(a, keep);
+    assert_int_equal(cap, 64);
+    free(a);
+
+    float *x = NULL;
+    long *y = NULL;
+    size_t shared = 0;
+    void **const cols[] = {(void **)&x, (void **)&y};
+    const size_t elems[] = {sizeof *x, sizeof *y};
+    assert_int_equal(array_grow_columns(&shared, 100, 16, 2, cols, elems), 0);
+    assert_int_equal(shared, 128);
+    x[127] = 1, y[127] = 2; /* both hold the shared capacity (ASan checks) */
+    assert_int_equal(array_grow_columns(&shared, SIZE_MAX / 4, 16, 2, cols, elems), -1);
+    assert_int_equal(shared, 128);
+    free(x);
+    free(y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cache_matches_forward), cmocka_unit_test(test_generate_past_context),
         cmocka_unit_test(test_corpus_checks), cmocka_unit_test(test_dataset_windows),
         cmocka_unit_test(test_blas),              cmocka_unit_test(test_suffix_array),
+        cmocka_unit_test(test_array_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
