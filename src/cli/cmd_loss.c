@@ -82,16 +82,13 @@ int cmd_loss(int argc, char **argv)
         else if (probe_losses(&ck.model, ids, (int)n, p, loss, &e)) status = cli_fail(&e);
     }
     /* One position in detail: the distribution there, the output gradient, one step. */
-    float *logits = NULL;
     Sampler sm = {0};
     double before = NAN, after = NAN;
     int top = 10;
     if (!status && position) {
         SamplerConfig sc;
         sampler_config_default(&sc);
-        logits = malloc(sizeof(float) * (size_t)V);
-        if (!logits || sampler_create(&sm, &sc, V, &e) || probe_next_logits(&ck.model, ids, position, logits, &e)) status = cli_fail(&e);
-        else sampler_distribution(&sm, logits);
+        if (probe_next_distribution(&ck.model, ids, position, &sc, &sm, &e)) status = cli_fail(&e);
         if (!status && step_lr > 0 && probe_sgd_step(&ck.model, ids, position, step_lr, &before, &after, &e)) status = cli_fail(&e);
     }
     if (!status) {
@@ -177,7 +174,6 @@ int cmd_loss(int argc, char **argv)
             }
         }
     }
-    free(logits);
     sampler_free(&sm);
     free(p);
     free(loss);

@@ -34,14 +34,12 @@ static int softmax_model(const char *model, const char *prompt, const SamplerCon
     const int V = ck.model.cfg.n_vocab;
     int32_t *ids = NULL;
     size_t cap = 0, n = 0;
-    float *logits = malloc(sizeof(float) * (size_t)V);
     Sampler s = {0};
     int status = 0;
-    if (!logits || tokenizer_encode(tok, (const uint8_t *)prompt, strlen(prompt), &ids, &cap, &n, &e)
-        || probe_next_logits(&ck.model, ids, (int)n, logits, &e) || sampler_create(&s, sc, V, &e)) {
+    if (tokenizer_encode(tok, (const uint8_t *)prompt, strlen(prompt), &ids, &cap, &n, &e)
+        || probe_next_distribution(&ck.model, ids, (int)n, sc, &s, &e)) {
         status = cli_fail(&e);
     } else {
-        sampler_distribution(&s, logits);
         if (rows > V) rows = V;
         double rest_p = 0, rest_final = 0, rest_exp = 0;
         const double T = sc->temperature;
@@ -97,7 +95,6 @@ static int softmax_model(const char *model, const char *prompt, const SamplerCon
         }
     }
     free(ids);
-    free(logits);
     sampler_free(&s);
     checkpoint_free(&ck);
     return status;

@@ -42,6 +42,21 @@ int probe_next_logits(const GPT2 *m, const int32_t *ids, int n, float *logits, E
     return 0;
 }
 
+int probe_next_distribution(const GPT2 *m, const int32_t *ids, int n, const SamplerConfig *c, Sampler *s,
+                            Err *e)
+{
+    const int V = m->cfg.n_vocab;
+    memset(s, 0, sizeof *s);
+    float *logits = malloc(sizeof(float) * (size_t)V);
+    if (!logits) return err_nomem(e, "logits", 4ULL * V);
+    int rc = sampler_create(s, c, V, e);
+    if (rc == 0) rc = probe_next_logits(m, ids, n, logits, e);
+    if (rc == 0) sampler_distribution(s, logits);
+    else sampler_free(s);
+    free(logits);
+    return rc;
+}
+
 int probe_sgd_step(const GPT2 *m, const int32_t *ids, int pos, float lr, double *loss_before,
                    double *loss_after, Err *e)
 {

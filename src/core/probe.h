@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "gpt2.h"
+#include "sampler.h"
 
 /* For every position t = 1 .. n-1 of ids: the probability the model gives ids[t] after ids[0..t)
  * and its loss -ln p, into p[t] and loss[t] (p[0], loss[0] are left alone). A text longer than
@@ -18,6 +19,12 @@ int probe_losses(const GPT2 *m, const int32_t *ids, int n, double *p, double *lo
 
 /* The logits (V) for the token after ids[0..n) (its last n_ctx tokens). */
 int probe_next_logits(const GPT2 *m, const int32_t *ids, int n, float *logits, Err *e);
+
+/* The same as the distribution a teacher shows: s is created here for the model's vocabulary
+ * under settings c and given those logits (sampler_distribution: sorted, tempered, filtered).
+ * Free it with sampler_free; on failure it is left empty. */
+int probe_next_distribution(const GPT2 *m, const int32_t *ids, int n, const SamplerConfig *c, Sampler *s,
+                            Err *e);
 
 /* One step of plain gradient descent, w <- w - lr * grad, on the loss of a single example: the
  * prediction of ids[pos] from the tokens before it (pos >= 1). Done on a copy: m is unchanged.

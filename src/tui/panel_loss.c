@@ -74,12 +74,7 @@ static void compute(App *a)
     SamplerConfig sc;
     sampler_config_default(&sc);
     sampler_free(&S.s);
-    float *logits = malloc(sizeof(float) * (size_t)m->cfg.n_vocab);
-    if (logits && sampler_create(&S.s, &sc, m->cfg.n_vocab, &e) == 0 && probe_next_logits(m, S.ids, S.pos, logits, &e) == 0) {
-        sampler_distribution(&S.s, logits);
-        S.have_dist = 1;
-    }
-    free(logits);
+    S.have_dist = probe_next_distribution(m, S.ids, S.pos, &sc, &S.s, &e) == 0;
 }
 
 /* The text as a strip of tokens, each coloured by its surprise; the chosen one in reverse. */

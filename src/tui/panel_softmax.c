@@ -73,17 +73,14 @@ static void compute(App *a)
     int32_t *ids = NULL;
     size_t cap = 0, n = 0;
     const char *p = a->prompt[0] ? a->prompt : "\n";
-    float *logits = malloc(sizeof(float) * (size_t)m->cfg.n_vocab);
-    if (!logits || tokenizer_encode(&a->tok, (const uint8_t *)p, strlen(p), &ids, &cap, &n, &e)
-        || probe_next_logits(m, ids, (int)n, logits, &e) || sampler_create(&S.s, &sc, m->cfg.n_vocab, &e)) {
-        snprintf(S.err, sizeof S.err, "%s", logits ? e.msg : "out of memory");
+    if (tokenizer_encode(&a->tok, (const uint8_t *)p, strlen(p), &ids, &cap, &n, &e)
+        || probe_next_distribution(m, ids, (int)n, &sc, &S.s, &e)) {
+        snprintf(S.err, sizeof S.err, "%s", e.msg);
     } else {
-        sampler_distribution(&S.s, logits);
         S.have = 1;
         S.n_tokens = (int)n;
     }
     free(ids);
-    free(logits);
 }
 
 static void draw(App *a, WINDOW *w, int h, int wd)
