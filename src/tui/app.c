@@ -745,9 +745,10 @@ void app_key(App *a, int ch)
 {
     if (ch == KEY_RESIZE) return; /* redrawn below at the new size */
     if (a->confirming) {
-        a->confirming = 0;
+        /* still confirming while the command runs: that is what lets it past its question */
         if (ch == 'y' || ch == 'Y') app_command(a, a->confirm_cmd);
         else app_message(a, 0, "cancelled");
+        a->confirming = 0;
         return;
     }
     if (a->cmd_open) {

@@ -48,8 +48,14 @@ static struct {
     int32_t cont[N_CONT][CONT_TOKENS];
     int cont_n[N_CONT], cont_done[N_CONT];
     long cont_gen;
+    int cont_cur;           /* the continuation under way, or -1 */
+    GPT2Cache cache;        /* its keys and values, made for a model of cache_cfg */
+    GPT2Config cache_cfg;
+    Sampler cont_s;
+    Rng cont_rng;
+    const float *cont_logits;
     char err[512];
-} S = {.seed = 1, .gen_key = -1, .shown_gen = -1, .cont_gen = -1};
+} S = {.seed = 1, .gen_key = -1, .shown_gen = -1, .cont_gen = -1, .cont_cur = -1};
 
 /* The prompt's ids and the drawn ones after them. */
 static int context_ids(App *a, int upto, int32_t **ids, size_t *n)
@@ -281,45 +287,43 @@ static void draw_step(App *a, WINDOW *w, int y, int h, int wd)
  * `nexttoken sample --seed` makes it: the prompt fed at once, then every token drawn fed back. */
 static void continue_generating(App *a, const GPT2 *m)
 {
-    static GPT2Cache cache;
-    static Sampler s;
-    static Rng rng;
-    static const float *logits;
-    static int cur = -1;            /* the continuation under way */
-    static const GPT2 *cache_model;
     Err e;
     if (S.cont_gen != a->settings_gen) { /* start over (r, or a knob; not new weights) */
         S.cont_gen = a->settings_gen;
         for (int c = 0; c < N_CONT; c++) S.cont_n[c] = 0;
-        cur = -1;
+        S.cont_cur = -1;
     }
-    if (cache_model != m || cache.n_pos > m->cfg.n_ctx) {
-        gpt2_cache_free(&cache);
-        if (gpt2_cache_create(&cache, m, &e)) return;
-        cache_model = m;
+    /* The view model keeps its address across models: its shape says whether the cache fits. */
+    if (!S.cache.mem || memcmp(&S.cache_cfg, &m->cfg, sizeof m->cfg) != 0) {
+        gpt2_cache_free(&S.cache);
+        memset(&S.cache_cfg, 0, sizeof S.cache_cfg);
+        S.cont_cur = -1;
+        for (int c = 0; c < N_CONT; c++) S.cont_n[c] = 0;
+        if (gpt2_cache_create(&S.cache, m, &e)) return;
+        S.cache_cfg = m->cfg;
     }
     double t0 = clock_now();
     for (;;) {
-        if (cur < 0 || S.cont_n[cur] >= CONT_TOKENS || (cur >= 0 && cache.n_pos >= m->cfg.n_ctx)) {
-            if (cur >= 0) S.cont_done[cur] = 1;
-            if (cur + 1 >= N_CONT) return; /* all made */
-            cur++;
+        if (S.cont_cur < 0 || S.cont_n[S.cont_cur] >= CONT_TOKENS || (S.cont_cur >= 0 && S.cache.n_pos >= m->cfg.n_ctx)) {
+            if (S.cont_cur >= 0) S.cont_done[S.cont_cur] = 1;
+            if (S.cont_cur + 1 >= N_CONT) return; /* all made */
+            S.cont_cur++;
             int32_t *ids = NULL;
             size_t n = 0;
-            sampler_free(&s);
-            if (context_ids(a, 0, &ids, &n) || (int)n > m->cfg.n_ctx || sampler_create(&s, &a->sc, m->cfg.n_vocab, &e)) {
+            sampler_free(&S.cont_s);
+            if (context_ids(a, 0, &ids, &n) || (int)n > m->cfg.n_ctx || sampler_create(&S.cont_s, &a->sc, m->cfg.n_vocab, &e)) {
                 free(ids);
                 return;
             }
-            rng_seed(&rng, S.seed + (uint64_t)cur);
-            gpt2_cache_reset(&cache);
-            logits = gpt2_cache_feed(m, &cache, ids, (int)n);
+            rng_seed(&S.cont_rng, S.seed + (uint64_t)S.cont_cur);
+            gpt2_cache_reset(&S.cache);
+            S.cont_logits = gpt2_cache_feed(m, &S.cache, ids, (int)n);
             free(ids);
-            S.cont_done[cur] = 0;
+            S.cont_done[S.cont_cur] = 0;
         }
-        int32_t tok = sampler_sample(&s, logits, &rng);
-        S.cont[cur][S.cont_n[cur]++] = tok;
-        if (S.cont_n[cur] < CONT_TOKENS && cache.n_pos < m->cfg.n_ctx) logits = gpt2_cache_feed(m, &cache, &tok, 1);
+        int32_t tok = sampler_sample(&S.cont_s, S.cont_logits, &S.cont_rng);
+        S.cont[S.cont_cur][S.cont_n[S.cont_cur]++] = tok;
+        if (S.cont_n[S.cont_cur] < CONT_TOKENS && S.cache.n_pos < m->cfg.n_ctx) S.cont_logits = gpt2_cache_feed(m, &S.cache, &tok, 1);
         if (clock_now() - t0 > WORK_SLICE_SECONDS) {
             a->more = 1;
             return;
