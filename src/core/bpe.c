@@ -560,6 +560,13 @@ static int count_chunk(void *ctx, const uint8_t *c, size_t n)
     return 0;
 }
 
+/* Chunks by where the text first has them (distinct chunks start at distinct places). */
+static int by_first_occurrence(const void *x, const void *y)
+{
+    const uint8_t *a = (*(const ChunkEntry *const *)x)->p, *b = (*(const ChunkEntry *const *)y)->p;
+    return (a > b) - (a < b);
+}
+
 BpeTrainer *bpe_trainer_create(const uint8_t *text, size_t n, int pattern, Err *e)
 {
     if (n == 0) {
@@ -613,12 +620,7 @@ BpeTrainer *bpe_trainer_create(const uint8_t *text, size_t n, int pattern, Err *
     for (size_t i = 0; i < cc.cap; i++)
         if (cc.tab[i].p) order[k++] = &cc.tab[i];
     /* by position in the text, so that the result does not depend on the hash table */
-    for (size_t i = 1; i < k; i++) {
-        ChunkEntry *x = order[i];
-        size_t j = i;
-        while (j > 0 && order[j - 1]->p > x->p) order[j] = order[j - 1], j--;
-        order[j] = x;
-    }
+    qsort(order, k, sizeof *order, by_first_occurrence);
     size_t at = 0;
     for (size_t w = 0; w < k; w++) {
         t->woff[w] = (uint32_t)at;
