@@ -102,8 +102,14 @@ static void draw(App *a, WINDOW *w, int h, int wd)
     /* columns: token, logit, e^logit, / sum, p, bar [, p at T, bar] */
     int tok_w = 14, num_w = 10, bar_w = (wd - 2 - tok_w - 4 * num_w - 8) / (T != 1 && S.reveal >= REVEAL_ALL ? 2 : 1) - num_w;
     if (bar_w < 4) bar_w = 4;
+    /* The columns are the softmax at T = 1, shifted as the sampler shifts (by the largest logit
+     * when e^logit would overflow): the header names the same shift the column uses. */
+    double sum1 = 0, mx = -INFINITY;
+    for (int i = 0; i < V; i++) mx = fmax(mx, s->cand[i].logit);
+    double shift = mx <= 80 ? 0 : mx;
+    for (int i = 0; i < V; i++) sum1 += exp(s->cand[i].logit - shift);
     char hdr_exp[32];
-    snprintf(hdr_exp, sizeof hdr_exp, s->exp_shift ? "e^(l-%.0f)" : "e^logit", s->exp_shift);
+    snprintf(hdr_exp, sizeof hdr_exp, shift ? "e^(l-%.0f)" : "e^logit", shift);
     y++;
     int x = 1;
     draw_text(w, y, x, tok_w, ST_DIM, a, S.toy ? "word" : "token"), x += tok_w + 1;
@@ -123,10 +129,6 @@ static void draw(App *a, WINDOW *w, int h, int wd)
     if (rows > V) rows = V;
     if (rows < 1) rows = 1;
     /* at T = 1 the sampler's candidates are in probability order; the toy keeps its own order */
-    double sum1 = 0, mx = -INFINITY;
-    for (int i = 0; i < V; i++) mx = fmax(mx, s->cand[i].logit);
-    double shift = mx <= 80 ? 0 : mx;
-    for (int i = 0; i < V; i++) sum1 += exp(s->cand[i].logit - shift);
     for (int r = 0; r < rows; r++, y++) {
         const SampleCandidate *c = NULL;
         if (S.toy) {
