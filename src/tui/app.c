@@ -28,6 +28,7 @@
 #include "core/paths.h"
 #include "core/pretok.h"
 #include "core/suffix.h"
+#include "core/wordtok.h"
 #include "tui.h"
 
 #define MIN_ROWS 14
@@ -137,6 +138,7 @@ static void session_free_data(App *a)
         free(a->corpus_index);
         a->corpus_index = NULL;
     }
+    for (int k = 0; k < 2; k++) wordtok_free(a->wordtok[k]), a->wordtok[k] = NULL;
     dataset_free(&a->data);
     corpus_close(&a->corpus);
     tokenizer_free(&a->tok);
@@ -301,6 +303,25 @@ const struct SuffixArray *app_corpus_index(App *a)
     }
     a->corpus_index = s;
     return s;
+}
+
+const struct WordTok *app_wordtok(App *a, int kind, size_t *corpus_tokens)
+{
+    Err e;
+    if (!a->wordtok[kind] && a->corpus.data) {
+        a->wordtok[kind] = wordtok_build(kind, a->corpus.data, a->corpus.size, &e);
+        a->wordtok_corpus_tokens[kind] = 0;
+    }
+    const WordTok *w = a->wordtok[kind];
+    if (corpus_tokens && w && !a->wordtok_corpus_tokens[kind]) { /* counted when first asked */
+        int32_t *ids = malloc(sizeof(int32_t) * (a->corpus.size + 1));
+        size_t unknown;
+        long k = ids ? wordtok_encode(w, a->corpus.data, a->corpus.size, ids, &unknown) : 0;
+        free(ids);
+        a->wordtok_corpus_tokens[kind] = k > 0 ? (size_t)k : 0;
+    }
+    if (corpus_tokens) *corpus_tokens = a->wordtok_corpus_tokens[kind];
+    return w;
 }
 
 int app_poll_trainer(App *a)

@@ -27,8 +27,8 @@ static struct {
     int32_t *ids;
     int n;
     double *p, *loss, mean;
-    Sampler s;               /* the distribution at pos */
-    int have_dist;
+    Sampler s;               /* the distribution at dist_pos (0: none yet) */
+    int dist_pos, have_dist;
     float step_lr;
     double before, after;    /* the last one-step result, for step_pos at step_gen */
     int step_pos;
@@ -36,13 +36,14 @@ static struct {
     char err[512];
 } S = {.step_lr = 0.01f, .step_pos = -1};
 
-static void compute(App *a)
+/* Every position's loss: again when the weights or the text change, not when the position moves. */
+static void compute_losses(App *a)
 {
     const GPT2 *m = app_view_model(a);
     if (S.gen == a->generation && S.ids) return;
     S.gen = a->generation;
     free(S.ids), free(S.p), free(S.loss);
-    S.ids = NULL, S.p = S.loss = NULL, S.n = 0, S.err[0] = 0, S.have_dist = 0;
+    S.ids = NULL, S.p = S.loss = NULL, S.n = 0, S.err[0] = 0, S.have_dist = 0, S.dist_pos = 0;
     if (!m) {
         snprintf(S.err, sizeof S.err, "no model yet");
         return;
@@ -70,11 +71,19 @@ static void compute(App *a)
     S.mean /= S.n - 1;
     if (S.pos < 1) S.pos = 1;
     if (S.pos > S.n - 1) S.pos = S.n - 1;
-    /* the distribution at the chosen position */
+}
+
+/* The losses, and the distribution at the chosen position (all that moving it changes). */
+static void compute(App *a)
+{
+    compute_losses(a);
+    if (S.n < 2 || S.dist_pos == S.pos) return;
     SamplerConfig sc;
     sampler_config_default(&sc);
     sampler_free(&S.s);
-    S.have_dist = probe_next_distribution(m, S.ids, S.pos, &sc, &S.s, &e) == 0;
+    Err e;
+    S.have_dist = probe_next_distribution(app_view_model(a), S.ids, S.pos, &sc, &S.s, &e) == 0;
+    S.dist_pos = S.pos;
 }
 
 /* The text as a strip of tokens, each coloured by its surprise; the chosen one in reverse. */
@@ -183,25 +192,26 @@ static void draw(App *a, WINDOW *w, int h, int wd)
         draw_textf(w, h - 1, 1, wd - 2, ST_DIM, a, "nexttoken loss --model MODEL \"%s\" --position %d --step-lr %g", a->prompt, S.pos, S.step_lr);
 }
 
-static void go(App *a, int d)
+static void go(int d)
 {
     int p = S.pos + d;
-    if (p >= 1 && p < S.n) S.pos = p, app_touch(a);
+    if (p >= 1 && p < S.n) S.pos = p;
 }
 
 static void tick(App *a)
 {
-    if (S.pos + 1 < S.n) go(a, 1);
-    else S.pos = 1, app_touch(a);
+    (void)a;
+    if (S.pos + 1 < S.n) go(1);
+    else S.pos = 1;
 }
 
 static int key(App *a, int ch)
 {
     switch (ch) {
-    case ' ': case KEY_RIGHT: go(a, 1); return KEY_HANDLED;
-    case KEY_LEFT: go(a, -1); return KEY_HANDLED;
+    case ' ': case KEY_RIGHT: go(1); return KEY_HANDLED;
+    case KEY_LEFT: go(-1); return KEY_HANDLED;
     case 'a': a->animating = !a->animating; return KEY_HANDLED;
-    case 'r': S.pos = 1, app_touch(a); return KEY_HANDLED;
+    case 'r': S.pos = 1; return KEY_HANDLED;
     case '[': S.step_lr /= 2; S.step_pos = -1; return KEY_HANDLED;
     case ']': S.step_lr *= 2; S.step_pos = -1; return KEY_HANDLED;
     case 'o': {

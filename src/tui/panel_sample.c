@@ -57,6 +57,14 @@ static struct {
     char err[512];
 } S = {.seed = 1, .gen_key = -1, .shown_gen = -1, .cont_gen = -1, .cont_cur = -1};
 
+/* The draws and the continuations start again from the prompt (r, or a new seed): this panel's
+ * own, which the other panels need not follow. */
+static void restart(void)
+{
+    S.gen_key = -1;
+    S.cont_gen = -1;
+}
+
 /* The prompt's ids and the drawn ones after them. */
 static int context_ids(App *a, int upto, int32_t **ids, size_t *n)
 {
@@ -403,7 +411,7 @@ static void turn(App *a, int dir)
     case KNOB_MINP: sc.min_p = fminf(1, fmaxf(0, roundf((sc.min_p + 0.05f * dir) * 20) / 20)); break;
     default:
         if (dir > 0 || S.seed > 0) S.seed += (uint64_t)(int64_t)dir;
-        app_touch(a);
+        restart();
         return;
     }
     char cmd[96];
@@ -430,7 +438,7 @@ static int key(App *a, int ch)
         if (S.view == 0) step_back(a);
         return KEY_HANDLED;
     case 'a': a->animating = !a->animating; return KEY_HANDLED;
-    case 'r': app_touch(a); return KEY_HANDLED;
+    case 'r': restart(); return KEY_HANDLED;
     case 'v': S.view = !S.view, a->animating = 0; return KEY_HANDLED;
     case KEY_UP: case 'k': S.knob = (S.knob + N_KNOBS - 1) % N_KNOBS; return KEY_HANDLED;
     case KEY_DOWN: case 'j': S.knob = (S.knob + 1) % N_KNOBS; return KEY_HANDLED;
@@ -458,7 +466,7 @@ static int command(App *a, int argc, char **argv)
     char *end;
     unsigned long long v = strtoull(argv[1], &end, 10);
     if (*end || !argv[1][0]) app_message(a, 1, "sample-seed N");
-    else S.seed = v, app_touch(a);
+    else S.seed = v, restart();
     return 1;
 }
 

@@ -22,53 +22,39 @@ static const HelpLine help[] = {
 static struct {
     int mode, view, step, window, T;
     long gen;
-    WordTok *words[N_MODES];   /* built from the corpus on first use */
-    long words_gen;
-    size_t corpus_tokens[N_MODES];
+    const WordTok *words;      /* the mode's vocabulary (the app's), or NULL for the model's */
+    size_t corpus_tokens;      /* the corpus's length in the mode's tokens */
     int32_t *ids;
     int n;
     size_t unknown;
-} S = {.T = 8, .step = 1, .words_gen = -1, .gen = -1};
+} S = {.T = 8, .step = 1, .gen = -1};
 
 static const char *mode_name[N_MODES] = {"the model's byte pairs", "words", "characters"};
 
 static const uint8_t *piece(App *a, int32_t id, size_t *len)
 {
     if (S.mode == MODE_BPE) return tokenizer_token(&a->tok, id, len);
-    return (const uint8_t *)wordtok_token(S.words[S.mode], id, len);
+    return (const uint8_t *)wordtok_token(S.words, id, len);
 }
 
 static void compute(App *a)
 {
     if (S.gen == a->generation) return;
     S.gen = a->generation;
-    if (S.words_gen != a->settings_gen) { /* a new corpus or model: new vocabularies */
-        for (int m = 0; m < N_MODES; m++) wordtok_free(S.words[m]), S.words[m] = NULL, S.corpus_tokens[m] = 0;
-        S.words_gen = a->settings_gen;
-    }
     free(S.ids);
-    S.ids = NULL, S.n = 0, S.unknown = 0;
+    S.ids = NULL, S.n = 0, S.unknown = 0, S.words = NULL, S.corpus_tokens = 0;
     size_t len = strlen(a->prompt);
     Err e;
     if (S.mode == MODE_BPE) {
         size_t cap = 0, n = 0;
         if (tokenizer_encode(&a->tok, (const uint8_t *)a->prompt, len, &S.ids, &cap, &n, &e) == 0) S.n = (int)n;
-        S.corpus_tokens[MODE_BPE] = a->data.n_tokens;
+        S.corpus_tokens = a->data.n_tokens;
         return;
     }
-    if (!S.words[S.mode] && a->corpus.data) {
-        S.words[S.mode] = wordtok_build(S.mode == MODE_WORD ? WORDTOK_WORD : WORDTOK_CHAR, a->corpus.data, a->corpus.size, &e);
-        if (S.words[S.mode]) { /* the corpus in these units, for the count of its examples */
-            int32_t *tmp = malloc(sizeof(int32_t) * (a->corpus.size + 1));
-            size_t unk;
-            long k = tmp ? wordtok_encode(S.words[S.mode], a->corpus.data, a->corpus.size, tmp, &unk) : 0;
-            S.corpus_tokens[S.mode] = k > 0 ? (size_t)k : 0;
-            free(tmp);
-        }
-    }
-    if (!S.words[S.mode]) return;
+    S.words = app_wordtok(a, S.mode == MODE_WORD ? WORDTOK_WORD : WORDTOK_CHAR, &S.corpus_tokens);
+    if (!S.words) return;
     S.ids = malloc(sizeof(int32_t) * (len + 1));
-    long k = S.ids ? wordtok_encode(S.words[S.mode], (const uint8_t *)a->prompt, len, S.ids, &S.unknown) : 0;
+    long k = S.ids ? wordtok_encode(S.words, (const uint8_t *)a->prompt, len, S.ids, &S.unknown) : 0;
     S.n = k > 0 ? (int)k : 0;
 }
 
@@ -122,9 +108,9 @@ static void draw_pairs(App *a, WINDOW *w, int y, int h, int wd)
         draw_piece(a, w, y, tx + 4, wd - tx - 5, ST_KEY, S.ids[k]);
     }
     y = h - 2;
-    if (S.corpus_tokens[S.mode])
+    if (S.corpus_tokens)
         draw_textf(w, y, 1, wd - 2, ST_DIM, a, "the whole corpus, in %s: %zu tokens -> %zu examples", mode_name[S.mode],
-                   S.corpus_tokens[S.mode], S.corpus_tokens[S.mode] - 1);
+                   S.corpus_tokens, S.corpus_tokens - 1);
 }
 
 static void draw_windows(App *a, WINDOW *w, int y, int h, int wd)
@@ -217,7 +203,7 @@ static int key(App *a, int ch)
         return KEY_HANDLED;
     case 'a': a->animating = !a->animating; return KEY_HANDLED;
     case 'r': S.step = 1, S.window = 0; return KEY_HANDLED;
-    case 't': S.mode = (S.mode + 1) % N_MODES, S.step = 1, S.window = 0, app_touch(a); return KEY_HANDLED;
+    case 't': S.mode = (S.mode + 1) % N_MODES, S.step = 1, S.window = 0, S.gen = -1; return KEY_HANDLED;
     case 'v': S.view = !S.view; return KEY_HANDLED;
     case '+': case '=': if (S.T < 64) S.T++; return KEY_HANDLED;
     case '-': if (S.T > 1) S.T--; return KEY_HANDLED;

@@ -239,11 +239,11 @@ static int key(App *a, int ch)
     case 'r':
         S.reveal = 0;
         toy_reset();
-        app_touch(a);
+        S.have = 0; /* this panel's own: the others need not start over */
         return KEY_HANDLED;
     case 'm':
         S.toy = !S.toy;
-        app_touch(a);
+        S.have = 0;
         return KEY_HANDLED;
     case '[': set_temperature(a, a->sc.temperature - 0.1); return KEY_HANDLED;
     case ']': set_temperature(a, a->sc.temperature + 0.1); return KEY_HANDLED;
@@ -257,7 +257,7 @@ static int key(App *a, int ch)
         if (!S.toy) return KEY_IGNORED;
         S.toy_logit[S.sel] += ch == '-' ? -0.1f : 0.1f;
         S.toy_logit[S.sel] = roundf(S.toy_logit[S.sel] * 10) / 10;
-        app_touch(a);
+        S.have = 0;
         return KEY_HANDLED;
     default: return KEY_IGNORED;
     }
@@ -284,7 +284,7 @@ static int command(App *a, int argc, char **argv)
     }
     S.toy_logit[i] = v;
     S.toy = 1;
-    app_touch(a);
+    S.have = 0;
     return 1;
 }
 

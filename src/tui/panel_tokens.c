@@ -46,12 +46,11 @@ static struct {
     float bpt[MAX_MERGES + 1]; /* bytes per token of the prompt after each merge */
     int n_bpt;
     /* compare and inspect */
-    WordTok *words, *chars;
-    long words_gen;
+    const WordTok *words, *chars; /* the app's, of the corpus */
     Tokenizer gpt2;
     int gpt2_tried;
     char letter;
-} S = {.bt_gen = -1, .words_gen = -1, .letter = 'r', .cut_merges = -1};
+} S = {.bt_gen = -1, .letter = 'r', .cut_merges = -1};
 
 /* ---- merges ---- */
 
@@ -192,19 +191,13 @@ static void draw_merges(App *a, WINDOW *w, int h, int wd)
 
 static void vocabularies(App *a)
 {
-    if (S.words_gen == a->settings_gen) return;
-    wordtok_free(S.words), wordtok_free(S.chars);
-    S.words = S.chars = NULL;
-    Err e;
-    if (a->corpus.data) {
-        S.words = wordtok_build(WORDTOK_WORD, a->corpus.data, a->corpus.size, &e);
-        S.chars = wordtok_build(WORDTOK_CHAR, a->corpus.data, a->corpus.size, &e);
-    }
+    S.words = app_wordtok(a, WORDTOK_WORD, NULL);
+    S.chars = app_wordtok(a, WORDTOK_CHAR, NULL);
     if (!S.gpt2_tried) {
+        Err e;
         S.gpt2_tried = 1;
         if (vocab_load_named(&S.gpt2, "gpt2", &e)) memset(&S.gpt2, 0, sizeof S.gpt2);
     }
-    S.words_gen = a->settings_gen;
 }
 
 static int compare_row(App *a, WINDOW *w, int y, int h, int wd, const char *name, const WordTok *wt, const Tokenizer *t)

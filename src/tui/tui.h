@@ -138,6 +138,10 @@ struct App {
     MEVENT mouse;              /* the last click, for panels that take them (KEY_MOUSE) */
     /* the corpus as tokens, indexed for "remix or recall" (built when first needed) */
     struct SuffixArray *corpus_index;
+    /* the corpus's word and character vocabularies, and its length in each (built when first
+     * needed), for the comparisons of the Slice and Tokens panels */
+    struct WordTok *wordtok[2];
+    size_t wordtok_corpus_tokens[2];
 };
 
 #define ANIMATE_SECONDS 0.4
@@ -162,6 +166,9 @@ const GPT2 *app_view_model(App *a);
 static inline void app_touch(App *a) { a->generation++, a->settings_gen++; }
 /* The corpus's suffix array, built on first use (NULL if it cannot be). */
 const struct SuffixArray *app_corpus_index(App *a);
+/* The corpus's vocabulary of words or characters (WORDTOK_WORD, WORDTOK_CHAR), built on first
+ * use (NULL if it cannot be); *corpus_tokens, if asked for, the corpus's length in its units. */
+const struct WordTok *app_wordtok(App *a, int kind, size_t *corpus_tokens);
 
 /* ---- draw.c ---- */
 void draw_init_styles(App *a);
