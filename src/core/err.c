@@ -48,11 +48,3 @@ void err_prefix(Err *e, const char *prefix)
     memcpy(e->msg + pl, ": ", 2);
     e->msg[pl + 2 + ml] = '\0';
 }
-
-void err_clear(Err *e)
-{
-    if (e) {
-        e->code = ERR_NONE;
-        e->msg[0] = '\0';
-    }
-}

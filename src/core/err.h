@@ -30,6 +30,5 @@ int err_internal(Err *e, const char *fmt, ...) NT_PRINTF(2, 3);
 int err_nomem(Err *e, const char *what, unsigned long long bytes);
 /* Prefixes the message already in `e` with "prefix: " (a file name, usually). */
 void err_prefix(Err *e, const char *prefix);
-void err_clear(Err *e);
 
 #endif

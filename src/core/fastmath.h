@@ -1,5 +1,5 @@
 /*
- * fastmath.h - exp and tanh written as plain arithmetic, so the compiler can vectorise the loops
+ * fastmath.h - exp and the logistic sigmoid written as plain arithmetic, so the compiler can vectorise the loops
  * that call them (GELU, softmax, cross-entropy), which libm's calls prevent. They are accurate to
  * a few units in the last place of a float (tests/unit/test_layers.c checks against libm), which
  * is all a float32 model can use. Included by the layer and sampler code; nothing else.
@@ -60,21 +60,6 @@ static inline float nt_sigmoidf(float x)
 {
     return 1.0f / (1.0f + nt_expf(-x));
 }
-
-/* tanh(x) = 1 - 2 / (e^{2x} + 1), with a short odd polynomial near 0 where that form loses
- * relative precision. */
-static inline float nt_tanhf(float x)
-{
-    float ax = x < 0 ? -x : x;
-    float x2 = x * x;
-    /* tanh x = x - x^3/3 + 2x^5/15 - 17x^7/315 + 62x^9/2835, good to float precision for |x| < 0.125 */
-    float small = x * (1.0f + x2 * (-0.333333333f + x2 * (0.133333333f + x2 * (-0.053968254f + x2 * 0.021869488f))));
-    float e = nt_expf(2.0f * ax);
-    float big = 1.0f - 2.0f / (e + 1.0f);
-    big = x < 0 ? -big : big;
-    return ax < 0.125f ? small : big;
-}
-
 
 /* Reductions over 16 independent partial results, combined in a fixed order at the end: the
  * compiler turns the lanes into vector registers (it may not reorder a single running sum), and

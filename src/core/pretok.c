@@ -41,11 +41,6 @@ const char *pretok_name(int pattern)
     return pattern >= 0 && pattern < PRETOK_COUNT ? names[pattern] : "?";
 }
 
-const char *pretok_source(int pattern)
-{
-    return pattern >= 0 && pattern < PRETOK_COUNT ? sources[pattern] : "";
-}
-
 static void compile(int k)
 {
     int code;

@@ -26,8 +26,6 @@ enum { PRETOK_NONE = 0, PRETOK_GPT2 = 1, PRETOK_CL100K = 2, PRETOK_O200K = 3, PR
 
 /* "none", "gpt2", "cl100k", "o200k" */
 const char *pretok_name(int pattern);
-/* The pattern's source as PCRE2 compiles it (for the curious and for tests). */
-const char *pretok_source(int pattern);
 
 typedef struct Pretok Pretok;
 

@@ -147,7 +147,6 @@ void cmdline_cancel(App *a)
     a->cmd_open = 0;
 }
 
-void cmdline_close(App *a) { cmdline_cancel(a); }
 
 static void push(const char *bytes)
 {

@@ -145,8 +145,7 @@ static void draw(App *a, WINDOW *w, int h, int wd)
         int used = 21 + draw_textf(w, ty, 21, table_w - 21, st, a, " %9.5f %8.3f ", S.p[i], S.loss[i]);
         draw_bar(w, ty, 1 + used, table_w - used - 1, S.loss[i] / (2 * lnV), heat_style(S.loss[i], lnV), a);
     }
-    int after_table = y + 2 + rows_avail;
-    int sy = side ? after_table : after_table;
+    int sy = y + 2 + rows_avail;
     draw_textf(w, sy, 1, wd - 2, ST_ACCENT, a, "mean loss %.4f over %d predictions   perplexity e^%.3f = %.2f   uniform guess ln %d = %.3f",
                S.mean, S.n - 1, S.mean, exp(S.mean), a->tok.n_vocab, lnV);
     /* the chosen position: its distribution and the gradient at the output */

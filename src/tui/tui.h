@@ -98,7 +98,6 @@ struct App {
     Dataset data;
     TrainerThread *tt;
     TrainSnapshot snap;
-    int dirty;                 /* steps since the last save the user asked for */
     long saved_step;
     int fitted_batch; /* the batch a loaded model was given to fit memory, or 0 */
     int wake_fd[2];
@@ -213,7 +212,6 @@ void cmdline_init(App *a);
 void cmdline_open(App *a);
 /* Opens the command line with text already typed (e.g. "prompt " and the current prompt). */
 void cmdline_open_with(App *a, const char *text);
-void cmdline_close(App *a);
 /* A byte for the open command line. */
 void cmdline_feed(App *a, int ch);
 void cmdline_draw(App *a);
