@@ -24,6 +24,9 @@
 int cli_fail(const Err *e);
 /* The same for a message made here. */
 int cli_fail_input(const char *fmt, ...) NT_PRINTF(1, 2);
+/* Token ids from n arguments into ids, each a whole number 0 <= id < V; else a one-line error
+ * "CMD: 'x' is not a token id of OF (0 to V-1)" and its exit status. */
+int cli_parse_ids(const char *cmd, char *const *args, int n, int V, const char *of, int32_t *ids);
 
 /* ---- arguments ---- */
 
@@ -110,9 +113,11 @@ int cli_load_tokenizer(const char *spec, Tokenizer *t, Err *e);
 /* The word or character vocabulary ("word" or "char") of a corpus file; NULL with e filled. */
 struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err *e);
 
-/* A token as the tables print it, into out (cap bytes, at least 3): its bytes escaped for a
- * terminal (token_bytes_printable) in double quotes, cut to cap - 3 characters; or #ID when
- * there is no tokenizer (an llm.c model). Returns out. */
+/* A piece of text as the tables print a token, into out (cap bytes, at least 3): its bytes
+ * escaped for a terminal (token_bytes_printable) in double quotes, cut to cap - 3 characters.
+ * Returns out. */
+const char *cli_piece_label(const uint8_t *b, size_t n, char *out, size_t cap);
+/* The same for token id of t; #ID when there is no tokenizer (an llm.c model). */
 const char *cli_token_label(const Tokenizer *t, int32_t id, char *out, size_t cap);
 
 #endif

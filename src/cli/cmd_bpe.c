@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "core/array.h"
 #include "core/bpe.h"
 #include "core/clock.h"
 #include "core/corpus.h"
@@ -29,9 +30,8 @@ static void show_piece(const BpeTrainer *t, int32_t id)
 {
     size_t n;
     const uint8_t *b = bpe_trainer_token(t, id, &n);
-    char buf[256];
-    token_bytes_printable(b, n, buf, sizeof buf);
-    printf("\"%s\"", buf);
+    char label[258];
+    fputs(cli_piece_label(b, n, label, sizeof label), stdout);
 }
 
 int cmd_bpe(int argc, char **argv)
@@ -75,7 +75,8 @@ int cmd_bpe(int argc, char **argv)
     }
     Progress prog;
     progress_init(&prog);
-    BpeMerge *merges = malloc(sizeof *merges * (size_t)(vocab > 256 ? vocab : 1) * 2);
+    BpeMerge *merges = NULL; /* for --json */
+    size_t merges_cap = 0;
     int n_merges = 0, status = 0, stopped_early = 0;
     while (bpe_trainer_vocab_size(bt) < vocab) {
         BpeMerge m;
@@ -88,7 +89,12 @@ int cmd_bpe(int argc, char **argv)
             stopped_early = 1;
             break;
         }
-        if (n_merges < 2 * vocab) merges[n_merges++] = m;
+        if (json && array_grow((void **)&merges, &merges_cap, (size_t)n_merges + 1, sizeof *merges, 1024)) {
+            status = cli_fail_input("bpe train: out of memory");
+            break;
+        }
+        if (json) merges[n_merges] = m;
+        n_merges++;
         if (trace && !json) {
             printf("%6d ", m.rank);
             show_piece(bt, m.a);

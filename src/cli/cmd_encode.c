@@ -91,9 +91,8 @@ static int encode_wordtok(const char *kind, const char *corpus_path, const char 
         if (json) {
             json_strn(&j, (const uint8_t *)t, len);
         } else {
-            char buf[256];
-            token_bytes_printable((const uint8_t *)t, len, buf, sizeof buf);
-            printf(" \"%s\"", buf);
+            char label[258];
+            printf(" %s", cli_piece_label((const uint8_t *)t, len, label, sizeof label));
         }
     }
     if (json) {
@@ -171,14 +170,7 @@ int cmd_decode(int argc, char **argv)
     Tokenizer t;
     if (cli_load_tokenizer(spec, &t, &e)) return free(pos), cli_fail(&e);
     int32_t *ids = malloc(sizeof(int32_t) * (size_t)(n_pos + 1));
-    int status = 0;
-    for (int i = 0; i < n_pos && !status; i++) {
-        char *end;
-        long v = strtol(pos[i], &end, 10);
-        if (*end || end == pos[i] || v < 0 || v >= t.n_vocab)
-            status = cli_fail_input("decode: '%s' is not a token id of %s (0 to %d)", pos[i], t.name, t.n_vocab - 1);
-        else ids[i] = (int32_t)v;
-    }
+    int status = ids ? cli_parse_ids("decode", pos, n_pos, t.n_vocab, t.name, ids) : cli_fail_input("decode: out of memory");
     if (!status) {
         uint8_t *text = NULL;
         size_t tcap = 0, len = 0;

@@ -59,13 +59,8 @@ int cmd_loss(int argc, char **argv)
     int status = 0;
     if (use_ids) {
         ids = malloc(sizeof(int32_t) * (size_t)n_pos);
-        for (int i = 0; i < n_pos && !status; i++) {
-            char *end;
-            long v = strtol(pos[i], &end, 10);
-            if (*end || end == pos[i] || v < 0 || v >= V)
-                status = cli_fail_input("loss: '%s' is not a token id of this model (0 to %d)", pos[i], V - 1);
-            else ids[n++] = (int32_t)v;
-        }
+        if (!ids) status = cli_fail_input("loss: out of memory");
+        else if (!(status = cli_parse_ids("loss", pos, n_pos, V, "this model", ids))) n = (size_t)n_pos;
     } else if (tokenizer_encode(tok, (const uint8_t *)pos[0], strlen(pos[0]), &ids, &cap, &n, &e)) {
         status = cli_fail(&e);
     }
@@ -101,8 +96,8 @@ int cmd_loss(int argc, char **argv)
             json_obj(&j);
             json_key(&j, "tokens"), json_arr(&j);
             for (size_t i = 0; i < n; i++) {
-                size_t k = 0;
-                const uint8_t *b = tok->n_vocab ? tokenizer_token(tok, ids[i], &k) : (const uint8_t *)"";
+                size_t k;
+                const uint8_t *b = tokenizer_token(tok, ids[i], &k); /* "" without a tokenizer */
                 json_obj(&j);
                 json_key(&j, "id"), json_int(&j, ids[i]);
                 json_key(&j, "text"), json_strn(&j, b, k);
@@ -120,8 +115,8 @@ int cmd_loss(int argc, char **argv)
                 json_key(&j, "top"), json_arr(&j);
                 for (int r = 0; r < top && r < V; r++) {
                     const SampleCandidate *c = &sm.cand[r];
-                    size_t k = 0;
-                    const uint8_t *b = tok->n_vocab ? tokenizer_token(tok, c->id, &k) : (const uint8_t *)"";
+                    size_t k;
+                    const uint8_t *b = tokenizer_token(tok, c->id, &k);
                     json_obj(&j);
                     json_key(&j, "id"), json_int(&j, c->id);
                     json_key(&j, "text"), json_strn(&j, b, k);

@@ -57,13 +57,13 @@ static int on_token(void *ctx, int32_t token, const Sampler *s)
             json_key(j, "p"), json_num(j, ch->p_final);
             json_obj_end(j);
         } else {
-            char buf[64];
-            token_bytes_printable(b, k, buf, sizeof buf);
+            char label[66];
+            cli_token_label(c->tok, token, label, sizeof label);
             if (s->cfg.temperature == 0)
-                printf("%4d  greedy: the most likely, \"%s\" (p %.4f)\n", c->n, buf, ch->p);
+                printf("%4d  greedy: the most likely, %s (p %.4f)\n", c->n, label, ch->p);
             else
-                printf("%4d  kept %d (mass %.4f)  u = %.4f in [%.4f, %.4f)  -> \"%s\" (p %.4f, rank %d)\n", c->n, s->n_kept,
-                       s->kept_mass, s->u, s->cdf_lo, s->cdf_hi, buf, ch->p_final, s->chosen_rank + 1);
+                printf("%4d  kept %d (mass %.4f)  u = %.4f in [%.4f, %.4f)  -> %s (p %.4f, rank %d)\n", c->n, s->n_kept,
+                       s->kept_mass, s->u, s->cdf_lo, s->cdf_hi, label, ch->p_final, s->chosen_rank + 1);
         }
         return 0;
     }
@@ -149,32 +149,27 @@ int cmd_sample(int argc, char **argv)
             ctx.n = 0;
             int made = generate(&g, &s, &rng, pids, (int)n_prompt, tokens, out, on_token, &ctx);
             if (json && trace) json_arr_end(&j);
+            uint8_t *text = NULL; /* the continuation, for the JSON and after a trace */
+            size_t tcap = 0, tlen = 0;
+            if ((json || trace) && tokenizer_decode(tok, out, (size_t)made, &text, &tcap, &tlen, &e)) {
+                status = cli_fail(&e);
+                break;
+            }
             if (json) {
-                uint8_t *text = NULL;
-                size_t tcap = 0, tlen = 0;
-                if (tokenizer_decode(tok, out, (size_t)made, &text, &tcap, &tlen, &e)) {
-                    status = cli_fail(&e);
-                    break;
-                }
                 if (!trace) json_obj(&j);
                 json_key(&j, "text"), json_strn(&j, text, tlen);
                 json_key(&j, "ids"), json_arr(&j);
                 for (int i = 0; i < made; i++) json_int(&j, out[i]);
                 json_arr_end(&j);
                 json_obj_end(&j);
-                free(text);
             } else if (trace) {
-                uint8_t *text = NULL;
-                size_t tcap = 0, tlen = 0;
-                if (tokenizer_decode(tok, out, (size_t)made, &text, &tcap, &tlen, &e) == 0) {
-                    printf("text: %s", prompt ? prompt : "");
-                    fwrite(text, 1, tlen, stdout);
-                    putchar('\n');
-                }
-                free(text);
+                printf("text: %s", prompt ? prompt : "");
+                fwrite(text, 1, tlen, stdout);
+                putchar('\n');
             } else {
                 putchar('\n');
             }
+            free(text);
         }
         if (json) {
             json_arr_end(&j);

@@ -24,6 +24,18 @@ int cli_fail(const Err *e)
     return e->code == ERR_INPUT ? 2 : 1;
 }
 
+int cli_parse_ids(const char *cmd, char *const *args, int n, int V, const char *of, int32_t *ids)
+{
+    for (int i = 0; i < n; i++) {
+        char *end;
+        long v = strtol(args[i], &end, 10);
+        if (*end || end == args[i] || v < 0 || v >= V)
+            return cli_fail_input("%s: '%s' is not a token id of %s (0 to %d)", cmd, args[i], of, V - 1);
+        ids[i] = (int32_t)v;
+    }
+    return 0;
+}
+
 int cli_fail_input(const char *fmt, ...)
 {
     va_list ap;
@@ -352,6 +364,14 @@ struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err 
     return w;
 }
 
+const char *cli_piece_label(const uint8_t *b, size_t n, char *out, size_t cap)
+{
+    char buf[1024];
+    token_bytes_printable(b, n, buf, cap - 2 < sizeof buf ? cap - 2 : sizeof buf);
+    snprintf(out, cap, "\"%s\"", buf);
+    return out;
+}
+
 const char *cli_token_label(const Tokenizer *t, int32_t id, char *out, size_t cap)
 {
     if (!t->n_vocab) {
@@ -360,8 +380,5 @@ const char *cli_token_label(const Tokenizer *t, int32_t id, char *out, size_t ca
     }
     size_t n;
     const uint8_t *b = tokenizer_token(t, id, &n);
-    char buf[1024];
-    token_bytes_printable(b, n, buf, cap - 2 < sizeof buf ? cap - 2 : sizeof buf);
-    snprintf(out, cap, "\"%s\"", buf);
-    return out;
+    return cli_piece_label(b, n, out, cap);
 }
