@@ -57,8 +57,7 @@ int main(int argc, char **argv)
         BpeTrainer *bt = bpe_trainer_create(c.data, c.size, PRETOK_GPT2, &e);
         if (!bt) return fprintf(stderr, "tokenizer_bench: %s\n", e.msg), 1;
         double t1 = clock_now();
-        BpeMerge m;
-        while (bpe_trainer_vocab_size(bt) < vocab && bpe_trainer_step(bt, &m, &e) == 1) {}
+        if (bpe_trainer_run(bt, vocab, &e) < 0) return fprintf(stderr, "tokenizer_bench: %s\n", e.msg), 1;
         train[r] = clock_now() - t0;
         split[r] = t1 - t0;
         merges = bpe_trainer_merges(bt);

@@ -54,27 +54,15 @@ typedef struct {
     uint64_t seed;
 } TrainArgs;
 
-/* The vocabulary a new model gets unless told otherwise: enough merges that samples read as
- * words early, few enough that a small corpus fills every token's embedding with examples. */
-#define DEFAULT_VOCAB 512
-
 /* Learns a byte-pair vocabulary of `vocab` tokens from the corpus (GPT-2's pattern), and writes
  * a note saying so into note. */
 static int train_tokenizer(const Corpus *c, int vocab, Tokenizer *tok, char *note, size_t cap, Err *e)
 {
     double t0 = clock_now();
-    BpeTrainer *bt = bpe_trainer_create(c->data, c->size, PRETOK_GPT2, e);
-    if (!bt) return -1;
-    BpeMerge m;
-    int r = 1;
-    while (bpe_trainer_vocab_size(bt) < vocab && (r = bpe_trainer_step(bt, &m, e)) == 1) {}
-    if (r < 0 || bpe_trainer_tokenizer(bt, tok, e)) {
-        bpe_trainer_free(bt);
-        return -1;
-    }
+    int exhausted = 0;
+    if (bpe_learn(c->data, c->size, PRETOK_GPT2, vocab, tok, &exhausted, e)) return -1;
     snprintf(note, cap, "tokenizer: %d-token byte-pair vocabulary learned from %s in %.2f s%s\n", tok->n_vocab,
-             c->name, clock_now() - t0, r == 0 ? " (no more pairs to merge)" : "");
-    bpe_trainer_free(bt);
+             c->name, clock_now() - t0, exhausted ? " (no more pairs to merge)" : "");
     return 0;
 }
 
@@ -170,7 +158,7 @@ int cmd_train(int argc, char **argv)
         if (a.tokenizer && a.vocab_size) FAIL(cli_fail_input("train: give --tokenizer or --vocab-size, not both"));
         if (a.tokenizer) {
             if (cli_load_tokenizer(a.tokenizer, &tok, &e)) FAIL(cli_fail(&e));
-        } else if (train_tokenizer(&corpus, a.vocab_size ? a.vocab_size : DEFAULT_VOCAB, &tok, note, sizeof note, &e)) {
+        } else if (train_tokenizer(&corpus, a.vocab_size ? a.vocab_size : BPE_DEFAULT_VOCAB, &tok, note, sizeof note, &e)) {
             FAIL(cli_fail(&e));
         }
         mc.n_vocab = tok.n_vocab;

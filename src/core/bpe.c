@@ -777,6 +777,25 @@ int bpe_trainer_step(BpeTrainer *t, BpeMerge *out, Err *e)
     return 1;
 }
 
+int bpe_trainer_run(BpeTrainer *t, int vocab, Err *e)
+{
+    BpeMerge m;
+    int r = 1;
+    while (bpe_trainer_vocab_size(t) < vocab && (r = bpe_trainer_step(t, &m, e)) == 1) {}
+    return r;
+}
+
+int bpe_learn(const uint8_t *text, size_t n, int pattern, int vocab, Tokenizer *out, int *exhausted, Err *e)
+{
+    BpeTrainer *t = bpe_trainer_create(text, n, pattern, e);
+    if (!t) return -1;
+    int r = bpe_trainer_run(t, vocab, e);
+    if (r >= 0) r = bpe_trainer_tokenizer(t, out, e);
+    if (r == 0 && exhausted) *exhausted = bpe_trainer_vocab_size(t) < vocab;
+    bpe_trainer_free(t);
+    return r < 0 ? -1 : 0;
+}
+
 int bpe_trainer_tokenizer(const BpeTrainer *t, Tokenizer *out, Err *e)
 {
     uint8_t *special = calloc(t->n_tok, 1);

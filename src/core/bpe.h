@@ -82,7 +82,20 @@ int bpe_trainer_top(BpeTrainer *t, BpePair *out, int n);
 /* One merge: 1 done (out filled), 0 no pair left to merge, -1 out of memory (e filled). */
 int bpe_trainer_step(BpeTrainer *t, BpeMerge *out, Err *e);
 
+/* Merges until the vocabulary has `vocab` tokens: 1 when it has, 0 when no pair was left to
+ * merge first, -1 out of memory (e filled). */
+int bpe_trainer_run(BpeTrainer *t, int vocab, Err *e);
+
 /* The vocabulary learned so far as a tokenizer (pattern as trained), named "bpe". */
 int bpe_trainer_tokenizer(const BpeTrainer *t, Tokenizer *out, Err *e);
+
+/* The vocabulary a new model gets unless told otherwise (nexttoken train, the interface):
+ * enough merges that samples read as words early, few enough that a small corpus gives every
+ * token's embedding examples to learn from. */
+#define BPE_DEFAULT_VOCAB 512
+
+/* All of it at once: a tokenizer of up to `vocab` tokens learned from text. *exhausted is set
+ * to 1 when the text ran out of pairs to merge before that size. */
+int bpe_learn(const uint8_t *text, size_t n, int pattern, int vocab, Tokenizer *out, int *exhausted, Err *e);
 
 #endif

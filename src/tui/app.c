@@ -35,7 +35,6 @@
 #define MIN_COLS 50
 #define FRAME_SECONDS 0.1      /* at most 10 redraws a second for new snapshots */
 #define MESSAGE_SECONDS 8      /* how long a message stays */
-#define DEFAULT_VOCAB 512
 #define DEFAULT_LR 1e-3f
 
 static const Panel *const panels[] = {&panel_lessons, &panel_slice, &panel_tokens, &panel_softmax,
@@ -172,16 +171,7 @@ static int session_new(App *a, Err *e)
     trainer_free(&old);
     session_free_data(a);
     if (corpus_open(&a->corpus, a->corpus_path, e)) return -1;
-    BpeTrainer *bt = bpe_trainer_create(a->corpus.data, a->corpus.size, PRETOK_GPT2, e);
-    if (!bt) return -1;
-    BpeMerge m;
-    int r = 1;
-    while (bpe_trainer_vocab_size(bt) < DEFAULT_VOCAB && (r = bpe_trainer_step(bt, &m, e)) == 1) {}
-    if (r < 0 || bpe_trainer_tokenizer(bt, &a->tok, e)) {
-        bpe_trainer_free(bt);
-        return -1;
-    }
-    bpe_trainer_free(bt);
+    if (bpe_learn(a->corpus.data, a->corpus.size, PRETOK_GPT2, BPE_DEFAULT_VOCAB, &a->tok, NULL, e)) return -1;
     GPT2Config mc;
     gpt2_preset(a->preset, &mc);
     mc.n_vocab = a->tok.n_vocab;
