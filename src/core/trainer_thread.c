@@ -18,7 +18,6 @@ struct TrainerThread {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    ParPool *pool;
     Trainer tr;             /* the thread's alone while it runs */
     Tokenizer tok;
     const Dataset *data;
@@ -243,32 +242,15 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
     }
     free(blob);
     if (ok) ok = gpt2_create(&tt->pub, &tr->model.cfg, e) == 0;
-    if (ok) ok = (tt->pool = par_create(cfg->threads > 0 ? cfg->threads : 1, e)) != NULL;
     if (ok) ok = sampler_create(&tt->sampler, &tt->sc, tok->n_vocab, e) == 0;
     if (!ok) {
         tokenizer_free(&tt->tok);
         gpt2_free(&tt->pub);
-        par_free(tt->pool);
         free(tt);
         return NULL;
     }
     tt->tr = *tr;
     memset(tr, 0, sizeof *tr);
-    /* The work area was made for the caller's pool; training now uses the thread's. */
-    tt->tr.pool = tt->pool;
-    tt->tr.work.pool = tt->pool;
-    /* Per-part scratch is sized by the pool: rebuild the work area for this one. */
-    gpt2_work_free(&tt->tr.work);
-    if (gpt2_work_create(&tt->tr.work, &tt->tr.model, tt->tr.st.cfg.batch, tt->tr.model.cfg.n_ctx, 1, tt->pool, e)) {
-        *tr = tt->tr;
-        tr->pool = NULL;
-        tokenizer_free(&tt->tok);
-        gpt2_free(&tt->pub);
-        sampler_free(&tt->sampler);
-        par_free(tt->pool);
-        free(tt);
-        return NULL;
-    }
     memcpy(tt->pub.params, tt->tr.model.params, sizeof(float) * tt->tr.model.n_params);
     tt->snap.weights_version = 1;
     tt->have_gen = generator_create(&tt->gen, &tt->tr.model, e) == 0;
@@ -283,12 +265,10 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
         *tr = tt->tr;
-        tr->pool = NULL;
         if (tt->have_gen) generator_free(&tt->gen);
         tokenizer_free(&tt->tok);
         gpt2_free(&tt->pub);
         sampler_free(&tt->sampler);
-        par_free(tt->pool);
         free(tt);
         err_internal(e, "cannot start the training thread");
         return NULL;
@@ -306,11 +286,8 @@ void tt_stop(TrainerThread *tt, Trainer *out)
     pthread_join(tt->thread, NULL);
     if (tt->have_gen) generator_free(&tt->gen);
     sampler_free(&tt->sampler);
-    tt->tr.pool = NULL;
-    tt->tr.work.pool = NULL; /* the pool goes; a caller who trains on gets a serial work area */
     if (out) *out = tt->tr;
     else trainer_free(&tt->tr);
-    par_free(tt->pool);
     tokenizer_free(&tt->tok);
     gpt2_free(&tt->pub);
     free(tt->h_loss), free(tt->h_sec), free(tt->v_step), free(tt->v_loss);

@@ -42,7 +42,6 @@ typedef struct TrainSnapshot {
 typedef struct TrainerThread TrainerThread;
 
 typedef struct TrainThreadConfig {
-    int threads;               /* compute threads (the pool), including the training thread */
     double publish_seconds;    /* weights copy interval (2) */
     int sample_every;          /* steps between samples (100) */
     int sample_tokens;         /* tokens per sample (80) */
@@ -50,9 +49,9 @@ typedef struct TrainThreadConfig {
     char autosave_path[4096];
 } TrainThreadConfig;
 
-/* Takes the trainer (moved in) and a copy of its tokenizer; the dataset is borrowed and must
- * outlive the thread. The thread starts paused or running. wake_fd (or -1) gets a byte per
- * publication. */
+/* Takes the trainer (moved in) and a copy of its tokenizer; the dataset and the trainer's pool
+ * (tr->pool, whose threads the training thread then drives) are borrowed and must outlive the
+ * thread. The thread starts paused or running. wake_fd (or -1) gets a byte per publication. */
 TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
                         const TrainThreadConfig *cfg, int running, int wake_fd, Err *e);
 /* Stops after the current step, joins the thread, and gives the trainer back (moved into

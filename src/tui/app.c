@@ -145,8 +145,7 @@ static void session_free_data(App *a)
 
 static int session_begin(App *a, Trainer *tr, int running, Err *e)
 {
-    TrainThreadConfig cfg = {.threads = a->opt.threads > 0 ? a->opt.threads : par_cpu_count(),
-                             .publish_seconds = 2, .sample_every = 100, .sample_tokens = 80,
+    TrainThreadConfig cfg = {.publish_seconds = 2, .sample_every = 100, .sample_tokens = 80,
                              .autosave_seconds = a->headless ? 0 : 60};
     snprintf(cfg.autosave_path, sizeof cfg.autosave_path, "%s", a->autosave);
     char *abs = realpath(a->corpus_path, NULL);
@@ -181,7 +180,7 @@ static int session_new(App *a, Err *e)
     tc.seed = a->seed;
     tc.lr = a->lr;
     Trainer tr;
-    if (trainer_create(&tr, &mc, &tc, &a->data, NULL, e)) return -1;
+    if (trainer_create(&tr, &mc, &tc, &a->data, a->pool, e)) return -1;
     /* Scripts start paused at step 0 and train only when they wait for a step. */
     if (session_begin(a, &tr, !a->headless, e)) {
         trainer_free(&tr);
@@ -233,7 +232,7 @@ static int session_load(App *a, const char *path, int running, Err *e)
         const char *p = gpt2_preset_of(&ck.model.cfg);
         snprintf(a->preset, sizeof a->preset, "%s", p ? p : "custom");
         Trainer tr;
-        if (trainer_resume(&tr, &ck.model, &ck.opt, &ck.st, &tc, &a->data, NULL, e) == 0) {
+        if (trainer_resume(&tr, &ck.model, &ck.opt, &ck.st, &tc, &a->data, a->pool, e) == 0) {
             rc = session_begin(a, &tr, running, e);
             if (rc) trainer_free(&tr);
         }
@@ -815,6 +814,8 @@ static int app_setup(App *a, Err *e)
         return err_input(e, "the data directory's path is too long");
     if (a->opt.corpus) snprintf(a->corpus_path, sizeof a->corpus_path, "%s", a->opt.corpus);
     else default_corpus(a->corpus_path, sizeof a->corpus_path);
+    a->pool = par_create(a->opt.threads > 0 ? a->opt.threads : par_cpu_count(), e);
+    if (!a->pool) return -1;
     snprintf(a->preset, sizeof a->preset, "small");
     a->seed = 1337;
     a->lr = DEFAULT_LR;
@@ -861,6 +862,7 @@ static void app_teardown(App *a, int save)
     }
     trainer_free(&tr);
     session_free_data(a);
+    par_free(a->pool);
     cmdline_shutdown(a);
     restore_terminal();
     if (done[0]) fputs(done, stderr);
@@ -990,7 +992,9 @@ int tui_main(const TuiOptions *opt)
      * still an ordinary one for error messages. */
     if (app_setup(a, &e)) {
         fprintf(stderr, "nexttoken: %s\n", e.msg);
+        session_stop(a, NULL);
         session_free_data(a);
+        par_free(a->pool);
         free(a);
         return e.code == ERR_INPUT ? 2 : 1;
     }

@@ -150,7 +150,7 @@ static int figures(App *a, char rows[][2][40])
         fmt_duration(s->seconds, d, sizeof d);
         ROW("time", "%s", d);
     }
-    ROW("threads", "%d", a->opt.threads > 0 ? a->opt.threads : par_cpu_count());
+    ROW("threads", "%d", par_threads(a->pool));
 #undef ROW
     return n;
 }

@@ -137,6 +137,8 @@ struct App {
     MEVENT mouse;              /* the last click, for panels that take them (KEY_MOUSE) */
     /* the corpus as tokens, indexed for "remix or recall" (built when first needed) */
     struct SuffixArray *corpus_index;
+    /* the threads training splits every layer over (borrowed by the trainer and its thread) */
+    struct ParPool *pool;
     /* the corpus's word and character vocabularies, and its length in each (built when first
      * needed), for the comparisons of the Slice and Tokens panels */
     struct WordTok *wordtok[2];
