@@ -39,7 +39,8 @@ int cmd_export(int argc, char **argv)
         return cli_fail_input("export: unknown format '%s' (llmc or nexttoken)", format);
     if (checkpoint_may_replace(out, &e)) return cli_fail(&e);
     Checkpoint ck;
-    if (cli_load_model(model, &ck, 0, &e)) return cli_fail(&e);
+    /* With --tokenizer, the model's own (or GPT-2's, for an llm.c file) is not wanted. */
+    if (spec ? checkpoint_load(model, &ck, CKPT_WEIGHTS, &e) : cli_load_model(model, &ck, 0, &e)) return cli_fail(&e);
     if (spec) {
         tokenizer_free(&ck.tok);
         if (cli_load_tokenizer(spec, &ck.tok, &e)) {

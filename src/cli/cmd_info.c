@@ -30,7 +30,7 @@ int cmd_info(int argc, char **argv)
     if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
     if (!model) return cli_fail_input("info: --model FILE is required");
     Checkpoint ck;
-    if (checkpoint_load(model, &ck, 1, &e)) return cli_fail(&e);
+    if (checkpoint_load(model, &ck, CKPT_WEIGHTS | CKPT_STATE, &e)) return cli_fail(&e);
     const GPT2Config *c = &ck.model.cfg;
     const TrainHistory *h = &ck.st.hist;
     const char *preset = gpt2_preset_of(c);

@@ -139,7 +139,7 @@ int cmd_train(int argc, char **argv)
 
     if (corpus_open(&corpus, a.corpus, &e)) FAIL(cli_fail(&e));
     if (a.resume) {
-        if (checkpoint_load(a.resume, &ck, 1, &e)) FAIL(cli_fail(&e));
+        if (checkpoint_load(a.resume, &ck, CKPT_RESUME, &e)) FAIL(cli_fail(&e));
         if (ck.tok.n_vocab == 0) FAIL(cli_fail_input("train: %s has no tokenizer to train with", a.resume));
         tok = ck.tok;
         memset(&ck.tok, 0, sizeof ck.tok);

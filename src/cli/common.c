@@ -343,7 +343,7 @@ static void attach_gpt2_tokenizer(const char *path, Checkpoint *ck)
 
 int cli_load_model(const char *path, Checkpoint *ck, int need_tokenizer, Err *e)
 {
-    if (checkpoint_load(path, ck, 0, e)) return -1;
+    if (checkpoint_load(path, ck, CKPT_WEIGHTS, e)) return -1;
     attach_gpt2_tokenizer(path, ck);
     if (need_tokenizer && ck->tok.n_vocab == 0) {
         checkpoint_free(ck);

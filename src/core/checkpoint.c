@@ -240,7 +240,7 @@ static int check_finite(const float *x, size_t n, const GPT2Config *cfg, const c
     return 0;
 }
 
-static int load_native(const uint8_t *buf, size_t size, Checkpoint *ck, int want_training, Err *e)
+static int load_native(const uint8_t *buf, size_t size, Checkpoint *ck, int parts, Err *e)
 {
     uint32_t version = get_u32(buf + 8);
     if (version == 0 || version > CHECKPOINT_VERSION)
@@ -285,10 +285,15 @@ static int load_native(const uint8_t *buf, size_t size, Checkpoint *ck, int want
     if (tokenizer_deserialize(&ck->tok, tokn.p, tokn.len, &sub)) return err_input(e, "%s", sub.msg);
     if (ck->tok.n_vocab != cfg.n_vocab)
         return err_input(e, "the tokenizer has %d tokens but the model %d", ck->tok.n_vocab, cfg.n_vocab);
-    if (gpt2_create(&ck->model, &cfg, e)) return -1;
-    read_floats(ck->model.params, wght.p, n_params);
-    if (check_finite(ck->model.params, n_params, &cfg, "weight", e)) return -1;
-    if (want_training && adam.p) {
+    if (parts & CKPT_WEIGHTS) {
+        if (gpt2_create(&ck->model, &cfg, e)) return -1;
+        read_floats(ck->model.params, wght.p, n_params);
+        if (check_finite(ck->model.params, n_params, &cfg, "weight", e)) return -1;
+    } else {
+        ck->model.cfg = cfg;
+        ck->model.n_params = n_params;
+    }
+    if ((parts & CKPT_OPTIMIZER) && adam.p) {
         if (adam.len != 24 + 8 * (uint64_t)n_params) return err_input(e, "the optimizer section has the wrong size");
         if (adamw_create(&ck->opt, n_params, e)) return -1;
         ck->opt.t = (long)get_u64(adam.p);
@@ -305,8 +310,8 @@ static int load_native(const uint8_t *buf, size_t size, Checkpoint *ck, int want
             || check_finite(ck->opt.v, n_params, &cfg, "optimizer moment", e))
             return -1;
     }
-    if (want_training && trst.p && read_trst(&ck->st, trst.p, trst.len, e)) return -1;
-    if (want_training && trst.p && crps.p && crps.len < sizeof ck->st.corpus_path) {
+    if ((parts & CKPT_STATE) && trst.p && read_trst(&ck->st, trst.p, trst.len, e)) return -1;
+    if ((parts & CKPT_STATE) && trst.p && crps.p && crps.len < sizeof ck->st.corpus_path) {
         memcpy(ck->st.corpus_path, crps.p, crps.len);
         ck->st.corpus_path[crps.len] = 0;
     }
@@ -314,7 +319,7 @@ static int load_native(const uint8_t *buf, size_t size, Checkpoint *ck, int want
     return 0;
 }
 
-int checkpoint_load(const char *path, Checkpoint *ck, int want_training, Err *e)
+int checkpoint_load(const char *path, Checkpoint *ck, int parts, Err *e)
 {
     memset(ck, 0, sizeof *ck);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -334,7 +339,7 @@ int checkpoint_load(const char *path, Checkpoint *ck, int want_training, Err *e)
     if (buf == MAP_FAILED) return err_internal(e, "%s: cannot map: %s", path, strerror(errno));
     int rc;
     if (size >= HEADER_BYTES && memcmp(buf, CHECKPOINT_MAGIC, 8) == 0) {
-        rc = load_native(buf, size, ck, want_training, e);
+        rc = load_native(buf, size, ck, parts, e);
     } else if (llmc_is_model(buf, size)) {
         rc = llmc_load_model(buf, size, &ck->model, e);
         snprintf(ck->format, sizeof ck->format, "llm.c");

@@ -38,9 +38,17 @@ typedef struct Checkpoint {
 /* opt and st may be NULL: a weights-only file (sampling, sharing). */
 int checkpoint_save(const char *path, const GPT2 *m, const Tokenizer *tok, const AdamW *opt,
                     const TrainState *st, Err *e);
-/* Loads a native checkpoint or an llm.c model. With want_training, also the optimizer and the
- * training state when present. */
-int checkpoint_load(const char *path, Checkpoint *ck, int want_training, Err *e);
+/* What checkpoint_load reads of a native file besides its sizes and tokenizer (flags; every
+ * length and the checksum are checked whatever is asked for). An llm.c file has only weights. */
+enum {
+    CKPT_WEIGHTS = 1,   /* the weights; without them ck->model has its cfg and n_params only */
+    CKPT_STATE = 2,     /* the training state and the corpus path, when saved */
+    CKPT_OPTIMIZER = 4, /* the optimizer's moments, when saved: twice the weights' size */
+    CKPT_RESUME = CKPT_WEIGHTS | CKPT_STATE | CKPT_OPTIMIZER,
+};
+
+/* Loads a native checkpoint (the parts asked for) or an llm.c model. */
+int checkpoint_load(const char *path, Checkpoint *ck, int parts, Err *e);
 void checkpoint_free(Checkpoint *ck);
 
 /* Whether saving to path may replace what is there: yes when nothing is, or a model file

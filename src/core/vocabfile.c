@@ -54,6 +54,17 @@ static uint8_t *read_all(const char *path, size_t *n, Err *e)
     return buf;
 }
 
+/* The first n bytes of a file (fewer when it is shorter), or -1 when it cannot be opened (errno
+ * says why). Enough to tell the formats apart by their magic numbers. */
+static long read_head(const char *path, uint8_t *head, size_t n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    size_t k = fread(head, 1, n, f);
+    fclose(f);
+    return (long)k;
+}
+
 /* A growing vocabulary table. */
 typedef struct {
     uint32_t *len;     /* per id; UINT32_MAX = not yet seen */
@@ -544,11 +555,8 @@ int vocab_load_named(Tokenizer *t, const char *name, Err *e)
 
 int tokenizer_may_replace(const char *path, Err *e)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;
     uint8_t head[8];
-    size_t k = fread(head, 1, 8, f);
-    fclose(f);
+    long k = read_head(path, head, 8);
     if (k > 0 && (k < 8 || memcmp(head, TOKENIZER_FILE_MAGIC, 8) != 0))
         return err_input(e, "%s: exists and is not a tokenizer file; refusing to overwrite it", path);
     return 0;
@@ -582,29 +590,32 @@ int tokenizer_save(const char *path, const Tokenizer *t, Err *e)
 int tokenizer_load(Tokenizer *t, const char *path, Err *e)
 {
     memset(t, 0, sizeof *t);
-    size_t n;
-    uint8_t *buf = read_all(path, &n, e);
-    if (!buf) return -1;
+    uint8_t head[8];
+    long k = read_head(path, head, sizeof head);
+    if (k < 0) return err_input(e, "%s: %s", path, strerror(errno));
     int rc;
-    if (n >= 8 && memcmp(buf, TOKENIZER_FILE_MAGIC, 8) == 0) {
+    if (k == 8 && memcmp(head, TOKENIZER_FILE_MAGIC, 8) == 0) {
+        size_t n;
+        uint8_t *buf = read_all(path, &n, e);
+        if (!buf) return -1;
         uint64_t len = n >= 24 ? get_u64(buf + 16) : 0;
         if (n < 32 || len != n - 32) rc = err_input(e, "%s: truncated tokenizer file", path);
         else if (get_u32(buf + 8) != 1) rc = err_input(e, "%s: tokenizer file version %u is not 1", path, get_u32(buf + 8));
         else if (get_u64(buf + n - 8) != fnv1a(FNV_OFFSET, buf, n - 8)) rc = err_input(e, "%s: corrupted (checksum mismatch)", path);
         else if ((rc = tokenizer_deserialize(t, buf + 24, (size_t)len, e))) err_prefix(e, path);
-    } else if (n >= 8 && memcmp(buf, CHECKPOINT_MAGIC, 8) == 0) {
+        free(buf);
+    } else if (k == 8 && memcmp(head, CHECKPOINT_MAGIC, 8) == 0) {
         Checkpoint ck;
-        rc = checkpoint_load(path, &ck, 0, e);
+        rc = checkpoint_load(path, &ck, 0, e); /* the tokenizer alone */
         if (!rc) {
             *t = ck.tok;
             memset(&ck.tok, 0, sizeof ck.tok);
             checkpoint_free(&ck);
         }
-    } else if (n >= 4 && get_u32(buf) == LLMC_TOKENIZER_MAGIC) {
+    } else if (k >= 4 && get_u32(head) == LLMC_TOKENIZER_MAGIC) {
         rc = vocab_load_llmc(t, path, e);
     } else {
         rc = err_input(e, "%s: not a tokenizer file (nexttoken's, a checkpoint, or llm.c's gpt2_tokenizer.bin)", path);
     }
-    free(buf);
     return rc;
 }

@@ -198,7 +198,7 @@ static int session_new(App *a, Err *e)
 static int session_load(App *a, const char *path, int running, Err *e)
 {
     Checkpoint ck;
-    if (checkpoint_load(path, &ck, 1, e)) return -1;
+    if (checkpoint_load(path, &ck, CKPT_RESUME, e)) return -1;
     if (ck.tok.n_vocab == 0) {
         checkpoint_free(&ck);
         return err_input(e, "%s: an llm.c model without a tokenizer; import it first with nexttoken export --tokenizer", path);

@@ -69,7 +69,7 @@ static void test_round_trip(void **state)
     train(&tr, 5);
     assert_int_equal(checkpoint_save(path, &tr.model, &tok, &tr.opt, &tr.st, &e), 0);
     Checkpoint ck;
-    assert_int_equal(checkpoint_load(path, &ck, 1, &e), 0);
+    assert_int_equal(checkpoint_load(path, &ck, CKPT_RESUME, &e), 0);
     assert_string_equal(ck.format, "nexttoken");
     assert_memory_equal(&ck.model.cfg, &tiny, sizeof tiny);
     assert_memory_equal(ck.model.params, tr.model.params, sizeof(float) * tr.model.n_params);
@@ -90,9 +90,23 @@ static void test_round_trip(void **state)
     assert_int_equal(ck.tok.n_vocab, 256);
     /* Without training state: weights and tokenizer only. */
     checkpoint_free(&ck);
-    assert_int_equal(checkpoint_load(path, &ck, 0, &e), 0);
+    assert_int_equal(checkpoint_load(path, &ck, CKPT_WEIGHTS, &e), 0);
     assert_int_equal(ck.opt.n, 0);
     assert_int_equal(ck.st.cfg.batch, 0);
+    checkpoint_free(&ck);
+    /* The state without the optimizer's moments (nexttoken info). */
+    assert_int_equal(checkpoint_load(path, &ck, CKPT_WEIGHTS | CKPT_STATE, &e), 0);
+    assert_int_equal(ck.opt.n, 0);
+    assert_int_equal(ck.st.step, 5);
+    assert_non_null(ck.model.params);
+    checkpoint_free(&ck);
+    /* The tokenizer and the sizes alone (a checkpoint as --tokenizer). */
+    assert_int_equal(checkpoint_load(path, &ck, 0, &e), 0);
+    assert_null(ck.model.params);
+    assert_int_equal(ck.model.n_params, tr.model.n_params);
+    assert_memory_equal(&ck.model.cfg, &tiny, sizeof tiny);
+    assert_int_equal(ck.tok.n_vocab, 256);
+    assert_int_equal(ck.st.step, 0);
     checkpoint_free(&ck);
     trainer_free(&tr);
 }
@@ -110,7 +124,7 @@ static void resume_matches(ParPool *pool)
     assert_int_equal(checkpoint_save(path, &b.model, &tok, &b.opt, &b.st, &e), 0);
     trainer_free(&b);
     Checkpoint ck;
-    assert_int_equal(checkpoint_load(path, &ck, 1, &e), 0);
+    assert_int_equal(checkpoint_load(path, &ck, CKPT_RESUME, &e), 0);
     assert_int_equal(trainer_resume(&c, &ck.model, &ck.opt, &ck.st, &tc, &data, pool, &e), 0);
     checkpoint_free(&ck);
     train(&c, 5);
@@ -194,7 +208,7 @@ static void expect_refused(const char *expect)
 {
     Checkpoint ck;
     Err e = {0};
-    int rc = checkpoint_load(path, &ck, 1, &e);
+    int rc = checkpoint_load(path, &ck, CKPT_RESUME, &e);
     if (rc == 0 || e.code != ERR_INPUT || !strstr(e.msg, expect))
         print_error("expected a refusal mentioning '%s', got rc %d: %s\n", expect, rc, e.msg);
     assert_int_equal(rc, -1);
@@ -231,7 +245,7 @@ static void test_truncated(void **state)
         write_bytes(saved, n);
         Checkpoint ck;
         Err e = {0};
-        assert_int_equal(checkpoint_load(path, &ck, 1, &e), -1);
+        assert_int_equal(checkpoint_load(path, &ck, CKPT_RESUME, &e), -1);
         assert_int_equal(e.code, ERR_INPUT);
     }
     write_bytes(saved, saved_n - 1);
@@ -374,7 +388,7 @@ static void test_kill_during_save(void **state)
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         Checkpoint ck;
-        assert_int_equal(checkpoint_load(path, &ck, 0, &e), 0);
+        assert_int_equal(checkpoint_load(path, &ck, CKPT_WEIGHTS, &e), 0);
         int is_a = memcmp(ck.model.params, ma.params, sizeof(float) * ma.n_params) == 0;
         int is_b = memcmp(ck.model.params, mb.params, sizeof(float) * mb.n_params) == 0;
         assert_true(is_a || is_b);
@@ -409,7 +423,7 @@ static void test_llmc_round_trip(void **state)
     assert_int_equal(n, 1024 + 4 * (m.n_params + (384 - 300) * 8));
     for (size_t i = 300 * 8; i < 384 * 8; i++) assert_true(get_f32(b + 1024 + 4 * i) == 0.0f); /* padding */
     Checkpoint ck;
-    assert_int_equal(checkpoint_load(p, &ck, 0, &e), 0);
+    assert_int_equal(checkpoint_load(p, &ck, CKPT_WEIGHTS, &e), 0);
     assert_string_equal(ck.format, "llm.c");
     assert_int_equal(ck.tok.n_vocab, 0);
     assert_memory_equal(&ck.model.cfg, &c, sizeof c);
@@ -425,7 +439,7 @@ static void test_llmc_round_trip(void **state)
     FILE *f = fopen(p, "wb");
     fwrite(b5, 1, 1024 + 2 * n_pad, f);
     fclose(f);
-    assert_int_equal(checkpoint_load(p, &ck, 0, &e), 0);
+    assert_int_equal(checkpoint_load(p, &ck, CKPT_WEIGHTS, &e), 0);
     for (size_t i = 0; i < m.n_params; i++) {
         uint32_t bits;
         memcpy(&bits, &m.params[i], 4);
@@ -439,7 +453,7 @@ static void test_llmc_round_trip(void **state)
     f = fopen(p, "wb");
     fwrite(b, 1, n - 4, f);
     fclose(f);
-    assert_int_equal(checkpoint_load(p, &ck, 0, &e), -1);
+    assert_int_equal(checkpoint_load(p, &ck, CKPT_WEIGHTS, &e), -1);
     assert_non_null(strstr(e.msg, "truncated"));
     free(b), free(b5);
     gpt2_free(&m);
