@@ -40,8 +40,16 @@ BpeIndex *bpe_index_build(const Tokenizer *t, Err *e)
     for (int32_t id = 0; id < t->n_vocab; id++) {
         if (t->special[id]) continue;
         size_t len = t->offsets[id + 1] - t->offsets[id];
-        size_t h = (size_t)hash_bytes(t->bytes + t->offsets[id], len) & ix->mask;
-        while (ix->slot[h] >= 0) h = (h + 1) & ix->mask;
+        const uint8_t *b = t->bytes + t->offsets[id];
+        size_t h = (size_t)hash_bytes(b, len) & ix->mask;
+        for (; ix->slot[h] >= 0; h = (h + 1) & ix->mask) {
+            int32_t j = ix->slot[h];
+            if (t->offsets[j + 1] - t->offsets[j] == len && memcmp(t->bytes + t->offsets[j], b, len) == 0) {
+                bpe_index_free(ix);
+                err_input(e, "vocabulary tokens %d and %d have the same bytes", j, id);
+                return NULL;
+            }
+        }
         ix->slot[h] = id;
     }
     return ix;

@@ -31,7 +31,8 @@
 /* ---- encoding ---- */
 
 /* The lookup from token bytes to id that merging needs (special tokens excluded). Built by
- * tokenizer_init_table for every vocabulary with multi-byte tokens. */
+ * tokenizer_init_table for every vocabulary with multi-byte tokens; refuses (ERR_INPUT) one in
+ * which two tokens have the same bytes. */
 typedef struct BpeIndex BpeIndex;
 BpeIndex *bpe_index_build(const Tokenizer *t, Err *e);
 void bpe_index_free(BpeIndex *ix);

@@ -29,35 +29,6 @@ int tokenizer_init_bytes(Tokenizer *t, Err *e)
     return tokenizer_init_table(t, "byte", 0, 256, offsets, bytes, special, e);
 }
 
-/* Open-addressing set of token byte strings, used to refuse a vocabulary with duplicates
- * (special tokens aside: they are never produced by merging). */
-static int table_has_duplicates(const uint32_t *off, const uint8_t *bytes, const uint8_t *special, int n,
-                                int *dup_a, int *dup_b)
-{
-    size_t cap = 1;
-    while (cap < (size_t)n * 2) cap <<= 1;
-    int32_t *slot = malloc(cap * sizeof *slot);
-    if (!slot) return -1;
-    memset(slot, 0xff, cap * sizeof *slot);
-    int found = 0;
-    for (int i = 0; i < n && !found; i++) {
-        if (special[i]) continue;
-        size_t len = off[i + 1] - off[i];
-        size_t h = (size_t)fnv1a(FNV_OFFSET, bytes + off[i], len) & (cap - 1);
-        while (slot[h] >= 0) {
-            int j = slot[h];
-            if (off[j + 1] - off[j] == len && memcmp(bytes + off[j], bytes + off[i], len) == 0) {
-                *dup_a = j, *dup_b = i, found = 1;
-                break;
-            }
-            h = (h + 1) & (cap - 1);
-        }
-        slot[h] = i;
-    }
-    free(slot);
-    return found;
-}
-
 int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_vocab,
                          const uint32_t *offsets, const uint8_t *bytes, const uint8_t *special,
                          Err *e)
@@ -78,10 +49,6 @@ int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_voca
         }
     for (int b = 0; b < 256; b++)
         if (t->byte_id[b] < 0) return err_input(e, "vocabulary has no token for byte 0x%02x", b);
-    int da = 0, db = 0;
-    int dup = table_has_duplicates(offsets, bytes, special, n_vocab, &da, &db);
-    if (dup < 0) return err_nomem(e, "vocabulary check", (unsigned long long)n_vocab * 8);
-    if (dup) return err_input(e, "vocabulary tokens %d and %d have the same bytes", da, db);
 
     size_t total = offsets[n_vocab];
     t->offsets = malloc(sizeof(uint32_t) * (n_vocab + 1));
@@ -101,7 +68,8 @@ int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_voca
     }
     t->pattern = pattern;
     t->n_vocab = n_vocab;
-    /* Merging needs the lookup from bytes to id; a vocabulary of single bytes needs nothing. */
+    /* Merging needs the lookup from bytes to id, which also refuses two tokens of the same
+     * bytes; a vocabulary of single bytes needs neither (byte_id above refused duplicates). */
     int merges = 0;
     for (int i = 0; i < n_vocab && !merges; i++) merges = offsets[i + 1] - offsets[i] > 1 && !special[i];
     if (merges && !(t->bpe = bpe_index_build(t, e))) {

@@ -380,6 +380,30 @@ static void test_tokenizer_files(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* A vocabulary table with two tokens of the same bytes is refused, naming them; special tokens
+ * may repeat bytes (they are never made by merging). */
+static void test_duplicate_tokens(void **state)
+{
+    (void)state;
+    uint32_t off[260];
+    uint8_t bytes[300], special[259] = {0};
+    for (int i = 0; i < 256; i++) off[i] = (uint32_t)i, bytes[i] = (uint8_t)i;
+    memcpy(bytes + 256, "abab", 4);
+    off[256] = 256, off[257] = 258, off[258] = 260;
+    Tokenizer t;
+    Err e;
+    assert_int_equal(tokenizer_init_table(&t, "dup", PRETOK_GPT2, 258, off, bytes, special, &e), -1);
+    assert_int_equal(e.code, ERR_INPUT);
+    assert_string_equal(e.msg, "vocabulary tokens 256 and 257 have the same bytes");
+    special[257] = 1;
+    assert_int_equal(tokenizer_init_table(&t, "dup", PRETOK_GPT2, 258, off, bytes, special, &e), 0);
+    tokenizer_free(&t);
+    special[257] = 0;
+    bytes[257] = 'c', bytes[258] = 'a', off[258] = 259; /* "ac", then "a" again */
+    assert_int_equal(tokenizer_init_table(&t, "dup", PRETOK_GPT2, 258, off, bytes, special, &e), -1);
+    assert_string_equal(e.msg, "vocabulary has byte 0x61 twice (tokens 97 and 257)");
+}
+
 static void test_bad_vocab_files(void **state)
 {
     (void)state;
@@ -512,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_bytes), cmocka_unit_test(test_trainer_matches_naive),
         cmocka_unit_test(test_trainer_top_pairs), cmocka_unit_test(test_tokenizer_files),
         cmocka_unit_test(test_bad_vocab_files),  cmocka_unit_test(test_word_and_char),
+        cmocka_unit_test(test_duplicate_tokens),
         cmocka_unit_test(test_llmc_tokenizer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
