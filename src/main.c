@@ -111,7 +111,6 @@ int main(int argc, char **argv)
 {
     blas_boot(argv);
     if (argc < 2 || argv[1][0] == '-') {
-        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) return fputs(usage, stdout), 0;
         if (argc >= 2 && strcmp(argv[1], "--version") == 0) return cmd_version(argc - 1, argv + 1);
         return run_tui(argc, argv);
     }

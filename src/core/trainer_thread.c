@@ -60,6 +60,16 @@ static void say(TrainerThread *tt, const char *msg)
     tt->snap.message_id++;
 }
 
+/* Saves the trainer to path, and says in msg how that went. By the training thread, or under mu
+ * while it is paused. */
+static void save_to(TrainerThread *tt, const char *path, char *msg, size_t cap)
+{
+    const Trainer *tr = &tt->tr;
+    Err e;
+    if (checkpoint_save(path, &tr->model, &tt->tok, &tr->opt, &tr->st, &e)) snprintf(msg, cap, "save failed: %s", e.msg);
+    else snprintf(msg, cap, "saved %s (step %ld)", path, tr->st.step);
+}
+
 /* Appends the trainer's history beyond what is published. Under mu. */
 static void publish_history(TrainerThread *tt)
 {
@@ -163,10 +173,7 @@ static void *thread_main(void *arg)
 
         Err e;
         char msg[4700] = "";
-        if (save_path[0]) {
-            if (checkpoint_save(save_path, &tr->model, &tt->tok, &tr->opt, &tr->st, &e)) snprintf(msg, sizeof msg, "save failed: %s", e.msg);
-            else snprintf(msg, sizeof msg, "saved %s (step %ld)", save_path, tr->st.step);
-        }
+        if (save_path[0]) save_to(tt, save_path, msg, sizeof msg);
         int failed = trainer_step(tr, &e) != 0;
         double t = clock_now();
         int sampled = 0;
@@ -344,17 +351,10 @@ void tt_request_save(TrainerThread *tt, const char *path)
     tt->save_requested = 1;
     /* a paused trainer saves now: the weights are not moving */
     if (tt->snap.state != TT_RUNNING) {
-        Err e;
+        char m[4700];
         tt->save_requested = 0;
-        if (checkpoint_save(path, &tt->tr.model, &tt->tok, &tt->tr.opt, &tt->tr.st, &e)) {
-            char m[4700];
-            snprintf(m, sizeof m, "save failed: %s", e.msg);
-            say(tt, m);
-        } else {
-            char m[4700];
-            snprintf(m, sizeof m, "saved %s (step %ld)", path, tt->tr.st.step);
-            say(tt, m);
-        }
+        save_to(tt, path, m, sizeof m);
+        say(tt, m);
         wake(tt);
     }
     pthread_mutex_unlock(&tt->mu);

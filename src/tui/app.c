@@ -794,6 +794,7 @@ void app_key(App *a, int ch)
     else if (ch == '\t') app_switch(a, panels[(idx + 1) % N_PANELS]);
     else if (ch == KEY_BTAB) app_switch(a, panels[(idx + N_PANELS - 1) % N_PANELS]);
     else if (ch == '?') a->help_open = 1;
+    else if (ch == 'a' && a->panel->tick) a->animating = !a->animating; /* a panel that steps: on its own */
     else if (ch == ':') cmdline_open(a);
     else if (ch == 'e') { /* every panel's text: the prompt, ready to edit */
         char buf[sizeof a->prompt + 8];

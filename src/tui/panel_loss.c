@@ -209,7 +209,6 @@ static int key(App *a, int ch)
     switch (ch) {
     case ' ': case KEY_RIGHT: go(1); return KEY_HANDLED;
     case KEY_LEFT: go(-1); return KEY_HANDLED;
-    case 'a': a->animating = !a->animating; return KEY_HANDLED;
     case 'r': S.pos = 1; return KEY_HANDLED;
     case '[': S.step_lr /= 2; S.step_pos = -1; return KEY_HANDLED;
     case ']': S.step_lr *= 2; S.step_pos = -1; return KEY_HANDLED;

@@ -437,7 +437,6 @@ static int key(App *a, int ch)
     case KEY_LEFT:
         if (S.view == 0) step_back(a);
         return KEY_HANDLED;
-    case 'a': a->animating = !a->animating; return KEY_HANDLED;
     case 'r': restart(); return KEY_HANDLED;
     case 'v': S.view = !S.view, a->animating = 0; return KEY_HANDLED;
     case KEY_UP: case 'k': S.knob = (S.knob + N_KNOBS - 1) % N_KNOBS; return KEY_HANDLED;

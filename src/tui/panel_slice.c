@@ -201,7 +201,6 @@ static int key(App *a, int ch)
         if (S.view == 0 && S.step > 1) S.step--;
         else if (S.view == 1 && S.window > 0) S.window--;
         return KEY_HANDLED;
-    case 'a': a->animating = !a->animating; return KEY_HANDLED;
     case 'r': S.step = 1, S.window = 0; return KEY_HANDLED;
     case 't': S.mode = (S.mode + 1) % N_MODES, S.step = 1, S.window = 0, S.gen = -1; return KEY_HANDLED;
     case 'v': S.view = !S.view; return KEY_HANDLED;

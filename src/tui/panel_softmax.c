@@ -235,7 +235,6 @@ static int key(App *a, int ch)
     case KEY_LEFT:
         if (S.reveal > 0) S.reveal--;
         return KEY_HANDLED;
-    case 'a': a->animating = !a->animating; return KEY_HANDLED;
     case 'r':
         S.reveal = 0;
         toy_reset();

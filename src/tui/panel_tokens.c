@@ -324,7 +324,6 @@ static int key(App *a, int ch)
     switch (ch) {
     case ' ': case KEY_RIGHT: if (S.view == VIEW_MERGES) step(a, 1); return KEY_HANDLED;
     case KEY_LEFT: if (S.view == VIEW_MERGES) step(a, -1); return KEY_HANDLED;
-    case 'a': a->animating = !a->animating; return KEY_HANDLED;
     case 'r': retrain(a, 0); return KEY_HANDLED;
     case 'c': S.from_prompt = !S.from_prompt, retrain(a, 0); return KEY_HANDLED;
     case 'v': S.view = (S.view + 1) % N_VIEWS, a->animating = 0; return KEY_HANDLED;

@@ -43,7 +43,10 @@ for k in 1 2 3 4 5 0 6; do
         6) wait_for "Loss  smoothing" ;;
     esac
 done
-T send-keys Tab
+# a on the Slice panel steps through the examples by itself (a again stops it)
+T send-keys 1 a
+wait_for "    3 "
+T send-keys a 6 Tab
 wait_for "How a language model learns"
 T send-keys 6
 T resize-window -x 40 -y 12
