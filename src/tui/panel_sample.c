@@ -47,6 +47,8 @@ static struct {
     long shown_gen;
     int32_t cont[N_CONT][CONT_TOKENS];
     int cont_n[N_CONT], cont_done[N_CONT];
+    unsigned char copied[N_CONT][CONT_TOKENS]; /* tokens in a span found in the corpus */
+    int longest[N_CONT];                        /* the longest such span */
     long cont_gen;
     int cont_cur;           /* the continuation under way, or -1 */
     GPT2Cache cache;        /* its keys and values, made for a model of cache_cfg */
@@ -293,12 +295,28 @@ static void draw_step(App *a, WINDOW *w, int y, int h, int wd)
  * They are made a slice of time per frame (the knob that changed shows at once, the text
  * follows), one continuation after another through one key/value cache, each exactly as
  * `nexttoken sample --seed` makes it: the prompt fed at once, then every token drawn fed back. */
+/* A finished continuation's spans of MIN_COPIED or more tokens that the corpus has verbatim. */
+static void mark_copied(App *a, int c)
+{
+    const SuffixArray *sa = app_corpus_index(a);
+    memset(S.copied[c], 0, sizeof S.copied[c]);
+    S.longest[c] = 0;
+    for (int i = 0; sa && i < S.cont_n[c]; i++) {
+        size_t len = suffix_longest_match(sa, S.cont[c] + i, (size_t)(S.cont_n[c] - i), NULL);
+        if ((int)len >= MIN_COPIED) {
+            memset(S.copied[c] + i, 1, len);
+            if ((int)len > S.longest[c]) S.longest[c] = (int)len;
+        }
+    }
+    S.cont_done[c] = 1;
+}
+
 static void continue_generating(App *a, const GPT2 *m)
 {
     Err e;
     if (S.cont_gen != a->settings_gen) { /* start over (r, or a knob; not new weights) */
         S.cont_gen = a->settings_gen;
-        for (int c = 0; c < N_CONT; c++) S.cont_n[c] = 0;
+        for (int c = 0; c < N_CONT; c++) S.cont_n[c] = 0, S.cont_done[c] = 0;
         S.cont_cur = -1;
     }
     /* The view model keeps its address across models: its shape says whether the cache fits. */
@@ -306,14 +324,14 @@ static void continue_generating(App *a, const GPT2 *m)
         gpt2_cache_free(&S.cache);
         memset(&S.cache_cfg, 0, sizeof S.cache_cfg);
         S.cont_cur = -1;
-        for (int c = 0; c < N_CONT; c++) S.cont_n[c] = 0;
+        for (int c = 0; c < N_CONT; c++) S.cont_n[c] = 0, S.cont_done[c] = 0;
         if (gpt2_cache_create(&S.cache, m, &e)) return;
         S.cache_cfg = m->cfg;
     }
     double t0 = clock_now();
     for (;;) {
         if (S.cont_cur < 0 || S.cont_n[S.cont_cur] >= CONT_TOKENS || (S.cont_cur >= 0 && S.cache.n_pos >= m->cfg.n_ctx)) {
-            if (S.cont_cur >= 0) S.cont_done[S.cont_cur] = 1;
+            if (S.cont_cur >= 0 && !S.cont_done[S.cont_cur]) mark_copied(a, S.cont_cur);
             if (S.cont_cur + 1 >= N_CONT) return; /* all made */
             S.cont_cur++;
             int32_t *ids = NULL;
@@ -344,19 +362,10 @@ static void draw_continuations(App *a, WINDOW *w, int y, int h, int wd)
     const GPT2 *m = app_view_model(a);
     if (!m) return;
     continue_generating(a, m);
-    const SuffixArray *sa = app_corpus_index(a);
     int per = (h - y - 1) / N_CONT;
     if (per < 2) per = 2;
     for (int c = 0; c < N_CONT && y < h - 1; c++) {
-        /* which tokens lie in a copied span, and the longest span */
-        int copied[CONT_TOKENS] = {0}, longest = 0;
-        for (int i = 0; sa && S.cont_done[c] && i < S.cont_n[c]; i++) {
-            size_t len = suffix_longest_match(sa, S.cont[c] + i, (size_t)(S.cont_n[c] - i), NULL);
-            if ((int)len >= MIN_COPIED) {
-                for (int j = i; j < i + (int)len; j++) copied[j] = 1;
-                if ((int)len > longest) longest = (int)len;
-            }
-        }
+        int longest = S.cont_done[c] ? S.longest[c] : 0;
         char head[96];
         if (!S.cont_done[c]) snprintf(head, sizeof head, "seed %llu   ...", (unsigned long long)(S.seed + (uint64_t)c));
         else if (longest) snprintf(head, sizeof head, "seed %llu   longest span copied from the corpus: %d tokens", (unsigned long long)(S.seed + (uint64_t)c), longest);
@@ -372,7 +381,7 @@ static void draw_continuations(App *a, WINDOW *w, int y, int h, int wd)
             int pw = text_width(piece);
             if (x + pw > wd - 2) x = 2, row++;
             if (row >= y + per) break;
-            x += draw_text(w, row, x, wd - 2 - x, copied[i] ? ST_COPIED : ST_ACCENT, a, piece);
+            x += draw_text(w, row, x, wd - 2 - x, S.cont_done[c] && S.copied[c][i] ? ST_COPIED : ST_ACCENT, a, piece);
         }
         y += per;
     }
