@@ -5,6 +5,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "core/utf8.h"
 #include "tui.h"
 
 static attr_t styles[ST_COUNT];
@@ -190,10 +191,9 @@ void piece_text(const uint8_t *b, size_t n, int show_ws, int utf8, char *out, si
             out[o++] = (char)c, i++;
         } else {
             /* a whole character, or the bytes of a broken one */
-            int len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-            int ok = len && i + (size_t)len <= n;
-            for (int k = 1; ok && k < len; k++) ok = (b[i + k] & 0xc0) == 0x80;
-            if (ok && utf8) memcpy(out + o, b + i, (size_t)len), o += (size_t)len, i += (size_t)len;
+            uint32_t cp;
+            int len = utf8_decode(b + i, n - i, &cp);
+            if (len && utf8) memcpy(out + o, b + i, (size_t)len), o += (size_t)len, i += (size_t)len;
             else o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c), i++;
         }
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/parallel.h"
+#include "core/utf8.h"
 #include "tui.h"
 
 #define FIGURES_WIDTH 26       /* the figures box, right of the plot */
@@ -23,14 +24,17 @@ static const HelpLine help[] = {
 
 /* The training curve, smoothed as TensorBoard does: an exponential moving average whose
  * start is debiased (divided by 1 - w^t), so the first points are not pulled towards 0. */
+static double smooth_step(double *last, double *weight, float w, float y)
+{
+    *last = *last * w + (1 - w) * y;
+    *weight = *weight * w + (1 - w);
+    return *last / *weight;
+}
+
 static void smooth(const float *y, long n, float w, float *out)
 {
     double last = 0, weight = 0;
-    for (long i = 0; i < n; i++) {
-        last = last * w + (1 - w) * y[i];
-        weight = weight * w + (1 - w);
-        out[i] = (float)(last / weight);
-    }
+    for (long i = 0; i < n; i++) out[i] = (float)smooth_step(&last, &weight, w, y[i]);
 }
 
 /* Averages n points into at most `buckets` (x and y means), for a plot a few hundred dots wide. */
@@ -132,9 +136,9 @@ static int figures(App *a, char rows[][2][40])
         ROW("loss", "%.4f", s->loss);
         float wgt = plot_smoothing[a->plot_smooth_idx];
         if (wgt > 0 && a->hist_n > 0) {
-            double last = 0, weight = 0;
-            for (long i = 0; i < a->hist_n; i++) last = last * wgt + (1 - wgt) * a->hist_loss[i], weight = weight * wgt + (1 - wgt);
-            ROW("smoothed", "%.4f", last / weight);
+            double last = 0, weight = 0, v = 0;
+            for (long i = 0; i < a->hist_n; i++) v = smooth_step(&last, &weight, wgt, a->hist_loss[i]);
+            ROW("smoothed", "%.4f", v);
         }
     } else {
         ROW("loss", "-");
@@ -209,13 +213,12 @@ static void draw_samples(App *a, WINDOW *w, int y, int x, int h, int wd)
         for (int l = 0; l < lines && *p && row < y + h - 1; l++, row++) {
             /* the bytes of p that fit in the width, broken at a space when one is near the end */
             int width = wd - 10, cols = 0;
-            const char *q = p, *space = NULL;
+            const char *q = p, *space = NULL, *end = p + strlen(p);
             while (*q) {
-                int len = 1;
                 unsigned char c = (unsigned char)*q;
-                if (c >= 0xf0) len = 4;
-                else if (c >= 0xe0) len = 3;
-                else if (c >= 0xc0) len = 2;
+                uint32_t cp;
+                int len = utf8_decode((const uint8_t *)q, (size_t)(end - q), &cp);
+                if (!len) len = 1; /* a broken character: its bytes one at a time */
                 char ch[5] = {0};
                 memcpy(ch, q, (size_t)len);
                 int cw = text_width(ch);
