@@ -200,6 +200,20 @@ void piece_text(const uint8_t *b, size_t n, int show_ws, int utf8, char *out, si
     out[o] = 0;
 }
 
+const char *token_text(const Tokenizer *t, int32_t id, int show_ws, int quoted, int utf8, char *out, size_t cap)
+{
+    size_t k;
+    const uint8_t *b = tokenizer_token(t, id, &k);
+    if (!quoted) {
+        piece_text(b, k, show_ws, utf8, out, cap);
+        return out;
+    }
+    char piece[256];
+    piece_text(b, k, show_ws, utf8, piece, cap - 2 < sizeof piece ? cap - 2 : sizeof piece);
+    snprintf(out, cap, "\"%s\"", piece);
+    return out;
+}
+
 void draw_box(WINDOW *w, int y, int x, int h, int wd, const App *a, const char *title)
 {
     if (h < 2 || wd < 2) return;

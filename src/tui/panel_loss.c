@@ -91,10 +91,8 @@ static int draw_strip(App *a, WINDOW *w, int y, int x0, int rows, int wd, double
 {
     int x = x0, r = 0;
     for (int i = 0; i < S.n && r < rows; i++) {
-        size_t k;
-        const uint8_t *b = tokenizer_token(&a->tok, S.ids[i], &k);
         char piece[64];
-        piece_text(b, k, 0, a->utf8, piece, sizeof piece);
+        token_text(&a->tok, S.ids[i], 0, 0, a->utf8, piece, sizeof piece);
         int pw = text_width(piece);
         if (x + pw > x0 + wd) x = x0, r++;
         if (r >= rows) break;
@@ -134,11 +132,8 @@ static void draw(App *a, WINDOW *w, int h, int wd)
     if (first < 1) first = 1;
     int ty = y + 1;
     for (int i = first; i < S.n && ty < y + 1 + rows_avail; i++, ty++) {
-        size_t k;
-        const uint8_t *b = tokenizer_token(&a->tok, S.ids[i], &k);
-        char piece[48], quoted[64];
-        piece_text(b, k, 1, a->utf8, piece, sizeof piece);
-        snprintf(quoted, sizeof quoted, "\"%s\"", piece);
+        char quoted[50];
+        token_text(&a->tok, S.ids[i], 1, 1, a->utf8, quoted, sizeof quoted);
         int st = i == S.pos ? ST_SELECT : ST_NORMAL;
         draw_textf(w, ty, 1, 6, st, a, "%4d  ", i);
         draw_cell(w, ty, 7, 14, st, a, quoted);
@@ -151,11 +146,9 @@ static void draw(App *a, WINDOW *w, int h, int wd)
     /* the chosen position: its distribution and the gradient at the output */
     int gx = side ? wd / 2 + 1 : 1, gy = side ? y : sy + 2, gw = side ? wd - gx - 1 : wd - 2;
     if (!S.have_dist || gy >= h - 2) return;
-    size_t tk;
-    const uint8_t *tb = tokenizer_token(&a->tok, S.ids[S.pos], &tk);
-    char tp[48];
-    piece_text(tb, tk, 1, a->utf8, tp, sizeof tp);
-    draw_textf(w, gy++, gx, gw, ST_TITLE, a, "position %d: target \"%s\", p = %.4f", S.pos, tp, S.p[S.pos]);
+    char tp[50];
+    token_text(&a->tok, S.ids[S.pos], 1, 1, a->utf8, tp, sizeof tp);
+    draw_textf(w, gy++, gx, gw, ST_TITLE, a, "position %d: target %s, p = %.4f", S.pos, tp, S.p[S.pos]);
     draw_text(w, gy++, gx, gw, ST_DIM, a, "gradient at the output: p - onehot(target)");
     int target_rank = -1;
     for (int r = 0; r < S.s.n_vocab; r++)
@@ -167,11 +160,8 @@ static void draw(App *a, WINDOW *w, int h, int wd)
         if (r >= room - 1 && r != target_rank) continue; /* the last row is kept for the target */
         const SampleCandidate *c = &S.s.cand[r];
         int is_t = c->id == S.ids[S.pos];
-        size_t k;
-        const uint8_t *b = tokenizer_token(&a->tok, c->id, &k);
-        char piece[48], quoted[64];
-        piece_text(b, k, 1, a->utf8, piece, sizeof piece);
-        snprintf(quoted, sizeof quoted, "\"%s\"", piece);
+        char quoted[50];
+        token_text(&a->tok, c->id, 1, 1, a->utf8, quoted, sizeof quoted);
         double g = c->p - is_t;
         draw_cell(w, gy, gx, 13, is_t ? ST_GOOD : ST_NORMAL, a, quoted);
         int used = 13 + draw_textf(w, gy, gx + 13, gw - 13, is_t ? ST_GOOD : ST_NORMAL, a, "%6.3f %+7.3f ", c->p, g);

@@ -219,10 +219,8 @@ static void draw_step(App *a, WINDOW *w, int y, int h, int wd)
     int x = 2, row = y;
     x += draw_text(w, row, x, wd - 4, ST_NORMAL, a, a->prompt);
     for (int i = 0; i < S.n_gen && row < y + 2; i++) {
-        size_t k;
-        const uint8_t *b = tokenizer_token(&a->tok, S.gen[i], &k);
         char piece[64];
-        piece_text(b, k, 0, a->utf8, piece, sizeof piece);
+        token_text(&a->tok, S.gen[i], 0, 0, a->utf8, piece, sizeof piece);
         int pw = text_width(piece);
         if (x + pw > wd - 2) x = 2, row++;
         if (row >= y + 2) break;
@@ -245,11 +243,8 @@ static void draw_step(App *a, WINDOW *w, int y, int h, int wd)
         const SampleCandidate *c = &s->cand[r];
         int kept = c->cut_by == CUT_NONE, chosen = S.drawn && r == s->chosen_rank;
         if (kept) cum += c->p_final;
-        size_t k;
-        const uint8_t *b = tokenizer_token(&a->tok, c->id, &k);
-        char piece[48], quoted[64];
-        piece_text(b, k, 1, a->utf8, piece, sizeof piece);
-        snprintf(quoted, sizeof quoted, "\"%s\"", piece);
+        char quoted[50];
+        token_text(&a->tok, c->id, 1, 1, a->utf8, quoted, sizeof quoted);
         int st = chosen ? ST_SELECT : kept ? ST_NORMAL : ST_DIM;
         draw_cell(w, y, 1, 14, st, a, quoted);
         draw_textf(w, y, 15, wd - 16, st, a, " %7.2f%% %7.2f%% %7.2f%% %7.2f%% %7.2f%% %s", 100 * c->p, 100 * c->p_temp,
@@ -275,12 +270,10 @@ static void draw_step(App *a, WINDOW *w, int y, int h, int wd)
         if (S.drawn && s->cfg.temperature > 0 && y + 1 < h) {
             int ux = 2 + (int)(s->u * bw);
             draw_text(w, y + 1, ux, 1, ST_KEY, a, a->utf8 ? "\u25b2" : "^");
-            size_t k;
-            const uint8_t *b = tokenizer_token(&a->tok, s->chosen, &k);
-            char piece[48];
-            piece_text(b, k, 1, a->utf8, piece, sizeof piece);
+            char piece[50];
+            token_text(&a->tok, s->chosen, 1, 1, a->utf8, piece, sizeof piece);
             char msg[200];
-            snprintf(msg, sizeof msg, "u = %.4f fell in [%.4f, %.4f): \"%s\"", s->u, s->cdf_lo, s->cdf_hi, piece);
+            snprintf(msg, sizeof msg, "u = %.4f fell in [%.4f, %.4f): %s", s->u, s->cdf_lo, s->cdf_hi, piece);
             int mw = text_width(msg), mx = ux + 2 + mw < wd ? ux + 2 : ux - mw - 1;
             draw_text(w, y + 1, mx > 1 ? mx : 1, wd - 2, ST_KEY, a, msg);
         } else if (S.drawn && y + 1 < h) {
@@ -374,10 +367,8 @@ static void draw_continuations(App *a, WINDOW *w, int y, int h, int wd)
         int row = y + 1, x = 2;
         x += draw_text(w, row, x, wd - 4, ST_NORMAL, a, a->prompt);
         for (int i = 0; i < S.cont_n[c] && row < y + per; i++) {
-            size_t k;
-            const uint8_t *b = tokenizer_token(&a->tok, S.cont[c][i], &k);
             char piece[64];
-            piece_text(b, k, 0, a->utf8, piece, sizeof piece);
+            token_text(&a->tok, S.cont[c][i], 0, 0, a->utf8, piece, sizeof piece);
             int pw = text_width(piece);
             if (x + pw > wd - 2) x = 2, row++;
             if (row >= y + per) break;

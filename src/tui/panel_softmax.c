@@ -139,13 +139,7 @@ static void draw(App *a, WINDOW *w, int h, int wd)
         }
         char name[64];
         if (S.toy) snprintf(name, sizeof name, "%s", S.toy_name[r]);
-        else {
-            size_t k;
-            const uint8_t *b = tokenizer_token(&a->tok, c->id, &k);
-            char piece[48];
-            piece_text(b, k, 1, a->utf8, piece, sizeof piece);
-            snprintf(name, sizeof name, "\"%s\"", piece);
-        }
+        else token_text(&a->tok, c->id, 1, 1, a->utf8, name, sizeof name);
         int st = S.toy && r == S.sel ? ST_SELECT : ST_NORMAL;
         x = 1;
         draw_text(w, y, x, tok_w, st, a, name), x += tok_w + 1;

@@ -191,6 +191,8 @@ int heat_style(double value, double hot);
 /* Token pieces for a person: whitespace visible when `show_ws` (space as a dot, newline as a
  * return sign), bytes that are not whole characters as \xNN. Into out (cap bytes). */
 void piece_text(const uint8_t *b, size_t n, int show_ws, int utf8, char *out, size_t cap);
+/* Token id of t the same way, in double quotes when quoted (then cut at cap - 2). Returns out. */
+const char *token_text(const Tokenizer *t, int32_t id, int show_ws, int quoted, int utf8, char *out, size_t cap);
 
 /* ---- plot.c ---- */
 typedef struct PlotSeries {
