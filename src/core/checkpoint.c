@@ -6,13 +6,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "atomicfile.h"
 #include "bytes.h"
 #include "llmc.h"
+#include "mapfile.h"
 
 #define TAG_CONF "CONF"
 #define TAG_TOKN "TOKN"
@@ -322,21 +322,13 @@ static int load_native(const uint8_t *buf, size_t size, Checkpoint *ck, int part
 int checkpoint_load(const char *path, Checkpoint *ck, int parts, Err *e)
 {
     memset(ck, 0, sizeof *ck);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return err_input(e, "%s: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return err_input(e, "%s: not a regular file", path);
-    }
-    size_t size = (size_t)st.st_size;
+    const uint8_t *buf;
+    size_t size;
+    if (mapfile_open(path, "a model file", &buf, &size, e)) return -1;
     if (size < 8) {
-        close(fd);
+        mapfile_close(buf, size);
         return err_input(e, "%s: not a model file (%zu bytes)", path, size);
     }
-    const uint8_t *buf = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (buf == MAP_FAILED) return err_internal(e, "%s: cannot map: %s", path, strerror(errno));
     int rc;
     if (size >= HEADER_BYTES && memcmp(buf, CHECKPOINT_MAGIC, 8) == 0) {
         rc = load_native(buf, size, ck, parts, e);
@@ -346,7 +338,7 @@ int checkpoint_load(const char *path, Checkpoint *ck, int parts, Err *e)
     } else {
         rc = err_input(e, "not a nexttoken checkpoint or llm.c model (unknown magic number)");
     }
-    munmap((void *)buf, size);
+    mapfile_close(buf, size);
     if (rc) {
         err_prefix(e, path);
         checkpoint_free(ck);

@@ -1,16 +1,12 @@
 /* corpus.c - mapping and checking a text file. See corpus.h. */
 #include "corpus.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "bytes.h"
+#include "mapfile.h"
 #include "utf8.h"
 
 static int corpus_check(Corpus *c, Err *e)
@@ -29,31 +25,8 @@ int corpus_open(Corpus *c, const char *path, Err *e)
 {
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "%s", path);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return err_input(e, "%s: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int rc = err_input(e, "%s: %s", path, strerror(errno));
-        close(fd);
-        return rc;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return err_input(e, "%s: is a directory, expected a text file", path);
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return err_input(e, "%s: not a regular file", path);
-    }
-    if (st.st_size == 0) {
-        close(fd);
-        return err_input(e, "%s: empty file", path);
-    }
-    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (p == MAP_FAILED) return err_internal(e, "%s: cannot map: %s", path, strerror(errno));
-    c->data = p;
-    c->size = (size_t)st.st_size;
+    if (mapfile_open(path, "a text file", &c->data, &c->size, e)) return -1;
+    if (c->size == 0) return err_input(e, "%s: empty file", path);
     c->mapped = 1;
     if (corpus_check(c, e)) {
         corpus_close(c);
@@ -81,7 +54,7 @@ int corpus_from_memory(Corpus *c, const char *name, const uint8_t *text, size_t 
 void corpus_close(Corpus *c)
 {
     if (c->data) {
-        if (c->mapped) munmap((void *)c->data, c->size);
+        if (c->mapped) mapfile_close(c->data, c->size);
         else free((void *)c->data);
     }
     memset(c, 0, sizeof *c);

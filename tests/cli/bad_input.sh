@@ -46,6 +46,7 @@ printf 'NXTKCKPT\011\000\000\000\000\000\000\000' >"$TMP/future.ckpt"
 expect_error 2 "format version 9 is not one this nexttoken reads" $BIN sample --model "$TMP/future.ckpt"
 expect_error 2 "nothing.ckpt: No such file" $BIN sample --model "$TMP/nothing.ckpt"
 expect_error 2 "empty.txt: not a model file (0 bytes)" $BIN loss --model "$TMP/empty.txt" "ab"
+expect_error 2 "dir: is a directory, expected a model file" $BIN loss --model "$TMP/dir" "ab"
 expect_error 2 "random.bin: not a nexttoken checkpoint" $BIN train --corpus $C --resume "$TMP/random.bin" --out "$TMP/m2.ckpt"
 
 # sampler knobs (checked before the model is even read)
