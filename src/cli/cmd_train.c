@@ -47,12 +47,10 @@ static void on_signal(int sig) { interrupted = sig; }
 
 typedef struct {
     const char *corpus, *out, *preset, *resume, *tokenizer;
-    int layers, heads, dim, ctx, batch, warmup, save_every, val_every, threads, json, quiet, vocab_size;
+    int layers, heads, dim, ctx, save_every, threads, json, quiet, vocab_size;
     long steps;
     double seconds;
-    float lr;
-    uint64_t seed;
-} TrainArgs;
+} TrainArgs; /* the rest (batch, lr, warm-up, seed, validation) go straight into a TrainConfig */
 
 /* Learns a byte-pair vocabulary of `vocab` tokens from the corpus (GPT-2's pattern), and writes
  * a note saying so into note. */
@@ -79,7 +77,6 @@ int cmd_train(int argc, char **argv)
     TrainArgs a = {.preset = "small"};
     TrainConfig tc;
     train_config_default(&tc);
-    a.batch = tc.batch, a.lr = tc.lr, a.warmup = tc.warmup, a.seed = tc.seed, a.val_every = tc.val_every;
     ArgSpec specs[] = {
         {"corpus", ARG_STR, &a.corpus, NO_RANGE, 0},
         {"out", ARG_STR, &a.out, NO_RANGE, 0},
@@ -91,14 +88,14 @@ int cmd_train(int argc, char **argv)
         {"heads", ARG_INT, &a.heads, 1, 16384, 0},
         {"dim", ARG_INT, &a.dim, 1, 16384, 0},
         {"ctx", ARG_INT, &a.ctx, 2, 32768, 0},
-        {"batch", ARG_INT, &a.batch, 1, 4096, 0},
+        {"batch", ARG_INT, &tc.batch, 1, 4096, 0},
         {"steps", ARG_LONG, &a.steps, 1, 1e12, 0},
         {"seconds", ARG_DOUBLE, &a.seconds, 0.001, 1e9, 0},
-        {"lr", ARG_FLOAT, &a.lr, NO_RANGE, 0},
-        {"warmup", ARG_INT, &a.warmup, 0, 1e9, 0},
-        {"seed", ARG_U64, &a.seed, NO_RANGE, 0},
+        {"lr", ARG_FLOAT, &tc.lr, NO_RANGE, 0},
+        {"warmup", ARG_INT, &tc.warmup, 0, 1e9, 0},
+        {"seed", ARG_U64, &tc.seed, NO_RANGE, 0},
         {"save-every", ARG_INT, &a.save_every, 1, 1e9, 0},
-        {"val-every", ARG_INT, &a.val_every, 0, 1e9, 0},
+        {"val-every", ARG_INT, &tc.val_every, 0, 1e9, 0},
         {"threads", ARG_INT, &a.threads, 1, 1024, 0},
         {"json", ARG_FLAG, &a.json, NO_RANGE, 0},
         {"quiet", ARG_FLAG, &a.quiet, NO_RANGE, 0},
@@ -112,7 +109,6 @@ int cmd_train(int argc, char **argv)
     if (!a.corpus) return cli_fail_input("train: --corpus FILE is required (the text to learn from)");
     if (!a.out) a.out = a.resume;
     if (!a.out) return cli_fail_input("train: --out FILE is required (where to save the model)");
-    tc.batch = a.batch, tc.lr = a.lr, tc.warmup = a.warmup, tc.seed = a.seed, tc.val_every = a.val_every;
     if (train_config_check(&tc, &e)) return cli_fail(&e);
     /* Fail now, not after an hour of training, if the model could not be saved there. */
     AtomicFile probe;
@@ -173,10 +169,10 @@ int cmd_train(int argc, char **argv)
         /* The saved settings continue unless a flag changes them. */
         TrainState *st = &ck.st;
         if (st->cfg.batch > 0) {
-            if (args_seen(specs, "batch")) st->cfg.batch = a.batch;
-            if (args_seen(specs, "lr")) st->cfg.lr = a.lr;
-            if (args_seen(specs, "warmup")) st->cfg.warmup = a.warmup;
-            if (args_seen(specs, "val-every")) st->cfg.val_every = a.val_every;
+            if (args_seen(specs, "batch")) st->cfg.batch = tc.batch;
+            if (args_seen(specs, "lr")) st->cfg.lr = tc.lr;
+            if (args_seen(specs, "warmup")) st->cfg.warmup = tc.warmup;
+            if (args_seen(specs, "val-every")) st->cfg.val_every = tc.val_every;
             if (args_seen(specs, "steps")) st->cfg.total_steps = a.steps;
             else if (args_seen(specs, "seconds")) st->cfg.total_steps = 0;
             target = st->cfg.total_steps;
