@@ -285,6 +285,16 @@ static double model_obj(void *p)
     return gpt2_forward(c->m, c->w, c->x, c->y, c->B, c->T);
 }
 
+/* A small model for the whole-model gradient checks: GPT-2's initialisation plus larger random
+ * weights, so every path carries a visible gradient. */
+static void gradient_check_model(GPT2 *m, const GPT2Config *cfg)
+{
+    Err e;
+    assert_int_equal(gpt2_create(m, cfg, &e), 0);
+    gpt2_init_random(m, &rng);
+    for (size_t i = 0; i < m->n_params; i++) m->params[i] += (float)(rng_normal(&rng) * 0.3);
+}
+
 static void test_model_gradient(void **state)
 {
     (void)state;
@@ -292,10 +302,7 @@ static void test_model_gradient(void **state)
     GPT2 m;
     GPT2Work w;
     Err e;
-    assert_int_equal(gpt2_create(&m, &cfg, &e), 0);
-    gpt2_init_random(&m, &rng);
-    /* Larger weights than GPT-2's init, so every path carries a visible gradient. */
-    for (size_t i = 0; i < m.n_params; i++) m.params[i] += (float)(rng_normal(&rng) * 0.3);
+    gradient_check_model(&m, &cfg);
     int B = 2, T = 5;
     assert_int_equal(gpt2_work_create(&w, &m, B, cfg.n_ctx, 1, NULL, &e), 0);
     int32_t x[10], y[10];
@@ -353,9 +360,7 @@ static void test_one_position_gradient(void **state)
     GPT2 m;
     GPT2Work w;
     Err e;
-    assert_int_equal(gpt2_create(&m, &cfg, &e), 0);
-    gpt2_init_random(&m, &rng);
-    for (size_t i = 0; i < m.n_params; i++) m.params[i] += (float)(rng_normal(&rng) * 0.3);
+    gradient_check_model(&m, &cfg);
     assert_int_equal(gpt2_work_create(&w, &m, 1, 6, 1, NULL, &e), 0);
     int32_t x[6], y[6];
     for (int i = 0; i < 6; i++) x[i] = (int32_t)rng_below(&rng, 11), y[i] = (int32_t)rng_below(&rng, 11);
