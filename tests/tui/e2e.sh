@@ -103,6 +103,13 @@ wait_for "EXIT=0"
 T capture-pane -p | grep -q "saved the model" || fail "SIGTERM did not save"
 next_run
 
+# q when the model cannot be saved (its file is a directory): asks before losing it; n stays,
+# y quits without saving
+mkdir -p "$TMP/nosave/nexttoken/default.ckpt"
+printf 'wait step 2\nkey q\nexpect Could not save the model\nkey n\nexpect cancelled\nkey q\nkey y\n' >"$TMP/q.script"
+XDG_DATA_HOME="$TMP/nosave" expect_ok $BIN --fresh --script "$TMP/q.script" --threads 1
+[ -d "$TMP/nosave/nexttoken/default.ckpt" ] || fail "quit without saving touched the model's path"
+
 # no terminal, or an unknown one: a clear message and status 2
 expect_error 2 "the interactive interface needs a terminal" $BIN --fresh </dev/null
 T -f /dev/null new -d -x 80 -y 24 "TERM=no-such-terminal $BIN --fresh; echo EXIT=\$?; sleep 60"
