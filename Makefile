@@ -36,7 +36,7 @@ ALL_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -fno-trapping-math -Isrc $(WARN) $(CFLA
 LDFLAGS    ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
-CORE_SRC = $(sort $(wildcard src/core/*.c))
+CORE_SRC = $(sort $(wildcard src/core/*/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 TUI_SRC  = $(sort $(wildcard src/tui/*.c))
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
@@ -49,7 +49,7 @@ BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 BIN      = $(BUILD)/nexttoken
 
 .SECONDARY:
-.PHONY: screenshots all run test test-unit test-cli test-screens test-tui test-sanitize bench gpt2-vocab deps clean
+.PHONY: screenshots all run test test-layers test-unit test-cli test-screens test-tui test-sanitize bench gpt2-vocab deps clean
 all: $(BIN)
 
 $(BIN): $(CORE_OBJ) $(CLI_OBJ) $(TUI_OBJ)
@@ -84,7 +84,11 @@ run:
 
 test:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-tui
+	@$(MAKE) --no-print-directory test-layers test-unit test-cli test-screens test-tui
+
+# The layers of core (src/core/README.md), checked before anything is compiled for the tests.
+test-layers:
+	@sh tests/layers.sh
 
 test-unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(BUILD)/tests

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/blas.h"
-#include "core/clock.h"
-#include "core/parallel.h"
+#include "core/base/blas.h"
+#include "core/base/clock.h"
+#include "core/base/parallel.h"
 
 typedef struct {
     int M, N, K;

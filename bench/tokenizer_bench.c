@@ -12,11 +12,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/bpe.h"
-#include "core/clock.h"
-#include "core/corpus.h"
-#include "core/pretok.h"
-#include "core/vocabfile.h"
+#include "core/base/clock.h"
+#include "core/text/bpe_train.h"
+#include "core/text/corpus.h"
+#include "core/text/pretok.h"
+#include "core/text/vocabfile.h"
 
 static int cmp(const void *a, const void *b)
 {

@@ -14,11 +14,11 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "core/blas.h"
-#include "core/clock.h"
-#include "core/corpus.h"
-#include "core/parallel.h"
-#include "core/trainer.h"
+#include "core/base/blas.h"
+#include "core/base/clock.h"
+#include "core/base/parallel.h"
+#include "core/text/corpus.h"
+#include "core/train/trainer.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -54,7 +54,7 @@ int main(int argc, char **argv)
         i++;
     }
     GPT2Config mc;
-    if (gpt2_preset(preset, &mc)) { fprintf(stderr, "train_bench: unknown preset %s\n", preset); return 2; }
+    if (gpt2_preset(preset, &mc, NULL)) { fprintf(stderr, "train_bench: unknown preset %s\n", preset); return 2; }
     mc.n_vocab = vocab;
     Err e;
 

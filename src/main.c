@@ -9,7 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "core/blas.h"
+#include "core/base/blas.h"
 #include "tui/tui.h"
 
 static const char usage[] =

@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/checkpoint.h"
-#include "core/err.h"
+#include "core/base/err.h"
+#include "core/train/loader.h"
 
 #define NT_VERSION "0.1.0"
 
@@ -101,14 +101,6 @@ const char *progress_bar(double frac, int width, char *buf);
 void fmt_duration(double s, char *out, size_t cap);
 
 /* ---- models ---- */
-
-/* Loads a model file; with need_tokenizer, insists that it has one (ERR_INPUT with advice
- * otherwise: llm.c files carry none). */
-int cli_load_model(const char *path, Checkpoint *ck, int need_tokenizer, Err *e);
-
-/* A tokenizer by name or file: "byte", "gpt2", "cl100k", "o200k", or a tokenizer file, a
- * checkpoint, or llm.c's gpt2_tokenizer.bin. */
-int cli_load_tokenizer(const char *spec, Tokenizer *t, Err *e);
 
 /* The word or character vocabulary ("word" or "char") of a corpus file; NULL with e filled. */
 struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err *e);

@@ -4,12 +4,12 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "core/array.h"
-#include "core/bpe.h"
-#include "core/clock.h"
-#include "core/corpus.h"
-#include "core/pretok.h"
-#include "core/vocabfile.h"
+#include "core/base/array.h"
+#include "core/base/clock.h"
+#include "core/text/bpe_train.h"
+#include "core/text/corpus.h"
+#include "core/text/pretok.h"
+#include "core/text/vocabfile.h"
 
 static const char usage[] =
     "usage: nexttoken bpe train --corpus FILE --vocab-size N --out FILE [--trace] [--json]\n"

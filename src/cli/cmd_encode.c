@@ -4,8 +4,8 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "core/corpus.h"
-#include "core/wordtok.h"
+#include "core/text/corpus.h"
+#include "core/text/wordtok.h"
 
 static const char encode_usage[] =
     "usage: nexttoken encode --tokenizer (FILE | gpt2 | cl100k | o200k | byte) [--json] [TEXT]\n"
@@ -127,7 +127,7 @@ int cmd_encode(int argc, char **argv)
         return encode_wordtok(spec, corpus, n_pos ? pos[0] : NULL, json);
     if (corpus) return cli_fail_input("encode: --corpus goes with --tokenizer word or char");
     Tokenizer t;
-    if (cli_load_tokenizer(spec, &t, &e)) return cli_fail(&e);
+    if (load_tokenizer(spec, &t, &e)) return cli_fail(&e);
     int32_t *ids = NULL;
     size_t cap = 0, n = 0;
     int status = 0;
@@ -168,7 +168,7 @@ int cmd_decode(int argc, char **argv)
     if (cli_args(argc, argv, specs, pos, &n_pos, argc, decode_usage, &rc)) return free(pos), rc;
     if (!spec) return free(pos), cli_fail_input("decode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)");
     Tokenizer t;
-    if (cli_load_tokenizer(spec, &t, &e)) return free(pos), cli_fail(&e);
+    if (load_tokenizer(spec, &t, &e)) return free(pos), cli_fail(&e);
     int32_t *ids = malloc(sizeof(int32_t) * (size_t)(n_pos + 1));
     int status = ids ? cli_parse_ids("decode", pos, n_pos, t.n_vocab, t.name, ids) : cli_fail_input("decode: out of memory");
     if (!status) {

@@ -3,8 +3,8 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "core/llmc.h"
-#include "core/vocabfile.h"
+#include "core/model/llmc.h"
+#include "core/text/vocabfile.h"
 
 static const char usage[] =
     "usage: nexttoken export --model FILE --format (llmc | nexttoken) --out FILE [--tokenizer T]\n"
@@ -40,10 +40,10 @@ int cmd_export(int argc, char **argv)
     if (checkpoint_may_replace(out, &e)) return cli_fail(&e);
     Checkpoint ck;
     /* With --tokenizer, the model's own (or GPT-2's, for an llm.c file) is not wanted. */
-    if (spec ? checkpoint_load(model, &ck, CKPT_WEIGHTS, &e) : cli_load_model(model, &ck, 0, &e)) return cli_fail(&e);
+    if (spec ? checkpoint_load(model, &ck, CKPT_WEIGHTS, &e) : load_model(model, &ck, CKPT_WEIGHTS, 0, &e)) return cli_fail(&e);
     if (spec) {
         tokenizer_free(&ck.tok);
-        if (cli_load_tokenizer(spec, &ck.tok, &e)) {
+        if (load_tokenizer(spec, &ck.tok, &e)) {
             checkpoint_free(&ck);
             return cli_fail(&e);
         }

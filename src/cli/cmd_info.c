@@ -4,7 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "core/pretok.h"
+#include "core/text/pretok.h"
 
 static const char usage[] =
     "usage: nexttoken info --model FILE [--json]\n"

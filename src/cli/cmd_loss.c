@@ -5,9 +5,9 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "core/gpt2.h"
-#include "core/probe.h"
-#include "core/sampler.h"
+#include "core/model/gpt2.h"
+#include "core/model/probe.h"
+#include "core/model/sampler.h"
 
 static const char usage[] =
     "usage: nexttoken loss --model FILE TEXT\n"
@@ -51,7 +51,7 @@ int cmd_loss(int argc, char **argv)
     if (!use_ids && n_pos > 1) return free(pos), cli_fail_input("loss: give the text as one argument (quote it)");
 
     Checkpoint ck;
-    if (cli_load_model(model, &ck, !use_ids, &e)) return free(pos), cli_fail(&e);
+    if (load_model(model, &ck, CKPT_WEIGHTS, !use_ids, &e)) return free(pos), cli_fail(&e);
     const Tokenizer *tok = &ck.tok;
     const int V = ck.model.cfg.n_vocab;
     int32_t *ids = NULL;

@@ -6,8 +6,8 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "core/generate.h"
-#include "core/sampler.h"
+#include "core/model/generate.h"
+#include "core/model/sampler.h"
 
 static const char usage[] =
     "usage: nexttoken sample --model FILE [options]\n"
@@ -107,7 +107,7 @@ int cmd_sample(int argc, char **argv)
     if (!args_seen(specs, "seed")) seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 
     Checkpoint ck;
-    if (cli_load_model(model, &ck, 1, &e)) return cli_fail(&e);
+    if (load_model(model, &ck, CKPT_WEIGHTS, 1, &e)) return cli_fail(&e);
     const Tokenizer *tok = &ck.tok;
     int32_t *pids = NULL, *out = malloc(sizeof(int32_t) * (size_t)tokens);
     size_t cap = 0, n_prompt = 0;

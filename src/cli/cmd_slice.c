@@ -4,8 +4,8 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "core/corpus.h"
-#include "core/wordtok.h"
+#include "core/text/corpus.h"
+#include "core/text/wordtok.h"
 
 static const char usage[] =
     "usage: nexttoken slice [--model FILE | --tokenizer T] [--context T] [--json] TEXT\n"
@@ -68,12 +68,12 @@ int cmd_slice(int argc, char **argv)
     Slicer sl = {.name = spec ? spec : "byte"};
     Checkpoint ck = {0};
     if (model) {
-        if (cli_load_model(model, &ck, 1, &e)) return cli_fail(&e);
+        if (load_model(model, &ck, CKPT_WEIGHTS, 1, &e)) return cli_fail(&e);
         sl.tok = ck.tok;
         memset(&ck.tok, 0, sizeof ck.tok);
     } else if (words) {
         if (!(sl.words = cli_load_wordtok(spec, corpus, &e))) return cli_fail(&e);
-    } else if (cli_load_tokenizer(sl.name, &sl.tok, &e)) {
+    } else if (load_tokenizer(sl.name, &sl.tok, &e)) {
         return cli_fail(&e);
     }
     if (!words) sl.name = sl.tok.name;

@@ -5,8 +5,8 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "core/probe.h"
-#include "core/sampler.h"
+#include "core/model/probe.h"
+#include "core/model/sampler.h"
 
 static const char usage[] =
     "usage: nexttoken softmax [--temperature T] [--top-k K] [--top-p P] [--min-p P] LOGIT...\n"
@@ -29,7 +29,7 @@ static int softmax_model(const char *model, const char *prompt, const SamplerCon
 {
     Err e;
     Checkpoint ck;
-    if (cli_load_model(model, &ck, 1, &e)) return cli_fail(&e);
+    if (load_model(model, &ck, CKPT_WEIGHTS, 1, &e)) return cli_fail(&e);
     const Tokenizer *tok = &ck.tok;
     const int V = ck.model.cfg.n_vocab;
     int32_t *ids = NULL;

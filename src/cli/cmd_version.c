@@ -5,7 +5,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "core/blas.h"
+#include "core/base/blas.h"
 
 int cmd_version(int argc, char **argv)
 {

@@ -9,11 +9,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/clock.h"
-#include "core/corpus.h"
-#include "core/utf8.h"
-#include "core/vocabfile.h"
-#include "core/wordtok.h"
+#include "core/base/clock.h"
+#include "core/base/utf8.h"
+#include "core/text/corpus.h"
+#include "core/text/vocabfile.h"
+#include "core/text/wordtok.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Errors */
@@ -317,43 +317,6 @@ void progress_done(Progress *p)
 
 /* ------------------------------------------------------------------------------------------ */
 /* Models */
-
-int cli_load_tokenizer(const char *spec, Tokenizer *t, Err *e)
-{
-    if (strcmp(spec, "byte") == 0) return tokenizer_init_bytes(t, e);
-    if (strcmp(spec, "gpt2") == 0 || strcmp(spec, "cl100k") == 0 || strcmp(spec, "o200k") == 0)
-        return vocab_load_named(t, spec, e);
-    return tokenizer_load(t, spec, e);
-}
-
-/* An llm.c model carries no tokenizer. One with GPT-2's vocabulary gets GPT-2's: llm.c's
- * gpt2_tokenizer.bin beside the model, or the vocabulary `make gpt2-vocab` installs. */
-static void attach_gpt2_tokenizer(const char *path, Checkpoint *ck)
-{
-    if (ck->tok.n_vocab || ck->model.cfg.n_vocab != 50257) return;
-    char beside[4096];
-    snprintf(beside, sizeof beside, "%s", path);
-    char *slash = strrchr(beside, '/');
-    snprintf(slash ? slash + 1 : beside, sizeof beside - (size_t)(slash ? slash + 1 - beside : 0), "gpt2_tokenizer.bin");
-    Err ignored;
-    if (tokenizer_load(&ck->tok, beside, &ignored) == 0 && ck->tok.n_vocab == 50257) return;
-    tokenizer_free(&ck->tok);
-    if (vocab_load_named(&ck->tok, "gpt2", &ignored) != 0) tokenizer_free(&ck->tok);
-}
-
-int cli_load_model(const char *path, Checkpoint *ck, int need_tokenizer, Err *e)
-{
-    if (checkpoint_load(path, ck, CKPT_WEIGHTS, e)) return -1;
-    attach_gpt2_tokenizer(path, ck);
-    if (need_tokenizer && ck->tok.n_vocab == 0) {
-        checkpoint_free(ck);
-        return err_input(e, ck->model.cfg.n_vocab == 50257
-                                ? "%s: this llm.c model has no tokenizer, and GPT-2's is not installed: run `make gpt2-vocab`, or put llm.c's gpt2_tokenizer.bin beside it"
-                                : "%s: this llm.c model has no tokenizer; attach one with `nexttoken export --model FILE --format nexttoken --tokenizer FILE --out FILE`",
-                         path);
-    }
-    return 0;
-}
 
 struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err *e)
 {

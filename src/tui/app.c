@@ -19,16 +19,16 @@
 
 #include <term.h>
 
-#include "core/array.h"
-#include "core/atomicfile.h"
-#include "core/blas.h"
-#include "core/bpe.h"
-#include "core/clock.h"
-#include "core/parallel.h"
-#include "core/paths.h"
-#include "core/pretok.h"
-#include "core/suffix.h"
-#include "core/wordtok.h"
+#include "core/base/array.h"
+#include "core/base/atomicfile.h"
+#include "core/base/blas.h"
+#include "core/base/clock.h"
+#include "core/base/parallel.h"
+#include "core/base/paths.h"
+#include "core/text/bpe_train.h"
+#include "core/text/pretok.h"
+#include "core/text/suffix.h"
+#include "core/text/wordtok.h"
 #include "tui.h"
 
 #define MIN_ROWS 14
@@ -172,7 +172,7 @@ static int session_new(App *a, Err *e)
     if (corpus_open(&a->corpus, a->corpus_path, e)) return -1;
     if (bpe_learn(a->corpus.data, a->corpus.size, PRETOK_GPT2, BPE_DEFAULT_VOCAB, &a->tok, NULL, e)) return -1;
     GPT2Config mc;
-    gpt2_preset(a->preset, &mc);
+    gpt2_preset(a->preset, &mc, e);
     mc.n_vocab = a->tok.n_vocab;
     if (dataset_build(&a->data, &a->corpus, &a->tok, mc.n_ctx, e)) return -1;
     TrainConfig tc;
@@ -515,7 +515,7 @@ void app_command(App *a, const char *line)
         }
         GPT2Config probe;
         char *end;
-        if (!strcmp(cmd, "preset") && gpt2_preset(value, &probe)) {
+        if (!strcmp(cmd, "preset") && gpt2_preset(value, &probe, NULL)) {
             app_message(a, 1, "no preset '%s' (tiny, small or base)", value);
             return;
         }

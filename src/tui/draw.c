@@ -5,7 +5,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "core/utf8.h"
+#include "core/base/utf8.h"
 #include "tui.h"
 
 static attr_t styles[ST_COUNT];

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/probe.h"
-#include "core/sampler.h"
+#include "core/model/probe.h"
+#include "core/model/sampler.h"
 #include "tui.h"
 
 #define GRAD_ROWS 8 /* candidates shown with the gradient */

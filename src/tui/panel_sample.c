@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/clock.h"
-#include "core/generate.h"
-#include "core/probe.h"
-#include "core/sampler.h"
-#include "core/suffix.h"
+#include "core/base/clock.h"
+#include "core/model/generate.h"
+#include "core/model/probe.h"
+#include "core/model/sampler.h"
+#include "core/text/suffix.h"
 #include "tui.h"
 
 #include <time.h>

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/wordtok.h"
+#include "core/text/wordtok.h"
 #include "tui.h"
 
 enum { MODE_BPE, MODE_WORD, MODE_CHAR, N_MODES };

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/bpe.h"
-#include "core/pretok.h"
-#include "core/vocabfile.h"
-#include "core/wordtok.h"
+#include "core/text/bpe_train.h"
+#include "core/text/pretok.h"
+#include "core/text/vocabfile.h"
+#include "core/text/wordtok.h"
 #include "tui.h"
 
 #define LEADERBOARD 8

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/parallel.h"
-#include "core/utf8.h"
+#include "core/base/parallel.h"
+#include "core/base/utf8.h"
 #include "tui.h"
 
 #define FIGURES_WIDTH 26       /* the figures box, right of the plot */

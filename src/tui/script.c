@@ -25,7 +25,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "core/clock.h"
+#include "core/base/clock.h"
 #include "tui.h"
 
 void screen_dump(App *a, FILE *f)

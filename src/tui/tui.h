@@ -14,11 +14,11 @@
 
 #include <stdint.h>
 
-#include "core/checkpoint.h"
-#include "core/corpus.h"
-#include "core/dataset.h"
-#include "core/sampler.h"
-#include "core/trainer_thread.h"
+#include "core/model/sampler.h"
+#include "core/text/corpus.h"
+#include "core/text/dataset.h"
+#include "core/train/checkpoint.h"
+#include "core/train/trainer_thread.h"
 
 #ifndef NCURSES_WIDECHAR
 #define NCURSES_WIDECHAR 1

@@ -9,10 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/bytes.h"
-#include "core/checkpoint.h"
-#include "core/corpus.h"
-#include "core/llmc.h"
+#include "core/base/bytes.h"
+#include "core/model/llmc.h"
+#include "core/text/corpus.h"
+#include "core/train/checkpoint.h"
+#include "core/train/trainer.h"
 
 static char dir[64], path[128];
 static Corpus corpus;

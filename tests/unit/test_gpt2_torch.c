@@ -2,8 +2,8 @@
  * fixture tests/reference/torch_gpt2.py wrote (float64 arithmetic), to a relative 1e-4. */
 #include "testutil.h"
 
-#include "core/adamw.h"
-#include "core/gpt2.h"
+#include "core/model/gpt2.h"
+#include "core/train/adamw.h"
 
 typedef struct {
     int L, NH, C, ctx, V, B, T, nsteps;

@@ -5,14 +5,14 @@
 
 #include <stdint.h>
 
-#include "core/array.h"
-#include "core/blas.h"
-#include "core/corpus.h"
-#include "core/dataset.h"
-#include "core/generate.h"
-#include "core/gpt2.h"
-#include "core/sampler.h"
-#include "core/suffix.h"
+#include "core/base/array.h"
+#include "core/base/blas.h"
+#include "core/model/generate.h"
+#include "core/model/gpt2.h"
+#include "core/model/sampler.h"
+#include "core/text/corpus.h"
+#include "core/text/dataset.h"
+#include "core/text/suffix.h"
 
 static const GPT2Config cfg = {.n_layer = 2, .n_head = 4, .n_embd = 32, .n_ctx = 16, .n_vocab = 50};
 

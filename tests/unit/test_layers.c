@@ -2,11 +2,11 @@
  * vectorised exp against libm, and the thread-split layers against the serial ones. */
 #include "testutil.h"
 
-#include "core/fastmath.h"
-#include "core/gpt2.h"
-#include "core/layers.h"
-#include "core/parallel.h"
-#include "core/rng.h"
+#include "core/base/fastmath.h"
+#include "core/base/parallel.h"
+#include "core/base/rng.h"
+#include "core/model/gpt2.h"
+#include "core/model/layers.h"
 
 static Rng rng;
 

@@ -2,8 +2,8 @@
  * the top-p boundary, greedy decoding, and a chi-square test of many seeded draws. */
 #include "testutil.h"
 
-#include "core/layers.h"
-#include "core/sampler.h"
+#include "core/model/layers.h"
+#include "core/model/sampler.h"
 
 static Sampler make(float T, int k, float p, float minp, int V)
 {

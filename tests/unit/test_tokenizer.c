@@ -3,14 +3,15 @@
  * round trips of random bytes, and the BPE trainer against a slow, obviously correct one. */
 #include "testutil.h"
 
-#include "core/bpe.h"
-#include "core/bytes.h"
-#include "core/pretok.h"
-#include "core/rng.h"
-#include "core/tokenizer.h"
-#include "core/utf8.h"
-#include "core/vocabfile.h"
-#include "core/wordtok.h"
+#include "core/base/bytes.h"
+#include "core/base/rng.h"
+#include "core/base/utf8.h"
+#include "core/text/bpe_train.h"
+#include "core/text/pretok.h"
+#include "core/text/tokenizer.h"
+#include "core/text/vocabfile.h"
+#include "core/text/wordtok.h"
+#include "core/train/loader.h"
 
 /* ---- the reference cases ---- */
 
@@ -345,7 +346,7 @@ static void test_tokenizer_files(void **state)
     Tokenizer t, u;
     assert_int_equal(bpe_trainer_tokenizer(bt, &t, &e), 0);
     assert_int_equal(tokenizer_save(path, &t, &e), 0);
-    assert_int_equal(tokenizer_load(&u, path, &e), 0);
+    assert_int_equal(load_tokenizer(path, &u, &e), 0);
     assert_int_equal(u.n_vocab, 261);
     assert_int_equal(u.pattern, PRETOK_GPT2);
     assert_memory_equal(u.offsets, t.offsets, sizeof(uint32_t) * 262);

@@ -1,0 +1,38 @@
+/*
+ * generate.h - the autoregressive loop: feed the prompt, sample a token, feed it back, repeat.
+ *
+ * Uses the model's key/value cache, so each new token costs one position. When the context is
+ * full, the oldest half of the window is dropped and the rest re-fed (GPT-2's positions are
+ * absolute, so cached keys cannot simply slide): the model always sees between n_ctx/2 and
+ * n_ctx tokens of context. Used by `nexttoken sample`, the trainer's progress samples and the
+ * Sample panel.
+ */
+#ifndef NT_GENERATE_H
+#define NT_GENERATE_H
+
+#include <stdint.h>
+
+#include "core/base/err.h"
+#include "core/base/rng.h"
+#include "core/model/gpt2.h"
+#include "core/model/sampler.h"
+
+/* Called after each new token (the sampler still holds its distribution); nonzero stops. */
+typedef int (*GenerateFn)(void *ctx, int32_t token, const Sampler *s);
+
+typedef struct Generator {
+    const GPT2 *model;
+    GPT2Cache cache;
+    int32_t *window;   /* the tokens in the cache, n_ctx of them at most */
+    int n_window;
+} Generator;
+
+int generator_create(Generator *g, const GPT2 *m, Err *e);
+void generator_free(Generator *g);
+
+/* Generates up to n_new tokens after the prompt (n_prompt >= 1) into out; returns how many
+ * were made (fewer when fn asked to stop). */
+int generate(Generator *g, Sampler *s, Rng *rng, const int32_t *prompt, int n_prompt, int n_new,
+             int32_t *out, GenerateFn fn, void *ctx);
+
+#endif

@@ -1,0 +1,287 @@
+/* layers.c - forward and backward of each GPT-2 layer. See layers.h for shapes and ranges. */
+#include "core/model/layers.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/base/fastmath.h"
+
+/* LayerNorm backward keeps a row of xhat and of dout * w on the stack up to this width. */
+#define LAYERNORM_MAX_C 4096
+
+/* ------------------------------------------------------------------------------------------ */
+/* Embeddings */
+
+NT_SIMD_CLONES
+void encoder_forward(float *out, const int32_t *ids, const float *wte, const float *wpe, int T,
+                     int C, int n0, int n1)
+{
+    for (int n = n0; n < n1; n++) {
+        float *o = out + (size_t)n * C;
+        const float *te = wte + (size_t)ids[n] * C, *pe = wpe + (size_t)(n % T) * C;
+        for (int i = 0; i < C; i++) o[i] = te[i] + pe[i];
+    }
+}
+
+NT_SIMD_CLONES
+void encoder_backward(float *dwte, float *dwpe, const float *dout, const int32_t *ids, int N,
+                      int T, int C, int c0, int c1)
+{
+    for (int n = 0; n < N; n++) {
+        const float *d = dout + (size_t)n * C;
+        float *dte = dwte + (size_t)ids[n] * C, *dpe = dwpe + (size_t)(n % T) * C;
+        for (int i = c0; i < c1; i++) {
+            dte[i] += d[i];
+            dpe[i] += d[i];
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* LayerNorm */
+
+NT_SIMD_CLONES
+void layernorm_forward(float *out, float *mean, float *rstd, const float *inp, const float *w,
+                       const float *b, int C, int n0, int n1)
+{
+    for (int n = n0; n < n1; n++) {
+        const float *restrict x = inp + (size_t)n * C;
+        float *restrict o = out + (size_t)n * C;
+        /* Two passes (mean, then variance about it) rather than E[x^2] - E[x]^2, which cancels
+         * badly when the mean is large next to the spread. o holds x - m in between. */
+        float m = nt_sum(x, C) / C;
+        for (int i = 0; i < C; i++) o[i] = x[i] - m;
+        float s = 1.0f / sqrtf(nt_dot(o, o, C) / C + 1e-5f);
+        for (int i = 0; i < C; i++) o[i] = o[i] * s * w[i] + b[i];
+        mean[n] = m;
+        rstd[n] = s;
+    }
+}
+
+NT_SIMD_CLONES
+void layernorm_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
+                        const float *w, const float *mean, const float *rstd, int C, int n0, int n1)
+{
+    float xhat[LAYERNORM_MAX_C], g[LAYERNORM_MAX_C];
+    for (int n = n0; n < n1; n++) {
+        const float *restrict x = inp + (size_t)n * C, *restrict d = dout + (size_t)n * C;
+        float *restrict dx = dinp + (size_t)n * C;
+        const float m = mean[n], s = rstd[n];
+        /* With xhat = (x - m) s and g = dout * w:
+         * dx = s (g - mean(g) - xhat mean(g xhat)); dw += dout xhat; db += dout.
+         * Rows wider than the stack buffers go in column blocks (the sums need whole rows, so
+         * those take the slow path: recompute per block). */
+        if (C <= LAYERNORM_MAX_C) {
+            for (int i = 0; i < C; i++) {
+                xhat[i] = (x[i] - m) * s;
+                g[i] = d[i] * w[i];
+            }
+            float gmean = nt_sum(g, C) / C, gxmean = nt_dot(g, xhat, C) / C;
+            for (int i = 0; i < C; i++) {
+                db[i] += d[i];
+                dw[i] += d[i] * xhat[i];
+                dx[i] += (g[i] - gmean - xhat[i] * gxmean) * s;
+            }
+        } else {
+            float gmean = 0, gxmean = 0;
+            for (int i = 0; i < C; i++) {
+                float xh = (x[i] - m) * s, gi = d[i] * w[i];
+                gmean += gi;
+                gxmean += gi * xh;
+            }
+            gmean /= C;
+            gxmean /= C;
+            for (int i = 0; i < C; i++) {
+                float xh = (x[i] - m) * s, gi = d[i] * w[i];
+                db[i] += d[i];
+                dw[i] += d[i] * xh;
+                dx[i] += (gi - gmean - xh * gxmean) * s;
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Linear layers: nearly all the arithmetic, and all of it in cblas_sgemm */
+
+void matmul_forward(float *out, const float *inp, const float *w, const float *bias, int C,
+                    int OC, int accumulate, int n0, int n1)
+{
+    if (n1 <= n0) return;
+    float beta = accumulate ? 1.0f : 0.0f;
+    out += (size_t)n0 * OC;
+    inp += (size_t)n0 * C;
+    const int N = n1 - n0;
+    if (bias) {
+        /* Put the bias in first and let sgemm add the product (beta = 1). */
+        for (int n = 0; n < N; n++) {
+            float *o = out + (size_t)n * OC;
+            if (accumulate)
+                for (int i = 0; i < OC; i++) o[i] += bias[i];
+            else
+                memcpy(o, bias, sizeof(float) * OC);
+        }
+        beta = 1.0f;
+    }
+    /* out (N,OC) = inp (N,C) @ w^T (C,OC) */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, OC, C, 1.0f, inp, C, w, C, beta, out, OC);
+}
+
+void matmul_backward_input(float *dinp, const float *dout, const float *w, int C, int OC,
+                           int accumulate, int n0, int n1)
+{
+    if (n1 <= n0) return;
+    /* dinp (N,C) = dout (N,OC) @ w (OC,C) */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n1 - n0, C, OC, 1.0f,
+                dout + (size_t)n0 * OC, OC, w, C, accumulate ? 1.0f : 0.0f, dinp + (size_t)n0 * C, C);
+}
+
+void matmul_backward_weight(float *dw, float *dbias, const float *dout, const float *inp, int N,
+                            int C, int OC, int o0, int o1)
+{
+    if (o1 <= o0) return;
+    /* dw[o0:o1] (O,C) += dout[:, o0:o1]^T (O,N) @ inp (N,C); the column slice of dout is read
+     * in place with its row stride OC. */
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, o1 - o0, C, N, 1.0f, dout + o0, OC, inp, C,
+                1.0f, dw + (size_t)o0 * C, C);
+    if (dbias)
+        for (int n = 0; n < N; n++) {
+            const float *d = dout + (size_t)n * OC;
+            for (int i = o0; i < o1; i++) dbias[i] += d[i];
+        }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Causal self-attention */
+
+/* row[0 .. k) = softmax(row[0 .. k)), row[k .. P) = 0 */
+NT_SIMD_CLONES
+static void causal_softmax_row(float *row, int k, int P)
+{
+    float mx = nt_max(row, k);
+    for (int j = 0; j < k; j++) row[j] = nt_expf(row[j] - mx);
+    float inv = 1.0f / nt_sum(row, k);
+    for (int j = 0; j < k; j++) row[j] *= inv;
+    for (int j = k; j < P; j++) row[j] = 0.0f;
+}
+
+/* ds = a * (ds - sum(a * ds)) over row[0 .. k), zero after: the softmax's backward */
+NT_SIMD_CLONES
+static void causal_softmax_backward_row(float *restrict ds, const float *restrict a, int k, int P)
+{
+    float dot = nt_dot(a, ds, k);
+    for (int j = 0; j < k; j++) ds[j] = a[j] * (ds[j] - dot);
+    for (int j = k; j < P; j++) ds[j] = 0.0f;
+}
+
+void attention_head_forward(float *out, int ldo, float *a, const float *q, int ldq,
+                            const float *k, const float *v, int ldkv, int n, int p0, int hs)
+{
+    const int P = p0 + n;
+    const float scale = 1.0f / sqrtf((float)hs);
+    /* a (n,P) = scale * q (n,hs) @ k^T (hs,P); q, k, v are read in place with their row strides */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, P, hs, scale, q, ldq, k, ldkv, 0.0f, a, P);
+    /* softmax of row i over the keys up to its own position p0+i; the future gets 0 */
+    for (int i = 0; i < n; i++) causal_softmax_row(a + (size_t)i * P, p0 + i + 1, P);
+    /* out (n,hs) = a (n,P) @ v (P,hs) */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hs, P, 1.0f, a, P, v, ldkv, 0.0f, out, ldo);
+}
+
+void attention_forward(float *out, float *att, const float *qkv, int T, int C, int NH, int bh0,
+                       int bh1)
+{
+    const int hs = C / NH, C3 = 3 * C;
+    for (int bh = bh0; bh < bh1; bh++) {
+        int b = bh / NH, h = bh % NH;
+        const float *q = qkv + (size_t)b * T * C3 + h * hs;
+        attention_head_forward(out + (size_t)b * T * C + h * hs, C, att + (size_t)bh * T * T, q, C3,
+                               q + C, q + 2 * C, C3, T, 0, hs);
+    }
+}
+
+void attention_backward(float *dqkv, float *dscratch, const float *dout, const float *qkv,
+                        const float *att, int T, int C, int NH, int bh0, int bh1)
+{
+    const int hs = C / NH, C3 = 3 * C;
+    const float scale = 1.0f / sqrtf((float)hs);
+    float *ds = dscratch; /* (T,T) */
+    for (int bh = bh0; bh < bh1; bh++) {
+        int b = bh / NH, h = bh % NH;
+        const float *q = qkv + (size_t)b * T * C3 + h * hs, *k = q + C, *v = q + 2 * C;
+        float *dq = dqkv + (size_t)b * T * C3 + h * hs, *dk = dq + C, *dv = dq + 2 * C;
+        const float *a = att + (size_t)bh * T * T;
+        const float *dy = dout + (size_t)b * T * C + h * hs;
+        /* da (T,T) = dy (T,hs) @ v^T (hs,T) */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, hs, 1.0f, dy, C, v, C3, 0.0f, ds, T);
+        /* dv (T,hs) = a^T (T,T) @ dy (T,hs) */
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, hs, T, 1.0f, a, T, dy, C, 0.0f, dv, C3);
+        /* Through the softmax: ds_tj = a_tj (da_tj - sum_k a_tk da_tk), zero above the diagonal */
+        for (int t = 0; t < T; t++) causal_softmax_backward_row(ds + (size_t)t * T, a + (size_t)t * T, t + 1, T);
+        /* dq (T,hs) = scale * ds (T,T) @ k (T,hs);  dk (T,hs) = scale * ds^T (T,T) @ q (T,hs) */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, hs, T, scale, ds, T, k, C3, 0.0f, dq, C3);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, hs, T, scale, ds, T, q, C3, 0.0f, dk, C3);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* GELU, tanh approximation */
+
+#define GELU_K 0.7978845608028654f /* sqrt(2/pi) */
+
+/* 0.5 x (1 + tanh u) is x * sigmoid(2u): one exponential and one division, and no tanh, whose
+ * 1 - 2/(e^2u + 1) form would lose precision near 0. */
+NT_SIMD_CLONES
+void gelu_forward(float *out, const float *inp, long i0, long i1)
+{
+    for (long i = i0; i < i1; i++) {
+        float x = inp[i];
+        float u = GELU_K * (x + 0.044715f * x * x * x);
+        out[i] = x * nt_sigmoidf(2.0f * u);
+    }
+}
+
+NT_SIMD_CLONES
+void gelu_backward(float *dinp, const float *inp, const float *dout, long i0, long i1)
+{
+    for (long i = i0; i < i1; i++) {
+        float x = inp[i];
+        float u = GELU_K * (x + 0.044715f * x * x * x);
+        float s = nt_sigmoidf(2.0f * u);
+        /* d/dx [x s(2u)] = s + x * 2 s (1 - s) du/dx, du/dx = K (1 + 3 * 0.044715 x^2) */
+        float du = GELU_K * (1.0f + 3.0f * 0.044715f * x * x);
+        dinp[i] = dout[i] * (s + 2.0f * x * s * (1.0f - s) * du);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Softmax + cross-entropy */
+
+NT_SIMD_CLONES
+void crossentropy_forward(float *probs, float *losses, const float *logits,
+                          const int32_t *targets, int V, int n0, int n1)
+{
+    for (int n = n0; n < n1; n++) {
+        const float *restrict l = logits + (size_t)n * V;
+        float *restrict p = probs + (size_t)n * V;
+        float mx = nt_max(l, V);
+        for (int i = 0; i < V; i++) p[i] = nt_expf(l[i] - mx);
+        float sum = nt_sum(p, V);
+        float inv = 1.0f / sum;
+        for (int i = 0; i < V; i++) p[i] *= inv;
+        /* -ln p_target = ln sum_i e^(l_i - mx) - (l_target - mx) */
+        if (targets && losses) losses[n] = logf(sum) - (l[targets[n]] - mx);
+    }
+}
+
+NT_SIMD_CLONES
+void crossentropy_backward(float *dlogits, const float *probs, const int32_t *targets,
+                           float scale, int V, int n0, int n1)
+{
+    for (int n = n0; n < n1; n++) {
+        const float *p = probs + (size_t)n * V;
+        float *d = dlogits + (size_t)n * V;
+        for (int i = 0; i < V; i++) d[i] = p[i] * scale;
+        d[targets[n]] -= scale;
+    }
+}

@@ -1,0 +1,162 @@
+/* sampler.c - temperature, top-k, top-p, min-p and the draw. See sampler.h. */
+#include "core/model/sampler.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sampler_config_default(SamplerConfig *c)
+{
+    *c = (SamplerConfig){.temperature = 1.0f, .top_k = 0, .top_p = 1.0f, .min_p = 0.0f};
+}
+
+int sampler_config_check(const SamplerConfig *c, Err *e)
+{
+    if (!(c->temperature >= 0 && c->temperature <= 100))
+        return err_input(e, "temperature must be between 0 and 100 (got %g)", c->temperature);
+    if (c->top_k < 0) return err_input(e, "top-k must be >= 0 (got %d)", c->top_k);
+    if (!(c->top_p > 0 && c->top_p <= 1)) return err_input(e, "top-p must be in (0, 1] (got %g)", c->top_p);
+    if (!(c->min_p >= 0 && c->min_p <= 1)) return err_input(e, "min-p must be in [0, 1] (got %g)", c->min_p);
+    return 0;
+}
+
+int sampler_create(Sampler *s, const SamplerConfig *c, int n_vocab, Err *e)
+{
+    memset(s, 0, sizeof *s);
+    if (sampler_config_check(c, e)) return -1;
+    s->cfg = *c;
+    s->n_vocab = n_vocab;
+    s->cand = calloc((size_t)n_vocab, sizeof *s->cand);
+    if (!s->cand) return err_nomem(e, "sampler", (unsigned long long)n_vocab * sizeof *s->cand);
+    s->u = NAN;
+    return 0;
+}
+
+void sampler_free(Sampler *s)
+{
+    free(s->cand);
+    memset(s, 0, sizeof *s);
+}
+
+static int by_prob(const void *a, const void *b)
+{
+    const SampleCandidate *x = a, *y = b;
+    if (x->p_temp != y->p_temp) return x->p_temp > y->p_temp ? -1 : 1;
+    /* Equal probabilities: order by logit (the probabilities may both have underflowed to 0),
+     * then by id, so the order never depends on the sort algorithm. */
+    if (x->logit != y->logit) return x->logit > y->logit ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* softmax of logits / T into dst (double); returns the sum of e^(z - max). */
+static double softmax_into(SampleCandidate *c, int n, double T, int into_temp, double *max_out)
+{
+    double mx = -INFINITY;
+    for (int i = 0; i < n; i++) mx = fmax(mx, c[i].logit / T);
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        double v = exp(c[i].logit / T - mx);
+        if (into_temp) c[i].p_temp = v;
+        else c[i].p = v;
+        sum += v;
+    }
+    for (int i = 0; i < n; i++) {
+        if (into_temp) c[i].p_temp /= sum;
+        else c[i].p /= sum;
+    }
+    if (max_out) *max_out = mx;
+    return sum;
+}
+
+void sampler_distribution(Sampler *s, const float *logits)
+{
+    const int V = s->n_vocab;
+    const SamplerConfig *c = &s->cfg;
+    SampleCandidate *cand = s->cand;
+    for (int i = 0; i < V; i++)
+        cand[i] = (SampleCandidate){.id = i, .logit = logits[i], .cut_by = CUT_NONE};
+
+    /* 1. temperature */
+    softmax_into(cand, V, 1.0, 0, NULL);
+    if (c->temperature > 0) {
+        double mx;
+        double sum = softmax_into(cand, V, c->temperature, 1, &mx);
+        s->exp_shift = mx <= 80 ? 0 : mx;
+        s->exp_sum = sum * exp(mx - s->exp_shift);
+    } else {
+        /* The limit T -> 0: all probability on the most likely token. */
+        int best = 0;
+        for (int i = 1; i < V; i++)
+            if (cand[i].logit > cand[best].logit) best = i;
+        for (int i = 0; i < V; i++) cand[i].p_temp = i == best;
+        s->exp_shift = 0;
+        s->exp_sum = NAN;
+    }
+    /* 2. sort */
+    qsort(cand, (size_t)V, sizeof *cand, by_prob);
+
+    /* 3. top-k */
+    int kept = V;
+    if (c->top_k > 0 && c->top_k < kept) {
+        for (int i = c->top_k; i < kept; i++) cand[i].cut_by = CUT_TOP_K;
+        kept = c->top_k;
+    }
+    /* 4. top-p, over the mass that top-k left */
+    if (c->top_p < 1.0f) {
+        double mass = 0;
+        for (int i = 0; i < kept; i++) mass += cand[i].p_temp;
+        double target = c->top_p * mass - 1e-6, cum = 0;
+        int n = 0;
+        while (n < kept) {
+            cum += cand[n++].p_temp;
+            if (cum >= target) break;
+        }
+        for (int i = n; i < kept; i++) cand[i].cut_by = CUT_TOP_P;
+        kept = n;
+    }
+    /* 5. min-p, relative to the most likely */
+    if (c->min_p > 0.0f) {
+        double floor_p = c->min_p * cand[0].p_temp;
+        int n = 1;
+        while (n < kept && cand[n].p_temp >= floor_p) n++;
+        for (int i = n; i < kept; i++) cand[i].cut_by = CUT_MIN_P;
+        kept = n;
+    }
+    if (kept < 1) kept = 1;
+
+    /* 6a. renormalise */
+    double mass = 0;
+    for (int i = 0; i < kept; i++) mass += cand[i].p_temp;
+    for (int i = 0; i < V; i++) cand[i].p_final = i < kept ? cand[i].p_temp / mass : 0.0;
+    s->n_kept = kept;
+    s->kept_mass = mass;
+}
+
+int32_t sampler_draw(Sampler *s, Rng *rng)
+{
+    if (s->cfg.temperature == 0) {
+        s->u = NAN;
+        s->chosen_rank = 0;
+        s->cdf_lo = 0;
+        s->cdf_hi = 1;
+        return s->chosen = s->cand[0].id;
+    }
+    double u = rng_uniform(rng), cum = 0;
+    int i = 0;
+    for (; i < s->n_kept - 1; i++) {
+        if (u < cum + s->cand[i].p_final) break;
+        cum += s->cand[i].p_final;
+    }
+    /* Rounding can leave the total a hair under 1; such a u belongs to the last kept token. */
+    s->u = u;
+    s->chosen_rank = i;
+    s->cdf_lo = cum;
+    s->cdf_hi = i == s->n_kept - 1 ? 1.0 : cum + s->cand[i].p_final;
+    return s->chosen = s->cand[i].id;
+}
+
+int32_t sampler_sample(Sampler *s, const float *logits, Rng *rng)
+{
+    sampler_distribution(s, logits);
+    return sampler_draw(s, rng);
+}

@@ -1,0 +1,320 @@
+/* bpe.c - byte-pair encoding: the vocabulary index and the merging of a chunk. See bpe.h. */
+#include "core/text/bpe.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base/array.h"
+#include "core/base/bytes.h"
+
+#define RANK_NONE INT32_MAX
+
+/* ========================================================================================== */
+/* The index: token bytes -> id */
+
+struct BpeIndex {
+    int32_t *slot;     /* token ids, -1 empty */
+    size_t mask;
+    const uint32_t *off;
+    const uint8_t *bytes;
+};
+
+static inline uint64_t hash_bytes(const uint8_t *b, size_t n) { return fnv1a(FNV_OFFSET, b, n); }
+
+BpeIndex *bpe_index_build(const Tokenizer *t, Err *e)
+{
+    BpeIndex *ix = calloc(1, sizeof *ix);
+    size_t cap = 1;
+    while (cap < (size_t)t->n_vocab * 2) cap <<= 1;
+    if (ix) ix->slot = malloc(cap * sizeof *ix->slot);
+    if (!ix || !ix->slot) {
+        bpe_index_free(ix);
+        err_nomem(e, "vocabulary index", cap * 4);
+        return NULL;
+    }
+    memset(ix->slot, 0xff, cap * sizeof *ix->slot);
+    ix->mask = cap - 1;
+    ix->off = t->offsets;
+    ix->bytes = t->bytes;
+    for (int32_t id = 0; id < t->n_vocab; id++) {
+        if (t->special[id]) continue;
+        size_t len = t->offsets[id + 1] - t->offsets[id];
+        const uint8_t *b = t->bytes + t->offsets[id];
+        size_t h = (size_t)hash_bytes(b, len) & ix->mask;
+        for (; ix->slot[h] >= 0; h = (h + 1) & ix->mask) {
+            int32_t j = ix->slot[h];
+            if (t->offsets[j + 1] - t->offsets[j] == len && memcmp(t->bytes + t->offsets[j], b, len) == 0) {
+                bpe_index_free(ix);
+                err_input(e, "vocabulary tokens %d and %d have the same bytes", j, id);
+                return NULL;
+            }
+        }
+        ix->slot[h] = id;
+    }
+    return ix;
+}
+
+void bpe_index_free(BpeIndex *ix)
+{
+    if (!ix) return;
+    free(ix->slot);
+    free(ix);
+}
+
+int32_t bpe_index_find(const BpeIndex *ix, const uint8_t *b, size_t n)
+{
+    size_t h = (size_t)hash_bytes(b, n) & ix->mask;
+    for (int32_t id; (id = ix->slot[h]) >= 0; h = (h + 1) & ix->mask)
+        if (ix->off[id + 1] - ix->off[id] == n && memcmp(ix->bytes + ix->off[id], b, n) == 0) return id;
+    return -1;
+}
+
+/* ========================================================================================== */
+/* Encoding a chunk */
+
+/* Chunks up to this length use tiktoken's linear scan (quadratic, but fastest when short);
+ * longer ones the heap. */
+#define LINEAR_MAX 128
+/* Chunks longer than this are not cached (they rarely repeat). */
+#define CACHE_MAX_CHUNK 256
+#define CACHE_MAX_BYTES (32u << 20)
+
+typedef struct {
+    uint64_t hash;
+    uint32_t key, key_len, ids, n_ids; /* offsets into the arenas */
+} CacheEntry;
+
+typedef struct {
+    int32_t rank;
+    uint32_t pos;
+} HeapItem;
+
+struct BpeWork {
+    /* scratch */
+    uint32_t *pos;
+    int32_t *rank;
+    size_t cap;
+    uint32_t *next, *prev;
+    HeapItem *heap;
+    /* cache */
+    CacheEntry *table;
+    size_t table_cap, used;
+    uint8_t *keys;
+    size_t keys_len, keys_cap;
+    int32_t *ids;
+    size_t ids_len, ids_cap;
+};
+
+BpeWork *bpe_work_create(void) { return calloc(1, sizeof(BpeWork)); }
+
+void bpe_work_free(BpeWork *w)
+{
+    if (!w) return;
+    free(w->pos), free(w->rank), free(w->next), free(w->prev), free(w->heap);
+    free(w->table), free(w->keys), free(w->ids);
+    free(w);
+}
+
+static int32_t rank_of(const Tokenizer *t, const uint8_t *b, size_t n)
+{
+    int32_t id = bpe_index_find(t->bpe, b, n);
+    return id >= 0 ? id : RANK_NONE;
+}
+
+/* The id of a part that merging left whole: a single byte or a token. */
+static int32_t part_id(const Tokenizer *t, const uint8_t *b, size_t n)
+{
+    return n == 1 ? t->byte_id[b[0]] : bpe_index_find(t->bpe, b, n);
+}
+
+/* tiktoken's byte_pair_merge: rank[i] is the rank of joining part i with part i+1. */
+static long encode_linear(const Tokenizer *t, BpeWork *w, const uint8_t *c, size_t n, int32_t *out)
+{
+    uint32_t *pos = w->pos;
+    int32_t *rank = w->rank;
+    size_t m = n + 1; /* boundaries */
+    for (size_t i = 0; i <= n; i++) pos[i] = (uint32_t)i;
+    for (size_t i = 0; i + 2 <= n; i++) rank[i] = rank_of(t, c + i, 2);
+    rank[n - 1] = rank[n] = RANK_NONE;
+    for (;;) {
+        int32_t best = RANK_NONE;
+        size_t bi = 0;
+        for (size_t i = 0; i + 1 < m; i++)
+            if (rank[i] < best) best = rank[i], bi = i;
+        if (best == RANK_NONE) break;
+        /* join parts bi and bi+1: their neighbours' ranks change, computed over the boundaries
+         * as they will be once pos[bi+1] is gone */
+        if (bi > 0) rank[bi - 1] = bi + 2 < m ? rank_of(t, c + pos[bi - 1], pos[bi + 2] - pos[bi - 1]) : RANK_NONE;
+        rank[bi] = bi + 3 < m ? rank_of(t, c + pos[bi], pos[bi + 3] - pos[bi]) : RANK_NONE;
+        memmove(pos + bi + 1, pos + bi + 2, (m - bi - 2) * sizeof *pos);
+        memmove(rank + bi + 1, rank + bi + 2, (m - bi - 2) * sizeof *rank);
+        m--;
+    }
+    for (size_t i = 0; i + 1 < m; i++) out[i] = part_id(t, c + pos[i], pos[i + 1] - pos[i]);
+    return (long)(m - 1);
+}
+
+static inline int heap_less(HeapItem a, HeapItem b) { return a.rank < b.rank || (a.rank == b.rank && a.pos < b.pos); }
+
+static void heap_push(HeapItem *h, size_t *n, HeapItem x)
+{
+    size_t i = (*n)++;
+    while (i > 0 && heap_less(x, h[(i - 1) / 2])) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = x;
+}
+
+static HeapItem heap_pop(HeapItem *h, size_t *n)
+{
+    HeapItem top = h[0], x = h[--(*n)];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= *n) break;
+        if (c + 1 < *n && heap_less(h[c + 1], h[c])) c++;
+        if (!heap_less(h[c], x)) break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (*n) h[i] = x;
+    return top;
+}
+
+/* The same merges in O(n log n): parts in a linked list (identified by their first byte), the
+ * joinable pairs in a heap ordered by (rank, position), so the leftmost lowest rank comes first,
+ * exactly as the linear scan picks it. Entries made stale by a merge are skipped when popped. */
+static long encode_heap(const Tokenizer *t, BpeWork *w, const uint8_t *c, size_t n, int32_t *out)
+{
+    const uint32_t END = UINT32_MAX;
+    uint32_t *next = w->next, *prev = w->prev;
+    int32_t *rank = w->rank;
+    HeapItem *heap = w->heap;
+    size_t hn = 0;
+    for (size_t i = 0; i < n; i++) {
+        next[i] = i + 1 < n ? (uint32_t)(i + 1) : END;
+        prev[i] = i > 0 ? (uint32_t)(i - 1) : END;
+        rank[i] = i + 1 < n ? rank_of(t, c + i, 2) : RANK_NONE;
+        if (rank[i] != RANK_NONE) heap_push(heap, &hn, (HeapItem){rank[i], (uint32_t)i});
+    }
+    /* A part's end is the next part's start (or n). */
+#define PART_END(i) (next[i] == END ? (uint32_t)n : next[i])
+    while (hn) {
+        HeapItem top = heap_pop(heap, &hn);
+        uint32_t i = top.pos;
+        if (rank[i] != top.rank || next[i] == END) continue; /* stale */
+        uint32_t j = next[i];
+        next[i] = next[j];
+        if (next[j] != END) prev[next[j]] = i;
+        rank[j] = RANK_NONE;
+        next[j] = END; /* j is gone */
+        rank[i] = next[i] != END ? rank_of(t, c + i, PART_END(next[i]) - i) : RANK_NONE;
+        if (rank[i] != RANK_NONE) heap_push(heap, &hn, (HeapItem){rank[i], i});
+        if (prev[i] != END) {
+            uint32_t p = prev[i];
+            rank[p] = rank_of(t, c + p, PART_END(i) - p);
+            if (rank[p] != RANK_NONE) heap_push(heap, &hn, (HeapItem){rank[p], p});
+        }
+    }
+    long k = 0;
+    for (uint32_t i = 0; i != END; i = next[i]) out[k++] = part_id(t, c + i, PART_END(i) - i);
+#undef PART_END
+    return k;
+}
+
+static int cache_find(const BpeWork *w, uint64_t h, const uint8_t *c, size_t n, const CacheEntry **found)
+{
+    if (!w->table_cap) return 0;
+    size_t mask = w->table_cap - 1;
+    for (size_t i = (size_t)h & mask; w->table[i].key_len; i = (i + 1) & mask) {
+        const CacheEntry *ce = &w->table[i];
+        if (ce->hash == h && ce->key_len == n && memcmp(w->keys + ce->key, c, n) == 0) {
+            *found = ce;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void cache_clear(BpeWork *w)
+{
+    if (w->table) memset(w->table, 0, w->table_cap * sizeof *w->table);
+    w->used = w->keys_len = w->ids_len = 0;
+}
+
+static void cache_put(BpeWork *w, uint64_t h, const uint8_t *c, size_t n, const int32_t *ids, size_t k)
+{
+    if (w->keys_len + n > CACHE_MAX_BYTES) cache_clear(w);
+    if (w->table_cap == 0 || (w->used + 1) * 10 > w->table_cap * 7) {
+        /* Grow (and rehash) up to a million entries; beyond, start over. */
+        size_t cap = w->table_cap ? w->table_cap * 2 : 4096;
+        if (cap > (1u << 20)) {
+            cache_clear(w);
+            cap = w->table_cap;
+        }
+        if (cap != w->table_cap) {
+            CacheEntry *t = calloc(cap, sizeof *t);
+            if (!t) return; /* no cache is only slower */
+            for (size_t i = 0; i < w->table_cap; i++)
+                if (w->table[i].key_len) {
+                    size_t j = (size_t)w->table[i].hash & (cap - 1);
+                    while (t[j].key_len) j = (j + 1) & (cap - 1);
+                    t[j] = w->table[i];
+                }
+            free(w->table);
+            w->table = t;
+            w->table_cap = cap;
+        }
+    }
+    if (array_grow((void **)&w->keys, &w->keys_cap, w->keys_len + n, 1, 16)
+        || array_grow((void **)&w->ids, &w->ids_cap, w->ids_len + k, sizeof(int32_t), 16))
+        return;
+    memcpy(w->keys + w->keys_len, c, n);
+    memcpy(w->ids + w->ids_len, ids, k * sizeof(int32_t));
+    size_t mask = w->table_cap - 1, i = (size_t)h & mask;
+    while (w->table[i].key_len) i = (i + 1) & mask;
+    w->table[i] = (CacheEntry){h, (uint32_t)w->keys_len, (uint32_t)n, (uint32_t)w->ids_len, (uint32_t)k};
+    w->keys_len += n;
+    w->ids_len += k;
+    w->used++;
+}
+
+/* Room in every scratch array for chunks of up to n bytes; the heap holds the n - 1 initial
+ * pairs and at most two more per merge. */
+static int scratch_reserve(BpeWork *w, size_t n)
+{
+    void **const cols[] = {(void **)&w->pos, (void **)&w->rank, (void **)&w->next, (void **)&w->prev,
+                           (void **)&w->heap};
+    const size_t elems[] = {sizeof *w->pos, sizeof *w->rank, sizeof *w->next, sizeof *w->prev,
+                            3 * sizeof *w->heap};
+    return array_grow_columns(&w->cap, n, 64, 5, cols, elems);
+}
+
+long bpe_encode_chunk(const Tokenizer *t, BpeWork *w, const uint8_t *c, size_t n, int32_t *out)
+{
+    if (n == 0) return 0;
+    if (n == 1) {
+        out[0] = t->byte_id[c[0]];
+        return 1;
+    }
+    /* A whole chunk that is a token is the common case for frequent words. */
+    int32_t whole = bpe_index_find(t->bpe, c, n);
+    if (whole >= 0) {
+        out[0] = whole;
+        return 1;
+    }
+    uint64_t h = 0;
+    if (n <= CACHE_MAX_CHUNK) {
+        const CacheEntry *ce;
+        h = hash_bytes(c, n);
+        if (cache_find(w, h, c, n, &ce)) {
+            memcpy(out, w->ids + ce->ids, ce->n_ids * sizeof(int32_t));
+            return ce->n_ids;
+        }
+    }
+    if (scratch_reserve(w, n + 1)) return -1;
+    long k = n <= LINEAR_MAX ? encode_linear(t, w, c, n, out) : encode_heap(t, w, c, n, out);
+    if (n <= CACHE_MAX_CHUNK) cache_put(w, h, c, n, out, (size_t)k);
+    return k;
+}

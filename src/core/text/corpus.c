@@ -1,0 +1,61 @@
+/* corpus.c - mapping and checking a text file. See corpus.h. */
+#include "core/text/corpus.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base/bytes.h"
+#include "core/base/mapfile.h"
+#include "core/base/utf8.h"
+
+static int corpus_check(Corpus *c, Err *e)
+{
+    if (c->size == 0) return err_input(e, "%s: empty file", c->name);
+    const uint8_t *nul = memchr(c->data, 0, c->size);
+    if (nul) return err_input(e, "%s: binary file (NUL byte at offset %zu), expected UTF-8 text", c->name, (size_t)(nul - c->data));
+    size_t bad;
+    if (!utf8_valid(c->data, c->size, &bad))
+        return err_input(e, "%s: not UTF-8 text (invalid byte 0x%02x at offset %zu)", c->name, c->data[bad], bad);
+    c->hash = fnv1a(FNV_OFFSET, c->data, c->size);
+    return 0;
+}
+
+int corpus_open(Corpus *c, const char *path, Err *e)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->name, sizeof c->name, "%s", path);
+    if (mapfile_open(path, "a text file", &c->data, &c->size, e)) return -1;
+    if (c->size == 0) return err_input(e, "%s: empty file", path);
+    c->mapped = 1;
+    if (corpus_check(c, e)) {
+        corpus_close(c);
+        return -1;
+    }
+    return 0;
+}
+
+int corpus_from_memory(Corpus *c, const char *name, const uint8_t *text, size_t n, Err *e)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->name, sizeof c->name, "%s", name);
+    uint8_t *copy = malloc(n ? n : 1);
+    if (!copy) return err_nomem(e, "corpus", n);
+    memcpy(copy, text, n);
+    c->data = copy;
+    c->size = n;
+    if (corpus_check(c, e)) {
+        corpus_close(c);
+        return -1;
+    }
+    return 0;
+}
+
+void corpus_close(Corpus *c)
+{
+    if (c->data) {
+        if (c->mapped) mapfile_close(c->data, c->size);
+        else free((void *)c->data);
+    }
+    memset(c, 0, sizeof *c);
+}

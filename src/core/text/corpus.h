@@ -1,0 +1,31 @@
+/*
+ * corpus.h - a text file to learn from, memory-mapped and checked.
+ *
+ * A corpus must be a readable regular file, not empty, UTF-8 text without NUL bytes (a NUL or an
+ * invalid sequence says "this is not text", the usual mistake being a binary file). The bytes are
+ * mapped read-only; nothing is copied until the tokenizer runs (dataset.h).
+ */
+#ifndef NT_CORPUS_H
+#define NT_CORPUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/base/err.h"
+
+typedef struct Corpus {
+    const uint8_t *data;
+    size_t size;
+    uint64_t hash;       /* FNV-1a of the bytes, so a checkpoint can tell which text it saw */
+    char name[256];      /* the path as given, for messages */
+    int mapped;          /* 1: data is an mmap; 0: malloc'd (a pipe or an in-memory text) */
+} Corpus;
+
+/* Opens and checks a file. Errors (ERR_INPUT) name the problem: missing, a directory, empty,
+ * binary (a NUL at byte N), not UTF-8 (at byte N). */
+int corpus_open(Corpus *c, const char *path, Err *e);
+/* A corpus over a copy of bytes already in memory (tests, typed text), checked the same way. */
+int corpus_from_memory(Corpus *c, const char *name, const uint8_t *text, size_t n, Err *e);
+void corpus_close(Corpus *c);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * pretok.h - the pre-tokenizer: cutting text into chunks (words with their leading space,
+ * numbers, runs of punctuation, whitespace) before byte-pair merges, so that no token spans two
+ * words. Each OpenAI vocabulary was built with its own pattern, and encoding must use the same
+ * one to give the same ids:
+ *   PRETOK_GPT2    's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+ *   PRETOK_CL100K  contractions in either case, letters with one leading non-letter, numbers in
+ *                  groups of up to three, punctuation with trailing newlines, whitespace runs
+ *   PRETOK_O200K   as cl100k, but words split at case changes and marks kept with letters
+ * The patterns run in PCRE2 (UTF and Unicode properties, JIT-compiled). \s means Unicode's
+ * White_Space, as in tiktoken, which PCRE2's \s is not quite (it misses U+0085), so the patterns
+ * spell it out. Bytes that are not valid UTF-8 become chunks of their own, so that any byte
+ * string can be cut (tiktoken only ever sees valid text).
+ *
+ * Used by tokenizer.c for encoding and bpe.c for training.
+ */
+#ifndef NT_PRETOK_H
+#define NT_PRETOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/base/err.h"
+
+enum { PRETOK_NONE = 0, PRETOK_GPT2 = 1, PRETOK_CL100K = 2, PRETOK_O200K = 3, PRETOK_COUNT };
+
+/* "none", "gpt2", "cl100k", "o200k" */
+const char *pretok_name(int pattern);
+
+typedef struct Pretok Pretok;
+
+/* A compiled pattern. Compiled once per pattern per process and shared: pretok_get is safe to
+ * call from any thread. NULL with e filled if PCRE2 refuses (it should not). */
+const Pretok *pretok_get(int pattern, Err *e);
+
+/* Calls fn(ctx, chunk, len) for each chunk of text in order; the chunks cover every byte
+ * exactly once. Stops and returns fn's value if it is nonzero. PRETOK_NONE (p == NULL) gives the
+ * whole text as one chunk. Returns -1 with e filled on an internal PCRE2 error. */
+typedef int (*PretokFn)(void *ctx, const uint8_t *chunk, size_t len);
+int pretok_split(const Pretok *p, const uint8_t *text, size_t n, PretokFn fn, void *ctx, Err *e);
+
+#endif

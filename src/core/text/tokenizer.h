@@ -1,0 +1,74 @@
+/*
+ * tokenizer.h - text to token ids and back, behind one interface for every vocabulary.
+ *
+ * A vocabulary is a table of byte strings: token id -> its bytes. Every tokenizer nexttoken uses
+ * has one token for each single byte, so any byte string, valid UTF-8 or not, encodes and
+ * decodes back exactly. The plain byte tokenizer is that table and nothing more (ids 0..255 are
+ * the bytes 0..255). Byte-pair encodings (bpe.h, the next layer) add merged tokens and a
+ * pre-tokenizer pattern; they are stored in the same table, so the model, the checkpoint and the
+ * screen need to know only this interface.
+ *
+ * Used by the data path (dataset.h), checkpoints, the sampler's output, and both front ends.
+ */
+#ifndef NT_TOKENIZER_H
+#define NT_TOKENIZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/base/err.h"
+
+typedef struct Tokenizer {
+    char name[32];      /* "byte", "bpe", "gpt2", "cl100k", "o200k" */
+    int pattern;        /* pre-tokenizer pattern id (0: none, the text is one chunk) */
+    int n_vocab;
+    uint32_t *offsets;  /* n_vocab + 1: token i is bytes[offsets[i] .. offsets[i+1]) */
+    uint8_t *bytes;
+    uint8_t *special;   /* n_vocab flags: 1 for tokens such as <|endoftext|> */
+    int32_t byte_id[256]; /* the id of each single-byte token */
+    struct BpeIndex *bpe; /* lookup structures for merging, built on load (NULL for bytes) */
+} Tokenizer;
+
+/* The byte tokenizer: 256 tokens, id = byte value. */
+int tokenizer_init_bytes(Tokenizer *t, Err *e);
+void tokenizer_free(Tokenizer *t);
+
+/* Builds a tokenizer from a vocabulary table (copied). Checks that every single byte is a token
+ * exactly once and that no two tokens have the same bytes. */
+int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_vocab,
+                         const uint32_t *offsets, const uint8_t *bytes, const uint8_t *special,
+                         Err *e);
+
+/* Encodes n bytes of text. *ids is grown with realloc as needed (*cap is its capacity in ids;
+ * both may start as NULL/0); *n_ids gets the count. */
+int tokenizer_encode(const Tokenizer *t, const uint8_t *text, size_t n, int32_t **ids,
+                     size_t *cap, size_t *n_ids, Err *e);
+
+/* The bytes of one token. Ids out of range give an empty string. */
+static inline const uint8_t *tokenizer_token(const Tokenizer *t, int32_t id, size_t *len)
+{
+    if (id < 0 || id >= t->n_vocab) {
+        *len = 0;
+        return (const uint8_t *)"";
+    }
+    *len = t->offsets[id + 1] - t->offsets[id];
+    return t->bytes + t->offsets[id];
+}
+
+/* Appends the bytes of ids to out (capacity *cap, grown with realloc), returning the length. */
+int tokenizer_decode(const Tokenizer *t, const int32_t *ids, size_t n, uint8_t **out, size_t *cap,
+                     size_t *len, Err *e);
+
+/* Serialised form, stored inside checkpoints:
+ *   char name[32], u32 pattern, u32 n_vocab, u32 total bytes,
+ *   u16 length[n_vocab], u8 special[n_vocab], bytes[total]   (little-endian) */
+size_t tokenizer_serialized_size(const Tokenizer *t);
+void tokenizer_serialize(const Tokenizer *t, uint8_t *out);
+int tokenizer_deserialize(Tokenizer *t, const uint8_t *in, size_t n, Err *e);
+
+/* Writes token bytes for a human: printable ASCII and whole UTF-8 characters as they are, the
+ * rest escaped (\n, \t, \xNN), so a token that ends inside a character shows its bytes instead of
+ * a broken glyph. Returns the length written (always NUL-terminated, truncated to cap). */
+size_t token_bytes_printable(const uint8_t *b, size_t n, char *out, size_t cap);
+
+#endif

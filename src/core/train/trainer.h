@@ -1,0 +1,55 @@
+/*
+ * trainer.h - one training step after another: a batch of windows, forward, backward, clipping,
+ * AdamW at the scheduled learning rate; now and then a validation loss; a history of it all.
+ *
+ * A Trainer owns the model, its work area and the optimizer, and borrows the dataset. Its
+ * TrainState (hyperparameters, step, random generator, history) goes into checkpoints whole, so
+ * that training resumed from a file continues bit for bit as if it had never stopped. Steps are
+ * synchronous; the CLI calls them in a loop and the TUI from a background thread.
+ */
+#ifndef NT_TRAINER_H
+#define NT_TRAINER_H
+
+#include <stdint.h>
+
+#include "core/base/err.h"
+#include "core/base/rng.h"
+#include "core/model/gpt2.h"
+#include "core/text/dataset.h"
+#include "core/train/adamw.h"
+#include "core/train/train_state.h"
+
+typedef struct Trainer {
+    ParPool *pool;        /* borrowed: the threads every step uses (NULL: one) */
+    GPT2 model;
+    GPT2Work work;
+    AdamW opt;
+    TrainState st;
+    const Dataset *data;
+    int32_t *x, *y;       /* (B,T) batch buffers */
+    int n_seg;            /* parameter segments for AdamW: one per tensor */
+    size_t seg_size[GPT2_NUM_TENSORS];
+    int seg_decay[GPT2_NUM_TENSORS];
+    /* The last step's figures */
+    float loss, grad_norm, lr, val_loss;
+} Trainer;
+
+/* A new model initialised from tc->seed, to be trained on d with windows of the model's context,
+ * on the pool's threads (NULL: the caller's only; the pool is borrowed). The model's vocabulary
+ * must be the dataset's. */
+int trainer_create(Trainer *tr, const GPT2Config *mc, const TrainConfig *tc, const Dataset *d,
+                   ParPool *pool, Err *e);
+/* Continues from a loaded model, optimizer and state (moved into the trainer, and zeroed in the
+ * caller's structs). An optimizer with n == 0 or a state with no config means "start them
+ * fresh": fine-tuning a model that was saved without them, with tc's settings. */
+int trainer_resume(Trainer *tr, GPT2 *model, AdamW *opt, TrainState *st, const TrainConfig *tc,
+                   const Dataset *d, ParPool *pool, Err *e);
+void trainer_free(Trainer *tr);
+
+/* One step. Returns 0, or -1 with ERR_INPUT when the loss or the gradient is not finite: the
+ * update is not applied, so the weights stay those of the last good step. */
+int trainer_step(Trainer *tr, Err *e);
+/* Mean loss over the fixed validation windows (forward only; the weights are not touched). */
+double trainer_validate(Trainer *tr);
+
+#endif

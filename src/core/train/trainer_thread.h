@@ -1,0 +1,81 @@
+/*
+ * trainer_thread.h - the trainer running in a background thread, for the terminal interface.
+ *
+ * The thread owns the Trainer: nothing else touches the live weights. It publishes, under one
+ * mutex, what the screen shows: a snapshot of figures (step, losses, tokens/s, learning rate,
+ * gradient norm, state), the loss history as it grows (read incrementally), a sample of text
+ * every so many steps, and every few seconds a copy of the weights for the other panels.
+ * Commands (pause, resume, stop, a new learning rate, save) are flags it reads between steps,
+ * so each takes effect at the next step. It writes a byte to a pipe whenever it publishes, so
+ * the interface can sleep in poll() until there is something new. A stop joins the thread.
+ *
+ * Used by src/tui; the CLI trains in the foreground with trainer.h directly.
+ */
+#ifndef NT_TRAINER_THREAD_H
+#define NT_TRAINER_THREAD_H
+
+#include <stdint.h>
+
+#include "core/base/err.h"
+#include "core/model/sampler.h"
+#include "core/text/tokenizer.h"
+#include "core/train/checkpoint.h"
+#include "core/train/trainer.h"
+
+enum { TT_IDLE, TT_RUNNING, TT_PAUSED, TT_STOPPED, TT_FAILED };
+
+typedef struct TrainSnapshot {
+    int state;                 /* TT_* */
+    long step;
+    float loss, val_loss, lr, grad_norm;
+    double tokens_per_s;       /* over the last few seconds */
+    double seconds;            /* training time so far, across resumes */
+    long n_hist, n_val;        /* history entries published so far */
+    long sample_step;          /* the step the latest sample was made at (-1: none yet) */
+    char sample[1024];         /* its text (the prompt, then what the model wrote) */
+    long weights_version;      /* bumps with every published copy of the weights */
+    long stop_at;              /* pauses itself on reaching this step (0: never) */
+    char message[512];         /* the last event worth telling: a save, a failure */
+    long message_id;           /* bumps with message */
+} TrainSnapshot;
+
+typedef struct TrainerThread TrainerThread;
+
+typedef struct TrainThreadConfig {
+    double publish_seconds;    /* weights copy interval (2) */
+    int sample_every;          /* steps between samples (100) */
+    int sample_tokens;         /* tokens per sample (80) */
+    double autosave_seconds;   /* 0: no autosave */
+    char autosave_path[4096];
+} TrainThreadConfig;
+
+/* Takes the trainer (moved in) and a copy of its tokenizer; the dataset and the trainer's pool
+ * (tr->pool, whose threads the training thread then drives) are borrowed and must outlive the
+ * thread. The thread starts paused or running. wake_fd (or -1) gets a byte per publication. */
+TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
+                        const TrainThreadConfig *cfg, int running, int wake_fd, Err *e);
+/* Stops after the current step, joins the thread, and gives the trainer back (moved into
+ * *out if non-NULL, else freed). */
+void tt_stop(TrainerThread *tt, Trainer *out);
+
+void tt_pause(TrainerThread *tt);
+void tt_resume(TrainerThread *tt);
+/* Pauses by itself when the step reaches `step` (0: never): scripts wait on exact steps. */
+void tt_pause_at(TrainerThread *tt, long step);
+void tt_set_lr(TrainerThread *tt, float lr);
+/* The prompt and sampler the periodic samples use. */
+void tt_set_sampling(TrainerThread *tt, const char *prompt, const SamplerConfig *sc);
+/* Asks for a save to path between steps; the outcome comes back in the snapshot's message. */
+void tt_request_save(TrainerThread *tt, const char *path);
+
+void tt_snapshot(TrainerThread *tt, TrainSnapshot *s);
+/* Copies history entries [from, from + n) (training losses and their times) into the arrays;
+ * returns how many there were. */
+long tt_history(TrainerThread *tt, long from, long n, float *loss, float *seconds);
+long tt_val_history(TrainerThread *tt, long from, long n, long *step, float *loss);
+/* Copies the latest published weights into dst (same config) if newer than *version; returns
+ * 1 when it copied. */
+int tt_copy_weights(TrainerThread *tt, GPT2 *dst, long *version);
+const GPT2Config *tt_model_config(const TrainerThread *tt);
+
+#endif

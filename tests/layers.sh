@@ -1,0 +1,51 @@
+#!/bin/sh
+# layers.sh - checks the rule src/core/README.md writes down: core is four layers, base < text <
+# model < train, and a file includes only its own layer and those below; core includes no
+# front end, no curses and no readline, and never prints or exits; the two front ends do not
+# include each other. Prints each breach as FILE:LINE and fails if there is any.
+cd "$(dirname "$0")/.." || exit 2
+rank() {
+    case $1 in base) echo 0 ;; text) echo 1 ;; model) echo 2 ;; train) echo 3 ;; *) echo 9 ;; esac
+}
+bad=0
+breach() { echo "layers: $*" >&2; bad=1; }
+
+for f in src/core/*/*.c src/core/*/*.h; do
+    layer=$(basename "$(dirname "$f")")
+    r=$(rank "$layer")
+    [ "$r" = 9 ] && breach "$f: src/core/$layer is not a layer (base, text, model, train)"
+    # every quoted include names its layer: "core/LAYER/file.h"
+    grep -n '^#include "' "$f" | while IFS= read -r line; do
+        n=${line%%:*}
+        inc=$(echo "$line" | sed 's/^[0-9]*:#include "\([^"]*\)".*/\1/')
+        case $inc in
+        core/*/*.h)
+            to=$(echo "$inc" | cut -d/ -f2)
+            tr=$(rank "$to")
+            if [ "$tr" = 9 ]; then echo "$f:$n: includes $inc, in no layer"
+            elif [ "$tr" -gt "$r" ]; then echo "$f:$n: $layer includes $inc, a layer above it"; fi ;;
+        *) echo "$f:$n: includes \"$inc\"; core includes its own headers as \"core/LAYER/file.h\"" ;;
+        esac
+    done
+done >"${TMPDIR:-/tmp}/nt-layers.$$"
+if [ -s "${TMPDIR:-/tmp}/nt-layers.$$" ]; then
+    sed 's/^/layers: /' "${TMPDIR:-/tmp}/nt-layers.$$" >&2
+    bad=1
+fi
+rm -f "${TMPDIR:-/tmp}/nt-layers.$$"
+
+# core: no front end, no terminal library, no printing, no exiting
+hits=$(grep -nE '#include *[<"](curses|ncurses|ncursesw/|term\.h|readline/|cli/|tui/)' src/core/*/*.[ch])
+[ -n "$hits" ] && breach "core includes a front end or a terminal library:
+$hits"
+hits=$(grep -nE '(^|[^a-z_])(printf|fprintf|vfprintf|puts|fputs|putchar|perror|exit|_exit|abort)[ ]*\(' src/core/*/*.[ch] |
+       grep -vE '(snprintf|vsnprintf)[ ]*\(' | grep -vE '^[^:]*:[0-9]*: *(/?\*|//)')
+[ -n "$hits" ] && breach "core prints or exits (it returns an error for the front end to report):
+$hits"
+# the front ends stand side by side
+hits=$(grep -n '#include "tui/' src/cli/*.[ch]; grep -n '#include "cli/' src/tui/*.[ch])
+[ -n "$hits" ] && breach "a front end includes the other:
+$hits"
+
+[ $bad = 0 ] && echo "layers: core is base < text < model < train, and the front ends keep to their side"
+exit $bad
