@@ -33,7 +33,8 @@ M="$TMP/m.ckpt"
 [ -s "$M" ] || { fail "no model saved"; finish; }
 
 # Softmax: the first row's logit and probability
-row=$(sed -n 5p "$TMP/softmax.screen")
+# the first row of the table: the fourth line of the panel (dumps leave out the tab row)
+row=$(sed -n 4p "$TMP/softmax.screen")
 expect_ok $BIN softmax --model "$M" --prompt "$P" --rows 1 --json --temperature 0.8
 logit=$(sed 's/.*"logit":\([-0-9.e]*\).*/\1/' "$TMP/out")
 p=$(sed 's/.*"rows":\[{[^]]*"p":\([-0-9.e]*\).*/\1/' "$TMP/out")

@@ -106,7 +106,7 @@ void fmt_duration(double s, char *out, size_t cap);
 struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err *e);
 
 /* A piece of text as the tables print a token, into out (cap bytes, at least 3): its bytes
- * escaped for a terminal (token_bytes_printable) in double quotes, cut to cap - 3 characters.
+ * escaped for a terminal (token_escape) in double quotes, cut to cap - 3 characters.
  * Returns out. */
 const char *cli_piece_label(const uint8_t *b, size_t n, char *out, size_t cap);
 /* The same for token id of t; #ID when there is no tokenizer (an llm.c model). */

@@ -39,7 +39,7 @@ static void print_piece(const Slicer *s, int32_t id)
     size_t n;
     const uint8_t *b = piece(s, id, &n);
     char buf[512];
-    token_bytes_printable(b, n, buf, sizeof buf);
+    token_escape(b, n, 0, buf, sizeof buf);
     printf("[%s]", buf);
 }
 

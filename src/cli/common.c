@@ -330,7 +330,7 @@ struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err 
 const char *cli_piece_label(const uint8_t *b, size_t n, char *out, size_t cap)
 {
     char buf[1024];
-    token_bytes_printable(b, n, buf, cap - 2 < sizeof buf ? cap - 2 : sizeof buf);
+    token_escape(b, n, 0, buf, cap - 2 < sizeof buf ? cap - 2 : sizeof buf);
     snprintf(out, cap, "\"%s\"", buf);
     return out;
 }

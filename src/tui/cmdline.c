@@ -51,15 +51,19 @@ static void on_line(char *line)
 
 /* ---- completion ---- */
 
-static const char *const command_names[] = {
-    "train", "save", "load", "corpus", "preset", "lr", "seed", "prompt", "temp", "top-p", "top-k", "min-p",
-    "panel", "lesson", "export", "help", "quit", NULL,
-};
-static const char *const panel_names[] = {"lessons", "slice", "tokens", "softmax", "loss", "sample", "train", NULL};
-static const char *const train_words[] = {"start", "pause", "resume", "stop", NULL};
-static const char *const preset_words[] = {"tiny", "small", "base", NULL};
-static const char *const export_words[] = {"loss", NULL};
+/* The words a command's argument completes to, made from the tables (app_commands, panels, the
+ * model presets) when first asked. */
+static const char *command_words[64], *panel_words[32], *preset_words[16];
 static const char *const *words;
+
+static void make_words(void)
+{
+    if (command_words[0]) return;
+    int n = 0;
+    for (const CommandInfo *c = app_commands; c->name && n < 63; c++) command_words[n++] = c->name;
+    for (int i = 0; i < n_panels && i < 31; i++) panel_words[i] = panels[i]->name;
+    for (int i = 0; gpt2_preset_name(i) && i < 15; i++) preset_words[i] = gpt2_preset_name(i);
+}
 
 static char *word_generator(const char *text, int state)
 {
@@ -76,15 +80,22 @@ static char *word_generator(const char *text, int state)
 static char **complete(const char *text, int start, int end)
 {
     (void)end;
+    make_words();
     rl_attempted_completion_over = 1;
     char first[32] = "";
     sscanf(rl_line_buffer, "%31s", first);
-    if (start == 0) words = command_names;
-    else if (!strcmp(first, "panel")) words = panel_names;
-    else if (!strcmp(first, "train")) words = train_words;
-    else if (!strcmp(first, "preset")) words = preset_words;
-    else if (!strcmp(first, "export") && !strchr(rl_line_buffer + 7, ' ')) words = export_words;
-    else if (!strcmp(first, "save") || !strcmp(first, "load") || !strcmp(first, "corpus") || !strcmp(first, "export")) {
+    const CommandInfo *c = app_commands;
+    while (c->name && strcmp(c->name, first) != 0) c++;
+    /* the command's first argument completes to its words, panels, presets or a file; later
+     * ones (export loss FILE) to files */
+    const char *space = strchr(rl_line_buffer, ' ');
+    int first_arg = space && !strchr(space + 1, ' ');
+    if (start == 0) words = command_words;
+    else if (!c->name) return NULL;
+    else if (c->complete == COMPLETE_WORDS && first_arg) words = c->words;
+    else if (c->complete == COMPLETE_PANELS) words = panel_words;
+    else if (c->complete == COMPLETE_PRESETS) words = preset_words;
+    else if (c->complete == COMPLETE_FILES || c->complete == COMPLETE_WORDS) {
         rl_attempted_completion_over = 0; /* file names */
         return rl_completion_matches(text, rl_filename_completion_function);
     } else return NULL;
@@ -182,7 +193,7 @@ void cmdline_feed(App *a, int ch)
     while (a->cmd_open && cl_input_available()) rl_callback_read_char();
 }
 
-void cmdline_draw(App *a)
+void cmdline_draw(const App *a)
 {
     int y = a->rows - 2;
     wmove(stdscr, y, 0);

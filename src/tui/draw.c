@@ -5,7 +5,6 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "core/base/utf8.h"
 #include "tui.h"
 
 static attr_t styles[ST_COUNT];
@@ -171,45 +170,21 @@ int heat_style(double value, double hot)
     return ST_HEAT0 + (k > HEAT_LEVELS - 1 ? HEAT_LEVELS - 1 : k);
 }
 
-void piece_text(const uint8_t *b, size_t n, int show_ws, int utf8, char *out, size_t cap)
+void piece_text(const App *a, const uint8_t *b, size_t n, int show_ws, char *out, size_t cap)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < n && o + 8 < cap;) {
-        uint8_t c = b[i];
-        if (c == ' ' && show_ws) {
-            const char *s = utf8 ? "\u00b7" : ".";
-            memcpy(out + o, s, strlen(s)), o += strlen(s), i++;
-        } else if (c == '\n') {
-            const char *s = utf8 ? "\u21b5" : "\\n";
-            memcpy(out + o, s, strlen(s)), o += strlen(s), i++;
-        } else if (c == '\t') {
-            const char *s = utf8 ? "\u2192" : "\\t";
-            memcpy(out + o, s, strlen(s)), o += strlen(s), i++;
-        } else if (c < 0x20 || c == 0x7f) {
-            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c), i++;
-        } else if (c < 0x80) {
-            out[o++] = (char)c, i++;
-        } else {
-            /* a whole character, or the bytes of a broken one */
-            uint32_t cp;
-            int len = utf8_decode(b + i, n - i, &cp);
-            if (len && utf8) memcpy(out + o, b + i, (size_t)len), o += (size_t)len, i += (size_t)len;
-            else o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c), i++;
-        }
-    }
-    out[o] = 0;
+    token_escape(b, n, ESCAPE_SYMBOLS | (show_ws ? ESCAPE_SPACES : 0) | (a->utf8 ? 0 : ESCAPE_ASCII), out, cap);
 }
 
-const char *token_text(const Tokenizer *t, int32_t id, int show_ws, int quoted, int utf8, char *out, size_t cap)
+const char *token_text(const App *a, int32_t id, int show_ws, int quoted, char *out, size_t cap)
 {
     size_t k;
-    const uint8_t *b = tokenizer_token(t, id, &k);
+    const uint8_t *b = tokenizer_token(&a->s.tok, id, &k);
     if (!quoted) {
-        piece_text(b, k, show_ws, utf8, out, cap);
+        piece_text(a, b, k, show_ws, out, cap);
         return out;
     }
     char piece[256];
-    piece_text(b, k, show_ws, utf8, piece, cap - 2 < sizeof piece ? cap - 2 : sizeof piece);
+    piece_text(a, b, k, show_ws, piece, cap - 2 < sizeof piece ? cap - 2 : sizeof piece);
     snprintf(out, cap, "\"%s\"", piece);
     return out;
 }

@@ -21,7 +21,7 @@ static const HelpLine help[] = {
     {NULL, NULL},
 };
 
-static struct {
+typedef struct Loss {
     long gen;
     int pos;                 /* the chosen position, 1 .. n-1 */
     int32_t *ids;
@@ -34,87 +34,90 @@ static struct {
     int step_pos;
     long step_gen;
     char err[512];
-} S = {.step_lr = 0.01f, .step_pos = -1};
+} Loss;
+
+#define DEFAULT_STEP_LR 0.01f
 
 /* Every position's loss: again when the weights or the text change, not when the position moves. */
-static void compute_losses(App *a)
+static void compute_losses(App *a, Loss *S)
 {
     const GPT2 *m = app_view_model(a);
-    if (S.gen == a->generation && S.ids) return;
-    S.gen = a->generation;
-    free(S.ids), free(S.p), free(S.loss);
-    S.ids = NULL, S.p = S.loss = NULL, S.n = 0, S.err[0] = 0, S.have_dist = 0, S.dist_pos = 0;
+    if (S->gen == a->generation && S->ids) return;
+    S->gen = a->generation;
+    free(S->ids), free(S->p), free(S->loss);
+    S->ids = NULL, S->p = S->loss = NULL, S->n = 0, S->err[0] = 0, S->have_dist = 0, S->dist_pos = 0;
     if (!m) {
-        snprintf(S.err, sizeof S.err, "no model yet");
+        snprintf(S->err, sizeof S->err, "no model yet");
         return;
     }
     Err e;
     size_t cap = 0, n = 0;
-    if (tokenizer_encode(&a->tok, (const uint8_t *)a->prompt, strlen(a->prompt), &S.ids, &cap, &n, &e)) {
-        snprintf(S.err, sizeof S.err, "%s", e.msg);
+    if (tokenizer_encode(&a->s.tok, (const uint8_t *)a->prompt, strlen(a->prompt), &S->ids, &cap, &n, &e)) {
+        snprintf(S->err, sizeof S->err, "%s", e.msg);
         return;
     }
-    S.n = (int)n;
-    if (S.n < 2) {
-        snprintf(S.err, sizeof S.err, "the text needs two tokens: one to read, one to predict (e edits it)");
+    S->n = (int)n;
+    if (S->n < 2) {
+        snprintf(S->err, sizeof S->err, "the text needs two tokens: one to read, one to predict (e edits it)");
         return;
     }
-    S.p = calloc(n, sizeof *S.p);
-    S.loss = calloc(n, sizeof *S.loss);
-    if (!S.p || !S.loss || probe_losses(m, S.ids, S.n, S.p, S.loss, &e)) {
-        snprintf(S.err, sizeof S.err, "%s", S.p ? e.msg : "out of memory");
-        S.n = 0;
+    S->p = calloc(n, sizeof *S->p);
+    S->loss = calloc(n, sizeof *S->loss);
+    if (!S->p || !S->loss || probe_losses(m, S->ids, S->n, S->p, S->loss, &e)) {
+        snprintf(S->err, sizeof S->err, "%s", S->p ? e.msg : "out of memory");
+        S->n = 0;
         return;
     }
-    S.mean = 0;
-    for (int i = 1; i < S.n; i++) S.mean += S.loss[i];
-    S.mean /= S.n - 1;
-    if (S.pos < 1) S.pos = 1;
-    if (S.pos > S.n - 1) S.pos = S.n - 1;
+    S->mean = 0;
+    for (int i = 1; i < S->n; i++) S->mean += S->loss[i];
+    S->mean /= S->n - 1;
+    if (S->pos < 1) S->pos = 1;
+    if (S->pos > S->n - 1) S->pos = S->n - 1;
 }
 
 /* The losses, and the distribution at the chosen position (all that moving it changes). */
-static void compute(App *a)
+static void update(App *a, void *st)
 {
-    compute_losses(a);
-    if (S.n < 2 || S.dist_pos == S.pos) return;
+    Loss *S = st;
+    compute_losses(a, S);
+    if (S->n < 2 || S->dist_pos == S->pos) return;
     SamplerConfig sc;
     sampler_config_default(&sc);
-    sampler_free(&S.s);
+    sampler_free(&S->s);
     Err e;
-    S.have_dist = probe_next_distribution(app_view_model(a), S.ids, S.pos, &sc, &S.s, &e) == 0;
-    S.dist_pos = S.pos;
+    S->have_dist = probe_next_distribution(app_view_model(a), S->ids, S->pos, &sc, &S->s, &e) == 0;
+    S->dist_pos = S->pos;
 }
 
 /* The text as a strip of tokens, each coloured by its surprise; the chosen one in reverse. */
-static int draw_strip(App *a, WINDOW *w, int y, int x0, int rows, int wd, double hot)
+static int draw_strip(const App *a, const Loss *S, WINDOW *w, int y, int x0, int rows, int wd, double hot)
 {
     int x = x0, r = 0;
-    for (int i = 0; i < S.n && r < rows; i++) {
+    for (int i = 0; i < S->n && r < rows; i++) {
         char piece[64];
-        token_text(&a->tok, S.ids[i], 0, 0, a->utf8, piece, sizeof piece);
+        token_text(a, S->ids[i], 0, 0, piece, sizeof piece);
         int pw = text_width(piece);
         if (x + pw > x0 + wd) x = x0, r++;
         if (r >= rows) break;
-        int st = i == 0 ? ST_DIM : heat_style(S.loss[i], hot);
-        if (i == S.pos) st = ST_SELECT;
+        int st = i == 0 ? ST_DIM : heat_style(S->loss[i], hot);
+        if (i == S->pos) st = ST_SELECT;
         x += draw_text(w, y + r, x, wd - (x - x0), st, a, piece);
     }
     return r + 1;
 }
 
-static void draw(App *a, WINDOW *w, int h, int wd)
+static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
 {
-    compute(a);
+    const Loss *S = st;
     int y = 0;
     draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, "How surprised is the model by each token?  loss = -ln p(the token that came)");
-    if (S.err[0] || S.n < 2) {
-        draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, S.err[0] ? S.err : "...");
+    if (S->err[0] || S->n < 2) {
+        draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, S->err[0] ? S->err : "...");
         return;
     }
-    const double lnV = log((double)a->tok.n_vocab);
+    const double lnV = log((double)a->s.tok.n_vocab);
     y++;
-    y += draw_strip(a, w, y, 2, 3, wd - 4, lnV);
+    y += draw_strip(a, S, w, y, 2, 3, wd - 4, lnV);
     /* the heat scale */
     int x = 2;
     x += draw_text(w, y, x, 8, ST_DIM, a, "calm ");
@@ -127,41 +130,41 @@ static void draw(App *a, WINDOW *w, int h, int wd)
     if (rows_avail < 3) rows_avail = 3;
     /* the table, scrolled to keep the chosen position in view */
     draw_textf(w, y, 1, table_w, ST_DIM, a, "%4s  %-14s %9s %8s", "pos", "token", "p", "-ln p");
-    int first = S.pos - rows_avail / 2;
-    if (first > S.n - rows_avail) first = S.n - rows_avail;
+    int first = S->pos - rows_avail / 2;
+    if (first > S->n - rows_avail) first = S->n - rows_avail;
     if (first < 1) first = 1;
     int ty = y + 1;
-    for (int i = first; i < S.n && ty < y + 1 + rows_avail; i++, ty++) {
+    for (int i = first; i < S->n && ty < y + 1 + rows_avail; i++, ty++) {
         char quoted[50];
-        token_text(&a->tok, S.ids[i], 1, 1, a->utf8, quoted, sizeof quoted);
-        int st = i == S.pos ? ST_SELECT : ST_NORMAL;
-        draw_textf(w, ty, 1, 6, st, a, "%4d  ", i);
-        draw_cell(w, ty, 7, 14, st, a, quoted);
-        int used = 21 + draw_textf(w, ty, 21, table_w - 21, st, a, " %9.5f %8.3f ", S.p[i], S.loss[i]);
-        draw_bar(w, ty, 1 + used, table_w - used - 1, S.loss[i] / (2 * lnV), heat_style(S.loss[i], lnV), a);
+        token_text(a, S->ids[i], 1, 1, quoted, sizeof quoted);
+        int sty = i == S->pos ? ST_SELECT : ST_NORMAL;
+        draw_textf(w, ty, 1, 6, sty, a, "%4d  ", i);
+        draw_cell(w, ty, 7, 14, sty, a, quoted);
+        int used = 21 + draw_textf(w, ty, 21, table_w - 21, sty, a, " %9.5f %8.3f ", S->p[i], S->loss[i]);
+        draw_bar(w, ty, 1 + used, table_w - used - 1, S->loss[i] / (2 * lnV), heat_style(S->loss[i], lnV), a);
     }
     int sy = y + 2 + rows_avail;
     draw_textf(w, sy, 1, wd - 2, ST_ACCENT, a, "mean loss %.4f over %d predictions   perplexity e^%.3f = %.2f   uniform guess ln %d = %.3f",
-               S.mean, S.n - 1, S.mean, exp(S.mean), a->tok.n_vocab, lnV);
+               S->mean, S->n - 1, S->mean, exp(S->mean), a->s.tok.n_vocab, lnV);
     /* the chosen position: its distribution and the gradient at the output */
     int gx = side ? wd / 2 + 1 : 1, gy = side ? y : sy + 2, gw = side ? wd - gx - 1 : wd - 2;
-    if (!S.have_dist || gy >= h - 2) return;
+    if (!S->have_dist || gy >= h - 2) return;
     char tp[50];
-    token_text(&a->tok, S.ids[S.pos], 1, 1, a->utf8, tp, sizeof tp);
-    draw_textf(w, gy++, gx, gw, ST_TITLE, a, "position %d: target %s, p = %.4f", S.pos, tp, S.p[S.pos]);
+    token_text(a, S->ids[S->pos], 1, 1, tp, sizeof tp);
+    draw_textf(w, gy++, gx, gw, ST_TITLE, a, "position %d: target %s, p = %.4f", S->pos, tp, S->p[S->pos]);
     draw_text(w, gy++, gx, gw, ST_DIM, a, "gradient at the output: p - onehot(target)");
     int target_rank = -1;
-    for (int r = 0; r < S.s.n_vocab; r++)
-        if (S.s.cand[r].id == S.ids[S.pos]) target_rank = r;
+    for (int r = 0; r < S->s.n_vocab; r++)
+        if (S->s.cand[r].id == S->ids[S->pos]) target_rank = r;
     int shown = 0, bar_w = gw - 30, room = h - 2 - gy;
     if (room > GRAD_ROWS) room = GRAD_ROWS;
     if (bar_w < 6) bar_w = 6;
-    for (int r = 0; r < S.s.n_vocab && shown < room; r++) {
+    for (int r = 0; r < S->s.n_vocab && shown < room; r++) {
         if (r >= room - 1 && r != target_rank) continue; /* the last row is kept for the target */
-        const SampleCandidate *c = &S.s.cand[r];
-        int is_t = c->id == S.ids[S.pos];
+        const SampleCandidate *c = &S->s.cand[r];
+        int is_t = c->id == S->ids[S->pos];
         char quoted[50];
-        token_text(&a->tok, c->id, 1, 1, a->utf8, quoted, sizeof quoted);
+        token_text(a, c->id, 1, 1, quoted, sizeof quoted);
         double g = c->p - is_t;
         draw_cell(w, gy, gx, 13, is_t ? ST_GOOD : ST_NORMAL, a, quoted);
         int used = 13 + draw_textf(w, gy, gx + 13, gw - 13, is_t ? ST_GOOD : ST_NORMAL, a, "%6.3f %+7.3f ", c->p, g);
@@ -170,55 +173,75 @@ static void draw(App *a, WINDOW *w, int h, int wd)
         gy++, shown++;
     }
     if (gy < h - 1) {
-        if (S.step_pos == S.pos && S.step_gen == S.gen)
-            draw_textf(w, gy++, gx, gw, S.after < S.before ? ST_GOOD : ST_BAD, a,
-                       "one step (lr %g): loss %.3f -> %.3f%s", S.step_lr, S.before, S.after,
-                       S.after < S.before ? "" : ", overshot");
+        if (S->step_pos == S->pos && S->step_gen == S->gen)
+            draw_textf(w, gy++, gx, gw, S->after < S->before ? ST_GOOD : ST_BAD, a,
+                       "one step (lr %g): loss %.3f -> %.3f%s", S->step_lr, S->before, S->after,
+                       S->after < S->before ? "" : ", overshot");
         else
-            draw_textf(w, gy++, gx, gw, ST_DIM, a, "o: one gradient step on this example (learning rate %g)", S.step_lr);
+            draw_textf(w, gy++, gx, gw, ST_DIM, a, "o: one gradient step on this example (learning rate %g)", S->step_lr);
     }
     if (h - 1 > gy)
-        draw_textf(w, h - 1, 1, wd - 2, ST_DIM, a, "nexttoken loss --model MODEL \"%s\" --position %d --step-lr %g", a->prompt, S.pos, S.step_lr);
+        draw_textf(w, h - 1, 1, wd - 2, ST_DIM, a, "nexttoken loss --model MODEL \"%s\" --position %d --step-lr %g", a->prompt, S->pos, S->step_lr);
 }
 
-static void go(int d)
+static void go(Loss *S, int d)
 {
-    int p = S.pos + d;
-    if (p >= 1 && p < S.n) S.pos = p;
+    int p = S->pos + d;
+    if (p >= 1 && p < S->n) S->pos = p;
 }
 
-static void tick(App *a)
+static void tick(App *a, void *st)
 {
+    Loss *S = st;
     (void)a;
-    if (S.pos + 1 < S.n) go(1);
-    else S.pos = 1;
+    if (S->pos + 1 < S->n) go(S, 1);
+    else S->pos = 1;
 }
 
-static int key(App *a, int ch)
+static int key(App *a, void *st, int ch)
 {
+    Loss *S = st;
     switch (ch) {
-    case ' ': case KEY_RIGHT: go(1); return KEY_HANDLED;
-    case KEY_LEFT: go(-1); return KEY_HANDLED;
-    case 'r': S.pos = 1; return KEY_HANDLED;
-    case '[': S.step_lr /= 2; S.step_pos = -1; return KEY_HANDLED;
-    case ']': S.step_lr *= 2; S.step_pos = -1; return KEY_HANDLED;
+    case ' ': case KEY_RIGHT: go(S, 1); return KEY_HANDLED;
+    case KEY_LEFT: go(S, -1); return KEY_HANDLED;
+    case 'r': S->pos = 1; return KEY_HANDLED;
+    case '[': S->step_lr /= 2; S->step_pos = -1; return KEY_HANDLED;
+    case ']': S->step_lr *= 2; S->step_pos = -1; return KEY_HANDLED;
     case 'o': {
         const GPT2 *m = app_view_model(a);
-        compute(a);
+        update(a, S);
         Err e;
-        if (!m || S.n < 2) return KEY_HANDLED;
-        if (probe_sgd_step(m, S.ids, S.pos, S.step_lr, &S.before, &S.after, &e)) app_message(a, 1, "%s", e.msg);
-        else S.step_pos = S.pos, S.step_gen = S.gen;
+        if (!m || S->n < 2) return KEY_HANDLED;
+        if (probe_sgd_step(m, S->ids, S->pos, S->step_lr, &S->before, &S->after, &e)) app_message(a, 1, "%s", e.msg);
+        else S->step_pos = S->pos, S->step_gen = S->gen;
         return KEY_HANDLED;
     }
     default: return KEY_IGNORED;
     }
 }
 
+static void init(void *st)
+{
+    Loss *S = st;
+    S->step_lr = DEFAULT_STEP_LR, S->step_pos = -1;
+}
+
+static void release(void *st)
+{
+    Loss *S = st;
+    free(S->ids), free(S->p), free(S->loss);
+    sampler_free(&S->s);
+}
+
 const Panel panel_loss = {
     .name = "loss",
     .title = "Loss",
-    .hotkey = '4',
+    .keys = "4",
+    .summary = "-ln p(target): the model's surprise at each token, and its gradient",
+    .state_size = sizeof(Loss),
+    .init = init,
+    .release = release,
+    .update = update,
     .draw = draw,
     .key = key,
     .tick = tick,

@@ -15,8 +15,6 @@
 #include "core/text/suffix.h"
 #include "tui.h"
 
-#include <time.h>
-
 #define MAX_STEPS 256
 #define N_CONT 4          /* continuations side by side */
 #define CONT_TOKENS 48
@@ -35,7 +33,7 @@ static const HelpLine help[] = {
     {NULL, NULL},
 };
 
-static struct {
+typedef struct Sample {
     int view, knob;
     uint64_t seed;
     int32_t gen[MAX_STEPS];
@@ -57,48 +55,48 @@ static struct {
     Rng cont_rng;
     const float *cont_logits;
     char err[512];
-} S = {.seed = 1, .gen_key = -1, .shown_gen = -1, .cont_gen = -1, .cont_cur = -1};
+} Sample;
 
 /* The draws and the continuations start again from the prompt (r, or a new seed): this panel's
  * own, which the other panels need not follow. */
-static void restart(void)
+static void restart(Sample *S)
 {
-    S.gen_key = -1;
-    S.cont_gen = -1;
+    S->gen_key = -1;
+    S->cont_gen = -1;
 }
 
 /* The prompt's ids and the drawn ones after them. */
-static int context_ids(App *a, int upto, int32_t **ids, size_t *n)
+static int context_ids(const App *a, const Sample *S, int upto, int32_t **ids, size_t *n)
 {
     size_t cap = 0;
     Err e;
     const char *p = a->prompt[0] ? a->prompt : "\n";
-    if (tokenizer_encode(&a->tok, (const uint8_t *)p, strlen(p), ids, &cap, n, &e)) return -1;
+    if (tokenizer_encode(&a->s.tok, (const uint8_t *)p, strlen(p), ids, &cap, n, &e)) return -1;
     int32_t *more = realloc(*ids, sizeof(int32_t) * (*n + (size_t)upto + 1));
     if (!more) return -1;
     *ids = more;
-    memcpy(*ids + *n, S.gen, sizeof(int32_t) * (size_t)upto);
+    memcpy(*ids + *n, S->gen, sizeof(int32_t) * (size_t)upto);
     *n += (size_t)upto;
     return 0;
 }
 
-/* The sampler's distribution after the prompt and the first `upto` drawn tokens, into S.shown.
+/* The sampler's distribution after the prompt and the first `upto` drawn tokens, into S->shown.
  * The logits come the way `nexttoken sample` makes them (generate.c): the prompt fed to the
  * key/value cache at once, then each drawn token one at a time, so that the panel and the
  * command draw the same tokens with the same numbers. */
-static int distribution(App *a, const GPT2 *m, int upto)
+static int distribution(const App *a, Sample *S, const GPT2 *m, int upto)
 {
     int32_t *ids = NULL;
     size_t n = 0;
     Err e;
     int rc = -1;
     GPT2Cache c;
-    sampler_free(&S.shown);
-    if (context_ids(a, upto, &ids, &n) == 0 && (int)n <= m->cfg.n_ctx && gpt2_cache_create(&c, m, &e) == 0) {
+    sampler_free(&S->shown);
+    if (context_ids(a, S, upto, &ids, &n) == 0 && (int)n <= m->cfg.n_ctx && gpt2_cache_create(&c, m, &e) == 0) {
         const float *logits = gpt2_cache_feed(m, &c, ids, (int)n - upto);
         for (int i = 0; i < upto; i++) logits = gpt2_cache_feed(m, &c, ids + n - upto + i, 1);
-        if (sampler_create(&S.shown, &a->sc, m->cfg.n_vocab, &e) == 0) {
-            sampler_distribution(&S.shown, logits);
+        if (sampler_create(&S->shown, &a->sc, m->cfg.n_vocab, &e) == 0) {
+            sampler_distribution(&S->shown, logits);
             rc = 0;
         }
         gpt2_cache_free(&c);
@@ -108,67 +106,67 @@ static int distribution(App *a, const GPT2 *m, int upto)
 }
 
 /* Brings the state up to date: a new model, prompt or knob starts the drawing over. */
-static void sync(App *a)
+static void sync(App *a, Sample *S)
 {
     const GPT2 *m = app_view_model(a);
     if (!m) {
-        snprintf(S.err, sizeof S.err, "no model yet");
+        snprintf(S->err, sizeof S->err, "no model yet");
         return;
     }
-    S.err[0] = 0;
-    if (S.gen_key != a->settings_gen) {
+    S->err[0] = 0;
+    if (S->gen_key != a->settings_gen) {
         /* a different prompt, knobs or model: what was drawn no longer follows from them (new
          * weights of the same model do not undo the draws: the next one uses them) */
-        S.gen_key = a->settings_gen;
-        S.n_gen = 0;
-        rng_seed(&S.rng_before[0], S.seed);
-        S.drawn = 0;
-        S.shown_gen = -1;
+        S->gen_key = a->settings_gen;
+        S->n_gen = 0;
+        rng_seed(&S->rng_before[0], S->seed);
+        S->drawn = 0;
+        S->shown_gen = -1;
     }
-    if (S.shown_gen != a->generation && !S.drawn) {
-        if (distribution(a, m, S.n_gen)) snprintf(S.err, sizeof S.err, "cannot compute the distribution");
-        S.shown_gen = a->generation;
+    if (S->shown_gen != a->generation && !S->drawn) {
+        if (distribution(a, S, m, S->n_gen)) snprintf(S->err, sizeof S->err, "cannot compute the distribution");
+        S->shown_gen = a->generation;
     }
 }
 
-static void step_forward(App *a)
+static void step_forward(App *a, Sample *S)
 {
     const GPT2 *m = app_view_model(a);
-    sync(a);
-    if (!m || S.n_gen >= MAX_STEPS) return;
+    sync(a, S);
+    if (!m || S->n_gen >= MAX_STEPS) return;
     int32_t *ids = NULL;
     size_t n = 0;
-    if (context_ids(a, S.n_gen, &ids, &n) == 0 && (int)n >= m->cfg.n_ctx) {
+    if (context_ids(a, S, S->n_gen, &ids, &n) == 0 && (int)n >= m->cfg.n_ctx) {
         free(ids);
         app_message(a, 0, "the context is full (%d tokens): r starts again", m->cfg.n_ctx);
         a->animating = 0;
         return;
     }
     free(ids);
-    if (distribution(a, m, S.n_gen)) return;
-    Rng r = S.rng_before[S.n_gen];
-    S.gen[S.n_gen] = sampler_draw(&S.shown, &r);
-    S.n_gen++;
-    S.rng_before[S.n_gen] = r;
-    S.drawn = 1;
+    if (distribution(a, S, m, S->n_gen)) return;
+    Rng r = S->rng_before[S->n_gen];
+    S->gen[S->n_gen] = sampler_draw(&S->shown, &r);
+    S->n_gen++;
+    S->rng_before[S->n_gen] = r;
+    S->drawn = 1;
 }
 
-static void step_back(App *a)
+static void step_back(App *a, Sample *S)
 {
     const GPT2 *m = app_view_model(a);
-    sync(a);
-    if (!m || S.n_gen == 0) return;
-    S.n_gen--;
-    if (S.n_gen == 0) {
-        S.drawn = 0;
-        distribution(a, m, 0);
+    sync(a, S);
+    if (!m || S->n_gen == 0) return;
+    S->n_gen--;
+    if (S->n_gen == 0) {
+        S->drawn = 0;
+        distribution(a, S, m, 0);
         return;
     }
     /* show the draw that made the (new) last token again: same state of the generator, same u */
-    if (distribution(a, m, S.n_gen - 1) == 0) {
-        Rng r = S.rng_before[S.n_gen - 1];
-        sampler_draw(&S.shown, &r);
-        S.drawn = 1;
+    if (distribution(a, S, m, S->n_gen - 1) == 0) {
+        Rng r = S->rng_before[S->n_gen - 1];
+        sampler_draw(&S->shown, &r);
+        S->drawn = 1;
     }
 }
 
@@ -176,18 +174,18 @@ static void step_back(App *a)
 
 static const char *knob_name[N_KNOBS] = {"temperature", "top-k", "top-p", "min-p", "seed"};
 
-static void draw_knobs(App *a, WINDOW *w, int y, int wd)
+static void draw_knobs(const App *a, const Sample *S, WINDOW *w, int y, int wd)
 {
     int x = 1;
     for (int k = 0; k < N_KNOBS; k++) {
-        int st = k == S.knob ? ST_SELECT : ST_DIM;
+        int st = k == S->knob ? ST_SELECT : ST_DIM;
         char v[32];
         switch (k) {
         case KNOB_TEMP: snprintf(v, sizeof v, "%.2f", a->sc.temperature); break;
         case KNOB_TOPK: snprintf(v, sizeof v, a->sc.top_k ? "%d" : "off", a->sc.top_k); break;
         case KNOB_TOPP: snprintf(v, sizeof v, a->sc.top_p < 1 ? "%.2f" : "off", a->sc.top_p); break;
         case KNOB_MINP: snprintf(v, sizeof v, a->sc.min_p > 0 ? "%.2f" : "off", a->sc.min_p); break;
-        default: snprintf(v, sizeof v, "%llu", (unsigned long long)S.seed);
+        default: snprintf(v, sizeof v, "%llu", (unsigned long long)S->seed);
         }
         x += draw_text(w, y, x, wd - x, st, a, knob_name[k]);
         x += draw_text(w, y, x, wd - x, ST_NORMAL, a, " ");
@@ -211,20 +209,20 @@ static double share(const SampleCandidate *c, int stage, const double mass[4])
     return c->p_temp / mass[stage];
 }
 
-static void draw_step(App *a, WINDOW *w, int y, int h, int wd)
+static void draw_step(const App *a, const Sample *S, WINDOW *w, int y, int h, int wd)
 {
-    const Sampler *s = &S.shown;
+    const Sampler *s = &S->shown;
     if (!s->cand) return;
     /* the text so far: the prompt, then what was drawn */
     int x = 2, row = y;
     x += draw_text(w, row, x, wd - 4, ST_NORMAL, a, a->prompt);
-    for (int i = 0; i < S.n_gen && row < y + 2; i++) {
+    for (int i = 0; i < S->n_gen && row < y + 2; i++) {
         char piece[64];
-        token_text(&a->tok, S.gen[i], 0, 0, a->utf8, piece, sizeof piece);
+        token_text(a, S->gen[i], 0, 0, piece, sizeof piece);
         int pw = text_width(piece);
         if (x + pw > wd - 2) x = 2, row++;
         if (row >= y + 2) break;
-        x += draw_text(w, row, x, wd - 2 - x, i == S.n_gen - 1 ? ST_SELECT : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A), a, piece);
+        x += draw_text(w, row, x, wd - 2 - x, i == S->n_gen - 1 ? ST_SELECT : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A), a, piece);
     }
     y += 3;
     /* the filters' masses, stage by stage */
@@ -241,10 +239,10 @@ static void draw_step(App *a, WINDOW *w, int y, int h, int wd)
     double cum = 0;
     for (int r = 0; r < rows && r < s->n_vocab; r++, y++) {
         const SampleCandidate *c = &s->cand[r];
-        int kept = c->cut_by == CUT_NONE, chosen = S.drawn && r == s->chosen_rank;
+        int kept = c->cut_by == CUT_NONE, chosen = S->drawn && r == s->chosen_rank;
         if (kept) cum += c->p_final;
         char quoted[50];
-        token_text(&a->tok, c->id, 1, 1, a->utf8, quoted, sizeof quoted);
+        token_text(a, c->id, 1, 1, quoted, sizeof quoted);
         int st = chosen ? ST_SELECT : kept ? ST_NORMAL : ST_DIM;
         draw_cell(w, y, 1, 14, st, a, quoted);
         draw_textf(w, y, 15, wd - 16, st, a, " %7.2f%% %7.2f%% %7.2f%% %7.2f%% %7.2f%% %s", 100 * c->p, 100 * c->p_temp,
@@ -263,20 +261,20 @@ static void draw_step(App *a, WINDOW *w, int y, int h, int wd)
         for (int i = 0; i < s->n_kept; i++) {
             int x0 = 2 + (int)(lo * bw), x1 = 2 + (int)((lo + s->cand[i].p_final) * bw);
             for (int xx = x0; xx < x1 && xx < 2 + bw; xx++)
-                draw_text(w, y, xx, 1, S.drawn && i == s->chosen_rank ? ST_KEY : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A), a,
+                draw_text(w, y, xx, 1, S->drawn && i == s->chosen_rank ? ST_KEY : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A), a,
                           a->utf8 ? "\u2588" : (i % 2 ? "=" : "#"));
             lo += s->cand[i].p_final;
         }
-        if (S.drawn && s->cfg.temperature > 0 && y + 1 < h) {
+        if (S->drawn && s->cfg.temperature > 0 && y + 1 < h) {
             int ux = 2 + (int)(s->u * bw);
             draw_text(w, y + 1, ux, 1, ST_KEY, a, a->utf8 ? "\u25b2" : "^");
             char piece[50];
-            token_text(&a->tok, s->chosen, 1, 1, a->utf8, piece, sizeof piece);
+            token_text(a, s->chosen, 1, 1, piece, sizeof piece);
             char msg[200];
             snprintf(msg, sizeof msg, "u = %.4f fell in [%.4f, %.4f): %s", s->u, s->cdf_lo, s->cdf_hi, piece);
             int mw = text_width(msg), mx = ux + 2 + mw < wd ? ux + 2 : ux - mw - 1;
             draw_text(w, y + 1, mx > 1 ? mx : 1, wd - 2, ST_KEY, a, msg);
-        } else if (S.drawn && y + 1 < h) {
+        } else if (S->drawn && y + 1 < h) {
             draw_text(w, y + 1, 2, wd - 4, ST_KEY, a, "temperature 0: no coin, the most likely token");
         } else if (y + 1 < h) {
             draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, "Space draws u, uniform in [0, 1), and takes the token whose segment it falls in");
@@ -284,65 +282,67 @@ static void draw_step(App *a, WINDOW *w, int y, int h, int wd)
     }
 }
 
-/* Several continuations, each with its seed; spans found verbatim in the corpus underlined.
- * They are made a slice of time per frame (the knob that changed shows at once, the text
- * follows), one continuation after another through one key/value cache, each exactly as
- * `nexttoken sample --seed` makes it: the prompt fed at once, then every token drawn fed back. */
+/* ---- several continuations ----
+ * Each with its seed; spans found verbatim in the corpus underlined. They are made in update, a
+ * slice of time per frame (the knob that changed shows at once, the text follows), one
+ * continuation after another through one key/value cache, each exactly as `nexttoken sample
+ * --seed` makes it: the prompt fed at once, then every token drawn fed back. */
+
 /* A finished continuation's spans of MIN_COPIED or more tokens that the corpus has verbatim. */
-static void mark_copied(App *a, int c)
+static void mark_copied(App *a, Sample *S, int c)
 {
     const SuffixArray *sa = app_corpus_index(a);
-    memset(S.copied[c], 0, sizeof S.copied[c]);
-    S.longest[c] = 0;
-    for (int i = 0; sa && i < S.cont_n[c]; i++) {
-        size_t len = suffix_longest_match(sa, S.cont[c] + i, (size_t)(S.cont_n[c] - i), NULL);
+    memset(S->copied[c], 0, sizeof S->copied[c]);
+    S->longest[c] = 0;
+    for (int i = 0; sa && i < S->cont_n[c]; i++) {
+        size_t len = suffix_longest_match(sa, S->cont[c] + i, (size_t)(S->cont_n[c] - i), NULL);
         if ((int)len >= MIN_COPIED) {
-            memset(S.copied[c] + i, 1, len);
-            if ((int)len > S.longest[c]) S.longest[c] = (int)len;
+            memset(S->copied[c] + i, 1, len);
+            if ((int)len > S->longest[c]) S->longest[c] = (int)len;
         }
     }
-    S.cont_done[c] = 1;
+    S->cont_done[c] = 1;
 }
 
-static void continue_generating(App *a, const GPT2 *m)
+static void continue_generating(App *a, Sample *S, const GPT2 *m)
 {
     Err e;
-    if (S.cont_gen != a->settings_gen) { /* start over (r, or a knob; not new weights) */
-        S.cont_gen = a->settings_gen;
-        for (int c = 0; c < N_CONT; c++) S.cont_n[c] = 0, S.cont_done[c] = 0;
-        S.cont_cur = -1;
+    if (S->cont_gen != a->settings_gen) { /* start over (r, or a knob; not new weights) */
+        S->cont_gen = a->settings_gen;
+        for (int c = 0; c < N_CONT; c++) S->cont_n[c] = 0, S->cont_done[c] = 0;
+        S->cont_cur = -1;
     }
     /* The view model keeps its address across models: its shape says whether the cache fits. */
-    if (!S.cache.mem || memcmp(&S.cache_cfg, &m->cfg, sizeof m->cfg) != 0) {
-        gpt2_cache_free(&S.cache);
-        memset(&S.cache_cfg, 0, sizeof S.cache_cfg);
-        S.cont_cur = -1;
-        for (int c = 0; c < N_CONT; c++) S.cont_n[c] = 0, S.cont_done[c] = 0;
-        if (gpt2_cache_create(&S.cache, m, &e)) return;
-        S.cache_cfg = m->cfg;
+    if (!S->cache.mem || memcmp(&S->cache_cfg, &m->cfg, sizeof m->cfg) != 0) {
+        gpt2_cache_free(&S->cache);
+        memset(&S->cache_cfg, 0, sizeof S->cache_cfg);
+        S->cont_cur = -1;
+        for (int c = 0; c < N_CONT; c++) S->cont_n[c] = 0, S->cont_done[c] = 0;
+        if (gpt2_cache_create(&S->cache, m, &e)) return;
+        S->cache_cfg = m->cfg;
     }
     double t0 = clock_now();
     for (;;) {
-        if (S.cont_cur < 0 || S.cont_n[S.cont_cur] >= CONT_TOKENS || (S.cont_cur >= 0 && S.cache.n_pos >= m->cfg.n_ctx)) {
-            if (S.cont_cur >= 0 && !S.cont_done[S.cont_cur]) mark_copied(a, S.cont_cur);
-            if (S.cont_cur + 1 >= N_CONT) return; /* all made */
-            S.cont_cur++;
+        if (S->cont_cur < 0 || S->cont_n[S->cont_cur] >= CONT_TOKENS || (S->cont_cur >= 0 && S->cache.n_pos >= m->cfg.n_ctx)) {
+            if (S->cont_cur >= 0 && !S->cont_done[S->cont_cur]) mark_copied(a, S, S->cont_cur);
+            if (S->cont_cur + 1 >= N_CONT) return; /* all made */
+            S->cont_cur++;
             int32_t *ids = NULL;
             size_t n = 0;
-            sampler_free(&S.cont_s);
-            if (context_ids(a, 0, &ids, &n) || (int)n > m->cfg.n_ctx || sampler_create(&S.cont_s, &a->sc, m->cfg.n_vocab, &e)) {
+            sampler_free(&S->cont_s);
+            if (context_ids(a, S, 0, &ids, &n) || (int)n > m->cfg.n_ctx || sampler_create(&S->cont_s, &a->sc, m->cfg.n_vocab, &e)) {
                 free(ids);
                 return;
             }
-            rng_seed(&S.cont_rng, S.seed + (uint64_t)S.cont_cur);
-            gpt2_cache_reset(&S.cache);
-            S.cont_logits = gpt2_cache_feed(m, &S.cache, ids, (int)n);
+            rng_seed(&S->cont_rng, S->seed + (uint64_t)S->cont_cur);
+            gpt2_cache_reset(&S->cache);
+            S->cont_logits = gpt2_cache_feed(m, &S->cache, ids, (int)n);
             free(ids);
-            S.cont_done[S.cont_cur] = 0;
+            S->cont_done[S->cont_cur] = 0;
         }
-        int32_t tok = sampler_sample(&S.cont_s, S.cont_logits, &S.cont_rng);
-        S.cont[S.cont_cur][S.cont_n[S.cont_cur]++] = tok;
-        if (S.cont_n[S.cont_cur] < CONT_TOKENS && S.cache.n_pos < m->cfg.n_ctx) S.cont_logits = gpt2_cache_feed(m, &S.cache, &tok, 1);
+        int32_t tok = sampler_sample(&S->cont_s, S->cont_logits, &S->cont_rng);
+        S->cont[S->cont_cur][S->cont_n[S->cont_cur]++] = tok;
+        if (S->cont_n[S->cont_cur] < CONT_TOKENS && S->cache.n_pos < m->cfg.n_ctx) S->cont_logits = gpt2_cache_feed(m, &S->cache, &tok, 1);
         if (clock_now() - t0 > WORK_SLICE_SECONDS) {
             a->more = 1;
             return;
@@ -350,107 +350,108 @@ static void continue_generating(App *a, const GPT2 *m)
     }
 }
 
-static void draw_continuations(App *a, WINDOW *w, int y, int h, int wd)
+static void draw_continuations(const App *a, const Sample *S, WINDOW *w, int y, int h, int wd)
 {
-    const GPT2 *m = app_view_model(a);
-    if (!m) return;
-    continue_generating(a, m);
     int per = (h - y - 1) / N_CONT;
     if (per < 2) per = 2;
     for (int c = 0; c < N_CONT && y < h - 1; c++) {
-        int longest = S.cont_done[c] ? S.longest[c] : 0;
+        int longest = S->cont_done[c] ? S->longest[c] : 0;
         char head[96];
-        if (!S.cont_done[c]) snprintf(head, sizeof head, "seed %llu   ...", (unsigned long long)(S.seed + (uint64_t)c));
-        else if (longest) snprintf(head, sizeof head, "seed %llu   longest span copied from the corpus: %d tokens", (unsigned long long)(S.seed + (uint64_t)c), longest);
-        else snprintf(head, sizeof head, "seed %llu   nothing copied from the corpus (%d+ tokens)", (unsigned long long)(S.seed + (uint64_t)c), MIN_COPIED);
+        if (!S->cont_done[c]) snprintf(head, sizeof head, "seed %llu   ...", (unsigned long long)(S->seed + (uint64_t)c));
+        else if (longest) snprintf(head, sizeof head, "seed %llu   longest span copied from the corpus: %d tokens", (unsigned long long)(S->seed + (uint64_t)c), longest);
+        else snprintf(head, sizeof head, "seed %llu   nothing copied from the corpus (%d+ tokens)", (unsigned long long)(S->seed + (uint64_t)c), MIN_COPIED);
         draw_text(w, y, 1, wd - 2, ST_DIM, a, head);
         int row = y + 1, x = 2;
         x += draw_text(w, row, x, wd - 4, ST_NORMAL, a, a->prompt);
-        for (int i = 0; i < S.cont_n[c] && row < y + per; i++) {
+        for (int i = 0; i < S->cont_n[c] && row < y + per; i++) {
             char piece[64];
-            token_text(&a->tok, S.cont[c][i], 0, 0, a->utf8, piece, sizeof piece);
+            token_text(a, S->cont[c][i], 0, 0, piece, sizeof piece);
             int pw = text_width(piece);
             if (x + pw > wd - 2) x = 2, row++;
             if (row >= y + per) break;
-            x += draw_text(w, row, x, wd - 2 - x, S.cont_done[c] && S.copied[c][i] ? ST_COPIED : ST_ACCENT, a, piece);
+            x += draw_text(w, row, x, wd - 2 - x, S->cont_done[c] && S->copied[c][i] ? ST_COPIED : ST_ACCENT, a, piece);
         }
         y += per;
     }
 }
 
-static void draw(App *a, WINDOW *w, int h, int wd)
+static void update(App *a, void *st)
 {
-    sync(a);
-    draw_knobs(a, w, 0, wd);
-    if (S.err[0]) {
-        draw_text(w, 2, 2, wd - 4, ST_DIM, a, S.err);
+    Sample *S = st;
+    sync(a, S);
+    const GPT2 *m = app_view_model(a);
+    if (S->view == 1 && m && !S->err[0]) continue_generating(a, S, m);
+}
+
+static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
+{
+    const Sample *S = st;
+    draw_knobs(a, S, w, 0, wd);
+    if (S->err[0]) {
+        draw_text(w, 2, 2, wd - 4, ST_DIM, a, S->err);
         return;
     }
-    if (S.view == 0) draw_step(a, w, 2, h - 1, wd);
-    else draw_continuations(a, w, 2, h - 1, wd);
+    if (S->view == 0) draw_step(a, S, w, 2, h - 1, wd);
+    else draw_continuations(a, S, w, 2, h - 1, wd);
     /* the same draws from the command line (knobs at their defaults left out) */
     char cmd[800];
     int at = snprintf(cmd, sizeof cmd, "nexttoken sample --model MODEL --prompt \"%s\" --seed %llu --temperature %g", a->prompt,
-                      (unsigned long long)S.seed, a->sc.temperature);
+                      (unsigned long long)S->seed, a->sc.temperature);
     if (a->sc.top_k) at += snprintf(cmd + at, sizeof cmd - (size_t)at, " --top-k %d", a->sc.top_k);
     if (a->sc.top_p < 1) at += snprintf(cmd + at, sizeof cmd - (size_t)at, " --top-p %g", a->sc.top_p);
     if (a->sc.min_p > 0) at += snprintf(cmd + at, sizeof cmd - (size_t)at, " --min-p %g", a->sc.min_p);
-    if (S.view == 0) snprintf(cmd + at, sizeof cmd - (size_t)at, " --trace");
+    if (S->view == 0) snprintf(cmd + at, sizeof cmd - (size_t)at, " --trace");
     draw_text(w, h - 1, 1, wd - 2, ST_DIM, a, cmd);
 }
 
 /* ---- keys ---- */
 
-static void turn(App *a, int dir)
+static void turn(App *a, Sample *S, int dir)
 {
     SamplerConfig sc = a->sc;
-    switch (S.knob) {
+    switch (S->knob) {
     case KNOB_TEMP: sc.temperature = fminf(2, fmaxf(0, roundf((sc.temperature + 0.1f * dir) * 10) / 10)); break;
     case KNOB_TOPK: sc.top_k = sc.top_k + dir < 0 ? 0 : sc.top_k + dir; break;
     case KNOB_TOPP: sc.top_p = fminf(1, fmaxf(0.05f, roundf((sc.top_p + 0.05f * dir) * 20) / 20)); break;
     case KNOB_MINP: sc.min_p = fminf(1, fmaxf(0, roundf((sc.min_p + 0.05f * dir) * 20) / 20)); break;
     default:
-        if (dir > 0 || S.seed > 0) S.seed += (uint64_t)(int64_t)dir;
-        restart();
+        if (dir > 0 || S->seed > 0) S->seed += (uint64_t)(int64_t)dir;
+        restart(S);
         return;
     }
-    char cmd[96];
-    /* through the command, so the status line says what changed and every panel follows */
-    if (S.knob == KNOB_TEMP) snprintf(cmd, sizeof cmd, "temp %g", sc.temperature);
-    else if (S.knob == KNOB_TOPK) snprintf(cmd, sizeof cmd, "top-k %d", sc.top_k);
-    else if (S.knob == KNOB_TOPP) snprintf(cmd, sizeof cmd, "top-p %g", sc.top_p);
-    else snprintf(cmd, sizeof cmd, "min-p %g", sc.min_p);
-    app_command(a, cmd);
+    app_set_sampling(a, &sc); /* the status line says what changed, and every panel follows */
 }
 
-static void tick(App *a)
+static void tick(App *a, void *st)
 {
-    step_forward(a);
+    step_forward(a, st);
 }
 
-static int key(App *a, int ch)
+static int key(App *a, void *st, int ch)
 {
+    Sample *S = st;
     switch (ch) {
     case ' ': case KEY_RIGHT:
-        if (S.view == 0) step_forward(a);
+        if (S->view == 0) step_forward(a, S);
         return KEY_HANDLED;
     case KEY_LEFT:
-        if (S.view == 0) step_back(a);
+        if (S->view == 0) step_back(a, S);
         return KEY_HANDLED;
-    case 'r': restart(); return KEY_HANDLED;
-    case 'v': S.view = !S.view, a->animating = 0; return KEY_HANDLED;
-    case KEY_UP: case 'k': S.knob = (S.knob + N_KNOBS - 1) % N_KNOBS; return KEY_HANDLED;
-    case KEY_DOWN: case 'j': S.knob = (S.knob + 1) % N_KNOBS; return KEY_HANDLED;
-    case '+': case '=': turn(a, 1); return KEY_HANDLED;
-    case '-': turn(a, -1); return KEY_HANDLED;
+    case 'r': restart(S); return KEY_HANDLED;
+    case 'v': S->view = !S->view, a->animating = 0; return KEY_HANDLED;
+    case KEY_UP: case 'k': S->knob = (S->knob + N_KNOBS - 1) % N_KNOBS; return KEY_HANDLED;
+    case KEY_DOWN: case 'j': S->knob = (S->knob + 1) % N_KNOBS; return KEY_HANDLED;
+    case '+': case '=': turn(a, S, 1); return KEY_HANDLED;
+    case '-': turn(a, S, -1); return KEY_HANDLED;
     case KEY_MOUSE: {
         /* the temperature slider: after "temperature [" on the knob row */
         int x0 = 1 + (int)strlen("temperature ") + 1;
         if (a->mouse.y == 0 && a->mouse.x >= x0 && a->mouse.x < x0 + SLIDER_W) {
-            S.knob = KNOB_TEMP;
-            char cmd[64];
-            snprintf(cmd, sizeof cmd, "temp %.1f", 2.0 * (a->mouse.x - x0 + 0.5) / SLIDER_W);
-            app_command(a, cmd);
+            S->knob = KNOB_TEMP;
+            SamplerConfig sc = a->sc;
+            /* the bar fills up to the clicked cell: cell k of SLIDER_W is temperature 2 (k+1)/SLIDER_W */
+            sc.temperature = 2.0f * (float)(a->mouse.x - x0 + 1) / SLIDER_W;
+            app_set_sampling(a, &sc);
         }
         return KEY_HANDLED;
     }
@@ -459,20 +460,40 @@ static int key(App *a, int ch)
 }
 
 /* :seed is the session's (a new model); here "sample-seed N" sets the panel's */
-static int command(App *a, int argc, char **argv)
+static int command(App *a, void *st, int argc, char **argv)
 {
+    Sample *S = st;
     if (argc < 2 || strcmp(argv[0], "sample-seed") != 0) return 0;
     char *end;
     unsigned long long v = strtoull(argv[1], &end, 10);
     if (*end || !argv[1][0]) app_message(a, 1, "sample-seed N");
-    else S.seed = v, restart();
+    else S->seed = v, restart(S);
     return 1;
+}
+
+static void init(void *st)
+{
+    Sample *S = st;
+    S->seed = 1, S->gen_key = -1, S->shown_gen = -1, S->cont_gen = -1, S->cont_cur = -1;
+}
+
+static void release(void *st)
+{
+    Sample *S = st;
+    sampler_free(&S->shown);
+    sampler_free(&S->cont_s);
+    gpt2_cache_free(&S->cache);
 }
 
 const Panel panel_sample = {
     .name = "sample",
     .title = "Sample",
-    .hotkey = '5',
+    .keys = "5",
+    .summary = "temperature, top-k, top-p: the biased coin, one token at a time",
+    .state_size = sizeof(Sample),
+    .init = init,
+    .release = release,
+    .update = update,
     .draw = draw,
     .key = key,
     .command = command,

@@ -19,7 +19,7 @@ static const HelpLine help[] = {
     {NULL, NULL},
 };
 
-static struct {
+typedef struct Slice {
     int mode, view, step, window, T;
     long gen;
     const WordTok *words;      /* the mode's vocabulary (the app's), or NULL for the model's */
@@ -27,64 +27,68 @@ static struct {
     int32_t *ids;
     int n;
     size_t unknown;
-} S = {.T = 8, .step = 1, .gen = -1};
+} Slice;
+
+#define DEFAULT_WINDOW 8       /* T of the windows view */
+#define MAX_WINDOW 64
 
 static const char *mode_name[N_MODES] = {"the model's byte pairs", "words", "characters"};
 
-static const uint8_t *piece(App *a, int32_t id, size_t *len)
+static const uint8_t *piece(const App *a, const Slice *S, int32_t id, size_t *len)
 {
-    if (S.mode == MODE_BPE) return tokenizer_token(&a->tok, id, len);
-    return (const uint8_t *)wordtok_token(S.words, id, len);
+    if (S->mode == MODE_BPE) return tokenizer_token(&a->s.tok, id, len);
+    return (const uint8_t *)wordtok_token(S->words, id, len);
 }
 
-static void compute(App *a)
+/* The prompt in the mode's tokens, again when the text, the model or the mode changed. */
+static void compute(App *a, Slice *S)
 {
-    if (S.gen == a->generation) return;
-    S.gen = a->generation;
-    free(S.ids);
-    S.ids = NULL, S.n = 0, S.unknown = 0, S.words = NULL, S.corpus_tokens = 0;
+    if (S->gen == a->generation) return;
+    S->gen = a->generation;
+    free(S->ids);
+    S->ids = NULL, S->n = 0, S->unknown = 0, S->words = NULL, S->corpus_tokens = 0;
     size_t len = strlen(a->prompt);
     Err e;
-    if (S.mode == MODE_BPE) {
+    if (S->mode == MODE_BPE) {
         size_t cap = 0, n = 0;
-        if (tokenizer_encode(&a->tok, (const uint8_t *)a->prompt, len, &S.ids, &cap, &n, &e) == 0) S.n = (int)n;
-        S.corpus_tokens = a->data.n_tokens;
+        if (tokenizer_encode(&a->s.tok, (const uint8_t *)a->prompt, len, &S->ids, &cap, &n, &e) == 0) S->n = (int)n;
+        S->corpus_tokens = a->s.data.n_tokens;
         return;
     }
-    S.words = app_wordtok(a, S.mode == MODE_WORD ? WORDTOK_WORD : WORDTOK_CHAR, &S.corpus_tokens);
-    if (!S.words) return;
-    S.ids = malloc(sizeof(int32_t) * (len + 1));
-    long k = S.ids ? wordtok_encode(S.words, (const uint8_t *)a->prompt, len, S.ids, &S.unknown) : 0;
-    S.n = k > 0 ? (int)k : 0;
+    S->words = app_wordtok(a, S->mode == MODE_WORD ? WORDTOK_WORD : WORDTOK_CHAR, &S->corpus_tokens);
+    if (!S->words) return;
+    S->ids = malloc(sizeof(int32_t) * (len + 1));
+    long k = S->ids ? wordtok_encode(S->words, (const uint8_t *)a->prompt, len, S->ids, &S->unknown) : 0;
+    S->n = k > 0 ? (int)k : 0;
 }
 
-static int draw_piece(App *a, WINDOW *w, int y, int x, int width, int st, int32_t id)
+static int draw_piece(const App *a, const Slice *S, WINDOW *w, int y, int x, int width, int st, int32_t id)
 {
     size_t k;
-    const uint8_t *b = piece(a, id, &k);
+    const uint8_t *b = piece(a, S, id, &k);
     char p[96], boxed[112];
-    piece_text(b, k, 1, a->utf8, p, sizeof p);
+    piece_text(a, b, k, 1, p, sizeof p);
     snprintf(boxed, sizeof boxed, "[%s]", p);
     return draw_text(w, y, x, width, st, a, boxed);
 }
 
-static void draw_pairs(App *a, WINDOW *w, int y, int h, int wd)
+static void draw_pairs(const App *a, const Slice *S, WINDOW *w, int y, int h, int wd)
 {
-    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "%d tokens -> %d training examples: every prefix, and the token after it", S.n,
-               S.n > 0 ? S.n - 1 : 0);
-    if (S.mode != MODE_BPE && S.unknown)
-        draw_textf(w, y++, 1, wd - 2, ST_BAD, a, "%zu of them not in the vocabulary of the corpus's %s: <unk>", S.unknown, mode_name[S.mode]);
+    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "%d tokens -> %d training examples: every prefix, and the token after it", S->n,
+               S->n > 0 ? S->n - 1 : 0);
+    if (S->mode != MODE_BPE && S->unknown)
+        draw_textf(w, y++, 1, wd - 2, ST_BAD, a, "%zu of them not in the vocabulary of the corpus's %s: <unk>", S->unknown, mode_name[S->mode]);
     y++;
     /* the revealed rows, scrolled so that the newest stays in view */
-    int rows = h - y - 3, last = S.step < S.n - 1 ? S.step : S.n - 1;
+    int rows = h - y - 3, last = S->step < S->n - 1 ? S->step : S->n - 1;
     int first = last - rows + 1 > 1 ? last - rows + 1 : 1;
     /* the targets in one column, just right of the longest input shown */
     int longest = 0;
     for (int i = 0; i < last; i++) {
         size_t len;
-        const uint8_t *b = piece(a, S.ids[i], &len);
+        const uint8_t *b = piece(a, S, S->ids[i], &len);
         char p[96];
-        piece_text(b, len, 1, a->utf8, p, sizeof p);
+        piece_text(a, b, len, 1, p, sizeof p);
         longest += text_width(p) + 2;
     }
     int tx = 6 + longest + 4 < wd - 22 ? 6 + longest + 1 : wd - 22;
@@ -95,41 +99,40 @@ static void draw_pairs(App *a, WINDOW *w, int y, int h, int wd)
         int start = 0, width = 0;
         for (int i = k - 1; i >= 0; i--) {
             size_t len;
-            const uint8_t *b = piece(a, S.ids[i], &len);
+            const uint8_t *b = piece(a, S, S->ids[i], &len);
             char p[96];
-            piece_text(b, len, 1, a->utf8, p, sizeof p);
+            piece_text(a, b, len, 1, p, sizeof p);
             width += text_width(p) + 2;
             if (width > tx - x - 4) break;
             start = i;
         }
         if (start > 0) x += draw_text(w, y, x, 3, ST_DIM, a, "...");
-        for (int i = start; i < k; i++) x += draw_piece(a, w, y, x, tx - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, S.ids[i]);
+        for (int i = start; i < k; i++) x += draw_piece(a, S, w, y, x, tx - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, S->ids[i]);
         draw_text(w, y, tx, 4, ST_DIM, a, a->utf8 ? " \u2192 " : " -> ");
-        draw_piece(a, w, y, tx + 4, wd - tx - 5, ST_KEY, S.ids[k]);
+        draw_piece(a, S, w, y, tx + 4, wd - tx - 5, ST_KEY, S->ids[k]);
     }
     y = h - 2;
-    if (S.corpus_tokens)
-        draw_textf(w, y, 1, wd - 2, ST_DIM, a, "the whole corpus, in %s: %zu tokens -> %zu examples", mode_name[S.mode],
-                   S.corpus_tokens, S.corpus_tokens - 1);
+    if (S->corpus_tokens)
+        draw_textf(w, y, 1, wd - 2, ST_DIM, a, "the whole corpus, in %s: %zu tokens -> %zu examples", mode_name[S->mode],
+                   S->corpus_tokens, S->corpus_tokens - 1);
 }
 
-static void draw_windows(App *a, WINDOW *w, int y, int h, int wd)
+static void draw_windows(const App *a, const Slice *S, WINDOW *w, int y, int h, int wd)
 {
-    const int T = S.T;
-    int windows = S.n > T ? S.n - T : 0;
+    const int T = S->T;
+    int windows = S->n > T ? S->n - T : 0;
     draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "windows of T = %d: x = tokens[i : i+%d], y = tokens[i+1 : i+%d]; %d windows in %d tokens", T,
-               T, T + 1, windows, S.n);
+               T, T + 1, windows, S->n);
     if (!windows) {
         draw_textf(w, y + 1, 2, wd - 4, ST_DIM, a, "the text needs more than %d tokens (- shortens the window)", T);
         return;
     }
-    if (S.window > windows - 1) S.window = windows - 1;
-    int i0 = S.window;
+    int i0 = S->window;
     /* the stream, the window marked */
     int x = 2;
-    for (int i = 0; i < S.n && x < wd - 2; i++) {
+    for (int i = 0; i < S->n && x < wd - 2; i++) {
         int st = i >= i0 && i < i0 + T ? ST_TOKEN_A : (i == i0 + T ? ST_KEY : ST_DIM);
-        x += draw_piece(a, w, y, x, wd - 2 - x, st, S.ids[i]);
+        x += draw_piece(a, S, w, y, x, wd - 2 - x, st, S->ids[i]);
     }
     y += 2;
     draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "window %d of %d (i = %d): each position's target under it", i0 + 1, windows, i0);
@@ -140,10 +143,10 @@ static void draw_windows(App *a, WINDOW *w, int y, int h, int wd)
     draw_text(w, row + 2, 1, 4, ST_DIM, a, "y");
     for (int t = 0; t < T; t++) {
         size_t lx, ly;
-        const uint8_t *bx = piece(a, S.ids[i0 + t], &lx), *by = piece(a, S.ids[i0 + t + 1], &ly);
+        const uint8_t *bx = piece(a, S, S->ids[i0 + t], &lx), *by = piece(a, S, S->ids[i0 + t + 1], &ly);
         char px[96], py[96];
-        piece_text(bx, lx, 1, a->utf8, px, sizeof px);
-        piece_text(by, ly, 1, a->utf8, py, sizeof py);
+        piece_text(a, bx, lx, 1, px, sizeof px);
+        piece_text(a, by, ly, 1, py, sizeof py);
         int cw = (text_width(px) > text_width(py) ? text_width(px) : text_width(py)) + 3;
         if (col + cw > wd - 1) { /* next block of columns */
             row += 4, col = x0;
@@ -153,67 +156,94 @@ static void draw_windows(App *a, WINDOW *w, int y, int h, int wd)
             draw_text(w, row + 2, 1, 4, ST_DIM, a, "y");
         }
         draw_textf(w, row, col, cw, ST_DIM, a, "%d", t);
-        draw_piece(a, w, row + 1, col, cw, ST_TOKEN_A, S.ids[i0 + t]);
-        draw_piece(a, w, row + 2, col, cw, ST_KEY, S.ids[i0 + t + 1]);
+        draw_piece(a, S, w, row + 1, col, cw, ST_TOKEN_A, S->ids[i0 + t]);
+        draw_piece(a, S, w, row + 2, col, cw, ST_KEY, S->ids[i0 + t + 1]);
         col += cw;
     }
 }
 
-static void draw(App *a, WINDOW *w, int h, int wd)
+static void update(App *a, void *st)
 {
-    compute(a);
+    Slice *S = st;
+    compute(a, S);
+    /* a shorter text or a longer window leaves fewer windows to be in */
+    int windows = S->n > S->T ? S->n - S->T : 0;
+    if (S->window > windows - 1) S->window = windows > 0 ? windows - 1 : 0;
+}
+
+static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
+{
+    const Slice *S = st;
     draw_textf(w, 0, 1, wd - 2, ST_TITLE, a, "The text labels itself: \"%s\"", a->prompt);
-    draw_textf(w, 1, 1, wd - 2, ST_DIM, a, "tokens: %s (t changes)   view: %s (v changes)", mode_name[S.mode],
-               S.view ? "a trainer's windows" : "every example");
-    if (S.n < 2) {
+    draw_textf(w, 1, 1, wd - 2, ST_DIM, a, "tokens: %s (t changes)   view: %s (v changes)", mode_name[S->mode],
+               S->view ? "a trainer's windows" : "every example");
+    if (S->n < 2) {
         draw_text(w, 3, 2, wd - 4, ST_DIM, a, "the text needs two tokens for one example (e edits it)");
         return;
     }
-    if (S.view == 0) draw_pairs(a, w, 3, h - 1, wd);
-    else draw_windows(a, w, 3, h - 1, wd);
+    if (S->view == 0) draw_pairs(a, S, w, 3, h - 1, wd);
+    else draw_windows(a, S, w, 3, h - 1, wd);
     /* the same from the command line */
     static const char *tok_arg[N_MODES] = {"--model MODEL", "--tokenizer word --corpus CORPUS", "--tokenizer char --corpus CORPUS"};
     char ctx[32] = "", cmd[800];
-    if (S.view) snprintf(ctx, sizeof ctx, " --context %d", S.T);
-    snprintf(cmd, sizeof cmd, "nexttoken slice %s%s \"%s\"", tok_arg[S.mode], ctx, a->prompt);
+    if (S->view) snprintf(ctx, sizeof ctx, " --context %d", S->T);
+    snprintf(cmd, sizeof cmd, "nexttoken slice %s%s \"%s\"", tok_arg[S->mode], ctx, a->prompt);
     draw_text(w, h - 1, 1, wd - 2, ST_DIM, a, cmd);
 }
 
-static void forward(App *a)
+static void forward(App *a, Slice *S)
 {
-    compute(a);
-    if (S.view == 0 && S.step < S.n - 1) S.step++;
-    else if (S.view == 1 && S.window + 1 < S.n - S.T) S.window++;
+    compute(a, S);
+    if (S->view == 0 && S->step < S->n - 1) S->step++;
+    else if (S->view == 1 && S->window + 1 < S->n - S->T) S->window++;
 }
 
-static void tick(App *a)
+static void tick(App *a, void *st)
 {
-    int at_end = S.view == 0 ? S.step >= S.n - 1 : S.window + 1 >= S.n - S.T;
-    if (at_end) S.step = 1, S.window = 0;
-    else forward(a);
+    Slice *S = st;
+    int at_end = S->view == 0 ? S->step >= S->n - 1 : S->window + 1 >= S->n - S->T;
+    if (at_end) S->step = 1, S->window = 0;
+    else forward(a, S);
 }
 
-static int key(App *a, int ch)
+static int key(App *a, void *st, int ch)
 {
+    Slice *S = st;
     switch (ch) {
-    case ' ': case KEY_RIGHT: forward(a); return KEY_HANDLED;
+    case ' ': case KEY_RIGHT: forward(a, S); return KEY_HANDLED;
     case KEY_LEFT:
-        if (S.view == 0 && S.step > 1) S.step--;
-        else if (S.view == 1 && S.window > 0) S.window--;
+        if (S->view == 0 && S->step > 1) S->step--;
+        else if (S->view == 1 && S->window > 0) S->window--;
         return KEY_HANDLED;
-    case 'r': S.step = 1, S.window = 0; return KEY_HANDLED;
-    case 't': S.mode = (S.mode + 1) % N_MODES, S.step = 1, S.window = 0, S.gen = -1; return KEY_HANDLED;
-    case 'v': S.view = !S.view; return KEY_HANDLED;
-    case '+': case '=': if (S.T < 64) S.T++; return KEY_HANDLED;
-    case '-': if (S.T > 1) S.T--; return KEY_HANDLED;
+    case 'r': S->step = 1, S->window = 0; return KEY_HANDLED;
+    case 't': S->mode = (S->mode + 1) % N_MODES, S->step = 1, S->window = 0, S->gen = -1; return KEY_HANDLED;
+    case 'v': S->view = !S->view; return KEY_HANDLED;
+    case '+': case '=': if (S->T < MAX_WINDOW) S->T++; return KEY_HANDLED;
+    case '-': if (S->T > 1) S->T--; return KEY_HANDLED;
     default: return KEY_IGNORED;
     }
+}
+
+static void init(void *st)
+{
+    Slice *S = st;
+    S->T = DEFAULT_WINDOW, S->step = 1, S->gen = -1;
+}
+
+static void release(void *st)
+{
+    free(((Slice *)st)->ids);
 }
 
 const Panel panel_slice = {
     .name = "slice",
     .title = "Slice",
-    .hotkey = '1',
+    .keys = "1",
+    .summary = "a sentence becomes (input, target) pairs: the text labels itself",
+    .state_size = sizeof(Slice),
+    .init = init,
+    .release = release,
+    .update = update,
     .draw = draw,
     .key = key,
     .tick = tick,

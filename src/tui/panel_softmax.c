@@ -24,7 +24,7 @@ static const HelpLine help[] = {
     {NULL, NULL},
 };
 
-static struct {
+typedef struct Softmax {
     long gen;
     int toy, reveal, sel, n_toy;
     char toy_name[MAX_TOY][16];
@@ -32,75 +32,76 @@ static struct {
     Sampler s;
     int have, n_tokens;
     char err[512];
-} S;
+} Softmax;
 
-static void toy_reset(void)
+static void toy_reset(Softmax *S)
 {
     static const char *names[] = {"mat", "rug", "moon"};
     static const float logits[] = {3.2f, 1.3f, -2.1f};
-    S.n_toy = 3;
+    S->n_toy = 3;
     for (int i = 0; i < 3; i++) {
-        snprintf(S.toy_name[i], sizeof S.toy_name[i], "%s", names[i]);
-        S.toy_logit[i] = logits[i];
+        snprintf(S->toy_name[i], sizeof S->toy_name[i], "%s", names[i]);
+        S->toy_logit[i] = logits[i];
     }
-    S.sel = 0;
+    S->sel = 0;
 }
 
 /* The distribution to show, recomputed when the model, the prompt or a knob changed. */
-static void compute(App *a)
+static void update(App *a, void *st)
 {
-    const GPT2 *m = S.toy ? NULL : app_view_model(a);
-    if (S.have && S.gen == a->generation) return;
-    S.gen = a->generation;
-    S.have = 0;
-    S.err[0] = 0;
+    Softmax *S = st;
+    const GPT2 *m = S->toy ? NULL : app_view_model(a);
+    if (S->have && S->gen == a->generation) return;
+    S->gen = a->generation;
+    S->have = 0;
+    S->err[0] = 0;
     Err e;
     SamplerConfig sc;
     sampler_config_default(&sc);
     sc.temperature = a->sc.temperature;
-    sampler_free(&S.s);
-    if (S.toy) {
-        if (sampler_create(&S.s, &sc, S.n_toy, &e) == 0) {
-            sampler_distribution(&S.s, S.toy_logit);
-            S.have = 1;
+    sampler_free(&S->s);
+    if (S->toy) {
+        if (sampler_create(&S->s, &sc, S->n_toy, &e) == 0) {
+            sampler_distribution(&S->s, S->toy_logit);
+            S->have = 1;
         }
         return;
     }
     if (!m) {
-        snprintf(S.err, sizeof S.err, "no model yet");
+        snprintf(S->err, sizeof S->err, "no model yet");
         return;
     }
     int32_t *ids = NULL;
     size_t cap = 0, n = 0;
     const char *p = a->prompt[0] ? a->prompt : "\n";
-    if (tokenizer_encode(&a->tok, (const uint8_t *)p, strlen(p), &ids, &cap, &n, &e)
-        || probe_next_distribution(m, ids, (int)n, &sc, &S.s, &e)) {
-        snprintf(S.err, sizeof S.err, "%s", e.msg);
+    if (tokenizer_encode(&a->s.tok, (const uint8_t *)p, strlen(p), &ids, &cap, &n, &e)
+        || probe_next_distribution(m, ids, (int)n, &sc, &S->s, &e)) {
+        snprintf(S->err, sizeof S->err, "%s", e.msg);
     } else {
-        S.have = 1;
-        S.n_tokens = (int)n;
+        S->have = 1;
+        S->n_tokens = (int)n;
     }
     free(ids);
 }
 
-static void draw(App *a, WINDOW *w, int h, int wd)
+static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
 {
-    compute(a);
+    const Softmax *S = st;
     const double T = a->sc.temperature;
     int y = 0;
-    if (S.toy) {
+    if (S->toy) {
         draw_text(w, y++, 1, wd - 2, ST_TITLE, a, "Toy mode: three words and their scores (Up/Down chooses, + - changes)");
     } else {
         draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, "After \"%s\": the model's scores (logits) for the next token", a->prompt);
     }
-    if (!S.have) {
-        draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, S.err[0] ? S.err : "...");
+    if (!S->have) {
+        draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, S->err[0] ? S->err : "...");
         return;
     }
-    const Sampler *s = &S.s;
+    const Sampler *s = &S->s;
     const int V = s->n_vocab;
     /* columns: token, logit, e^logit, / sum, p, bar [, p at T, bar] */
-    int tok_w = 14, num_w = 10, bar_w = (wd - 2 - tok_w - 4 * num_w - 8) / (T != 1 && S.reveal >= REVEAL_ALL ? 2 : 1) - num_w;
+    int tok_w = 14, num_w = 10, bar_w = (wd - 2 - tok_w - 4 * num_w - 8) / (T != 1 && S->reveal >= REVEAL_ALL ? 2 : 1) - num_w;
     if (bar_w < 4) bar_w = 4;
     /* The columns are the softmax at T = 1, shifted as the sampler shifts (by the largest logit
      * when e^logit would overflow): the header names the same shift the column uses. */
@@ -112,46 +113,46 @@ static void draw(App *a, WINDOW *w, int h, int wd)
     snprintf(hdr_exp, sizeof hdr_exp, shift ? "e^(l-%.0f)" : "e^logit", shift);
     y++;
     int x = 1;
-    draw_text(w, y, x, tok_w, ST_DIM, a, S.toy ? "word" : "token"), x += tok_w + 1;
+    draw_text(w, y, x, tok_w, ST_DIM, a, S->toy ? "word" : "token"), x += tok_w + 1;
     draw_textf(w, y, x, num_w, ST_DIM, a, "%*s", num_w, "logit"), x += num_w + 1;
-    if (S.reveal >= 1) draw_textf(w, y, x, num_w, ST_DIM, a, "%*s", num_w, hdr_exp);
+    if (S->reveal >= 1) draw_textf(w, y, x, num_w, ST_DIM, a, "%*s", num_w, hdr_exp);
     x += num_w + 1;
-    if (S.reveal >= 2) draw_textf(w, y, x, num_w, ST_DIM, a, "%*s", num_w, "/ sum");
+    if (S->reveal >= 2) draw_textf(w, y, x, num_w, ST_DIM, a, "%*s", num_w, "/ sum");
     x += num_w + 1;
-    if (S.reveal >= 2) draw_textf(w, y, x, num_w, ST_DIM, a, "%*s", num_w, "p");
+    if (S->reveal >= 2) draw_textf(w, y, x, num_w, ST_DIM, a, "%*s", num_w, "p");
     x += num_w + 2;
-    if (S.reveal >= REVEAL_ALL && T != 1) {
+    if (S->reveal >= REVEAL_ALL && T != 1) {
         draw_textf(w, y, x + bar_w + 1, num_w + bar_w, ST_DIM, a, "%*s", num_w, "at T");
     }
     y++;
     /* the rows: the toy's, or the model's most likely (probabilities at temperature 1) */
-    int rows = S.toy ? S.n_toy : h - y - 6; /* room below for the rest, three lines, the command */
+    int rows = S->toy ? S->n_toy : h - y - 6; /* room below for the rest, three lines, the command */
     if (rows > V) rows = V;
     if (rows < 1) rows = 1;
     /* at T = 1 the sampler's candidates are in probability order; the toy keeps its own order */
     for (int r = 0; r < rows; r++, y++) {
         const SampleCandidate *c = NULL;
-        if (S.toy) {
+        if (S->toy) {
             for (int i = 0; i < V; i++)
                 if (s->cand[i].id == r) c = &s->cand[i];
         } else {
             c = &s->cand[r];
         }
         char name[64];
-        if (S.toy) snprintf(name, sizeof name, "%s", S.toy_name[r]);
-        else token_text(&a->tok, c->id, 1, 1, a->utf8, name, sizeof name);
-        int st = S.toy && r == S.sel ? ST_SELECT : ST_NORMAL;
+        if (S->toy) snprintf(name, sizeof name, "%s", S->toy_name[r]);
+        else token_text(a, c->id, 1, 1, name, sizeof name);
+        int sty = S->toy && r == S->sel ? ST_SELECT : ST_NORMAL;
         x = 1;
-        draw_text(w, y, x, tok_w, st, a, name), x += tok_w + 1;
+        draw_text(w, y, x, tok_w, sty, a, name), x += tok_w + 1;
         draw_textf(w, y, x, num_w, ST_NORMAL, a, "%*.3f", num_w, c->logit), x += num_w + 1;
         double ez = exp(c->logit - shift);
-        if (S.reveal >= 1) draw_textf(w, y, x, num_w, ST_ACCENT, a, "%*.4g", num_w, ez);
+        if (S->reveal >= 1) draw_textf(w, y, x, num_w, ST_ACCENT, a, "%*.4g", num_w, ez);
         x += num_w + 1;
-        if (S.reveal >= 2) draw_textf(w, y, x, num_w, ST_DIM, a, "%*.4g", num_w, ez / sum1);
+        if (S->reveal >= 2) draw_textf(w, y, x, num_w, ST_DIM, a, "%*.4g", num_w, ez / sum1);
         x += num_w + 1;
-        if (S.reveal >= 2) draw_textf(w, y, x, num_w, ST_NORMAL, a, "%*.2f%%", num_w - 1, 100 * c->p);
+        if (S->reveal >= 2) draw_textf(w, y, x, num_w, ST_NORMAL, a, "%*.2f%%", num_w - 1, 100 * c->p);
         x += num_w + 2;
-        if (S.reveal >= REVEAL_ALL) {
+        if (S->reveal >= REVEAL_ALL) {
             draw_bar(w, y, x, bar_w, c->p, ST_PLOT_TRAIN, a);
             if (T != 1) {
                 draw_textf(w, y, x + bar_w + 1, num_w, ST_NORMAL, a, "%*.2f%%", num_w - 1, 100 * c->p_temp);
@@ -160,19 +161,19 @@ static void draw(App *a, WINDOW *w, int h, int wd)
         }
     }
     /* the rest of the vocabulary, summed */
-    if (!S.toy && rows < V) {
+    if (!S->toy && rows < V) {
         double rest_e = 0, rest_p = 0, rest_t = 0;
         for (int i = rows; i < V; i++)
             rest_e += exp(s->cand[i].logit - shift), rest_p += s->cand[i].p, rest_t += s->cand[i].p_temp;
         x = 1;
         draw_textf(w, y, x, tok_w + num_w + 1, ST_DIM, a, "(%d others)", V - rows), x += tok_w + num_w + 2;
-        if (S.reveal >= 1) draw_textf(w, y, x, num_w, ST_DIM, a, "%*.4g", num_w, rest_e);
+        if (S->reveal >= 1) draw_textf(w, y, x, num_w, ST_DIM, a, "%*.4g", num_w, rest_e);
         x += num_w + 1;
-        if (S.reveal >= 2) draw_textf(w, y, x, num_w, ST_DIM, a, "%*.4g", num_w, rest_e / sum1);
+        if (S->reveal >= 2) draw_textf(w, y, x, num_w, ST_DIM, a, "%*.4g", num_w, rest_e / sum1);
         x += num_w + 1;
-        if (S.reveal >= 2) draw_textf(w, y, x, num_w, ST_DIM, a, "%*.2f%%", num_w - 1, 100 * rest_p);
+        if (S->reveal >= 2) draw_textf(w, y, x, num_w, ST_DIM, a, "%*.2f%%", num_w - 1, 100 * rest_p);
         x += num_w + 2;
-        if (S.reveal >= REVEAL_ALL) {
+        if (S->reveal >= REVEAL_ALL) {
             draw_bar(w, y, x, bar_w, rest_p, ST_DIM, a);
             if (T != 1) draw_textf(w, y, x + bar_w + 1, num_w, ST_DIM, a, "%*.2f%%", num_w - 1, 100 * rest_t);
         }
@@ -185,19 +186,19 @@ static void draw(App *a, WINDOW *w, int h, int wd)
         "Divide each by the sum of them all: they now add up to 1. That is the softmax.",
         "Temperature T divides the logits first: below 1 sharpens the distribution, above 1 flattens it.",
     };
-    if (y < h) draw_text(w, y++, 1, wd - 2, ST_ACCENT, a, steps[S.reveal]);
-    if (y < h && S.reveal >= 2)
+    if (y < h) draw_text(w, y++, 1, wd - 2, ST_ACCENT, a, steps[S->reveal]);
+    if (y < h && S->reveal >= 2)
         draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "sum of %s over all %d %s = %.6g; the probabilities add up to 1", hdr_exp, V,
-                   S.toy ? "words" : "tokens", sum1);
-    if (y < h && S.reveal >= REVEAL_ALL)
+                   S->toy ? "words" : "tokens", sum1);
+    if (y < h && S->reveal >= REVEAL_ALL)
         draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "temperature %.2g ([ and ] change it)%s", T,
                    T == 1 ? "" : ": right, p proportional to e^(logit/T)");
     /* the same numbers from the command line */
     if (h - 1 > y) {
         char cmd[800];
-        if (S.toy) {
+        if (S->toy) {
             int at = snprintf(cmd, sizeof cmd, "nexttoken softmax --temperature %g", T);
-            for (int i = 0; i < S.n_toy && at < (int)sizeof cmd - 16; i++) at += snprintf(cmd + at, sizeof cmd - (size_t)at, " %g", S.toy_logit[i]);
+            for (int i = 0; i < S->n_toy && at < (int)sizeof cmd - 16; i++) at += snprintf(cmd + at, sizeof cmd - (size_t)at, " %g", S->toy_logit[i]);
         } else {
             snprintf(cmd, sizeof cmd, "nexttoken softmax --model MODEL --prompt \"%s\" --temperature %g", a->prompt, T);
         }
@@ -205,60 +206,62 @@ static void draw(App *a, WINDOW *w, int h, int wd)
     }
 }
 
-static void tick(App *a)
+static void tick(App *a, void *st)
 {
-    S.reveal = (S.reveal + 1) % (REVEAL_ALL + 1);
+    Softmax *S = st;
+    S->reveal = (S->reveal + 1) % (REVEAL_ALL + 1);
     (void)a;
 }
 
+/* [ and ]: the temperature, in steps of 0.1 between 0 and 2, rounded as the status line shows it */
 static void set_temperature(App *a, double t)
 {
-    if (t < 0) t = 0;
-    if (t > 2) t = 2;
-    char cmd[64];
-    snprintf(cmd, sizeof cmd, "temp %.2f", t);
-    app_command(a, cmd);
+    SamplerConfig sc = a->sc;
+    sc.temperature = (float)(round(fmin(2, fmax(0, t)) * 100) / 100);
+    app_set_sampling(a, &sc);
 }
 
-static int key(App *a, int ch)
+static int key(App *a, void *st, int ch)
 {
+    Softmax *S = st;
     switch (ch) {
     case ' ': case KEY_RIGHT:
-        if (S.reveal < REVEAL_ALL) S.reveal++;
+        if (S->reveal < REVEAL_ALL) S->reveal++;
         return KEY_HANDLED;
     case KEY_LEFT:
-        if (S.reveal > 0) S.reveal--;
+        if (S->reveal > 0) S->reveal--;
         return KEY_HANDLED;
     case 'r':
-        S.reveal = 0;
-        toy_reset();
-        S.have = 0; /* this panel's own: the others need not start over */
+        S->reveal = 0;
+        toy_reset(S);
+        S->have = 0; /* this panel's own: the others need not start over */
         return KEY_HANDLED;
     case 'm':
-        S.toy = !S.toy;
-        S.have = 0;
+        S->toy = !S->toy;
+        S->have = 0;
         return KEY_HANDLED;
     case '[': set_temperature(a, a->sc.temperature - 0.1); return KEY_HANDLED;
     case ']': set_temperature(a, a->sc.temperature + 0.1); return KEY_HANDLED;
     case KEY_UP: case 'k':
-        if (S.toy && S.sel > 0) S.sel--;
-        return S.toy ? KEY_HANDLED : KEY_IGNORED;
+        if (S->toy && S->sel > 0) S->sel--;
+        return S->toy ? KEY_HANDLED : KEY_IGNORED;
     case KEY_DOWN: case 'j':
-        if (S.toy && S.sel < S.n_toy - 1) S.sel++;
-        return S.toy ? KEY_HANDLED : KEY_IGNORED;
+        if (S->toy && S->sel < S->n_toy - 1) S->sel++;
+        return S->toy ? KEY_HANDLED : KEY_IGNORED;
     case '+': case '=': case '-':
-        if (!S.toy) return KEY_IGNORED;
-        S.toy_logit[S.sel] += ch == '-' ? -0.1f : 0.1f;
-        S.toy_logit[S.sel] = roundf(S.toy_logit[S.sel] * 10) / 10;
-        S.have = 0;
+        if (!S->toy) return KEY_IGNORED;
+        S->toy_logit[S->sel] += ch == '-' ? -0.1f : 0.1f;
+        S->toy_logit[S->sel] = roundf(S->toy_logit[S->sel] * 10) / 10;
+        S->have = 0;
         return KEY_HANDLED;
     default: return KEY_IGNORED;
     }
 }
 
 /* :logit NAME X - a toy logit, set or added */
-static int command(App *a, int argc, char **argv)
+static int command(App *a, void *st, int argc, char **argv)
 {
+    Softmax *S = st;
     if (argc < 2 || strcmp(argv[0], "logit") != 0) return 0;
     char name[16];
     float v;
@@ -267,31 +270,41 @@ static int command(App *a, int argc, char **argv)
         return 1;
     }
     int i = 0;
-    while (i < S.n_toy && strcmp(S.toy_name[i], name) != 0) i++;
-    if (i == S.n_toy) {
-        if (S.n_toy == MAX_TOY) {
+    while (i < S->n_toy && strcmp(S->toy_name[i], name) != 0) i++;
+    if (i == S->n_toy) {
+        if (S->n_toy == MAX_TOY) {
             app_message(a, 1, "at most %d toy logits", MAX_TOY);
             return 1;
         }
-        snprintf(S.toy_name[S.n_toy++], sizeof S.toy_name[0], "%s", name);
+        snprintf(S->toy_name[S->n_toy++], sizeof S->toy_name[0], "%s", name);
     }
-    S.toy_logit[i] = v;
-    S.toy = 1;
-    S.have = 0;
+    S->toy_logit[i] = v;
+    S->toy = 1;
+    S->have = 0;
     return 1;
 }
 
-static void enter(App *a)
+static void init(void *st)
 {
-    (void)a;
-    if (S.n_toy == 0) toy_reset(), S.reveal = REVEAL_ALL;
+    Softmax *S = st;
+    toy_reset(S);
+    S->reveal = REVEAL_ALL;
+}
+
+static void release(void *st)
+{
+    sampler_free(&((Softmax *)st)->s);
 }
 
 const Panel panel_softmax = {
     .name = "softmax",
     .title = "Softmax",
-    .hotkey = '3',
-    .enter = enter,
+    .keys = "3",
+    .summary = "logits -> e^logit -> / sum -> probabilities, and temperature",
+    .state_size = sizeof(Softmax),
+    .init = init,
+    .release = release,
+    .update = update,
     .draw = draw,
     .key = key,
     .command = command,

@@ -16,8 +16,12 @@
 
 #define LEADERBOARD 8
 #define MAX_MERGES 4096
+#define PAIR_WIDTH 26          /* "\"t\" + \"h\"" in the leaderboard */
+#define INSPECT_TWO_COLS 96    /* from this width, the model's and GPT-2's tables side by side */
 
 enum { VIEW_MERGES, VIEW_COMPARE, VIEW_INSPECT, N_VIEWS };
+/* The prompt cut four ways, for the comparison and the tables. */
+enum { CUT_WORDS, CUT_CHARS, CUT_MODEL, CUT_GPT2, N_CUTS };
 
 static const HelpLine help[] = {
     {"Space / Right", "merges: one more merge (Left: one fewer)"},
@@ -30,330 +34,402 @@ static const HelpLine help[] = {
     {NULL, NULL},
 };
 
-static struct {
+/* The prompt as one tokenization cuts it. */
+typedef struct Cut {
+    int32_t *ids;
+    size_t n, unknown;
+    int vocab;                 /* the vocabulary's size; 0: this tokenization is not available */
+} Cut;
+
+typedef struct Tokens {
     int view, from_prompt, show_ws;
     /* merges */
     BpeTrainer *bt;
-    long bt_gen;            /* generation and source the trainer was made for */
+    long bt_gen;               /* settings generation and source the trainer was made for */
     int bt_source;
-    int merges;             /* done so far */
+    int merges;                /* done so far */
+    int want_merges;           /* where a key or command asked to be: update learns up to it */
     BpeMerge last;
     int have_last;
     BpePair top[LEADERBOARD];
     int n_top;
-    Tokenizer cut;          /* the vocabulary so far, to cut the prompt with */
+    Tokenizer cut;             /* the vocabulary so far, to cut the prompt with */
     int cut_merges;
+    Cut cut_prompt;            /* the prompt, cut by it */
     float bpt[MAX_MERGES + 1]; /* bytes per token of the prompt after each merge */
     int n_bpt;
     /* compare and inspect */
     const WordTok *words, *chars; /* the app's, of the corpus */
     Tokenizer gpt2;
     int gpt2_tried;
+    Cut cuts[N_CUTS];
+    long cuts_gen;
     char letter;
-} S = {.bt_gen = -1, .letter = 'r', .cut_merges = -1};
+} Tokens;
+
+static void cut_free(Cut *c)
+{
+    free(c->ids);
+    memset(c, 0, sizeof *c);
+}
+
+/* The prompt, cut by a tokenizer or by a word or character vocabulary. */
+static void cut_text(Cut *c, const char *text, const Tokenizer *t, const WordTok *wt)
+{
+    cut_free(c);
+    size_t len = strlen(text), cap = len + 1;
+    Err e;
+    if (wt) {
+        c->ids = malloc(sizeof(int32_t) * cap);
+        long k = c->ids ? wordtok_encode(wt, (const uint8_t *)text, len, c->ids, &c->unknown) : 0;
+        c->n = k > 0 ? (size_t)k : 0;
+        c->vocab = c->ids ? wordtok_vocab_size(wt) : 0;
+    } else if (t && t->n_vocab) {
+        cap = 0;
+        if (tokenizer_encode(t, (const uint8_t *)text, len, &c->ids, &cap, &c->n, &e) == 0) c->vocab = t->n_vocab;
+    }
+}
 
 /* ---- merges ---- */
 
-static void retrain(App *a, int merges)
+/* Learns again from the start (the corpus or the prompt) up to `merges`: merges cannot be undone
+ * in place, and at this size learning again is fast. */
+static void retrain(const App *a, Tokens *S, int merges)
 {
     Err e;
-    bpe_trainer_free(S.bt);
-    tokenizer_free(&S.cut);
-    S.cut_merges = -1;
-    const uint8_t *text = S.from_prompt ? (const uint8_t *)a->prompt : a->corpus.data;
-    size_t n = S.from_prompt ? strlen(a->prompt) : a->corpus.size;
-    S.bt = n ? bpe_trainer_create(text, n, PRETOK_GPT2, &e) : NULL;
-    S.bt_gen = a->settings_gen, S.bt_source = S.from_prompt;
-    S.merges = 0, S.have_last = 0, S.n_bpt = 0;
-    while (S.bt && S.merges < merges) {
+    bpe_trainer_free(S->bt);
+    tokenizer_free(&S->cut);
+    S->cut_merges = -1;
+    const uint8_t *text = S->from_prompt ? (const uint8_t *)a->prompt : a->s.corpus.data;
+    size_t n = S->from_prompt ? strlen(a->prompt) : a->s.corpus.size;
+    S->bt = n ? bpe_trainer_create(text, n, PRETOK_GPT2, &e) : NULL;
+    S->bt_gen = a->settings_gen, S->bt_source = S->from_prompt;
+    S->merges = 0, S->have_last = 0, S->n_bpt = 0;
+    while (S->bt && S->merges < merges) {
         BpeMerge m;
-        if (bpe_trainer_step(S.bt, &m, &e) != 1) break;
-        S.merges++, S.last = m, S.have_last = 1;
+        if (bpe_trainer_step(S->bt, &m, &e) != 1) break;
+        S->merges++, S->last = m, S->have_last = 1;
     }
 }
 
 /* Recuts the prompt with the vocabulary so far; records its bytes per token. */
-static void recut(App *a)
+static void recut(const App *a, Tokens *S)
 {
-    if (!S.bt || S.cut_merges == S.merges) return;
+    if (!S->bt || S->cut_merges == S->merges) return;
     Err e;
-    tokenizer_free(&S.cut);
-    if (bpe_trainer_tokenizer(S.bt, &S.cut, &e)) return;
-    S.cut_merges = S.merges;
-    S.n_top = bpe_trainer_top(S.bt, S.top, LEADERBOARD);
+    tokenizer_free(&S->cut);
+    if (bpe_trainer_tokenizer(S->bt, &S->cut, &e)) return;
+    S->cut_merges = S->merges;
+    S->n_top = bpe_trainer_top(S->bt, S->top, LEADERBOARD);
+    cut_text(&S->cut_prompt, a->prompt, &S->cut, NULL);
     /* bytes per token over the merges so far (recomputed when stepping back) */
-    size_t len = strlen(a->prompt);
-    if (S.n_bpt > S.merges) S.n_bpt = S.merges;
-    int32_t *ids = NULL;
-    size_t cap = 0, n = 0;
-    if (S.n_bpt == S.merges && S.merges <= MAX_MERGES && tokenizer_encode(&S.cut, (const uint8_t *)a->prompt, len, &ids, &cap, &n, &e) == 0 && n)
-        S.bpt[S.n_bpt++] = (float)len / (float)n;
-    free(ids);
+    if (S->n_bpt > S->merges) S->n_bpt = S->merges;
+    if (S->n_bpt == S->merges && S->merges <= MAX_MERGES && S->cut_prompt.n)
+        S->bpt[S->n_bpt++] = (float)strlen(a->prompt) / (float)S->cut_prompt.n;
 }
 
-static void step(App *a, int d)
+/* Brings the merges to where they were asked to be: learned again for a new text or source,
+ * one more merge forward, or learned again to one fewer. */
+static void update_merges(App *a, Tokens *S)
 {
-    if (!S.bt || S.bt_gen != a->settings_gen || S.bt_source != S.from_prompt) retrain(a, 0);
-    if (d > 0) {
+    if (!S->bt || S->bt_gen != a->settings_gen || S->bt_source != S->from_prompt) retrain(a, S, S->want_merges);
+    if (S->want_merges < S->merges) retrain(a, S, S->want_merges);
+    while (S->bt && S->merges < S->want_merges) {
         BpeMerge m;
         Err e;
-        if (S.bt && bpe_trainer_step(S.bt, &m, &e) == 1) S.merges++, S.last = m, S.have_last = 1;
-        else app_message(a, 0, "no pair is left to merge");
-    } else if (S.merges > 0) {
-        /* merges cannot be undone in place: learn again, one fewer (fast at this size) */
-        retrain(a, S.merges - 1);
+        if (bpe_trainer_step(S->bt, &m, &e) != 1) {
+            app_message(a, 0, "no pair is left to merge");
+            break;
+        }
+        S->merges++, S->last = m, S->have_last = 1;
     }
+    S->want_merges = S->merges;
+    recut(a, S);
 }
 
-static void draw_tokens_line(App *a, WINDOW *w, int y, int x0, int wd, const Tokenizer *t, const int32_t *ids, size_t n)
+static void draw_tokens_line(const App *a, const Tokens *S, WINDOW *w, int y, int x0, int wd, const Tokenizer *t, const Cut *c)
 {
     int x = x0;
-    for (size_t i = 0; i < n && x < x0 + wd; i++) {
+    for (size_t i = 0; i < c->n && x < x0 + wd; i++) {
         size_t k;
-        const uint8_t *b = tokenizer_token(t, ids[i], &k);
+        const uint8_t *b = tokenizer_token(t, c->ids[i], &k);
         char p[96];
-        piece_text(b, k, S.show_ws, a->utf8, p, sizeof p);
+        piece_text(a, b, k, S->show_ws, p, sizeof p);
         x += draw_text(w, y, x, x0 + wd - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, a, p);
     }
 }
 
-static void show(const BpeTrainer *bt, int32_t id, int ws, int utf8, char *out, size_t cap)
+static void show(const App *a, const BpeTrainer *bt, int32_t id, char *out, size_t cap)
 {
     size_t k;
     const uint8_t *b = bpe_trainer_token(bt, id, &k);
     char p[60];
-    piece_text(b, k, ws, utf8, p, sizeof p);
+    piece_text(a, b, k, 1, p, sizeof p);
     snprintf(out, cap, "\"%.60s\"", p);
 }
 
-static void draw_merges(App *a, WINDOW *w, int h, int wd)
+static void draw_merges(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
 {
-    if (!S.bt || S.bt_gen != a->settings_gen || S.bt_source != S.from_prompt) retrain(a, S.merges);
-    recut(a);
     int y = 0;
     draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, "Byte-pair merges, learned from %s: the most frequent pair of tokens becomes a new one",
-               S.from_prompt ? "the prompt" : "the corpus");
-    if (!S.bt) {
+               S->from_prompt ? "the prompt" : "the corpus");
+    if (!S->bt) {
         draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, "nothing to learn from");
         return;
     }
     char pa[72], pb[72], pn[72];
-    if (S.have_last) {
-        show(S.bt, S.last.a, 1, a->utf8, pa, sizeof pa);
-        show(S.bt, S.last.b, 1, a->utf8, pb, sizeof pb);
-        show(S.bt, S.last.id, 1, a->utf8, pn, sizeof pn);
-        draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "merge %d: %s + %s -> %s, token %d (the pair occurred %lld times)%s", S.last.rank + 1, pa,
-                   pb, pn, S.last.id, (long long)S.last.count, S.last.is_new ? "" : " - already a token");
+    if (S->have_last) {
+        show(a, S->bt, S->last.a, pa, sizeof pa);
+        show(a, S->bt, S->last.b, pb, sizeof pb);
+        show(a, S->bt, S->last.id, pn, sizeof pn);
+        draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "merge %d: %s + %s -> %s, token %d (the pair occurred %lld times)%s", S->last.rank + 1, pa,
+                   pb, pn, S->last.id, (long long)S->last.count, S->last.is_new ? "" : " - already a token");
     } else {
         draw_text(w, y++, 1, wd - 2, ST_ACCENT, a, "no merges yet: the 256 bytes are the vocabulary (Space merges)");
     }
-    draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "vocabulary %d tokens after %d merges", bpe_trainer_vocab_size(S.bt), S.merges);
+    draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "vocabulary %d tokens after %d merges", bpe_trainer_vocab_size(S->bt), S->merges);
     y++;
     int left = wd >= 90 ? wd / 2 : wd;
     draw_text(w, y, 1, left - 2, ST_DIM, a, "the most frequent pairs now (the next merge first)");
-    for (int i = 0; i < S.n_top && y + 1 + i < h - 6; i++) {
-        show(S.bt, S.top[i].a, 1, a->utf8, pa, sizeof pa);
-        show(S.bt, S.top[i].b, 1, a->utf8, pb, sizeof pb);
+    for (int i = 0; i < S->n_top && y + 1 + i < h - 6; i++) {
+        show(a, S->bt, S->top[i].a, pa, sizeof pa);
+        show(a, S->bt, S->top[i].b, pb, sizeof pb);
         char pair[160];
         snprintf(pair, sizeof pair, "%s + %s", pa, pb);
-        draw_cell(w, y + 1 + i, 2, 26, i == 0 ? ST_KEY : ST_NORMAL, a, pair);
-        int used = draw_textf(w, y + 1 + i, 29, 9, ST_NORMAL, a, "%8lld ", (long long)S.top[i].count);
-        draw_bar(w, y + 1 + i, 29 + used, left - 31 - used, (double)S.top[i].count / (double)S.top[0].count, ST_PLOT_TRAIN, a);
+        draw_cell(w, y + 1 + i, 2, PAIR_WIDTH, i == 0 ? ST_KEY : ST_NORMAL, a, pair);
+        int used = draw_textf(w, y + 1 + i, 3 + PAIR_WIDTH, 9, ST_NORMAL, a, "%8lld ", (long long)S->top[i].count);
+        draw_bar(w, y + 1 + i, 3 + PAIR_WIDTH + used, left - 5 - PAIR_WIDTH - used, (double)S->top[i].count / (double)S->top[0].count,
+                 ST_PLOT_TRAIN, a);
     }
     /* bytes per token of the prompt as merges go on */
-    if (left < wd && S.n_bpt > 1) {
+    if (left < wd && S->n_bpt > 1) {
         float xs[MAX_MERGES + 1];
-        for (int i = 0; i < S.n_bpt; i++) xs[i] = (float)i;
-        PlotSeries s = {xs, S.bpt, S.n_bpt, ST_PLOT_VAL};
+        for (int i = 0; i < S->n_bpt; i++) xs[i] = (float)i;
+        PlotSeries s = {xs, S->bpt, S->n_bpt, ST_PLOT_VAL};
         float ymax = 1;
-        for (int i = 0; i < S.n_bpt; i++) ymax = fmaxf(ymax, S.bpt[i]);
+        for (int i = 0; i < S->n_bpt; i++) ymax = fmaxf(ymax, S->bpt[i]);
         draw_text(w, y, left + 1, wd - left - 2, ST_DIM, a, "bytes per token of the prompt");
-        plot_draw(w, y + 1, left, LEADERBOARD, wd - left - 1, a, &s, 1, NULL, 0, 0, S.n_bpt - 1 > 1 ? S.n_bpt - 1 : 1, 1,
+        plot_draw(w, y + 1, left, LEADERBOARD, wd - left - 1, a, &s, 1, NULL, 0, 0, S->n_bpt - 1 > 1 ? S->n_bpt - 1 : 1, 1,
                   ymax * 1.1, 0, "merges");
     }
     y += LEADERBOARD + 2;
     /* the prompt, cut by the vocabulary so far */
-    if (S.cut.n_vocab && y < h - 2) {
-        int32_t *ids = NULL;
-        size_t cap = 0, n = 0, len = strlen(a->prompt);
-        Err e;
-        if (tokenizer_encode(&S.cut, (const uint8_t *)a->prompt, len, &ids, &cap, &n, &e) == 0) {
-            draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "the prompt: %zu bytes in %zu tokens, %.2f bytes per token", len, n, n ? (double)len / n : 0);
-            draw_tokens_line(a, w, y++, 2, wd - 4, &S.cut, ids, n);
-        }
-        free(ids);
+    if (S->cut.n_vocab && y < h - 2) {
+        size_t len = strlen(a->prompt), n = S->cut_prompt.n;
+        draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "the prompt: %zu bytes in %zu tokens, %.2f bytes per token", len, n, n ? (double)len / n : 0);
+        draw_tokens_line(a, S, w, y++, 2, wd - 4, &S->cut, &S->cut_prompt);
     }
     draw_textf(w, h - 1, 1, wd - 2, ST_DIM, a, "nexttoken bpe train --corpus %s --vocab-size %d --out FILE --trace",
-               S.from_prompt ? "PROMPT.txt" : "CORPUS", bpe_trainer_vocab_size(S.bt));
+               S->from_prompt ? "PROMPT.txt" : "CORPUS", bpe_trainer_vocab_size(S->bt));
 }
 
-/* ---- compare ---- */
+/* ---- compare and inspect ---- */
 
-static void vocabularies(App *a)
+/* The word, character, model and GPT-2 cuts of the prompt, again when it or the model changed. */
+static void update_cuts(App *a, Tokens *S)
 {
-    S.words = app_wordtok(a, WORDTOK_WORD, NULL);
-    S.chars = app_wordtok(a, WORDTOK_CHAR, NULL);
-    if (!S.gpt2_tried) {
+    S->words = app_wordtok(a, WORDTOK_WORD, NULL);
+    S->chars = app_wordtok(a, WORDTOK_CHAR, NULL);
+    if (!S->gpt2_tried) {
         Err e;
-        S.gpt2_tried = 1;
-        if (vocab_load_named(&S.gpt2, "gpt2", &e)) memset(&S.gpt2, 0, sizeof S.gpt2);
+        S->gpt2_tried = 1;
+        if (vocab_load_named(&S->gpt2, "gpt2", &e)) memset(&S->gpt2, 0, sizeof S->gpt2);
+    }
+    if (S->cuts_gen == a->generation) return;
+    S->cuts_gen = a->generation;
+    cut_text(&S->cuts[CUT_WORDS], a->prompt, NULL, S->words);
+    cut_text(&S->cuts[CUT_CHARS], a->prompt, NULL, S->chars);
+    cut_text(&S->cuts[CUT_MODEL], a->prompt, &a->s.tok, NULL);
+    cut_text(&S->cuts[CUT_GPT2], a->prompt, &S->gpt2, NULL);
+}
+
+/* The piece of token id of cut k. */
+static const uint8_t *cut_piece(const App *a, const Tokens *S, int k, int32_t id, size_t *len)
+{
+    switch (k) {
+    case CUT_WORDS: return (const uint8_t *)wordtok_token(S->words, id, len);
+    case CUT_CHARS: return (const uint8_t *)wordtok_token(S->chars, id, len);
+    case CUT_MODEL: return tokenizer_token(&a->s.tok, id, len);
+    default: return tokenizer_token(&S->gpt2, id, len);
     }
 }
 
-static int compare_row(App *a, WINDOW *w, int y, int h, int wd, const char *name, const WordTok *wt, const Tokenizer *t)
+static int compare_row(const App *a, const Tokens *S, WINDOW *w, int y, int h, int wd, const char *name, int k)
 {
-    size_t len = strlen(a->prompt), unknown = 0, n = 0;
-    int32_t *ids = malloc(sizeof(int32_t) * (len + 1));
-    size_t cap = len + 1;
-    Err e;
-    int vocab;
-    if (wt) {
-        long k = ids ? wordtok_encode(wt, (const uint8_t *)a->prompt, len, ids, &unknown) : 0;
-        n = k > 0 ? (size_t)k : 0;
-        vocab = wordtok_vocab_size(wt);
-    } else if (!ids || tokenizer_encode(t, (const uint8_t *)a->prompt, len, &ids, &cap, &n, &e)) {
-        free(ids);
-        return y;
-    } else {
-        vocab = t->n_vocab;
-    }
-    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "%-22s vocabulary %7d   %3zu tokens%s", name, vocab, n,
-               unknown ? "" : "   nothing unknown");
-    if (unknown) draw_textf(w, y - 1, 60, wd - 61, ST_BAD, a, "%zu unknown: <unk>", unknown);
+    const Cut *c = &S->cuts[k];
+    if (!c->vocab) return y;
+    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "%-22s vocabulary %7d   %3zu tokens%s", name, c->vocab, c->n,
+               c->unknown ? "" : "   nothing unknown");
+    if (c->unknown) draw_textf(w, y - 1, 60, wd - 61, ST_BAD, a, "%zu unknown: <unk>", c->unknown);
+    const int words = k == CUT_WORDS, vocabulary = k <= CUT_CHARS; /* words lost their spaces: put one back */
     int x = 3;
-    for (size_t i = 0; i < n && y < h; i++) {
-        size_t k;
-        const uint8_t *b = wt ? (const uint8_t *)wordtok_token(wt, ids[i], &k) : tokenizer_token(t, ids[i], &k);
+    for (size_t i = 0; i < c->n && y < h; i++) {
+        size_t len;
+        const uint8_t *b = cut_piece(a, S, k, c->ids[i], &len);
         char p[96];
-        piece_text(b, k, S.show_ws, a->utf8, p, sizeof p);
-        int pw = text_width(p) + (wt == S.words); /* words lost their spaces: put one back */
+        piece_text(a, b, len, S->show_ws, p, sizeof p);
+        int pw = text_width(p) + words;
         if (x + pw > wd - 2) x = 3, y++;
         if (y >= h) break;
-        int st = wt && ids[i] == 0 ? ST_BAD : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A);
+        int st = vocabulary && c->ids[i] == 0 ? ST_BAD : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A);
         x += draw_text(w, y, x, wd - 2 - x, st, a, p);
-        if (wt == S.words) x++;
+        x += words;
     }
-    free(ids);
     return y + 2;
 }
 
-static void draw_compare(App *a, WINDOW *w, int h, int wd)
+static void draw_compare(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
 {
-    vocabularies(a);
     int y = 0;
     draw_text(w, y++, 1, wd - 2, ST_TITLE, a, "Words are too many, characters too long: byte pairs sit between");
     draw_text(w, y++, 1, wd - 2, ST_DIM, a, "try a typo or a new word: e, then prompt I love hyper-threading, awesommmme!");
     y++;
-    if (S.words) y = compare_row(a, w, y, h - 1, wd, "words (of the corpus)", S.words, NULL);
-    if (S.chars) y = compare_row(a, w, y, h - 1, wd, "characters", S.chars, NULL);
-    y = compare_row(a, w, y, h - 1, wd, "the model's byte pairs", NULL, &a->tok);
-    if (S.gpt2.n_vocab) y = compare_row(a, w, y, h - 1, wd, "GPT-2's byte pairs", NULL, &S.gpt2);
+    y = compare_row(a, S, w, y, h - 1, wd, "words (of the corpus)", CUT_WORDS);
+    y = compare_row(a, S, w, y, h - 1, wd, "characters", CUT_CHARS);
+    y = compare_row(a, S, w, y, h - 1, wd, "the model's byte pairs", CUT_MODEL);
+    if (S->gpt2.n_vocab) compare_row(a, S, w, y, h - 1, wd, "GPT-2's byte pairs", CUT_GPT2);
     else if (y < h - 1) draw_text(w, y, 1, wd - 2, ST_DIM, a, "(GPT-2's vocabulary: make gpt2-vocab)");
     draw_text(w, h - 1, 1, wd - 2, ST_DIM, a, "nexttoken encode --tokenizer word --corpus CORPUS TEXT   (char, MODEL, gpt2)");
 }
 
-/* ---- inspect ---- */
-
-static int inspect_table(App *a, WINDOW *w, int y, int x0, int h, int wd, const char *name, const Tokenizer *t)
+static int inspect_table(const App *a, const Tokens *S, WINDOW *w, int y, int x0, int h, int wd, const char *name, int k)
 {
-    size_t len = strlen(a->prompt), n = 0, cap = 0;
-    int32_t *ids = NULL;
-    Err e;
-    if (tokenizer_encode(t, (const uint8_t *)a->prompt, len, &ids, &cap, &n, &e)) return y;
+    const Cut *c = &S->cuts[k];
+    if (!c->vocab) return y;
     int total = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t k;
-        const uint8_t *b = tokenizer_token(t, ids[i], &k);
-        for (size_t j = 0; j < k; j++) total += tolower(b[j]) == S.letter;
+    for (size_t i = 0; i < c->n; i++) {
+        size_t len;
+        const uint8_t *b = cut_piece(a, S, k, c->ids[i], &len);
+        for (size_t j = 0; j < len; j++) total += tolower(b[j]) == S->letter;
     }
-    draw_textf(w, y++, x0, wd, ST_ACCENT, a, "%s: %zu tokens, '%c' %d times in them", name, n, S.letter, total);
-    draw_textf(w, y++, x0, wd, ST_DIM, a, "%6s  %-14s %-18s %s", "id", "token", "bytes", (char[]){'#', S.letter, 0});
-    for (size_t i = 0; i < n && y < h; i++, y++) {
-        size_t k;
-        const uint8_t *b = tokenizer_token(t, ids[i], &k);
+    draw_textf(w, y++, x0, wd, ST_ACCENT, a, "%s: %zu tokens, '%c' %d times in them", name, c->n, S->letter, total);
+    draw_textf(w, y++, x0, wd, ST_DIM, a, "%6s  %-14s %-18s %s", "id", "token", "bytes", (char[]){'#', S->letter, 0});
+    for (size_t i = 0; i < c->n && y < h; i++, y++) {
+        size_t len;
+        const uint8_t *b = cut_piece(a, S, k, c->ids[i], &len);
         char p[96], quoted[112], hex[64] = "";
-        piece_text(b, k, S.show_ws, a->utf8, p, sizeof p);
+        piece_text(a, b, len, S->show_ws, p, sizeof p);
         snprintf(quoted, sizeof quoted, "\"%s\"", p);
         size_t at = 0;
-        for (size_t j = 0; j < k && at + 4 < sizeof hex; j++) at += (size_t)snprintf(hex + at, sizeof hex - at, "%02x ", b[j]);
+        for (size_t j = 0; j < len && at + 4 < sizeof hex; j++) at += (size_t)snprintf(hex + at, sizeof hex - at, "%02x ", b[j]);
         int count = 0;
-        for (size_t j = 0; j < k; j++) count += tolower(b[j]) == S.letter;
-        draw_textf(w, y, x0, 7, ST_NORMAL, a, "%6d ", ids[i]);
+        for (size_t j = 0; j < len; j++) count += tolower(b[j]) == S->letter;
+        draw_textf(w, y, x0, 7, ST_NORMAL, a, "%6d ", c->ids[i]);
         draw_cell(w, y, x0 + 8, 14, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, a, quoted);
         draw_cell(w, y, x0 + 23, 18, ST_DIM, a, hex);
         if (count) draw_textf(w, y, x0 + 42, wd - 42, ST_KEY, a, "%d", count);
     }
     if (y < h) draw_text(w, y++, x0, wd, ST_DIM, a, "the model sees only the ids, never the letters");
-    free(ids);
     return y;
 }
 
-static void draw_inspect(App *a, WINDOW *w, int h, int wd)
+static void draw_inspect(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
 {
-    vocabularies(a);
     int y = 0;
     draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, "Every token of \"%s\": its id and its bytes", a->prompt);
     y++;
-    int two = S.gpt2.n_vocab && wd >= 96;
+    int two = S->gpt2.n_vocab && wd >= INSPECT_TWO_COLS;
     int half = two ? wd / 2 : wd - 2;
-    int y1 = inspect_table(a, w, y, 1, h - 1, half - 2, "the model's vocabulary", &a->tok);
-    if (S.gpt2.n_vocab) inspect_table(a, w, two ? y : y1 + 1, two ? half + 1 : 1, h - 1, half - 2, "GPT-2", &S.gpt2);
+    int y1 = inspect_table(a, S, w, y, 1, h - 1, half - 2, "the model's vocabulary", CUT_MODEL);
+    if (S->gpt2.n_vocab) inspect_table(a, S, w, two ? y : y1 + 1, two ? half + 1 : 1, h - 1, half - 2, "GPT-2", CUT_GPT2);
     else if (y1 + 1 < h - 1) draw_text(w, y1 + 1, 1, wd - 2, ST_DIM, a, "(GPT-2's vocabulary: make gpt2-vocab)");
     draw_text(w, h - 1, 1, wd - 2, ST_DIM, a, "nexttoken encode --tokenizer MODEL TEXT   (or gpt2)");
 }
 
-static void draw(App *a, WINDOW *w, int h, int wd)
+/* ---- the panel ---- */
+
+static void update(App *a, void *st)
 {
+    Tokens *S = st;
+    if (S->view == VIEW_MERGES) update_merges(a, S);
+    else update_cuts(a, S);
+}
+
+static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
+{
+    const Tokens *S = st;
     static const char *names[N_VIEWS] = {"merges", "words vs characters vs byte pairs", "every token"};
-    draw_textf(w, 0, wd - 2 - (int)strlen(names[S.view]) - 7, (int)strlen(names[S.view]) + 8, ST_DIM, a, "v: %s", names[S.view]);
+    draw_textf(w, 0, wd - 2 - (int)strlen(names[S->view]) - 7, (int)strlen(names[S->view]) + 8, ST_DIM, a, "v: %s", names[S->view]);
     WINDOW *sub = derwin(w, h - 1, wd, 1, 0);
     if (!sub) return;
-    if (S.view == VIEW_MERGES) draw_merges(a, sub, h - 1, wd);
-    else if (S.view == VIEW_COMPARE) draw_compare(a, sub, h - 1, wd);
-    else draw_inspect(a, sub, h - 1, wd);
+    if (S->view == VIEW_MERGES) draw_merges(a, S, sub, h - 1, wd);
+    else if (S->view == VIEW_COMPARE) draw_compare(a, S, sub, h - 1, wd);
+    else draw_inspect(a, S, sub, h - 1, wd);
     delwin(sub);
 }
 
-static void tick(App *a)
+/* One merge more (d > 0) or fewer; update does the learning. */
+static void step(Tokens *S, int d)
 {
-    if (S.view == VIEW_MERGES) step(a, 1);
+    if (d > 0 && S->want_merges < MAX_MERGES) S->want_merges++;
+    else if (d < 0 && S->want_merges > 0) S->want_merges--;
 }
 
-static int key(App *a, int ch)
+static void tick(App *a, void *st)
 {
+    Tokens *S = st;
+    (void)a;
+    if (S->view == VIEW_MERGES) step(S, 1);
+}
+
+static int key(App *a, void *st, int ch)
+{
+    Tokens *S = st;
     switch (ch) {
-    case ' ': case KEY_RIGHT: if (S.view == VIEW_MERGES) step(a, 1); return KEY_HANDLED;
-    case KEY_LEFT: if (S.view == VIEW_MERGES) step(a, -1); return KEY_HANDLED;
-    case 'r': retrain(a, 0); return KEY_HANDLED;
-    case 'c': S.from_prompt = !S.from_prompt, retrain(a, 0); return KEY_HANDLED;
-    case 'v': S.view = (S.view + 1) % N_VIEWS, a->animating = 0; return KEY_HANDLED;
-    case 'w': S.show_ws = !S.show_ws; return KEY_HANDLED;
+    case ' ': case KEY_RIGHT: if (S->view == VIEW_MERGES) step(S, 1); return KEY_HANDLED;
+    case KEY_LEFT: if (S->view == VIEW_MERGES) step(S, -1); return KEY_HANDLED;
+    case 'r': S->want_merges = 0, S->bt_gen = -1; return KEY_HANDLED;
+    case 'c': S->from_prompt = !S->from_prompt, S->want_merges = 0; return KEY_HANDLED;
+    case 'v': S->view = (S->view + 1) % N_VIEWS, a->animating = 0; return KEY_HANDLED;
+    case 'w': S->show_ws = !S->show_ws; return KEY_HANDLED;
     default: return KEY_IGNORED;
     }
 }
 
-static int command(App *a, int argc, char **argv)
+static int command(App *a, void *st, int argc, char **argv)
 {
+    Tokens *S = st;
     if (argc < 2) return 0;
     if (!strcmp(argv[0], "merges")) {
         char *end;
         long n = strtol(argv[1], &end, 10);
         if (*end || n < 0 || n > MAX_MERGES) app_message(a, 1, "merges N, 0 to %d", MAX_MERGES);
-        else retrain(a, (int)n), S.view = VIEW_MERGES;
+        else S->want_merges = (int)n, S->bt_gen = -1, S->view = VIEW_MERGES;
         return 1;
     }
     if (!strcmp(argv[0], "letter")) {
         if (strlen(argv[1]) != 1 || !isalpha((unsigned char)argv[1][0])) app_message(a, 1, "letter X: one letter");
-        else S.letter = (char)tolower((unsigned char)argv[1][0]), S.view = VIEW_INSPECT;
+        else S->letter = (char)tolower((unsigned char)argv[1][0]), S->view = VIEW_INSPECT;
         return 1;
     }
     return 0;
 }
 
+static void init(void *st)
+{
+    Tokens *S = st;
+    S->bt_gen = -1, S->cuts_gen = -1, S->letter = 'r', S->cut_merges = -1;
+}
+
+static void release(void *st)
+{
+    Tokens *S = st;
+    bpe_trainer_free(S->bt);
+    tokenizer_free(&S->cut);
+    tokenizer_free(&S->gpt2);
+    cut_free(&S->cut_prompt);
+    for (int k = 0; k < N_CUTS; k++) cut_free(&S->cuts[k]);
+}
+
 const Panel panel_tokens = {
     .name = "tokens",
     .title = "Tokens",
-    .hotkey = '2',
+    .keys = "2",
+    .summary = "byte-pair merges, live; words vs characters vs subwords; GPT-2's vocabulary",
+    .state_size = sizeof(Tokens),
+    .init = init,
+    .release = release,
+    .update = update,
     .draw = draw,
     .key = key,
     .command = command,

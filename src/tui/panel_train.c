@@ -12,6 +12,12 @@
 #define FIGURES_WIDTH 26       /* the figures box, right of the plot */
 #define SIDE_BY_SIDE_COLS 70   /* narrower: figures become one line above the plot */
 
+typedef struct TrainView {
+    int plot_log, plot_time;   /* log-scale loss axis; x axis in seconds rather than steps */
+    int smooth_idx;            /* into plot_smoothing */
+    int sample_scroll;         /* the first sample shown */
+} TrainView;
+
 static const HelpLine help[] = {
     {"Space", "pause / resume training"},
     {"o", "log scale for the loss axis"},
@@ -55,11 +61,11 @@ static long bucket(const float *x, const float *y, long n, long buckets, float *
     return buckets;
 }
 
-static void draw_plot(App *a, WINDOW *w, int y, int x, int h, int wd)
+static void draw_plot(const App *a, const TrainView *v, WINDOW *w, int y, int x, int h, int wd)
 {
     char title[96];
-    snprintf(title, sizeof title, "Loss%s  smoothing %.2g%s", a->plot_log ? " (log)" : "",
-             plot_smoothing[a->plot_smooth_idx], a->plot_time ? "  by time" : "");
+    snprintf(title, sizeof title, "Loss%s  smoothing %.2g%s", v->plot_log ? " (log)" : "",
+             plot_smoothing[v->smooth_idx], v->plot_time ? "  by time" : "");
     draw_box(w, y, x, h, wd, a, title);
     long n = a->hist_n;
     int ih = h - 2, iw = wd - 2;
@@ -74,14 +80,14 @@ static void draw_plot(App *a, WINDOW *w, int y, int x, int h, int wd)
     long nv = a->val_n;
     float *vx = malloc(sizeof(float) * (size_t)(nv + 1)), *vy = malloc(sizeof(float) * (size_t)(nv + 1));
     if (!xs || !sm || !bx || !by || !sx || !sy || !vx || !vy) goto done;
-    for (long i = 0; i < n; i++) xs[i] = a->plot_time ? a->hist_sec[i] : (float)(i + 1);
-    float wgt = plot_smoothing[a->plot_smooth_idx];
+    for (long i = 0; i < n; i++) xs[i] = v->plot_time ? a->hist_sec[i] : (float)(i + 1);
+    float wgt = plot_smoothing[v->smooth_idx];
     smooth(a->hist_loss, n, wgt, sm);
     long nb = bucket(xs, a->hist_loss, n, buckets, bx, by);
     long ns = bucket(xs, sm, n, buckets, sx, sy);
     for (long i = 0; i < nv; i++) {
         long s = a->val_step[i];
-        vx[i] = a->plot_time ? (s >= 1 && s <= n ? a->hist_sec[s - 1] : 0) : (float)s;
+        vx[i] = v->plot_time ? (s >= 1 && s <= n ? a->hist_sec[s - 1] : 0) : (float)s;
         vy[i] = a->val_loss[i];
     }
     double ymin = 1e30, ymax = -1e30;
@@ -93,7 +99,7 @@ static void draw_plot(App *a, WINDOW *w, int y, int x, int h, int wd)
     int n_refs = isfinite(a->unigram_entropy) ? 2 : 1;
     for (int i = 0; i < n_refs; i++) ymin = fmin(ymin, refs[i].y), ymax = fmax(ymax, refs[i].y);
     double pad = (ymax - ymin) * 0.05 + 1e-3;
-    ymin = a->plot_log ? fmax(ymin * 0.9, 1e-3) : fmax(0, ymin - pad);
+    ymin = v->plot_log ? fmax(ymin * 0.9, 1e-3) : fmax(0, ymin - pad);
     ymax += pad;
     PlotSeries s[3];
     int k = 0;
@@ -101,8 +107,8 @@ static void draw_plot(App *a, WINDOW *w, int y, int x, int h, int wd)
     s[k++] = (PlotSeries){sx, sy, ns, ST_PLOT_TRAIN};
     if (nv) s[k++] = (PlotSeries){vx, vy, nv, ST_PLOT_VAL};
     double xmax = xs[n - 1] > 1 ? xs[n - 1] : 1;
-    plot_draw(w, y + 1, x + 1, ih, iw, a, s, k, refs, n_refs, a->plot_time ? 0 : 1, xmax, ymin, ymax, a->plot_log,
-              a->plot_time ? (a->headless ? "s (masked)" : "s") : "steps");
+    plot_draw(w, y + 1, x + 1, ih, iw, a, s, k, refs, n_refs, v->plot_time ? 0 : 1, xmax, ymin, ymax, v->plot_log,
+              v->plot_time ? (a->headless ? "s (masked)" : "s") : "steps");
     /* legend, in the top line of the box, right-aligned */
     char legend[64];
     snprintf(legend, sizeof legend, " %s train %s val ", a->utf8 ? "\u2500" : "-", a->utf8 ? "\u2500" : "o");
@@ -126,7 +132,7 @@ static void fmt_duration(double s, char *out, size_t cap)
 }
 
 /* The figures of the last step, as label/value rows. Times are masked in scripts. */
-static int figures(App *a, char rows[][2][40])
+static int figures(const App *a, const TrainView *v, char rows[][2][40])
 {
     const TrainSnapshot *s = &a->snap;
     int n = 0;
@@ -134,11 +140,11 @@ static int figures(App *a, char rows[][2][40])
     ROW("step", "%ld", s->step);
     if (s->step > 0) {
         ROW("loss", "%.4f", s->loss);
-        float wgt = plot_smoothing[a->plot_smooth_idx];
+        float wgt = plot_smoothing[v->smooth_idx];
         if (wgt > 0 && a->hist_n > 0) {
-            double last = 0, weight = 0, v = 0;
-            for (long i = 0; i < a->hist_n; i++) v = smooth_step(&last, &weight, wgt, a->hist_loss[i]);
-            ROW("smoothed", "%.4f", v);
+            double last = 0, weight = 0, smoothed = 0;
+            for (long i = 0; i < a->hist_n; i++) smoothed = smooth_step(&last, &weight, wgt, a->hist_loss[i]);
+            ROW("smoothed", "%.4f", smoothed);
         }
     } else {
         ROW("loss", "-");
@@ -159,11 +165,11 @@ static int figures(App *a, char rows[][2][40])
     return n;
 }
 
-static void draw_figures(App *a, WINDOW *w, int y, int x, int h, int wd)
+static void draw_figures(const App *a, const TrainView *v, WINDOW *w, int y, int x, int h, int wd)
 {
     draw_box(w, y, x, h, wd, a, "Now");
     char rows[12][2][40];
-    int n = figures(a, rows);
+    int n = figures(a, v, rows);
     for (int i = 0; i < n && i < h - 2; i++) {
         draw_text(w, y + 1 + i, x + 2, 14, ST_DIM, a, rows[i][0]);
         int vw = text_width(rows[i][1]);
@@ -187,7 +193,7 @@ static void flatten(const char *in, char *out, size_t cap, int utf8)
     out[o] = 0;
 }
 
-static void draw_samples(App *a, WINDOW *w, int y, int x, int h, int wd)
+static void draw_samples(const App *a, const TrainView *v, WINDOW *w, int y, int x, int h, int wd)
 {
     char title[640];
     snprintf(title, sizeof title, "Samples  prompt \"%s\", temperature %.2g", a->prompt, a->sc.temperature);
@@ -197,8 +203,8 @@ static void draw_samples(App *a, WINDOW *w, int y, int x, int h, int wd)
         return;
     }
     int row = y + 1;
-    if (a->sample_scroll >= a->n_samples) a->sample_scroll = a->n_samples - 1;
-    for (int i = a->sample_scroll; i < a->n_samples && row < y + h - 1; i++) {
+    const int first = v->sample_scroll < a->n_samples ? v->sample_scroll : a->n_samples - 1;
+    for (int i = first; i < a->n_samples && row < y + h - 1; i++) {
         char flat[2048];
         flatten(a->samples[i], flat, sizeof flat, a->utf8);
         char label[24];
@@ -208,7 +214,7 @@ static void draw_samples(App *a, WINDOW *w, int y, int x, int h, int wd)
         const char *p = flat;
         /* the first shown may take several lines; the rest one each */
         int rest = a->n_samples - 1 - i;
-        int lines = i == a->sample_scroll ? (h - 2) - (rest < h - 4 ? rest : h - 4) : 1;
+        int lines = i == first ? (h - 2) - (rest < h - 4 ? rest : h - 4) : 1;
         if (lines < 1) lines = 1;
         for (int l = 0; l < lines && *p && row < y + h - 1; l++, row++) {
             /* the bytes of p that fit in the width, broken at a space when one is near the end */
@@ -230,7 +236,7 @@ static void draw_samples(App *a, WINDOW *w, int y, int x, int h, int wd)
             if (*q && space) q = space;
             char part[2048];
             snprintf(part, sizeof part, "%.*s", (int)(q - p), p);
-            draw_text(w, row, x + 8, width, i == a->sample_scroll ? ST_NORMAL : ST_DIM, a, part);
+            draw_text(w, row, x + 8, width, i == first ? ST_NORMAL : ST_DIM, a, part);
             if (q == p) break;
             p = q;
         }
@@ -238,8 +244,9 @@ static void draw_samples(App *a, WINDOW *w, int y, int x, int h, int wd)
     }
 }
 
-static void draw(App *a, WINDOW *w, int h, int wd)
+static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
 {
+    const TrainView *v = st;
     if (!a->tt) {
         draw_text(w, h / 2, 2, wd - 4, ST_DIM, a, "no model: train start begins a new one");
         return;
@@ -248,51 +255,56 @@ static void draw(App *a, WINDOW *w, int h, int wd)
     if (sample_h > 12) sample_h = 12;
     int top = h - sample_h;
     if (wd >= SIDE_BY_SIDE_COLS) {
-        draw_plot(a, w, 0, 0, top, wd - FIGURES_WIDTH);
-        draw_figures(a, w, 0, wd - FIGURES_WIDTH, top, FIGURES_WIDTH);
+        draw_plot(a, v, w, 0, 0, top, wd - FIGURES_WIDTH);
+        draw_figures(a, v, w, 0, wd - FIGURES_WIDTH, top, FIGURES_WIDTH);
     } else {
         char rows[12][2][40], line[256] = "";
-        int n = figures(a, rows);
+        int n = figures(a, v, rows);
         size_t at = 0;
         for (int i = 0; i < n && at < sizeof line - 40; i++)
             at += (size_t)snprintf(line + at, sizeof line - at, "%s %s  ", rows[i][0], rows[i][1]);
         draw_text(w, 0, 1, wd - 2, ST_NORMAL, a, line);
-        draw_plot(a, w, 1, 0, top - 1, wd);
+        draw_plot(a, v, w, 1, 0, top - 1, wd);
     }
-    draw_samples(a, w, top, 0, sample_h, wd);
+    draw_samples(a, v, w, top, 0, sample_h, wd);
 }
 
-static int key(App *a, int ch)
+static int key(App *a, void *st, int ch)
 {
+    TrainView *v = st;
     switch (ch) {
     case ' ':
         if (!a->tt) return KEY_IGNORED;
-        if (a->snap.state == TT_RUNNING) tt_pause(a->tt), app_message(a, 0, "paused");
-        else tt_resume(a->tt), app_message(a, 0, "training");
+        if (a->snap.state == TT_RUNNING) app_train_pause(a);
+        else app_train_resume(a);
         return KEY_HANDLED;
     case 'j': case KEY_DOWN:
-        if (a->sample_scroll < a->n_samples - 1) a->sample_scroll++;
+        if (v->sample_scroll < a->n_samples - 1) v->sample_scroll++;
         return KEY_HANDLED;
     case 'k': case KEY_UP:
-        if (a->sample_scroll > 0) a->sample_scroll--;
+        if (v->sample_scroll > 0) v->sample_scroll--;
         return KEY_HANDLED;
-    case 'o': a->plot_log = !a->plot_log; return KEY_HANDLED;
-    case 'x': a->plot_time = !a->plot_time; return KEY_HANDLED;
-    case 's': a->plot_smooth_idx = (a->plot_smooth_idx + 1) % PLOT_SMOOTHING_COUNT; return KEY_HANDLED;
-    case 'w': {
-        char cmd[4200];
-        snprintf(cmd, sizeof cmd, "save %s", a->autosave);
-        app_command(a, cmd);
-        return KEY_HANDLED;
-    }
+    case 'o': v->plot_log = !v->plot_log; return KEY_HANDLED;
+    case 'x': v->plot_time = !v->plot_time; return KEY_HANDLED;
+    case 's': v->smooth_idx = (v->smooth_idx + 1) % PLOT_SMOOTHING_COUNT; return KEY_HANDLED;
+    case 'w': app_save(a, a->autosave); return KEY_HANDLED;
     default: return KEY_IGNORED;
     }
+}
+
+static void init(void *st)
+{
+    TrainView *v = st;
+    v->smooth_idx = 1; /* 0.6: the curve's trend shows from the first steps */
 }
 
 const Panel panel_train = {
     .name = "train",
     .title = "Train",
-    .hotkey = '6',
+    .keys = "6",
+    .summary = "a real GPT-2 learning now: the loss falls, samples turn into words",
+    .state_size = sizeof(TrainView),
+    .init = init,
     .draw = draw,
     .key = key,
     .help = help,

@@ -10,7 +10,10 @@
  *   :lr 3e-4         a command line, as if typed after ':'
  *   wait step 20     train until step 20, then pause there
  *   resize 80x24
- *   dump NAME        the screen into NAME.screen, beside the script (or in $NT_SCREEN_DIR)
+ *   dump NAME        the panel into NAME.screen, beside the script (or in $NT_SCREEN_DIR): the
+ *                    screen without the tab row, and with the message line blank when it shows
+ *                    only the key hint, so that adding a panel changes none of these
+ *   dump-frame NAME  the whole screen, tabs and hint too (for the tests of the frame itself)
  *   expect TEXT      fail unless the screen shows TEXT
  *   tick N           N steps of the focused panel's animation (what 'a' runs on a timer)
  *   measure KEYS N   press KEYS N times, timing each from the key to the drawn screen; prints
@@ -28,9 +31,14 @@
 #include "core/base/clock.h"
 #include "tui.h"
 
-void screen_dump(App *a, FILE *f)
+void screen_dump(const App *a, FILE *f, int frame)
 {
-    for (int y = 0; y < a->rows; y++) {
+    const int hint = !app_message_shown(a) && !a->cmd_open;
+    for (int y = frame ? 0 : 1; y < a->rows; y++) {
+        if (!frame && hint && y == a->rows - 2) {
+            fputc('\n', f);
+            continue;
+        }
         wchar_t line[1024];
         int n = 0;
         for (int x = 0; x < a->cols && n < 1023; x++) {
@@ -65,7 +73,7 @@ static int screen_has(App *a, const char *text)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f) return 0;
-    screen_dump(a, f);
+    screen_dump(a, f, 1);
     fclose(f);
     int found = strstr(buf, text) != NULL;
     free(buf);
@@ -181,14 +189,15 @@ int script_run(App *a, const char *path)
             int w, h;
             if (sscanf(line + 7, "%dx%d", &w, &h) == 2) resizeterm(h, w);
             else bad = 1;
-        } else if (!strncmp(line, "dump ", 5)) {
+        } else if (!strncmp(line, "dump ", 5) || !strncmp(line, "dump-frame ", 11)) {
+            int frame = line[4] == '-';
             app_poll_trainer(a);
             do app_draw(a); while (a->more); /* the whole screen, whatever it takes */
             char out[6200];
-            snprintf(out, sizeof out, "%s/%s.screen", dir, line + 5);
+            snprintf(out, sizeof out, "%s/%s.screen", dir, line + (frame ? 11 : 5));
             FILE *d = fopen(out, "w");
             if (!d) bad = 1;
-            else screen_dump(a, d), fclose(d);
+            else screen_dump(a, d, frame), fclose(d);
         } else if (!strncmp(line, "measure ", 8)) {
             /* "measure KEYS N": the keys are everything before the last word */
             char *last = strrchr(line, ' ');
@@ -212,14 +221,13 @@ int script_run(App *a, const char *path)
                 free(t);
             }
         } else if (!strncmp(line, "tick ", 5)) {
-            for (int i = atoi(line + 5); i > 0 && a->panel->tick; i--) a->panel->tick(a);
+            for (int i = atoi(line + 5); i > 0 && a->panel->tick; i--) a->panel->tick(a, app_panel_state(a, a->panel));
         } else if (!strncmp(line, "expect ", 7)) {
             app_poll_trainer(a);
             do app_draw(a); while (a->more);
             if (!screen_has(a, line + 7)) {
                 fprintf(stderr, "nexttoken: %s:%d: the screen does not show \"%s\"\n", path, lineno, line + 7);
-                FILE *d = stderr;
-                screen_dump(a, d);
+                screen_dump(a, stderr, 1);
                 status = 1;
             }
         } else {

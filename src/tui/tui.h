@@ -2,22 +2,33 @@
  * tui.h - the terminal interface: what its modules share.
  *
  * One thread owns curses and readline (app.c's loop); the trainer runs in its own thread
- * (core/trainer_thread.h) and is seen only through its snapshots. The screen is a row of tabs,
- * the focused panel, a status bar, and a command line that opens on ':'. A panel is a table of
- * operations (htop's PanelClass): enter, leave, draw, key, command. Keys become requests the
- * panel handles first and the app handles otherwise (tig's way); draw works from state only
- * (kilo's way), so the whole screen can be drawn again at any moment - after a resize, an
- * overlay, a new snapshot.
+ * (core/train/trainer_thread.h) and is seen only through its snapshots. The screen is a row of
+ * tabs, the focused panel, a message line and a status bar (app_frame.c), and a command line
+ * that opens on ':' (cmdline.c, app_commands.c).
+ *
+ * A panel is a table of operations (htop's PanelClass) over a state of its own, which the app
+ * allocates: keys become requests the panel handles first and the app handles otherwise (tig's
+ * way); before every frame the loop calls the focused panel's update, which brings its state up
+ * to date with the app's (a new model, prompt, knob) and does any computing; then draw, which
+ * sees the app and the state as const and only draws (kilo's way), so the whole screen can be
+ * drawn again at any moment: after a resize, an overlay, a new snapshot. The panels are listed
+ * once, in panels.c: the tabs, the footer, the help, the :panel command and its completion and
+ * the Lessons map are all made from that table. In a panel's file its state's type is named for
+ * the panel (Slice, Loss, ...) and the pointer to it is called S throughout.
+ *
+ * Panels, commands and (later) lessons change what they share through typed setters
+ * (app_set_prompt, app_set_sampling, app_switch, the app_train_* and model functions), which say
+ * on the status line what changed; the command line is a language on top of them.
  */
 #ifndef NT_TUI_H
 #define NT_TUI_H
 
 #include <stdint.h>
 
+#include "core/base/paths.h"
+#include "core/model/gpt2.h"
 #include "core/model/sampler.h"
-#include "core/text/corpus.h"
-#include "core/text/dataset.h"
-#include "core/train/checkpoint.h"
+#include "core/train/session.h"
 #include "core/train/trainer_thread.h"
 
 #ifndef NCURSES_WIDECHAR
@@ -37,7 +48,7 @@ enum {
 typedef struct App App;
 
 /* What a key handler tells the loop. */
-enum { KEY_IGNORED = 0, KEY_HANDLED = 1, KEY_QUIT = 2 };
+enum { KEY_IGNORED = 0, KEY_HANDLED = 1 };
 
 typedef struct HelpLine {
     const char *keys, *what;
@@ -45,19 +56,35 @@ typedef struct HelpLine {
 
 typedef struct Panel {
     const char *name;          /* "train", for :panel train */
-    const char *title;         /* "Train", on the tab */
-    int hotkey;                /* '6' */
-    void (*enter)(App *a);
-    void (*leave)(App *a);
-    void (*draw)(App *a, WINDOW *w, int h, int wd);
-    int (*key)(App *a, int ch);                     /* KEY_* */
-    int (*command)(App *a, int argc, char **argv);  /* 1 handled, 0 not this panel's */
-    void (*tick)(App *a);                            /* animation: called a few times a second */
+    const char *title;         /* "Train", on its tab */
+    const char *keys;          /* the keys that open it; the first is shown on its tab ("6") */
+    const char *summary;       /* what it shows, in a line, for the Lessons map */
+    size_t state_size;         /* its own state, allocated zeroed when the interface starts */
+    void (*init)(void *st);    /* the state's starting values (optional) */
+    void (*release)(void *st); /* frees what the state holds (optional) */
+    void (*enter)(App *a, void *st);
+    /* Before each frame: brings the state up to date and does the computing. Work too long for
+     * one frame is done a slice at a time, setting a->more so that the loop comes back soon. */
+    void (*update)(App *a, void *st);
+    void (*draw)(const App *a, const void *st, WINDOW *w, int h, int wd);
+    int (*key)(App *a, void *st, int ch);                      /* KEY_HANDLED or KEY_IGNORED */
+    int (*command)(App *a, void *st, int argc, char **argv);  /* 1 handled, 0 not this panel's */
+    void (*tick)(App *a, void *st);                            /* animation: a few times a second */
     const HelpLine *help;      /* NULL-terminated */
 } Panel;
 
-extern const Panel panel_lessons, panel_slice, panel_tokens, panel_softmax, panel_loss,
-    panel_sample, panel_train;
+/* ---- panels.c: the one list of panels, in tab order ---- */
+extern const Panel *const panels[];
+extern const int n_panels;
+int panel_index(const Panel *p);
+/* The panel a key opens, or NULL. */
+const Panel *panel_for_key(int ch);
+/* By name ("train") or by its first key ("6"), or NULL. */
+const Panel *panel_named(const char *name);
+/* "lessons, slice, ..., train": the names, for messages and completion. */
+const char *panel_names_text(void);
+/* "0-6": the range of the panels' first keys, for the footer and the help. */
+const char *panel_keys_text(void);
 
 /* The settings a session starts from. */
 typedef struct TuiOptions {
@@ -69,39 +96,54 @@ typedef struct TuiOptions {
     int threads;
 } TuiOptions;
 
-#define TRAIN_PANEL_HISTORY 8  /* samples kept on screen */
+#define PROMPT_BYTES 512       /* the text the panels work on */
+#define SAMPLES_KEPT 8         /* the trainer's latest samples, newest first */
+
+/* What the status line asks before an action that would lose unsaved training; y does it. */
+typedef enum { PENDING_NONE, PENDING_QUIT, PENDING_LOAD, PENDING_NEW_MODEL } PendingKind;
+typedef struct Pending {
+    PendingKind kind;
+    char question[NT_PATH_MAX + 256];
+    char path[NT_PATH_MAX];    /* PENDING_LOAD: the model; PENDING_NEW_MODEL: the corpus */
+    char preset[16];           /* PENDING_NEW_MODEL */
+    uint64_t seed;             /* PENDING_NEW_MODEL */
+} Pending;
 
 struct App {
     TuiOptions opt;
+    /* the terminal */
     int utf8;                  /* box drawing and braille, or ASCII */
     int colors;                /* 0, 8 or 256 */
     int rows, cols;
     int headless;              /* script mode: timings are masked */
     int quit;
+    int quit_unsaved;          /* y to "quit anyway?": the model is not saved on the way out */
+    /* the frame (app_frame.c) */
     const Panel *panel;        /* the focused panel */
-    int help_open;
+    void **panel_state;        /* each panel's own state, by panel_index */
+    int help_open, cmd_open;
     char message[512];         /* the status line's message (errors in ST_ERROR) */
     int message_error;
     double message_time;
-    /* confirmation asked for by a command or quit: y runs confirm_cmd, anything else cancels */
-    char confirm_text[256], confirm_cmd[256];
-    int confirming;
-    char quit_note[4800];      /* what quitting saved, printed once the terminal is back */
-    /* the model and its training */
-    char data_dir[4096], autosave[4096], model_path[4096];
-    char corpus_path[4096];
-    char preset[16];
+    Pending pending;
+    char quit_note[NT_PATH_MAX + 256]; /* what quitting saved, printed once the terminal is back */
+    int more;                  /* the focused panel has work left: the loop draws again soon */
+    int animating;             /* the focused panel's tick() runs every ANIMATE_SECONDS */
+    double anim_last;
+    MEVENT mouse;              /* the last click, for panels that take them (KEY_MOUSE) */
+    /* the session (app_session.c): the model, its text and its trainer thread */
+    char data_dir[NT_PATH_MAX], autosave[NT_PATH_MAX], model_path[NT_PATH_MAX];
+    char corpus_path[NT_PATH_MAX]; /* the text a new model learns from */
+    char preset[16];           /* a new model's sizes */
     uint64_t seed;
     float lr;
-    Tokenizer tok;
-    Corpus corpus;
-    Dataset data;
+    Session s;                 /* corpus, tokenizer, dataset; its trainer is in tt while tt runs */
     TrainerThread *tt;
+    struct ParPool *pool;      /* the threads training splits every layer over (lent to the trainer) */
+    int wake_fd[2];            /* the trainer writes a byte when it has published */
     TrainSnapshot snap;
-    long saved_step;
-    int fitted_batch; /* the batch a loaded model was given to fit memory, or 0 */
-    int wake_fd[2];
-    /* the loss history, copied incrementally from the thread */
+    long saved_step;           /* the step last saved on purpose */
+    /* the trainer's history, copied incrementally from its thread */
     float *hist_loss, *hist_sec;
     long hist_n;
     size_t hist_cap;
@@ -109,17 +151,13 @@ struct App {
     float *val_loss;
     long val_n;
     size_t val_cap;
-    double unigram_entropy;
-    /* sampling settings shared by the panels */
-    char prompt[512];
-    SamplerConfig sc;
-    /* the Train panel's view */
-    int plot_log, plot_time, plot_smooth_idx, sample_scroll;
-    char samples[TRAIN_PANEL_HISTORY][1024];
-    long sample_steps[TRAIN_PANEL_HISTORY];
+    char samples[SAMPLES_KEPT][TT_SAMPLE_BYTES];
+    long sample_steps[SAMPLES_KEPT];
     int n_samples;
-    /* command line */
-    int cmd_open;
+    double unigram_entropy;
+    /* what the panels share */
+    char prompt[PROMPT_BYTES];
+    SamplerConfig sc;
     /* The model the teaching panels look at: a copy of the trainer's latest published weights,
      * never the live ones. generation counts the changes (new weights, a new session, a new
      * prompt), so a panel recomputes when the one it drew from is not the latest. */
@@ -128,17 +166,8 @@ struct App {
     long generation;
     long settings_gen;         /* the part of generation that is not new weights: the prompt,
                                 * a knob, a new session (what drawn samples and merges follow) */
-    /* a panel with work left after a frame (it does a slice of it per frame, so that keys are
-     * answered at once) sets this; the loop then draws again soon */
-    int more;
-    /* animation: the focused panel's tick() runs every ANIMATE_SECONDS while this is set */
-    int animating;
-    double anim_last;
-    MEVENT mouse;              /* the last click, for panels that take them (KEY_MOUSE) */
     /* the corpus as tokens, indexed for "remix or recall" (built when first needed) */
     struct SuffixArray *corpus_index;
-    /* the threads training splits every layer over (borrowed by the trainer and its thread) */
-    struct ParPool *pool;
     /* the corpus's word and character vocabularies, and its length in each (built when first
      * needed), for the comparisons of the Slice and Tokens panels */
     struct WordTok *wordtok[2];
@@ -148,28 +177,73 @@ struct App {
 #define ANIMATE_SECONDS 0.4
 #define WORK_SLICE_SECONDS 0.012 /* a panel's computing per frame, when it has much to do */
 
-/* ---- app.c ---- */
+/* ---- app.c: start, loop, keys, end ---- */
 int tui_main(const TuiOptions *opt);
-void app_message(App *a, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void app_switch(App *a, const Panel *p);
-/* Runs a command line ("train pause", "lr 3e-4"); messages go to the status bar. */
-void app_command(App *a, const char *line);
-/* Refreshes the snapshot and the copied history from the trainer; 1 if anything changed. */
-int app_poll_trainer(App *a);
 /* One key from the terminal (or a script). */
 void app_key(App *a, int ch);
-/* Draws the whole screen from state. */
+/* Brings the focused panel up to date and draws the whole screen from state. */
 void app_draw(App *a);
+void *app_panel_state(const App *a, const Panel *p);
+
+/* ---- app_frame.c: tabs, message line, status bar, help ---- */
+void app_message(App *a, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Whether the message line shows a message or a question now (else the key hint). */
+int app_message_shown(const App *a);
+void frame_draw(const App *a);
+/* The panel whose tab is at column x of the tab row, or NULL. */
+const Panel *frame_tab_at(const App *a, int x);
+/* Asks the question on the status line; y makes the pending action happen (app_commands.c). */
+void app_ask(App *a, const Pending *p);
+
+/* ---- app_session.c: the model, its training, and what the panels share ---- */
+/* The session at start: the model asked for, else the last one, else a new one. */
+int app_session_start(App *a, Err *e);
+void app_session_end(App *a, int save);
+/* Refreshes the snapshot and the copied history from the trainer; 1 if anything changed. */
+int app_poll_trainer(App *a);
 /* The panels' model (refreshed from the trainer when it has published newer weights), or NULL
- * when there is none. Bumps a->generation when it changed. */
+ * when there is none. Bumps a->generation when it changed. For update functions only. */
 const GPT2 *app_view_model(App *a);
-/* Notes that what the panels show must be recomputed (the prompt or a knob changed). */
-static inline void app_touch(App *a) { a->generation++, a->settings_gen++; }
 /* The corpus's suffix array, built on first use (NULL if it cannot be). */
 const struct SuffixArray *app_corpus_index(App *a);
 /* The corpus's vocabulary of words or characters (WORDTOK_WORD, WORDTOK_CHAR), built on first
  * use (NULL if it cannot be); *corpus_tokens, if asked for, the corpus's length in its units. */
 const struct WordTok *app_wordtok(App *a, int kind, size_t *corpus_tokens);
+/* Notes that what the panels show must be recomputed (the prompt or a knob changed). */
+static inline void app_touch(App *a) { a->generation++, a->settings_gen++; }
+/* Whether replacing the model would lose training nobody saved on purpose. */
+int app_unsaved(const App *a);
+
+/* The typed setters. Each says on the status line what it did (or why not). */
+void app_set_prompt(App *a, const char *text);
+int app_set_sampling(App *a, const SamplerConfig *sc);   /* -1 when sc is refused */
+void app_switch(App *a, const Panel *p);
+void app_train_pause(App *a);
+void app_train_resume(App *a);                           /* a new model when there is none */
+void app_train_stop(App *a);                             /* pauses and saves to the autosave */
+int app_set_lr(App *a, float lr);
+void app_save(App *a, const char *path);                 /* the outcome comes as a message */
+/* Replaces the model (they ask nothing: the command line asks first when training is unsaved). */
+int app_load_model(App *a, const char *path, int running);
+int app_new_model(App *a, const char *corpus, const char *preset, uint64_t seed);
+/* q and :quit: saves the model first; if that fails, asks before losing its training. */
+void app_request_quit(App *a);
+
+/* ---- app_commands.c: the command line's language ---- */
+/* Runs a command line ("train pause", "lr 3e-4"); messages go to the status bar. */
+void app_command(App *a, const char *line);
+/* Does what a question asked about, now that it is answered yes. */
+void app_do_pending(App *a);
+/* The commands, for dispatch, help and completion. */
+enum { COMPLETE_NONE, COMPLETE_FILES, COMPLETE_WORDS, COMPLETE_PANELS, COMPLETE_PRESETS };
+typedef struct CommandInfo {
+    const char *name, *args;   /* "train", "start|pause|resume|stop" (shown in the help) */
+    const char *alias;         /* another name it answers to, or NULL */
+    int complete;              /* what its argument completes to: COMPLETE_* */
+    const char *const *words;  /* COMPLETE_WORDS: the words (NULL-terminated) */
+    void (*run)(App *a, const char *arg);
+} CommandInfo;
+extern const CommandInfo app_commands[]; /* NULL-terminated by name */
 
 /* ---- draw.c ---- */
 void draw_init_styles(App *a);
@@ -188,11 +262,13 @@ int text_width(const char *s);
 void draw_bar(WINDOW *w, int y, int x, int width, double frac, int st, const App *a);
 /* The heat style (ST_HEAT0..4) of a surprise: calm (0) to very surprised (>= hot). */
 int heat_style(double value, double hot);
-/* Token pieces for a person: whitespace visible when `show_ws` (space as a dot, newline as a
- * return sign), bytes that are not whole characters as \xNN. Into out (cap bytes). */
-void piece_text(const uint8_t *b, size_t n, int show_ws, int utf8, char *out, size_t cap);
-/* Token id of t the same way, in double quotes when quoted (then cut at cap - 2). Returns out. */
-const char *token_text(const Tokenizer *t, int32_t id, int show_ws, int quoted, int utf8, char *out, size_t cap);
+/* Token pieces for a person (core/text/tokenizer.h's token_escape, as this terminal can show
+ * them): whitespace visible when `show_ws` (space as a dot), newline and tab as symbols, bytes
+ * that are not whole characters as \xNN. Into out (cap bytes). */
+void piece_text(const App *a, const uint8_t *b, size_t n, int show_ws, char *out, size_t cap);
+/* Token id of the session's tokenizer the same way, in double quotes when quoted (then cut at
+ * cap - 2). Returns out. */
+const char *token_text(const App *a, int32_t id, int show_ws, int quoted, char *out, size_t cap);
 
 /* ---- plot.c ---- */
 typedef struct PlotSeries {
@@ -210,6 +286,9 @@ typedef struct PlotRef {
 void plot_draw(WINDOW *w, int y, int x, int h, int wd, const App *a, const PlotSeries *s, int n_series,
                const PlotRef *refs, int n_refs, double xmin, double xmax, double ymin, double ymax, int log_y,
                const char *xlabel);
+/* The smoothing weights the Train panel cycles through (TensorBoard's). */
+extern const float plot_smoothing[];
+#define PLOT_SMOOTHING_COUNT 4
 
 /* ---- cmdline.c: GNU readline inside curses ---- */
 void cmdline_init(App *a);
@@ -218,17 +297,15 @@ void cmdline_open(App *a);
 void cmdline_open_with(App *a, const char *text);
 /* A byte for the open command line. */
 void cmdline_feed(App *a, int ch);
-void cmdline_draw(App *a);
+void cmdline_draw(const App *a);
 void cmdline_cancel(App *a);
 void cmdline_shutdown(App *a);
 
 /* ---- script.c ---- */
 int script_run(App *a, const char *path);
-/* The screen's text, one line per row, trailing spaces trimmed, into f. */
-void screen_dump(App *a, FILE *f);
-
-/* The smoothing weights the Train panel cycles through (TensorBoard's). */
-extern const float plot_smoothing[];
-#define PLOT_SMOOTHING_COUNT 4
+/* The screen's text, one line per row, trailing spaces trimmed, into f. With frame 0, what the
+ * panel shows and says: the tab row is left out, and the key hint of the message line is blank
+ * (screen tests then do not change when a panel is added). */
+void screen_dump(const App *a, FILE *f, int frame);
 
 #endif

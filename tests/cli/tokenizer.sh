@@ -46,14 +46,17 @@ expect_ok $BIN export --model "$TMP/m.bin" --format nexttoken --tokenizer "$TMP/
 expect_ok $BIN sample --model "$TMP/back.ckpt" --tokens 3 --seed 1
 expect_error 2 "the tokenizer has 256 tokens but the model 300" $BIN export --model "$TMP/m.bin" --format nexttoken --tokenizer byte --out "$TMP/bad.ckpt"
 
-# an imported model with a long context (as GPT-2's 1024) trains in the interface with a
-# batch that fits its activation budget, and says so
+# an imported model with a long context (as GPT-2's 1024) trains in the interface and in
+# `nexttoken train` alike (one training session) with a batch that fits its activation budget,
+# and says so
 expect_ok $BIN train --corpus $C --layers 4 --heads 12 --dim 96 --ctx 1024 --batch 1 --vocab-size 300 --steps 1 --out "$TMP/long.ckpt" --quiet
 expect_ok $BIN export --model "$TMP/long.ckpt" --format llmc --out "$TMP/long.bin" --tokenizer-out "$TMP/long_tok.bin"
 expect_ok $BIN export --model "$TMP/long.bin" --format nexttoken --tokenizer "$TMP/long_tok.bin" --out "$TMP/long2.ckpt"
 printf 'dump long\n' >"$TMP/long.script"
 XDG_DATA_HOME="$TMP/xdg" expect_ok $BIN --model "$TMP/long2.ckpt" --script "$TMP/long.script" --size 160x30 --threads 1
-grep -q "loaded .* at step 0, batch 4 to fit 1024 MB" "$TMP/long.screen" || fail "no fitted batch: $(grep loaded "$TMP/long.screen")"
+grep -q "loaded .* at step 0.*; batch 4, to fit a training step in 1024 MB" "$TMP/long.screen" || fail "no fitted batch: $(grep loaded "$TMP/long.screen")"
+expect_ok $BIN train --resume "$TMP/long2.ckpt" --corpus $C --steps 1 --out "$TMP/long3.ckpt" --threads 1
+grep -q "^nexttoken: batch 4, to fit a training step in 1024 MB" "$TMP/err" || fail "train: no fitted batch: $(cat "$TMP/err")"
 
 # bad input
 head -c 5000 /dev/zero | tr '\0' 'a' >"$TMP/aaa.txt"

@@ -8,6 +8,9 @@
 
 #include <stddef.h>
 
+/* Room for a path: Linux's PATH_MAX, without making every header include <limits.h>. */
+#define NT_PATH_MAX 4096
+
 /* $XDG_DATA_HOME/nexttoken, else $HOME/.local/share/nexttoken. -1 if it does not fit in cap. */
 int path_data_dir(char *out, size_t cap);
 /* The directory holding the running program (/proc/self/exe's); -1 if unknown. */

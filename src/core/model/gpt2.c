@@ -42,6 +42,11 @@ int gpt2_preset(const char *name, GPT2Config *cfg, Err *e)
     return err_input(e, "unknown preset '%s' (%s)", name, names);
 }
 
+const char *gpt2_preset_name(int i)
+{
+    return i >= 0 && i < (int)(sizeof presets / sizeof presets[0]) ? presets[i].name : NULL;
+}
+
 const char *gpt2_preset_of(const GPT2Config *cfg)
 {
     for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)

@@ -36,6 +36,8 @@ typedef struct GPT2Config {
  * Sets layers, heads, width and context; leaves n_vocab (the tokenizer's) alone. ERR_INPUT
  * naming the presets for an unknown name. */
 int gpt2_preset(const char *name, GPT2Config *cfg, Err *e);
+/* The name of preset i (0, 1, ...), or NULL past the last: for lists and completion. */
+const char *gpt2_preset_name(int i);
 /* The preset a config matches ("small"), or NULL. */
 const char *gpt2_preset_of(const GPT2Config *cfg);
 

@@ -169,6 +169,13 @@ void session_close(Session *s)
     memset(s, 0, sizeof *s);
 }
 
+void session_move(Session *dst, Session *src)
+{
+    *dst = *src;
+    if (dst->tr.data == &src->data) dst->tr.data = &dst->data;
+    memset(src, 0, sizeof *src);
+}
+
 int session_save(const Session *s, const char *path, Err *e)
 {
     return checkpoint_save(path, &s->tr.model, &s->tok, &s->tr.opt, &s->tr.st, e);

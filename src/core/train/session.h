@@ -72,6 +72,10 @@ typedef struct Session {
     char notes[1024];        /* what was decided for the user, one line each ("" if nothing) */
 } Session;
 
+/* A session holds a pointer into itself (its trainer borrows its dataset): move one with this,
+ * never by assignment. src is left empty. */
+void session_move(Session *dst, Session *src);
+
 /* Opens the session the spec describes, training on the pool's threads (borrowed; NULL: the
  * caller's thread). On failure nothing is left to free. */
 int session_open(Session *s, const SessionSpec *spec, ParPool *pool, Err *e);

@@ -17,10 +17,14 @@
 #include <stdint.h>
 
 #include "core/base/err.h"
+#include "core/base/paths.h"
 #include "core/model/sampler.h"
 #include "core/text/tokenizer.h"
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
+
+/* The text of a sample, prompt included, cut to fit. */
+#define TT_SAMPLE_BYTES 1024
 
 enum { TT_IDLE, TT_RUNNING, TT_PAUSED, TT_STOPPED, TT_FAILED };
 
@@ -32,7 +36,7 @@ typedef struct TrainSnapshot {
     double seconds;            /* training time so far, across resumes */
     long n_hist, n_val;        /* history entries published so far */
     long sample_step;          /* the step the latest sample was made at (-1: none yet) */
-    char sample[1024];         /* its text (the prompt, then what the model wrote) */
+    char sample[TT_SAMPLE_BYTES]; /* its text (the prompt, then what the model wrote) */
     long weights_version;      /* bumps with every published copy of the weights */
     long stop_at;              /* pauses itself on reaching this step (0: never) */
     char message[512];         /* the last event worth telling: a save, a failure */
@@ -46,7 +50,7 @@ typedef struct TrainThreadConfig {
     int sample_every;          /* steps between samples (100) */
     int sample_tokens;         /* tokens per sample (80) */
     double autosave_seconds;   /* 0: no autosave */
-    char autosave_path[4096];
+    char autosave_path[NT_PATH_MAX];
 } TrainThreadConfig;
 
 /* Takes the trainer (moved in) and a copy of its tokenizer; the dataset and the trainer's pool

@@ -1,0 +1,262 @@
+/* app_commands.c - the command line's language: each command parses its argument and calls a
+ * typed setter (app_session.c), which does the work and says what it did. Commands that would
+ * replace a model whose training is not saved ask first; y does the pending action. The table
+ * below is also the help's list and the completion's. See tui.h. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base/atomicfile.h"
+#include "core/text/corpus.h"
+#include "tui.h"
+
+#define LOSS_CSV_HEADER "step,seconds,loss,val_loss"
+
+void app_ask(App *a, const Pending *p)
+{
+    a->pending = *p;
+}
+
+void app_do_pending(App *a)
+{
+    Pending p = a->pending;
+    a->pending.kind = PENDING_NONE;
+    switch (p.kind) {
+    case PENDING_QUIT: a->quit = 1, a->quit_unsaved = 1; break;
+    case PENDING_LOAD: app_load_model(a, p.path, 0); break;
+    case PENDING_NEW_MODEL: app_new_model(a, p.path, p.preset, p.seed); break;
+    case PENDING_NONE: break;
+    }
+}
+
+static int parse_float(const char *s, float *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || !isfinite(v)) return -1;
+    *out = (float)v;
+    return 0;
+}
+
+/* ---- training and models ---- */
+
+static void cmd_train(App *a, const char *arg)
+{
+    if (!strcmp(arg, "pause")) app_train_pause(a);
+    else if (!strcmp(arg, "resume") || !strcmp(arg, "start")) app_train_resume(a);
+    else if (!strcmp(arg, "stop")) app_train_stop(a);
+    else app_message(a, 1, "train start, pause, resume or stop");
+}
+
+static void cmd_save(App *a, const char *arg)
+{
+    if (!*arg) app_message(a, 1, "save FILE");
+    else app_save(a, arg);
+}
+
+static void cmd_load(App *a, const char *arg)
+{
+    if (!*arg) {
+        app_message(a, 1, "load FILE");
+        return;
+    }
+    if (!app_unsaved(a)) {
+        app_load_model(a, arg, 0);
+        return;
+    }
+    Pending p = {.kind = PENDING_LOAD};
+    snprintf(p.path, sizeof p.path, "%s", arg);
+    snprintf(p.question, sizeof p.question, "Load %s? The current model's last %ld steps are not saved. [y/N]", arg,
+             a->snap.step - a->saved_step);
+    app_ask(a, &p);
+}
+
+/* :corpus, :preset and :seed each start a new model with one setting changed. */
+static void new_model(App *a, const char *what, const char *value, const char *corpus, const char *preset, uint64_t seed)
+{
+    if (!app_unsaved(a)) {
+        app_new_model(a, corpus, preset, seed);
+        return;
+    }
+    Pending p = {.kind = PENDING_NEW_MODEL, .seed = seed};
+    snprintf(p.path, sizeof p.path, "%s", corpus);
+    snprintf(p.preset, sizeof p.preset, "%s", preset);
+    snprintf(p.question, sizeof p.question, "Start a new model with %s %s? The current one's last %ld steps are not saved. [y/N]",
+             what, value, a->snap.step - a->saved_step);
+    app_ask(a, &p);
+}
+
+static void cmd_corpus(App *a, const char *arg)
+{
+    Corpus c;
+    Err e;
+    if (!*arg) app_message(a, 1, "corpus needs a value");
+    else if (corpus_open(&c, arg, &e)) app_message(a, 1, "%s", e.msg);
+    else corpus_close(&c), new_model(a, "corpus", arg, arg, a->preset, a->seed);
+}
+
+static void cmd_preset(App *a, const char *arg)
+{
+    GPT2Config probe;
+    Err e;
+    if (!*arg) app_message(a, 1, "preset needs a value");
+    else if (gpt2_preset(arg, &probe, &e)) app_message(a, 1, "%s", e.msg);
+    else new_model(a, "preset", arg, a->corpus_path, arg, a->seed);
+}
+
+static void cmd_seed(App *a, const char *arg)
+{
+    char *end;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (!*arg) app_message(a, 1, "seed needs a value");
+    else if (*end || arg[0] == '-') app_message(a, 1, "seed takes a whole number");
+    else new_model(a, "seed", arg, a->corpus_path, a->preset, v);
+}
+
+static void cmd_lr(App *a, const char *arg)
+{
+    float f;
+    if (parse_float(arg, &f)) app_message(a, 1, "lr takes a learning rate in (0, 10]");
+    else app_set_lr(a, f);
+}
+
+/* ---- what the panels share ---- */
+
+static void cmd_prompt(App *a, const char *arg) { app_set_prompt(a, arg); }
+
+/* :temp, :top-p, :top-k and :min-p: one knob of the sampler each */
+static void set_knob(App *a, const char *name, const char *arg, int knob)
+{
+    float f;
+    if (parse_float(arg, &f)) {
+        app_message(a, 1, "%s takes a number", name);
+        return;
+    }
+    SamplerConfig sc = a->sc;
+    switch (knob) {
+    case 0: sc.temperature = f; break;
+    case 1: sc.top_p = f; break;
+    case 2: sc.top_k = f == floorf(f) ? (int)f : -1; break;
+    default: sc.min_p = f;
+    }
+    app_set_sampling(a, &sc);
+}
+static void cmd_temp(App *a, const char *arg) { set_knob(a, "temp", arg, 0); }
+static void cmd_top_p(App *a, const char *arg) { set_knob(a, "top-p", arg, 1); }
+static void cmd_top_k(App *a, const char *arg) { set_knob(a, "top-k", arg, 2); }
+static void cmd_min_p(App *a, const char *arg) { set_knob(a, "min-p", arg, 3); }
+
+static void cmd_panel(App *a, const char *arg)
+{
+    const Panel *p = panel_named(arg);
+    if (p) app_switch(a, p);
+    else app_message(a, 1, "no panel '%s' (%s)", arg, panel_names_text());
+}
+
+static void cmd_lesson(App *a, const char *arg)
+{
+    (void)arg;
+    app_message(a, 1, "no lessons are installed yet: they are being written (see lessons/README.md)");
+}
+
+/* The loss history as CSV, one row per step, the validation loss where there was one. */
+static void export_loss(App *a, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f) {
+        char head[sizeof LOSS_CSV_HEADER] = "";
+        size_t k = fread(head, 1, sizeof head - 1, f);
+        fclose(f);
+        if (k > 0 && strncmp(head, LOSS_CSV_HEADER, k) != 0) {
+            app_message(a, 1, "%s exists and is not a loss export; not overwriting it", path);
+            return;
+        }
+    }
+    AtomicFile af;
+    Err e;
+    if (atomic_open(&af, path, &e)) {
+        app_message(a, 1, "%s", e.msg);
+        return;
+    }
+    char line[128];
+    int n = snprintf(line, sizeof line, LOSS_CSV_HEADER "\n");
+    atomic_write(&af, line, (size_t)n);
+    long v = 0;
+    for (long i = 0; i < a->hist_n; i++) {
+        long step = i + 1;
+        while (v < a->val_n && a->val_step[v] < step) v++;
+        if (v < a->val_n && a->val_step[v] == step)
+            n = snprintf(line, sizeof line, "%ld,%.3f,%.6f,%.6f\n", step, a->hist_sec[i], a->hist_loss[i], a->val_loss[v]);
+        else
+            n = snprintf(line, sizeof line, "%ld,%.3f,%.6f,\n", step, a->hist_sec[i], a->hist_loss[i]);
+        atomic_write(&af, line, (size_t)n);
+    }
+    if (atomic_commit(&af, &e)) app_message(a, 1, "%s", e.msg);
+    else app_message(a, 0, "wrote %ld steps of loss history to %s", a->hist_n, path);
+}
+
+static void cmd_export(App *a, const char *arg)
+{
+    if (strncmp(arg, "loss ", 5) != 0 || !arg[5]) app_message(a, 1, "export loss FILE");
+    else export_loss(a, arg + 5);
+}
+
+static void cmd_help(App *a, const char *arg)
+{
+    (void)arg;
+    a->help_open = 1;
+}
+
+static void cmd_quit(App *a, const char *arg)
+{
+    (void)arg;
+    app_request_quit(a);
+}
+
+static const char *const train_words[] = {"start", "pause", "resume", "stop", NULL};
+static const char *const export_words[] = {"loss", NULL};
+
+const CommandInfo app_commands[] = {
+    {"train", "start|pause|resume|stop", NULL, COMPLETE_WORDS, train_words, cmd_train},
+    {"save", "FILE", NULL, COMPLETE_FILES, NULL, cmd_save},
+    {"load", "FILE", NULL, COMPLETE_FILES, NULL, cmd_load},
+    {"corpus", "FILE", NULL, COMPLETE_FILES, NULL, cmd_corpus},
+    {"preset", "NAME", NULL, COMPLETE_PRESETS, NULL, cmd_preset},
+    {"lr", "X", NULL, COMPLETE_NONE, NULL, cmd_lr},
+    {"seed", "N", NULL, COMPLETE_NONE, NULL, cmd_seed},
+    {"prompt", "TEXT", NULL, COMPLETE_NONE, NULL, cmd_prompt},
+    {"temp", "X", "temperature", COMPLETE_NONE, NULL, cmd_temp},
+    {"top-p", "X", NULL, COMPLETE_NONE, NULL, cmd_top_p},
+    {"top-k", "N", NULL, COMPLETE_NONE, NULL, cmd_top_k},
+    {"min-p", "X", NULL, COMPLETE_NONE, NULL, cmd_min_p},
+    {"panel", "NAME", NULL, COMPLETE_PANELS, NULL, cmd_panel},
+    {"lesson", "NAME", NULL, COMPLETE_NONE, NULL, cmd_lesson},
+    {"export", "loss FILE", NULL, COMPLETE_WORDS, export_words, cmd_export},
+    {"help", "", NULL, COMPLETE_NONE, NULL, cmd_help},
+    {"quit", "", "q", COMPLETE_NONE, NULL, cmd_quit},
+    {NULL, NULL, NULL, 0, NULL, NULL},
+};
+
+void app_command(App *a, const char *line)
+{
+    while (*line == ' ' || *line == ':') line++;
+    char cmd[64] = "";
+    int k = 0;
+    while (line[k] && line[k] != ' ' && k < 63) cmd[k] = line[k], k++;
+    cmd[k] = 0;
+    const char *rest = line + k;
+    while (*rest == ' ') rest++;
+    if (!cmd[0]) return;
+    /* the focused panel first: its own commands, or its reading of shared ones */
+    if (a->panel->command) {
+        char *argv[2] = {cmd, (char *)rest};
+        if (a->panel->command(a, app_panel_state(a, a->panel), 2, argv)) return;
+    }
+    for (const CommandInfo *c = app_commands; c->name; c++)
+        if (!strcmp(cmd, c->name) || (c->alias && !strcmp(cmd, c->alias))) {
+            c->run(a, rest);
+            return;
+        }
+    app_message(a, 1, "unknown command '%s' (help lists them)", cmd);
+}
