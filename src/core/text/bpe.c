@@ -6,6 +6,8 @@
 
 #include "core/base/array.h"
 #include "core/base/bytes.h"
+#include "core/base/hashidx.h"
+#include "core/base/heap.h"
 
 #define RANK_NONE INT32_MAX
 
@@ -13,43 +15,48 @@
 /* The index: token bytes -> id */
 
 struct BpeIndex {
-    int32_t *slot;     /* token ids, -1 empty */
-    size_t mask;
+    HashIdx ids;       /* token bytes -> id, keys in the tokenizer's table */
     const uint32_t *off;
     const uint8_t *bytes;
 };
 
 static inline uint64_t hash_bytes(const uint8_t *b, size_t n) { return fnv1a(FNV_OFFSET, b, n); }
 
+static inline int token_is(const void *ctx, int32_t id, const void *key)
+{
+    const BpeIndex *ix = ctx;
+    return hashidx_bytes_are(key, ix->bytes + ix->off[id], ix->off[id + 1] - ix->off[id]);
+}
+
+static uint64_t token_hash(const void *ctx, int32_t id)
+{
+    const BpeIndex *ix = ctx;
+    return hash_bytes(ix->bytes + ix->off[id], ix->off[id + 1] - ix->off[id]);
+}
+
 BpeIndex *bpe_index_build(const Tokenizer *t, Err *e)
 {
+    /* At most half full, so that a lookup that misses stops soon. */
+    size_t slots = 2 * (size_t)t->n_vocab;
     BpeIndex *ix = calloc(1, sizeof *ix);
-    size_t cap = 1;
-    while (cap < (size_t)t->n_vocab * 2) cap <<= 1;
-    if (ix) ix->slot = malloc(cap * sizeof *ix->slot);
-    if (!ix || !ix->slot) {
+    if (!ix || hashidx_init(&ix->ids, slots, 50)) {
         bpe_index_free(ix);
-        err_nomem(e, "vocabulary index", cap * 4);
+        err_nomem(e, "vocabulary index", slots * 4);
         return NULL;
     }
-    memset(ix->slot, 0xff, cap * sizeof *ix->slot);
-    ix->mask = cap - 1;
     ix->off = t->offsets;
     ix->bytes = t->bytes;
     for (int32_t id = 0; id < t->n_vocab; id++) {
         if (t->special[id]) continue;
-        size_t len = t->offsets[id + 1] - t->offsets[id];
-        const uint8_t *b = t->bytes + t->offsets[id];
-        size_t h = (size_t)hash_bytes(b, len) & ix->mask;
-        for (; ix->slot[h] >= 0; h = (h + 1) & ix->mask) {
-            int32_t j = ix->slot[h];
-            if (t->offsets[j + 1] - t->offsets[j] == len && memcmp(t->bytes + t->offsets[j], b, len) == 0) {
-                bpe_index_free(ix);
-                err_input(e, "vocabulary tokens %d and %d have the same bytes", j, id);
-                return NULL;
-            }
+        HashIdxBytes k = {t->bytes + t->offsets[id], t->offsets[id + 1] - t->offsets[id]};
+        /* The slots were sized for the whole vocabulary, so this never grows (nor fails). */
+        int32_t j = hashidx_put(&ix->ids, hash_bytes(k.p, k.n), id, token_is, token_hash, ix, &k);
+        if (j != id) {
+            bpe_index_free(ix);
+            if (j == HASHIDX_NOMEM) err_nomem(e, "vocabulary index", slots * 4);
+            else err_input(e, "vocabulary tokens %d and %d have the same bytes", j, id);
+            return NULL;
         }
-        ix->slot[h] = id;
     }
     return ix;
 }
@@ -57,16 +64,13 @@ BpeIndex *bpe_index_build(const Tokenizer *t, Err *e)
 void bpe_index_free(BpeIndex *ix)
 {
     if (!ix) return;
-    free(ix->slot);
+    hashidx_free(&ix->ids);
     free(ix);
 }
 
 int32_t bpe_index_find(const BpeIndex *ix, const uint8_t *b, size_t n)
 {
-    size_t h = (size_t)hash_bytes(b, n) & ix->mask;
-    for (int32_t id; (id = ix->slot[h]) >= 0; h = (h + 1) & ix->mask)
-        if (ix->off[id + 1] - ix->off[id] == n && memcmp(ix->bytes + ix->off[id], b, n) == 0) return id;
-    return -1;
+    return hashidx_find(&ix->ids, hash_bytes(b, n), token_is, ix, &(HashIdxBytes){b, n});
 }
 
 /* ========================================================================================== */
@@ -78,6 +82,9 @@ int32_t bpe_index_find(const BpeIndex *ix, const uint8_t *b, size_t n)
 /* Chunks longer than this are not cached (they rarely repeat). */
 #define CACHE_MAX_CHUNK 256
 #define CACHE_MAX_BYTES (32u << 20)
+/* The cache's index starts at 4,096 slots and grows up to about a million (70% full). */
+#define CACHE_FIRST_SLOTS 4096
+#define CACHE_MAX_SLOTS (1u << 20)
 
 typedef struct {
     uint64_t hash;
@@ -96,9 +103,10 @@ struct BpeWork {
     size_t cap;
     uint32_t *next, *prev;
     HeapItem *heap;
-    /* cache */
-    CacheEntry *table;
-    size_t table_cap, used;
+    /* cache: chunk bytes -> entry, the index made on the first chunk put */
+    HashIdx cache;
+    CacheEntry *entries;
+    size_t n_entries, entries_cap;
     uint8_t *keys;
     size_t keys_len, keys_cap;
     int32_t *ids;
@@ -111,7 +119,8 @@ void bpe_work_free(BpeWork *w)
 {
     if (!w) return;
     free(w->pos), free(w->rank), free(w->next), free(w->prev), free(w->heap);
-    free(w->table), free(w->keys), free(w->ids);
+    hashidx_free(&w->cache);
+    free(w->entries), free(w->keys), free(w->ids);
     free(w);
 }
 
@@ -154,32 +163,16 @@ static long encode_linear(const Tokenizer *t, BpeWork *w, const uint8_t *c, size
     return (long)(m - 1);
 }
 
-static inline int heap_less(HeapItem a, HeapItem b) { return a.rank < b.rank || (a.rank == b.rank && a.pos < b.pos); }
-
-static void heap_push(HeapItem *h, size_t *n, HeapItem x)
+/* The merge queue's order: lowest rank first, the leftmost of equal ranks. */
+static inline int item_first(const void *x, const void *y)
 {
-    size_t i = (*n)++;
-    while (i > 0 && heap_less(x, h[(i - 1) / 2])) {
-        h[i] = h[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    h[i] = x;
+    const HeapItem *a = x, *b = y;
+    return a->rank < b->rank || (a->rank == b->rank && a->pos < b->pos);
 }
 
-static HeapItem heap_pop(HeapItem *h, size_t *n)
+static inline void queue_push(HeapItem *heap, size_t *n, int32_t rank, uint32_t pos)
 {
-    HeapItem top = h[0], x = h[--(*n)];
-    size_t i = 0;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= *n) break;
-        if (c + 1 < *n && heap_less(h[c + 1], h[c])) c++;
-        if (!heap_less(h[c], x)) break;
-        h[i] = h[c];
-        i = c;
-    }
-    if (*n) h[i] = x;
-    return top;
+    heap_push(heap, n, sizeof *heap, &(HeapItem){rank, pos}, item_first);
 }
 
 /* The same merges in O(n log n): parts in a linked list (identified by their first byte), the
@@ -196,12 +189,13 @@ static long encode_heap(const Tokenizer *t, BpeWork *w, const uint8_t *c, size_t
         next[i] = i + 1 < n ? (uint32_t)(i + 1) : END;
         prev[i] = i > 0 ? (uint32_t)(i - 1) : END;
         rank[i] = i + 1 < n ? rank_of(t, c + i, 2) : RANK_NONE;
-        if (rank[i] != RANK_NONE) heap_push(heap, &hn, (HeapItem){rank[i], (uint32_t)i});
+        if (rank[i] != RANK_NONE) queue_push(heap, &hn, rank[i], (uint32_t)i);
     }
     /* A part's end is the next part's start (or n). */
 #define PART_END(i) (next[i] == END ? (uint32_t)n : next[i])
     while (hn) {
-        HeapItem top = heap_pop(heap, &hn);
+        HeapItem top;
+        heap_pop(heap, &hn, sizeof *heap, &top, item_first);
         uint32_t i = top.pos;
         if (rank[i] != top.rank || next[i] == END) continue; /* stale */
         uint32_t j = next[i];
@@ -210,11 +204,11 @@ static long encode_heap(const Tokenizer *t, BpeWork *w, const uint8_t *c, size_t
         rank[j] = RANK_NONE;
         next[j] = END; /* j is gone */
         rank[i] = next[i] != END ? rank_of(t, c + i, PART_END(next[i]) - i) : RANK_NONE;
-        if (rank[i] != RANK_NONE) heap_push(heap, &hn, (HeapItem){rank[i], i});
+        if (rank[i] != RANK_NONE) queue_push(heap, &hn, rank[i], i);
         if (prev[i] != END) {
             uint32_t p = prev[i];
             rank[p] = rank_of(t, c + p, PART_END(i) - p);
-            if (rank[p] != RANK_NONE) heap_push(heap, &hn, (HeapItem){rank[p], p});
+            if (rank[p] != RANK_NONE) queue_push(heap, &hn, rank[p], p);
         }
     }
     long k = 0;
@@ -223,61 +217,53 @@ static long encode_heap(const Tokenizer *t, BpeWork *w, const uint8_t *c, size_t
     return k;
 }
 
-static int cache_find(const BpeWork *w, uint64_t h, const uint8_t *c, size_t n, const CacheEntry **found)
+typedef struct {
+    HashIdxBytes bytes;
+    uint64_t hash;
+} CacheKey;
+
+static inline int cache_entry_is(const void *ctx, int32_t id, const void *key)
 {
-    if (!w->table_cap) return 0;
-    size_t mask = w->table_cap - 1;
-    for (size_t i = (size_t)h & mask; w->table[i].key_len; i = (i + 1) & mask) {
-        const CacheEntry *ce = &w->table[i];
-        if (ce->hash == h && ce->key_len == n && memcmp(w->keys + ce->key, c, n) == 0) {
-            *found = ce;
-            return 1;
-        }
-    }
-    return 0;
+    const BpeWork *w = ctx;
+    const CacheEntry *ce = &w->entries[id];
+    const CacheKey *k = key;
+    return ce->hash == k->hash && hashidx_bytes_are(&k->bytes, w->keys + ce->key, ce->key_len);
+}
+
+static uint64_t cache_entry_hash(const void *ctx, int32_t id) { return ((const BpeWork *)ctx)->entries[id].hash; }
+
+static const CacheEntry *cache_find(const BpeWork *w, uint64_t h, const uint8_t *c, size_t n)
+{
+    int32_t id = hashidx_find(&w->cache, h, cache_entry_is, w, &(CacheKey){{c, n}, h});
+    return id >= 0 ? &w->entries[id] : NULL;
 }
 
 static void cache_clear(BpeWork *w)
 {
-    if (w->table) memset(w->table, 0, w->table_cap * sizeof *w->table);
-    w->used = w->keys_len = w->ids_len = 0;
+    hashidx_clear(&w->cache);
+    w->n_entries = w->keys_len = w->ids_len = 0;
 }
 
+/* Remembers that chunk c encodes to ids. Any failure only leaves the chunk out: no cache is
+ * only slower. */
 static void cache_put(BpeWork *w, uint64_t h, const uint8_t *c, size_t n, const int32_t *ids, size_t k)
 {
     if (w->keys_len + n > CACHE_MAX_BYTES) cache_clear(w);
-    if (w->table_cap == 0 || (w->used + 1) * 10 > w->table_cap * 7) {
-        /* Grow (and rehash) up to a million entries; beyond, start over. */
-        size_t cap = w->table_cap ? w->table_cap * 2 : 4096;
-        if (cap > (1u << 20)) {
-            cache_clear(w);
-            cap = w->table_cap;
-        }
-        if (cap != w->table_cap) {
-            CacheEntry *t = calloc(cap, sizeof *t);
-            if (!t) return; /* no cache is only slower */
-            for (size_t i = 0; i < w->table_cap; i++)
-                if (w->table[i].key_len) {
-                    size_t j = (size_t)w->table[i].hash & (cap - 1);
-                    while (t[j].key_len) j = (j + 1) & (cap - 1);
-                    t[j] = w->table[i];
-                }
-            free(w->table);
-            w->table = t;
-            w->table_cap = cap;
-        }
-    }
-    if (array_grow((void **)&w->keys, &w->keys_cap, w->keys_len + n, 1, 16)
+    if (!w->cache.slot && hashidx_init(&w->cache, CACHE_FIRST_SLOTS, 70)) return;
+    /* The index grows (and rehashes) up to CACHE_MAX_SLOTS; beyond, the cache starts over. */
+    if (hashidx_full(&w->cache) && 2 * (w->cache.mask + 1) > CACHE_MAX_SLOTS) cache_clear(w);
+    if (array_grow((void **)&w->entries, &w->entries_cap, w->n_entries + 1, sizeof *w->entries, 1024)
+        || array_grow((void **)&w->keys, &w->keys_cap, w->keys_len + n, 1, 16)
         || array_grow((void **)&w->ids, &w->ids_cap, w->ids_len + k, sizeof(int32_t), 16))
         return;
+    int32_t id = (int32_t)w->n_entries;
+    if (hashidx_put(&w->cache, h, id, cache_entry_is, cache_entry_hash, w, &(CacheKey){{c, n}, h}) != id) return;
+    w->entries[id] = (CacheEntry){h, (uint32_t)w->keys_len, (uint32_t)n, (uint32_t)w->ids_len, (uint32_t)k};
     memcpy(w->keys + w->keys_len, c, n);
     memcpy(w->ids + w->ids_len, ids, k * sizeof(int32_t));
-    size_t mask = w->table_cap - 1, i = (size_t)h & mask;
-    while (w->table[i].key_len) i = (i + 1) & mask;
-    w->table[i] = (CacheEntry){h, (uint32_t)w->keys_len, (uint32_t)n, (uint32_t)w->ids_len, (uint32_t)k};
     w->keys_len += n;
     w->ids_len += k;
-    w->used++;
+    w->n_entries++;
 }
 
 /* Room in every scratch array for chunks of up to n bytes; the heap holds the n - 1 initial
@@ -306,9 +292,9 @@ long bpe_encode_chunk(const Tokenizer *t, BpeWork *w, const uint8_t *c, size_t n
     }
     uint64_t h = 0;
     if (n <= CACHE_MAX_CHUNK) {
-        const CacheEntry *ce;
         h = hash_bytes(c, n);
-        if (cache_find(w, h, c, n, &ce)) {
+        const CacheEntry *ce = cache_find(w, h, c, n);
+        if (ce) {
             memcpy(out, w->ids + ce->ids, ce->n_ids * sizeof(int32_t));
             return ce->n_ids;
         }

@@ -6,6 +6,8 @@
 
 #include "core/base/array.h"
 #include "core/base/bytes.h"
+#include "core/base/hashidx.h"
+#include "core/base/heap.h"
 #include "core/text/pretok.h"
 
 static inline uint64_t hash_bytes(const uint8_t *b, size_t n) { return fnv1a(FNV_OFFSET, b, n); }
@@ -31,8 +33,7 @@ struct BpeTrainer {
     size_t tb_len, tb_cap;
     uint32_t *tok_off;   /* n_tok + 1 */
     size_t n_tok, off_cap;
-    int32_t *vslot;
-    size_t vmask;
+    HashIdx vocab;
     /* distinct chunks as symbol sequences, with their counts */
     int32_t *syms;
     uint32_t *woff, *wlen, *wstamp;
@@ -41,8 +42,7 @@ struct BpeTrainer {
     /* pairs: (a, b) -> index, counts, and the heap ordering them */
     Pair *pairs;
     size_t n_pairs, pairs_cap;
-    int32_t *pslot;
-    size_t pmask;
+    HashIdx pair_ids;
     PairItem *heap;
     size_t hn, hcap;
     int32_t *touched;
@@ -52,47 +52,39 @@ struct BpeTrainer {
 
 /* ---- the vocabulary ---- */
 
+static inline int token_is(const void *ctx, int32_t id, const void *key)
+{
+    const BpeTrainer *t = ctx;
+    return hashidx_bytes_are(key, t->tok_bytes + t->tok_off[id], t->tok_off[id + 1] - t->tok_off[id]);
+}
+
+static uint64_t token_hash(const void *ctx, int32_t id)
+{
+    const BpeTrainer *t = ctx;
+    return hash_bytes(t->tok_bytes + t->tok_off[id], t->tok_off[id + 1] - t->tok_off[id]);
+}
+
 static int32_t vocab_find(const BpeTrainer *t, const uint8_t *b, size_t n)
 {
-    for (size_t h = (size_t)hash_bytes(b, n) & t->vmask;; h = (h + 1) & t->vmask) {
-        int32_t id = t->vslot[h];
-        if (id < 0) return -1;
-        if (t->tok_off[id + 1] - t->tok_off[id] == n && memcmp(t->tok_bytes + t->tok_off[id], b, n) == 0) return id;
-    }
+    return hashidx_find(&t->vocab, hash_bytes(b, n), token_is, t, &(HashIdxBytes){b, n});
 }
 
-static void vocab_slot_insert(BpeTrainer *t, int32_t id)
-{
-    size_t n = t->tok_off[id + 1] - t->tok_off[id];
-    size_t h = (size_t)hash_bytes(t->tok_bytes + t->tok_off[id], n) & t->vmask;
-    while (t->vslot[h] >= 0) h = (h + 1) & t->vmask;
-    t->vslot[h] = id;
-}
-
-/* Appends a token; returns its id or -1 when out of memory. */
+/* Appends a token of bytes a then b, which the vocabulary does not have yet; returns its id or
+ * -1 when out of memory. */
 static int32_t vocab_add(BpeTrainer *t, const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
 {
     if (array_grow((void **)&t->tok_bytes, &t->tb_cap, t->tb_len + na + nb, 1, 16)
         || array_grow((void **)&t->tok_off, &t->off_cap, t->n_tok + 2, sizeof *t->tok_off, 16))
         return -1;
     /* a and b may point into tok_bytes, which may just have moved: the caller passes ids */
-    memcpy(t->tok_bytes + t->tb_len, a, na);
-    memcpy(t->tok_bytes + t->tb_len + na, b, nb);
+    uint8_t *x = t->tok_bytes + t->tb_len;
+    memcpy(x, a, na);
+    memcpy(x + na, b, nb);
+    int32_t id = (int32_t)t->n_tok;
+    if (hashidx_put(&t->vocab, hash_bytes(x, na + nb), id, token_is, token_hash, t, &(HashIdxBytes){x, na + nb}) != id)
+        return -1;
     t->tb_len += na + nb;
-    int32_t id = (int32_t)t->n_tok++;
-    t->tok_off[t->n_tok] = (uint32_t)t->tb_len;
-    if ((t->n_tok + 1) * 2 > t->vmask + 1) { /* keep the table at most half full */
-        size_t cap = (t->vmask + 1) * 2;
-        int32_t *s = malloc(cap * sizeof *s);
-        if (!s) return -1;
-        free(t->vslot);
-        t->vslot = s;
-        t->vmask = cap - 1;
-        memset(s, 0xff, cap * sizeof *s);
-        for (int32_t i = 0; i < (int32_t)t->n_tok; i++) vocab_slot_insert(t, i);
-    } else {
-        vocab_slot_insert(t, id);
-    }
+    t->tok_off[++t->n_tok] = (uint32_t)t->tb_len;
     return id;
 }
 
@@ -114,38 +106,31 @@ static inline uint64_t pair_hash(int32_t a, int32_t b)
     return x ^ (x >> 29);
 }
 
-static int pairs_rehash(BpeTrainer *t, size_t cap)
+static inline int pair_is(const void *ctx, int32_t i, const void *key)
 {
-    int32_t *s = malloc(cap * sizeof *s);
-    if (!s) return -1;
-    memset(s, 0xff, cap * sizeof *s);
-    for (size_t i = 0; i < t->n_pairs; i++) {
-        size_t h = (size_t)pair_hash(t->pairs[i].a, t->pairs[i].b) & (cap - 1);
-        while (s[h] >= 0) h = (h + 1) & (cap - 1);
-        s[h] = (int32_t)i;
-    }
-    free(t->pslot);
-    t->pslot = s;
-    t->pmask = cap - 1;
-    return 0;
+    const Pair *p = &((const BpeTrainer *)ctx)->pairs[i];
+    const int32_t *ab = key;
+    return p->a == ab[0] && p->b == ab[1];
+}
+
+static uint64_t pair_hash_of(const void *ctx, int32_t i)
+{
+    const Pair *p = &((const BpeTrainer *)ctx)->pairs[i];
+    return pair_hash(p->a, p->b);
 }
 
 /* The index of pair (a, b), created with count 0 if `create`; -1 if absent (or out of memory). */
 static long pair_index(BpeTrainer *t, int32_t a, int32_t b, int create)
 {
-    size_t h = (size_t)pair_hash(a, b) & t->pmask;
-    for (int32_t i; (i = t->pslot[h]) >= 0; h = (h + 1) & t->pmask)
-        if (t->pairs[i].a == a && t->pairs[i].b == b) return i;
-    if (!create) return -1;
-    if (array_grow((void **)&t->pairs, &t->pairs_cap, t->n_pairs + 1, sizeof *t->pairs, 16)) return -1;
-    long i = (long)t->n_pairs++;
-    t->pairs[i] = (Pair){.a = a, .b = b};
-    if (t->n_pairs * 2 > t->pmask + 1) {
-        if (pairs_rehash(t, (t->pmask + 1) * 2)) return -1;
-    } else {
-        t->pslot[h] = (int32_t)i;
-    }
-    return i;
+    const int32_t ab[2] = {a, b};
+    uint64_t h = pair_hash(a, b);
+    int32_t i = hashidx_find(&t->pair_ids, h, pair_is, t, ab);
+    if (i >= 0 || !create) return i;
+    if (array_grow((void **)&t->pairs, &t->pairs_cap, t->n_pairs + 1, sizeof *t->pairs, 16)
+        || hashidx_put(&t->pair_ids, h, (int32_t)t->n_pairs, pair_is, pair_hash_of, t, ab) < 0)
+        return -1;
+    t->pairs[t->n_pairs] = (Pair){.a = a, .b = b};
+    return (long)t->n_pairs++;
 }
 
 static int pair_note_word(Pair *p, int32_t w)
@@ -162,39 +147,27 @@ static int pair_note_word(Pair *p, int32_t w)
     return 0;
 }
 
-/* Max-heap by count, then the lower pair of ids: the order merges are made in. */
-static inline int item_before(PairItem x, PairItem y)
+/* The heap's order, the order merges are made in: the higher count first, then the lower pair
+ * of ids. */
+static inline int item_first(const void *x, const void *y)
 {
-    if (x.count != y.count) return x.count > y.count;
-    if (x.a != y.a) return x.a < y.a;
-    return x.b < y.b;
+    const PairItem *p = x, *q = y;
+    if (p->count != q->count) return p->count > q->count;
+    if (p->a != q->a) return p->a < q->a;
+    return p->b < q->b;
 }
 
 static int item_push(BpeTrainer *t, PairItem x)
 {
     if (array_grow((void **)&t->heap, &t->hcap, t->hn + 1, sizeof *t->heap, 16)) return -1;
-    size_t i = t->hn++;
-    while (i > 0 && item_before(x, t->heap[(i - 1) / 2])) {
-        t->heap[i] = t->heap[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    t->heap[i] = x;
+    heap_push(t->heap, &t->hn, sizeof *t->heap, &x, item_first);
     return 0;
 }
 
 static PairItem item_pop(BpeTrainer *t)
 {
-    PairItem top = t->heap[0], x = t->heap[--t->hn];
-    size_t i = 0, n = t->hn;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && item_before(t->heap[c + 1], t->heap[c])) c++;
-        if (!item_before(t->heap[c], x)) break;
-        t->heap[i] = t->heap[c];
-        i = c;
-    }
-    if (n) t->heap[i] = x;
+    PairItem top;
+    heap_pop(t->heap, &t->hn, sizeof *t->heap, &top, item_first);
     return top;
 }
 
@@ -213,53 +186,59 @@ static long pop_current(BpeTrainer *t, PairItem *it)
 /* ---- creation: pre-tokenize, count distinct chunks ---- */
 
 typedef struct {
-    const uint8_t *p;
-    uint32_t len;
-    int64_t count;
+    const uint8_t *p;   /* where the text first has it */
     uint64_t hash;
+    int64_t count;
+    uint32_t len;
 } ChunkEntry;
 
 typedef struct {
-    ChunkEntry *tab;
-    size_t cap, used, total;
+    HashIdx ids;        /* chunk bytes -> entry */
+    ChunkEntry *ent;    /* the distinct chunks, in the order the text first has them */
+    size_t n, cap, total;
     int oom;
 } ChunkCount;
+
+/* Room for 65,536 distinct chunks from the start (2 MB, touched only as far as it fills), so
+ * that most texts never move the array. Its size matters again when it is freed: glibc then
+ * serves blocks up to that size from its reusable heap rather than from fresh mappings, so the
+ * merges' pair table (1.5 MB on the 1 MB benchmark text) is not faulted in page by page on
+ * every run; a first block of 128 KB measured twice the page faults and slower merging. */
+#define CHUNKS_FIRST 65536
+
+static inline int chunk_is(const void *ctx, int32_t id, const void *key)
+{
+    const ChunkEntry *ce = &((const ChunkCount *)ctx)->ent[id], *k = key;
+    return ce->hash == k->hash && ce->len == k->len && memcmp(ce->p, k->p, k->len) == 0;
+}
+
+static uint64_t chunk_hash(const void *ctx, int32_t id) { return ((const ChunkCount *)ctx)->ent[id].hash; }
 
 static int count_chunk(void *ctx, const uint8_t *c, size_t n)
 {
     ChunkCount *cc = ctx;
     cc->total++;
-    if ((cc->used + 1) * 2 > cc->cap) {
-        size_t cap = cc->cap * 2;
-        ChunkEntry *t = calloc(cap, sizeof *t);
-        if (!t) return cc->oom = 1;
-        for (size_t i = 0; i < cc->cap; i++)
-            if (cc->tab[i].p) {
-                size_t j = (size_t)cc->tab[i].hash & (cap - 1);
-                while (t[j].p) j = (j + 1) & (cap - 1);
-                t[j] = cc->tab[i];
-            }
-        free(cc->tab);
-        cc->tab = t;
-        cc->cap = cap;
+    ChunkEntry x = {c, hash_bytes(c, n), 1, (uint32_t)n};
+    int32_t id = hashidx_find(&cc->ids, x.hash, chunk_is, cc, &x);
+    if (id >= 0) {
+        cc->ent[id].count++;
+        return 0;
     }
-    uint64_t h = hash_bytes(c, n);
-    size_t i = (size_t)h & (cc->cap - 1);
-    for (; cc->tab[i].p; i = (i + 1) & (cc->cap - 1))
-        if (cc->tab[i].hash == h && cc->tab[i].len == n && memcmp(cc->tab[i].p, c, n) == 0) {
-            cc->tab[i].count++;
-            return 0;
-        }
-    cc->tab[i] = (ChunkEntry){c, (uint32_t)n, 1, h};
-    cc->used++;
+    /* The pre-tokenizer hands chunks over in the text's order, so appending a chunk when it is
+     * first seen keeps the entries in the order of first occurrence: the order the merges'
+     * ties are broken in, whatever the hash table's layout. */
+    if (array_grow((void **)&cc->ent, &cc->cap, cc->n + 1, sizeof *cc->ent, CHUNKS_FIRST)
+        || hashidx_put(&cc->ids, x.hash, (int32_t)cc->n, chunk_is, chunk_hash, cc, &x) < 0)
+        return cc->oom = 1;
+    cc->ent[cc->n++] = x;
     return 0;
 }
 
-/* Chunks by where the text first has them (distinct chunks start at distinct places). */
-static int by_first_occurrence(const void *x, const void *y)
+static void chunks_free(ChunkCount *cc)
 {
-    const uint8_t *a = (*(const ChunkEntry *const *)x)->p, *b = (*(const ChunkEntry *const *)y)->p;
-    return (a > b) - (a < b);
+    hashidx_free(&cc->ids);
+    free(cc->ent);
+    cc->ent = NULL;
 }
 
 BpeTrainer *bpe_trainer_create(const uint8_t *text, size_t n, int pattern, Err *e)
@@ -271,68 +250,52 @@ BpeTrainer *bpe_trainer_create(const uint8_t *text, size_t n, int pattern, Err *
     const Pretok *pt = pretok_get(pattern, e);
     if (pattern != PRETOK_NONE && !pt) return NULL;
     BpeTrainer *t = calloc(1, sizeof *t);
-    ChunkCount cc = {.cap = 1 << 16};
-    cc.tab = calloc(cc.cap, sizeof *cc.tab);
-    if (!t || !cc.tab) goto oom;
+    ChunkCount cc = {0};
+    if (!t || hashidx_init(&cc.ids, 1 << 16, 50)) goto oom;
     t->pattern = pattern;
     int rc = pretok_split(pt, text, n, count_chunk, &cc, e);
     if (cc.oom) goto oom;
     if (rc) {
-        free(cc.tab);
+        chunks_free(&cc);
         bpe_trainer_free(t);
         return NULL;
     }
     t->total_chunks = cc.total;
 
     /* The 256 bytes are the first tokens. */
-    t->vmask = 1023;
-    t->vslot = malloc(1024 * sizeof *t->vslot);
     t->tok_off = malloc(257 * sizeof *t->tok_off);
     t->tok_bytes = malloc(256);
-    if (!t->vslot || !t->tok_off || !t->tok_bytes) goto oom;
+    if (hashidx_init(&t->vocab, 1024, 50) || !t->tok_off || !t->tok_bytes) goto oom;
     t->off_cap = 257, t->tb_cap = 256;
-    memset(t->vslot, 0xff, 1024 * sizeof *t->vslot);
     for (int i = 0; i < 256; i++) t->tok_bytes[i] = (uint8_t)i, t->tok_off[i] = (uint32_t)i;
     t->tok_off[256] = 256;
     t->tb_len = t->n_tok = 256;
-    for (int32_t i = 0; i < 256; i++) vocab_slot_insert(t, i);
+    for (int32_t i = 0; i < 256; i++)
+        if (hashidx_put(&t->vocab, token_hash(t, i), i, token_is, token_hash, t, &(HashIdxBytes){t->tok_bytes + i, 1}) != i)
+            goto oom;
 
     /* Distinct chunks become words of byte symbols, in the order the text first has them. */
     size_t total_len = 0;
-    for (size_t i = 0; i < cc.cap; i++)
-        if (cc.tab[i].p) total_len += cc.tab[i].len;
+    for (size_t w = 0; w < cc.n; w++) total_len += cc.ent[w].len;
     t->syms = malloc(total_len * sizeof *t->syms);
-    t->woff = malloc(cc.used * sizeof *t->woff);
-    t->wlen = malloc(cc.used * sizeof *t->wlen);
-    t->wstamp = calloc(cc.used, sizeof *t->wstamp);
-    t->wcount = malloc(cc.used * sizeof *t->wcount);
-    ChunkEntry **order = malloc(cc.used * sizeof *order);
-    if (!t->syms || !t->woff || !t->wlen || !t->wstamp || !t->wcount || !order) {
-        free(order);
-        goto oom;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < cc.cap; i++)
-        if (cc.tab[i].p) order[k++] = &cc.tab[i];
-    /* by position in the text, so that the result does not depend on the hash table */
-    qsort(order, k, sizeof *order, by_first_occurrence);
+    t->woff = malloc(cc.n * sizeof *t->woff);
+    t->wlen = malloc(cc.n * sizeof *t->wlen);
+    t->wstamp = calloc(cc.n, sizeof *t->wstamp);
+    t->wcount = malloc(cc.n * sizeof *t->wcount);
+    if (!t->syms || !t->woff || !t->wlen || !t->wstamp || !t->wcount) goto oom;
     size_t at = 0;
-    for (size_t w = 0; w < k; w++) {
+    for (size_t w = 0; w < cc.n; w++) {
+        const ChunkEntry *ce = &cc.ent[w];
         t->woff[w] = (uint32_t)at;
-        t->wlen[w] = order[w]->len;
-        t->wcount[w] = order[w]->count;
-        for (uint32_t i = 0; i < order[w]->len; i++) t->syms[at++] = order[w]->p[i];
+        t->wlen[w] = ce->len;
+        t->wcount[w] = ce->count;
+        for (uint32_t i = 0; i < ce->len; i++) t->syms[at++] = ce->p[i];
     }
-    t->n_words = k;
-    free(order);
-    free(cc.tab);
-    cc.tab = NULL;
+    t->n_words = cc.n;
+    chunks_free(&cc);
 
     /* Count every adjacent pair, weighted by its chunk's count. */
-    t->pmask = (1 << 16) - 1;
-    t->pslot = malloc((t->pmask + 1) * sizeof *t->pslot);
-    if (!t->pslot) goto oom;
-    memset(t->pslot, 0xff, (t->pmask + 1) * sizeof *t->pslot);
+    if (hashidx_init(&t->pair_ids, 1 << 16, 50)) goto oom;
     for (size_t w = 0; w < t->n_words; w++) {
         const int32_t *s = t->syms + t->woff[w];
         for (uint32_t i = 0; i + 1 < t->wlen[w]; i++) {
@@ -345,7 +308,7 @@ BpeTrainer *bpe_trainer_create(const uint8_t *text, size_t n, int pattern, Err *
         if (item_push(t, (PairItem){t->pairs[i].count, t->pairs[i].a, t->pairs[i].b})) goto oom;
     return t;
 oom:
-    free(cc.tab);
+    chunks_free(&cc);
     bpe_trainer_free(t);
     err_nomem(e, "BPE training", n * 16);
     return NULL;
@@ -355,9 +318,11 @@ void bpe_trainer_free(BpeTrainer *t)
 {
     if (!t) return;
     for (size_t i = 0; i < t->n_pairs; i++) free(t->pairs[i].words);
-    free(t->pairs), free(t->pslot), free(t->heap), free(t->touched);
+    free(t->pairs), free(t->heap), free(t->touched);
+    hashidx_free(&t->pair_ids);
     free(t->syms), free(t->woff), free(t->wlen), free(t->wstamp), free(t->wcount);
-    free(t->tok_bytes), free(t->tok_off), free(t->vslot);
+    free(t->tok_bytes), free(t->tok_off);
+    hashidx_free(&t->vocab);
     free(t);
 }
 

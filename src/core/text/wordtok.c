@@ -6,6 +6,7 @@
 
 #include "core/base/array.h"
 #include "core/base/bytes.h"
+#include "core/base/hashidx.h"
 #include "core/base/utf8.h"
 
 struct WordTok {
@@ -14,8 +15,7 @@ struct WordTok {
     uint32_t *len;
     int n;
     size_t cap;
-    int32_t *slot;   /* text -> id, open addressing */
-    size_t mask;
+    HashIdx ids;     /* text -> id */
 };
 
 /* Letters, digits and the apostrophe join a word. Anything at or above U+0080 that is not
@@ -52,43 +52,40 @@ static size_t next_piece(int kind, const uint8_t *t, size_t n, size_t *at)
     }
 }
 
-static int32_t find(const WordTok *w, const uint8_t *b, size_t n)
+static inline int token_is(const void *ctx, int32_t id, const void *key)
 {
-    for (size_t h = (size_t)fnv1a(FNV_OFFSET, b, n) & w->mask;; h = (h + 1) & w->mask) {
-        int32_t id = w->slot[h];
-        if (id < 0) return -1;
-        if (w->len[id] == n && memcmp(w->tok[id], b, n) == 0) return id;
-    }
+    const WordTok *w = ctx;
+    return hashidx_bytes_are(key, w->tok[id], w->len[id]);
 }
 
+static uint64_t token_hash(const void *ctx, int32_t id)
+{
+    const WordTok *w = ctx;
+    return fnv1a(FNV_OFFSET, w->tok[id], w->len[id]);
+}
+
+static int32_t find(const WordTok *w, const uint8_t *b, size_t n)
+{
+    return hashidx_find(&w->ids, fnv1a(FNV_OFFSET, b, n), token_is, w, &(HashIdxBytes){b, n});
+}
+
+/* Appends a token the vocabulary does not have yet. */
 static int add(WordTok *w, const uint8_t *b, size_t n)
 {
     void **const cols[] = {(void **)&w->tok, (void **)&w->len};
     const size_t elems[] = {sizeof *w->tok, sizeof *w->len};
     if (array_grow_columns(&w->cap, (size_t)w->n + 1, 1024, 2, cols, elems)) return -1;
-    if ((size_t)(w->n + 1) * 2 > w->mask + 1) {
-        size_t cap = (w->mask + 1) * 2;
-        int32_t *s = malloc(cap * sizeof *s);
-        if (!s) return -1;
-        memset(s, 0xff, cap * sizeof *s);
-        free(w->slot);
-        w->slot = s;
-        w->mask = cap - 1;
-        for (int i = 0; i < w->n; i++) {
-            size_t h = (size_t)fnv1a(FNV_OFFSET, w->tok[i], w->len[i]) & w->mask;
-            while (w->slot[h] >= 0) h = (h + 1) & w->mask;
-            w->slot[h] = i;
-        }
-    }
     char *s = malloc(n + 1);
     if (!s) return -1;
     memcpy(s, b, n);
     s[n] = 0;
     w->tok[w->n] = s;
     w->len[w->n] = (uint32_t)n;
-    size_t h = (size_t)fnv1a(FNV_OFFSET, b, n) & w->mask;
-    while (w->slot[h] >= 0) h = (h + 1) & w->mask;
-    w->slot[h] = w->n++;
+    if (hashidx_put(&w->ids, fnv1a(FNV_OFFSET, b, n), w->n, token_is, token_hash, w, &(HashIdxBytes){b, n}) != w->n) {
+        free(s);
+        return -1;
+    }
+    w->n++;
     return 0;
 }
 
@@ -97,9 +94,7 @@ WordTok *wordtok_build(int kind, const uint8_t *corpus, size_t n, Err *e)
     WordTok *w = calloc(1, sizeof *w);
     if (!w) return err_nomem(e, "word tokenizer", sizeof *w), NULL;
     w->kind = kind;
-    w->mask = 1023;
-    w->slot = malloc(1024 * sizeof *w->slot);
-    if (!w->slot || (memset(w->slot, 0xff, 1024 * sizeof *w->slot), add(w, (const uint8_t *)"<unk>", 5))) goto oom;
+    if (hashidx_init(&w->ids, 1024, 50) || add(w, (const uint8_t *)"<unk>", 5)) goto oom;
     for (size_t at = 0, len; (len = next_piece(kind, corpus, n, &at)) > 0; at += len)
         if (find(w, corpus + at, len) < 0 && add(w, corpus + at, len)) goto oom;
     return w;
@@ -113,7 +108,8 @@ void wordtok_free(WordTok *w)
 {
     if (!w) return;
     for (int i = 0; i < w->n; i++) free(w->tok[i]);
-    free(w->tok), free(w->len), free(w->slot);
+    free(w->tok), free(w->len);
+    hashidx_free(&w->ids);
     free(w);
 }
 
