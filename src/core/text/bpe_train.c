@@ -76,7 +76,7 @@ static int32_t vocab_add(BpeTrainer *t, const uint8_t *a, size_t na, const uint8
     if (array_grow((void **)&t->tok_bytes, &t->tb_cap, t->tb_len + na + nb, 1, 16)
         || array_grow((void **)&t->tok_off, &t->off_cap, t->n_tok + 2, sizeof *t->tok_off, 16))
         return -1;
-    /* a and b may point into tok_bytes, which may just have moved: the caller passes ids */
+    /* a and b must not point into tok_bytes, which may just have moved: the caller joins them in a copy */
     uint8_t *x = t->tok_bytes + t->tb_len;
     memcpy(x, a, na);
     memcpy(x + na, b, nb);
