@@ -59,7 +59,7 @@ ALL_OBJ  = $(CORE_OBJ) $(CLI_OBJ) $(TUI_OBJ) $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(
 BIN      = $(BUILD)/nexttoken
 
 .SECONDARY:
-.PHONY: screenshots all programs run test test-unit test-cli test-screens test-tui test-sanitize bench gpt2-vocab deps clean FORCE
+.PHONY: screenshots all programs run test test-unit test-cli test-screens test-tui test-build test-sanitize bench gpt2-vocab deps clean FORCE
 all: $(BIN)
 # Every program, built and not run: nexttoken, the unit tests and the benchmarks. (`make test`
 # builds them first, on every core; CI also builds them with -Werror.)
@@ -69,7 +69,7 @@ programs: $(BIN) $(UNIT_BIN) $(BENCH_BIN)
 # ---- configure: once per make, before anything is compiled ----
 # Goals that compile nothing here ask pkg-config nothing: `run` and `test` install the packages
 # first and then build in a second make; the others need no flags.
-NOBUILD_GOALS = clean deps run test test-sanitize gpt2-vocab
+NOBUILD_GOALS = clean deps run test test-sanitize test-build gpt2-vocab
 ifneq ($(if $(MAKECMDGOALS),$(filter-out $(NOBUILD_GOALS),$(MAKECMDGOALS)),all),)
   # An empty one to begin with: make names a missing makefile it failed to remake, and the
   # message configure prints should be the only one.
@@ -138,7 +138,7 @@ run:
 test:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory $(JOBS) programs
-	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-tui
+	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-tui test-build
 
 test-unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(BUILD)/tests
@@ -152,6 +152,11 @@ test-screens: $(BIN)
 
 test-tui: $(BIN)
 	@sh tests/tui/e2e.sh $(abspath $(BIN)) && echo "terminal tests (tmux): passed"
+
+# A copy of the tree built the wrong way round (first without the packages, then with other
+# flags or another package version) must come out as if built right.
+test-build:
+	@sh tests/build/wrong-order.sh && echo "builds the wrong way round: rebuilt, and they work"
 
 # AddressSanitizer + UndefinedBehaviorSanitizer over every test; ThreadSanitizer over the
 # threaded ones: the pool, and the trainer thread with the interface (the screen scripts).
