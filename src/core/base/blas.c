@@ -8,6 +8,14 @@
 #include <string.h>
 #include <strings.h>
 
+/* The openblas_* functions below are declared only by OpenBLAS's cblas.h. Another BLAS's header
+ * of the same name (the reference BLAS's, which the alternatives system can put first in
+ * /usr/include) would leave them implicitly declared, and a pointer returned through an implicit
+ * declaration is cut to 32 bits: --version crashed that way. Refuse such a header here. */
+#ifndef OPENBLAS_VERSION
+#error "this cblas.h is not OpenBLAS's: compile with the flags of `pkg-config --cflags openblas`"
+#endif
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 
@@ -74,6 +82,7 @@ const char *blas_level_name(int level)
 }
 
 const char *blas_kernel_in_use(void) { return openblas_get_corename(); }
+const char *blas_config(void) { return openblas_get_config(); }
 
 void blas_set_threads(int n) { openblas_set_num_threads(n); }
 int blas_threads(void) { return openblas_get_num_threads(); }

@@ -25,6 +25,8 @@ int blas_kernel_level(const char *corename);
 const char *blas_kernel_for_level(int level);
 /* The kernel OpenBLAS is using now, as it names it. */
 const char *blas_kernel_in_use(void);
+/* How the OpenBLAS library was built, as it describes itself (openblas_get_config()). */
+const char *blas_config(void);
 
 /* Multiplies a few odd-shaped random matrices, in every transpose combination we use, with
  * cblas_sgemm and with a double-precision triple loop. Returns 1 when they agree (largest error
