@@ -22,6 +22,8 @@
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
 
+/* TT_IDLE is no thread's state: it is 0 so that a zeroed snapshot (no model yet) reads as idle,
+ * and the interface names the states by indexing a table with them. */
 enum { TT_IDLE, TT_RUNNING, TT_PAUSED, TT_STOPPED, TT_FAILED };
 
 typedef struct TrainSnapshot {
