@@ -47,6 +47,13 @@ int cli_fail_input(const char *fmt, ...)
     return 2;
 }
 
+int cli_fail_nomem(const char *what, unsigned long long bytes)
+{
+    Err e;
+    err_nomem(&e, what, bytes);
+    return cli_fail(&e);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Arguments */
 

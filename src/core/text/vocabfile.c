@@ -235,7 +235,11 @@ int vocab_load_gpt2(Tokenizer *t, const char *encoder_json, const char *vocab_bp
     uint8_t *str = malloc(n + 1), *bytes = malloc(n + 1);
     Table tb = {0};
     int rc = -1, count = 0;
-    if (!str || !bytes || table_init(&tb, GPT2_VOCAB, e)) goto done;
+    if (!str || !bytes) {
+        err_nomem(e, encoder_json, 2 * (unsigned long long)(n + 1));
+        goto done;
+    }
+    if (table_init(&tb, GPT2_VOCAB, e)) goto done;
     p = skip_ws(p, end);
     if (p >= end || *p++ != '{') {
         err_input(e, "%s: not a JSON object (a GPT-2 encoder.json starts with '{')", encoder_json);

@@ -243,6 +243,7 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
     size_t n = tokenizer_serialized_size(tok);
     uint8_t *blob = malloc(n);
     int ok = blob != NULL;
+    if (!ok) err_nomem(e, "the training thread's tokenizer", n);
     if (ok) {
         tokenizer_serialize(tok, blob);
         ok = tokenizer_deserialize(&tt->tok, blob, n, e) == 0;
