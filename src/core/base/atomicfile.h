@@ -12,11 +12,12 @@
 #include <stdio.h>
 
 #include "core/base/err.h"
+#include "core/base/paths.h"
 
 typedef struct AtomicFile {
     FILE *f;
-    char path[4096];
-    char tmp[4096];
+    char path[NT_PATH_MAX];
+    char tmp[NT_PATH_MAX];
     int failed;          /* a write failed; commit will refuse */
     uint64_t hash;       /* FNV-1a of everything written, for formats that end with a checksum */
 } AtomicFile;

@@ -18,6 +18,10 @@
 
 #include "core/base/err.h"
 
+/* The largest vocabulary nexttoken accepts, from any file or to learn: o200k's 200,000 and more
+ * fit, and a model's embedding stays addressable with 32-bit arithmetic (gpt2.h). */
+#define TOKENIZER_MAX_VOCAB (1 << 21)
+
 typedef struct Tokenizer {
     char name[32];      /* "byte", "bpe", "gpt2", "cl100k", "o200k" */
     int pattern;        /* pre-tokenizer pattern id (0: none, the text is one chunk) */

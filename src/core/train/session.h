@@ -65,7 +65,7 @@ typedef struct Session {
     Tokenizer tok;
     Dataset data;
     Trainer tr;              /* the front end may move it into a thread and back (trainer_thread.h) */
-    char corpus_path[1024];  /* the text's absolute path, as checkpoints record it */
+    char corpus_path[NT_PATH_MAX]; /* the text's absolute path, as checkpoints record it */
     const char *preset;      /* the preset the model's sizes match, or NULL ("custom") */
     int resumed;             /* 1: continuing a model file; 0: a new model */
     int fitted_batch;        /* the batch chosen to fit the work budget, or 0 */
