@@ -1,6 +1,7 @@
 /*
  * cli.h - what the command-line front end's commands share: argument parsing, the one-line
- * error convention, JSON output, the progress line, and loading a model with its tokenizer.
+ * error convention, JSON output, the progress line, the word and character vocabularies, and
+ * how a token is printed. Models and tokenizers are loaded by core/train/loader.h.
  *
  * Each command lives in cmd_<name>.c as `int cmd_<name>(int argc, char **argv)`, returning the
  * process exit status: 0 done, 1 failed (out of memory, a disk error, training diverged), 2 bad

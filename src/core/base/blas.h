@@ -9,7 +9,8 @@
  * kernel is behind, main() sets OPENBLAS_CORETYPE (read only when the library loads) and re-execs
  * itself. Whatever kernel runs is checked against a plain reference product before it is trusted.
  *
- * Called by src/main.c at start-up and by `nexttoken --version`; the bench and tests use it too.
+ * Called by src/main.c at start-up and by `nexttoken --version`; `nexttoken train` and the
+ * interface set its threads to one (their pool splits the work); the bench and tests use it too.
  */
 #ifndef NT_BLAS_H
 #define NT_BLAS_H

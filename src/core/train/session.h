@@ -2,8 +2,9 @@
  * session.h - a training session: a corpus, its tokenizer, a model and the trainer that trains
  * it, opened new or resumed from a file, the same way for every front end.
  *
- * `nexttoken train`, the interface (at start, :load, :corpus, :preset, :seed) and the lessons
- * all open sessions here, so they share one set of defaults and one set of errors:
+ * `nexttoken train` opens its sessions here, and the interface (at start, :load, :corpus,
+ * :preset, :seed) and the lessons are to, so that they share one set of defaults and one set of
+ * errors (src/tui still opens its own, in app.c):
  *   - a new model learns a byte-pair vocabulary of BPE_DEFAULT_VOCAB tokens from the corpus
  *     unless given a tokenizer, and takes its sizes from a preset ("small") and any overrides;
  *   - a resumed model keeps its sizes, its tokenizer and its saved training settings, except

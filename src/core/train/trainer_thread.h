@@ -9,7 +9,7 @@
  * so each takes effect at the next step. It writes a byte to a pipe whenever it publishes, so
  * the interface can sleep in poll() until there is something new. A stop joins the thread.
  *
- * Used by src/tui; the CLI trains in the foreground with trainer.h directly.
+ * Used by src/tui; `nexttoken train` steps its session's trainer in the foreground instead.
  */
 #ifndef NT_TRAINER_THREAD_H
 #define NT_TRAINER_THREAD_H
