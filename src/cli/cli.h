@@ -1,6 +1,7 @@
 /*
  * cli.h - what the command-line front end's commands share: argument parsing, the one-line
- * error convention, JSON output, the progress line, and loading a model with its tokenizer.
+ * error convention, JSON output, the progress line, the word and character vocabularies, and
+ * how a token is printed. Models and tokenizers are loaded by core/train/loader.h.
  *
  * Each command lives in cmd_<name>.c as `int cmd_<name>(int argc, char **argv)`, returning the
  * process exit status: 0 done, 1 failed (out of memory, a disk error, training diverged), 2 bad
@@ -24,6 +25,8 @@
 int cli_fail(const Err *e);
 /* The same for a message made here. */
 int cli_fail_input(const char *fmt, ...) NT_PRINTF(1, 2);
+/* "nexttoken: out of memory allocating N bytes for what" (err_nomem's line), and exit status 1. */
+int cli_fail_nomem(const char *what, unsigned long long bytes);
 /* Token ids from n arguments into ids, each a whole number 0 <= id < V; else a one-line error
  * "CMD: 'x' is not a token id of OF (0 to V-1)" and its exit status. */
 int cli_parse_ids(const char *cmd, char *const *args, int n, int V, const char *of, int32_t *ids);

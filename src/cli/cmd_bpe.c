@@ -45,7 +45,7 @@ int cmd_bpe(int argc, char **argv)
     int vocab = 0, trace = 0, json = 0;
     ArgSpec specs[] = {
         {"corpus", ARG_STR, &corpus_path, NO_RANGE, 0},
-        {"vocab-size", ARG_INT, &vocab, 256, 1 << 21, 0},
+        {"vocab-size", ARG_INT, &vocab, 256, TOKENIZER_MAX_VOCAB, 0},
         {"out", ARG_STR, &out, NO_RANGE, 0},
         {"pattern", ARG_STR, &pattern_name, NO_RANGE, 0},
         {"trace", ARG_FLAG, &trace, NO_RANGE, 0},
@@ -90,7 +90,7 @@ int cmd_bpe(int argc, char **argv)
             break;
         }
         if (json && array_grow((void **)&merges, &merges_cap, (size_t)n_merges + 1, sizeof *merges, 1024)) {
-            status = cli_fail_input("bpe train: out of memory");
+            status = cli_fail_nomem("the merges", sizeof *merges * ((size_t)n_merges + 1));
             break;
         }
         if (json) merges[n_merges] = m;

@@ -68,7 +68,12 @@ static int encode_wordtok(const char *kind, const char *corpus_path, const char 
     if (!w) return cli_fail(&e);
     size_t n = strlen(text), unknown;
     int32_t *ids = malloc(sizeof(int32_t) * (n + 1));
-    long k = wordtok_encode(w, (const uint8_t *)text, n, ids, &unknown);
+    long k = ids ? wordtok_encode(w, (const uint8_t *)text, n, ids, &unknown) : -1;
+    if (k < 0) {
+        free(ids);
+        wordtok_free(w);
+        return cli_fail_nomem("token ids", sizeof(int32_t) * (n + 1));
+    }
     Json j;
     if (json) {
         json_init(&j, stdout);
@@ -165,12 +170,14 @@ int cmd_decode(int argc, char **argv)
     int n_pos;
     Err e;
     int rc;
+    if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
     if (cli_args(argc, argv, specs, pos, &n_pos, argc, decode_usage, &rc)) return free(pos), rc;
     if (!spec) return free(pos), cli_fail_input("decode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)");
     Tokenizer t;
     if (load_tokenizer(spec, &t, &e)) return free(pos), cli_fail(&e);
     int32_t *ids = malloc(sizeof(int32_t) * (size_t)(n_pos + 1));
-    int status = ids ? cli_parse_ids("decode", pos, n_pos, t.n_vocab, t.name, ids) : cli_fail_input("decode: out of memory");
+    int status = ids ? cli_parse_ids("decode", pos, n_pos, t.n_vocab, t.name, ids)
+                     : cli_fail_nomem("token ids", sizeof(int32_t) * (size_t)(n_pos + 1));
     if (!status) {
         uint8_t *text = NULL;
         size_t tcap = 0, len = 0;

@@ -45,6 +45,7 @@ int cmd_loss(int argc, char **argv)
     int n_pos;
     Err e;
     int rc;
+    if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
     if (cli_args(argc, argv, specs, pos, &n_pos, max_pos, usage, &rc)) return free(pos), rc;
     if (!model) return free(pos), cli_fail_input("loss: --model FILE is required");
     if (n_pos == 0) return free(pos), cli_fail_input("loss: give a TEXT to score (or --ids ID...)");
@@ -59,7 +60,7 @@ int cmd_loss(int argc, char **argv)
     int status = 0;
     if (use_ids) {
         ids = malloc(sizeof(int32_t) * (size_t)n_pos);
-        if (!ids) status = cli_fail_input("loss: out of memory");
+        if (!ids) status = cli_fail_nomem("token ids", sizeof(int32_t) * (size_t)n_pos);
         else if (!(status = cli_parse_ids("loss", pos, n_pos, V, "this model", ids))) n = (size_t)n_pos;
     } else if (tokenizer_encode(tok, (const uint8_t *)pos[0], strlen(pos[0]), &ids, &cap, &n, &e)) {
         status = cli_fail(&e);
@@ -73,7 +74,7 @@ int cmd_loss(int argc, char **argv)
     if (!status) {
         p = calloc(n, sizeof *p);
         loss = calloc(n, sizeof *loss);
-        if (!p || !loss) status = cli_fail_input("loss: out of memory");
+        if (!p || !loss) status = cli_fail_nomem("losses", 2 * sizeof(double) * n);
         else if (probe_losses(&ck.model, ids, (int)n, p, loss, &e)) status = cli_fail(&e);
     }
     /* One position in detail: the distribution there, the output gradient, one step. */

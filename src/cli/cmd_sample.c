@@ -115,7 +115,7 @@ int cmd_sample(int argc, char **argv)
     Generator g;
     Sampler s;
     int status = 0;
-    if (!out) status = cli_fail_input("sample: out of memory");
+    if (!out) status = cli_fail_nomem("the sample", sizeof(int32_t) * (size_t)tokens);
     else if (tokenizer_encode(tok, (const uint8_t *)ptext, strlen(ptext), &pids, &cap, &n_prompt, &e)
              || sampler_create(&s, &sc, tok->n_vocab, &e)) {
         status = cli_fail(&e);

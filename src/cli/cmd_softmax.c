@@ -121,6 +121,7 @@ int cmd_softmax(int argc, char **argv)
     int n_pos;
     Err e;
     int rc;
+    if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
     if (cli_args(argc, argv, specs, pos, &n_pos, argc, usage, &rc)) return free(pos), rc;
     if (model || prompt) {
         free(pos);
@@ -131,6 +132,7 @@ int cmd_softmax(int argc, char **argv)
     if (n_pos < 1) return free(pos), cli_fail_input("softmax: give at least one logit, e.g. nexttoken softmax 3.2 1.3 -2.1");
     if (sampler_config_check(&sc, &e)) return free(pos), cli_fail(&e);
     float *logits = malloc(sizeof(float) * (size_t)n_pos);
+    if (!logits) return free(pos), cli_fail_nomem("logits", sizeof(float) * (size_t)n_pos);
     for (int i = 0; i < n_pos; i++) {
         char *end;
         double v = strtod(pos[i], &end);
@@ -149,6 +151,11 @@ int cmd_softmax(int argc, char **argv)
     sampler_distribution(&s, logits);
     /* The sampler sorts its candidates; the table keeps the order the logits were given in. */
     const SampleCandidate **row = malloc(sizeof *row * (size_t)n_pos);
+    if (!row) {
+        sampler_free(&s);
+        free(logits), free(pos);
+        return cli_fail_nomem("the table", sizeof *row * (size_t)n_pos);
+    }
     for (int i = 0; i < n_pos; i++) row[s.cand[i].id] = &s.cand[i];
     const double T = sc.temperature;
     const char *cut_names[] = {"yes", "no (top-k)", "no (top-p)", "no (min-p)"};

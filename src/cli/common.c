@@ -47,6 +47,13 @@ int cli_fail_input(const char *fmt, ...)
     return 2;
 }
 
+int cli_fail_nomem(const char *what, unsigned long long bytes)
+{
+    Err e;
+    err_nomem(&e, what, bytes);
+    return cli_fail(&e);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Arguments */
 
@@ -85,7 +92,7 @@ static int set_value(const char *cmd, ArgSpec *s, const char *val, Err *e)
     int integral = s->type == ARG_INT || s->type == ARG_LONG || s->type == ARG_U64;
     if (integral && v != floor(v)) return err_input(e, "%s: --%s expects a whole number, not '%s'", cmd, s->name, val);
     if (s->min <= s->max && (v < s->min || v > s->max))
-        return err_input(e, "%s: --%s must be between %g and %g (got %s)", cmd, s->name, s->min, s->max, val);
+        return err_input(e, "%s: --%s must be between %.15g and %.15g (got %s)", cmd, s->name, s->min, s->max, val);
     switch (s->type) {
     case ARG_INT:
         if (v < -2147483647.0 || v > 2147483647.0) return err_input(e, "%s: --%s is too large", cmd, s->name);

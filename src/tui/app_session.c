@@ -22,10 +22,6 @@
 #define DEFAULT_LR 1e-3f
 #define DEFAULT_TEMPERATURE 0.8f
 #define DEFAULT_PROMPT "Once upon a time"
-#define PUBLISH_SECONDS 2      /* how often the panels get a fresh copy of the weights */
-#define SAMPLE_EVERY 100       /* steps between the Train panel's samples */
-#define SAMPLE_TOKENS 80
-#define AUTOSAVE_SECONDS 60
 
 /* ------------------------------------------------------------------------------------------ */
 /* Starting, stopping and replacing the session */
@@ -84,8 +80,8 @@ static void release_indexes(App *a)
 /* Starts a->s's trainer in its thread, paused or running. */
 static int session_begin(App *a, int running, Err *e)
 {
-    TrainThreadConfig cfg = {.publish_seconds = PUBLISH_SECONDS, .sample_every = SAMPLE_EVERY,
-                             .sample_tokens = SAMPLE_TOKENS, .autosave_seconds = a->headless ? 0 : AUTOSAVE_SECONDS};
+    TrainThreadConfig cfg = {.publish_seconds = TT_PUBLISH_SECONDS, .sample_every = TT_SAMPLE_EVERY,
+                             .sample_tokens = TT_SAMPLE_TOKENS, .autosave_seconds = a->headless ? 0 : TT_AUTOSAVE_SECONDS};
     snprintf(cfg.autosave_path, sizeof cfg.autosave_path, "%s", a->autosave);
     a->unigram_entropy = dataset_unigram_entropy(&a->s.data);
     a->tt = tt_start(&a->s.tr, &a->s.tok, &a->s.data, &cfg, running, a->wake_fd[1], e);

@@ -199,7 +199,7 @@ static void draw_samples(const App *a, const TrainView *v, WINDOW *w, int y, int
     snprintf(title, sizeof title, "Samples  prompt \"%s\", temperature %.2g", a->prompt, a->sc.temperature);
     draw_box(w, y, x, h, wd, a, title);
     if (a->n_samples == 0) {
-        draw_text(w, y + 1, x + 2, wd - 4, ST_DIM, a, "a sample every 100 steps");
+        draw_textf(w, y + 1, x + 2, wd - 4, ST_DIM, a, "a sample every %d steps", TT_SAMPLE_EVERY);
         return;
     }
     int row = y + 1;

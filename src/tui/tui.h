@@ -96,7 +96,7 @@ typedef struct TuiOptions {
     int threads;
 } TuiOptions;
 
-#define PROMPT_BYTES 512       /* the text the panels work on */
+#define PROMPT_BYTES TT_PROMPT_MAX /* the text the panels work on (and the samples start from) */
 #define SAMPLES_KEPT 8         /* the trainer's latest samples, newest first */
 
 /* What the status line asks before an action that would lose unsaved training; y does it. */
@@ -122,7 +122,7 @@ struct App {
     const Panel *panel;        /* the focused panel */
     void **panel_state;        /* each panel's own state, by panel_index */
     int help_open, cmd_open;
-    char message[512];         /* the status line's message (errors in ST_ERROR) */
+    char message[ERR_MSG_MAX];  /* the status line's message (errors in ST_ERROR) */
     int message_error;
     double message_time;
     Pending pending;
@@ -151,7 +151,7 @@ struct App {
     float *val_loss;
     long val_n;
     size_t val_cap;
-    char samples[SAMPLES_KEPT][TT_SAMPLE_BYTES];
+    char samples[SAMPLES_KEPT][TT_SAMPLE_MAX];
     long sample_steps[SAMPLES_KEPT];
     int n_samples;
     double unigram_entropy;

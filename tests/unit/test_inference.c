@@ -223,6 +223,50 @@ static void test_suffix_array(void **state)
     }
 }
 
+/* The naive suffix array: every suffix compared token by token, O(n^2 log n). Each element
+ * carries its stream, so the comparator needs nothing else. */
+typedef struct {
+    const int32_t *t;
+    size_t n, at;
+} NaiveSuffix;
+
+static int cmp_naive(const void *pa, const void *pb)
+{
+    const NaiveSuffix *a = pa, *b = pb;
+    for (size_t i = a->at, j = b->at;; i++, j++) {
+        if (i == a->n || j == b->n) return (i == a->n ? 0 : 1) - (j == b->n ? 0 : 1);
+        if (a->t[i] != b->t[j]) return a->t[i] < b->t[j] ? -1 : 1;
+    }
+}
+
+/* The suffix array is exactly the naive one, on small random streams built to repeat: tiny
+ * alphabets, periodic runs, and negative ids among them. */
+static void test_suffix_array_naive(void **state)
+{
+    (void)state;
+    Rng r;
+    rng_seed(&r, 13);
+    for (int trial = 0; trial < 300; trial++) {
+        size_t n = 1 + (size_t)rng_below(&r, 200), period = 1 + (size_t)rng_below(&r, 9);
+        int alphabet = 1 + (int)rng_below(&r, trial % 2 ? 3 : 50), low = trial % 3 == 0 ? -2 : 0;
+        int32_t *t = malloc(sizeof(int32_t) * n);
+        NaiveSuffix *want = malloc(sizeof *want * n);
+        assert_non_null(t);
+        assert_non_null(want);
+        for (size_t i = 0; i < n; i++)
+            t[i] = trial % 4 == 1 && i >= period ? t[i - period] : low + (int32_t)rng_below(&r, (uint64_t)alphabet);
+        for (size_t i = 0; i < n; i++) want[i] = (NaiveSuffix){t, n, i};
+        qsort(want, n, sizeof *want, cmp_naive);
+        SuffixArray s;
+        Err e;
+        assert_int_equal(suffix_build(&s, t, n, &e), 0);
+        for (size_t i = 0; i < n; i++) assert_int_equal(s.sa[i], want[i].at);
+        suffix_free(&s);
+        free(want);
+        free(t);
+    }
+}
+
 /* Doubling from the first capacity, contents kept, overflow refused; columns share one capacity. */
 static void test_array_grow(void **state)
 {
@@ -263,7 +307,7 @@ int main(void)
         cmocka_unit_test(test_cache_matches_forward), cmocka_unit_test(test_generate_past_context),
         cmocka_unit_test(test_corpus_checks), cmocka_unit_test(test_dataset_windows),
         cmocka_unit_test(test_blas),              cmocka_unit_test(test_suffix_array),
-        cmocka_unit_test(test_array_grow),
+        cmocka_unit_test(test_suffix_array_naive), cmocka_unit_test(test_array_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

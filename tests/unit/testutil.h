@@ -16,6 +16,10 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 /* tests/fixtures, or $NT_FIXTURES */
 static inline const char *fixture_path(const char *name)
 {
@@ -50,6 +54,24 @@ static inline const char *temp_dir(void)
     static char dir[64];
     snprintf(dir, sizeof dir, "/tmp/nt-test-XXXXXX");
     return mkdtemp(dir);
+}
+
+/* Removes a directory and everything in it (or a file); 0 when it is gone. */
+static inline int rm_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) return unlink(path);
+    int rc = 0;
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        char sub[4096];
+        struct stat st;
+        if ((size_t)snprintf(sub, sizeof sub, "%s/%s", path, de->d_name) >= sizeof sub) rc = -1;
+        else if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode)) rc |= rm_tree(sub);
+        else if (unlink(sub) != 0) rc = -1;
+    }
+    closedir(d);
+    return rmdir(path) == 0 ? rc : -1;
 }
 
 /* Relative agreement of two arrays as the tests define it: the error's 2-norm relative to the

@@ -1,8 +1,8 @@
 /*
  * atomicfile.h - writing a file so that a crash at any instant leaves either the old file or the
  * new one, never a mix: write a temporary file beside the target, fsync it, rename it over the
- * target (atomic in POSIX), fsync the directory. Used by every save: checkpoints, exports,
- * tokenizers, CSV.
+ * target (atomic in POSIX), fsync the directory. Used by every save: checkpoints, llm.c exports,
+ * tokenizer files; `nexttoken train` also opens one first to learn that --out can be written.
  */
 #ifndef NT_ATOMICFILE_H
 #define NT_ATOMICFILE_H
@@ -12,11 +12,12 @@
 #include <stdio.h>
 
 #include "core/base/err.h"
+#include "core/base/paths.h"
 
 typedef struct AtomicFile {
     FILE *f;
-    char path[4096];
-    char tmp[4096];
+    char path[NT_PATH_MAX];
+    char tmp[NT_PATH_MAX];
     int failed;          /* a write failed; commit will refuse */
     uint64_t hash;       /* FNV-1a of everything written, for formats that end with a checksum */
 } AtomicFile;

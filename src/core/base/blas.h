@@ -9,7 +9,8 @@
  * kernel is behind, main() sets OPENBLAS_CORETYPE (read only when the library loads) and re-execs
  * itself. Whatever kernel runs is checked against a plain reference product before it is trusted.
  *
- * Called by src/main.c at start-up and by `nexttoken --version`; the bench and tests use it too.
+ * Called by src/main.c at start-up and by `nexttoken --version`; `nexttoken train` and the
+ * interface set its threads to one (their pool splits the work); the bench and tests use it too.
  */
 #ifndef NT_BLAS_H
 #define NT_BLAS_H
@@ -35,18 +36,6 @@ int blas_verify(double *max_err);
 
 void blas_set_threads(int n);
 int blas_threads(void);
-
-/* What --version prints about the BLAS, gathered in one place. */
-typedef struct BlasInfo {
-    char config[160];   /* openblas_get_config() */
-    char kernel[32];    /* the kernel in use */
-    char detected[32];  /* what OpenBLAS picked by itself when nexttoken replaced it, else "" */
-    char chosen_by[16]; /* "OpenBLAS", "nexttoken" or "user" (OPENBLAS_CORETYPE was set) */
-    int cpu_level;
-    int threads;
-    int verified;
-    double max_err;
-} BlasInfo;
 
 /* The environment variable main() leaves for its re-exec'd self: the kernel OpenBLAS picked. */
 #define BLAS_BOOT_ENV "NEXTTOKEN_BLAS_DETECTED"

@@ -11,9 +11,12 @@
 
 enum { ERR_NONE = 0, ERR_INTERNAL = 1, ERR_INPUT = 2 };
 
+/* The bytes of a message, its NUL included: one line, which a longer message is cut to. */
+#define ERR_MSG_MAX 512
+
 typedef struct Err {
     int code;          /* ERR_NONE, ERR_INTERNAL or ERR_INPUT */
-    char msg[512];     /* one line, no trailing newline */
+    char msg[ERR_MSG_MAX]; /* one line, no trailing newline */
 } Err;
 
 #if defined(__GNUC__)

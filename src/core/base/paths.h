@@ -1,14 +1,16 @@
 /*
  * paths.h - where nexttoken keeps and finds its files: the user's data directory (models,
  * command history, downloaded vocabularies) and the directory of the running program (the
- * source tree's corpora and data/ when run from build/). Used by vocabfile.c and the interface.
+ * source tree's corpora and data/ when run from build/). Used by vocabfile.c and the interface;
+ * NT_PATH_MAX by every struct that keeps a path.
  */
 #ifndef NT_PATHS_H
 #define NT_PATHS_H
 
 #include <stddef.h>
 
-/* Room for a path: Linux's PATH_MAX, without making every header include <limits.h>. */
+/* The bytes a path buffer holds, its NUL included: Linux's PATH_MAX, named here so that every
+ * struct that keeps a path (a save's target, a checkpoint's corpus, the autosave) agrees. */
 #define NT_PATH_MAX 4096
 
 /* $XDG_DATA_HOME/nexttoken, else $HOME/.local/share/nexttoken. -1 if it does not fit in cap. */

@@ -10,6 +10,7 @@
 #include "core/base/clock.h"
 #include "core/model/layers.h"
 #include "core/model/layers_parallel.h"
+#include "core/text/tokenizer.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Configs and presets */
@@ -56,12 +57,7 @@ const char *gpt2_preset_of(const GPT2Config *cfg)
     return NULL;
 }
 
-/* Limits that keep every size product below 2^31 elements per array and the whole model below
- * 2^33 floats; GPT-2 XL (48 layers, 1600 wide, 1024 context, 50257 tokens) is well inside. */
-#define GPT2_MAX_LAYER 256
-#define GPT2_MAX_EMBD 16384
-#define GPT2_MAX_CTX 32768
-#define GPT2_MAX_VOCAB (1 << 21)
+/* The whole model below 2^33 floats, besides the limits of each size (gpt2.h). */
 #define GPT2_MAX_PARAMS (1ULL << 33)
 
 int gpt2_config_check(const GPT2Config *c, Err *e)
@@ -76,8 +72,8 @@ int gpt2_config_check(const GPT2Config *c, Err *e)
         return err_input(e, "heads (%d) must divide the width (%d)", c->n_head, c->n_embd);
     if (c->n_ctx < 2 || c->n_ctx > GPT2_MAX_CTX)
         return err_input(e, "context must be between 2 and %d (got %d)", GPT2_MAX_CTX, c->n_ctx);
-    if (c->n_vocab < 2 || c->n_vocab > GPT2_MAX_VOCAB)
-        return err_input(e, "vocabulary must be between 2 and %d (got %d)", GPT2_MAX_VOCAB, c->n_vocab);
+    if (c->n_vocab < 2 || c->n_vocab > TOKENIZER_MAX_VOCAB)
+        return err_input(e, "vocabulary must be between 2 and %d (got %d)", TOKENIZER_MAX_VOCAB, c->n_vocab);
     if ((unsigned long long)gpt2_param_count(c) > GPT2_MAX_PARAMS)
         return err_input(e, "model too large (%zu parameters)", gpt2_param_count(c));
     return 0;

@@ -11,7 +11,8 @@
  *   GPT2Work   activations and gradients for forward/backward over a (B, T) batch (the trainer,
  *              `loss`, the Loss panel);
  *   GPT2Cache  keys and values of the positions seen so far, so that generating a token costs
- *              one position's work, not the whole context's (the sampler, the Sample panel).
+ *              one position's work, not the whole context's (generate.h, probe.h, the Sample
+ *              panel).
  * The trainer (trainer.h) owns a GPT2 and a GPT2Work; the optimizer is adamw.h.
  */
 #ifndef NT_GPT2_H
@@ -40,6 +41,13 @@ int gpt2_preset(const char *name, GPT2Config *cfg, Err *e);
 const char *gpt2_preset_name(int i);
 /* The preset a config matches ("small"), or NULL. */
 const char *gpt2_preset_of(const GPT2Config *cfg);
+
+/* The limits of each size, which keep every size product below 2^31 elements per array; GPT-2
+ * XL (48 layers, 1600 wide, 1024 context, 50257 tokens) is well inside. The vocabulary's limit
+ * is a tokenizer's, TOKENIZER_MAX_VOCAB. The front ends' options are bounded by these too. */
+#define GPT2_MAX_LAYER 256
+#define GPT2_MAX_EMBD 16384
+#define GPT2_MAX_CTX 32768
 
 /* Checks that a config is buildable: positive sizes within limits, heads dividing the width,
  * and a parameter count that fits in memory arithmetic. Fills `e` (ERR_INPUT) if not. */

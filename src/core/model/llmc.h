@@ -6,6 +6,8 @@
  * then the weights in the order and layout gpt2.h uses, except that wte has padded-vocabulary
  * rows (50304 for GPT-2's 50257: the extra rows are never used). We read versions 3 and 5 and
  * write version 3, padding the vocabulary to a multiple of 128 as llm.c does.
+ *
+ * checkpoint_load reads these files beside its own; `nexttoken export --format llmc` writes them.
  */
 #ifndef NT_LLMC_H
 #define NT_LLMC_H

@@ -1,8 +1,8 @@
 /*
  * probe.h - experiments on a trained model for teaching: how surprised it is by each token of a
  * text, what it predicts next, and what one gradient step on one example does. The `loss` and
- * `softmax --model` commands and the Loss and Softmax panels call these, so the screen and the
- * command line show the same numbers.
+ * `softmax --model` commands and the Loss, Softmax and Sample panels call these, so the screen
+ * and the command line show the same numbers.
  */
 #ifndef NT_PROBE_H
 #define NT_PROBE_H

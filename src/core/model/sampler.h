@@ -17,7 +17,8 @@
  * temperature and filtering, the kept set and its mass, u, and the interval of the cumulative
  * distribution it landed in.
  *
- * Used by generate.h, the `sample` and `softmax` commands and the Softmax and Sample panels.
+ * Used by generate.h, probe.h, the `sample`, `softmax` and `loss` commands, the trainer's
+ * samples, and the Loss, Softmax and Sample panels.
  */
 #ifndef NT_SAMPLER_H
 #define NT_SAMPLER_H

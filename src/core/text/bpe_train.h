@@ -11,8 +11,9 @@
  * by less than one token per merge. What it learns is a tokenizer (tokenizer.h), which encodes
  * with bpe.h.
  *
- * Used by `nexttoken train` and `bpe train`, the training session, and the Tokens panel
- * (training one step at a time with the leaderboard of pairs, or straight to a vocabulary size).
+ * Used by `nexttoken bpe train`, the training session (session.h: a new model's vocabulary for
+ * `nexttoken train`), the interface, and the Tokens panel (training one step at a time with the
+ * leaderboard of pairs, or straight to a vocabulary size).
  */
 #ifndef NT_BPE_TRAIN_H
 #define NT_BPE_TRAIN_H

@@ -3,7 +3,11 @@
  *
  * A corpus must be a readable regular file, not empty, UTF-8 text without NUL bytes (a NUL or an
  * invalid sequence says "this is not text", the usual mistake being a binary file). The bytes are
- * mapped read-only; nothing is copied until the tokenizer runs (dataset.h).
+ * mapped read-only; nothing is copied until the tokenizer runs (dataset.h). So a pipe or a
+ * terminal is refused (mapfile.h: not a regular file), not read into memory.
+ *
+ * Opened by the training session (session.h), the interface, and the commands that learn from
+ * a text (`bpe train`, and `encode` and `slice` with a word or character vocabulary).
  */
 #ifndef NT_CORPUS_H
 #define NT_CORPUS_H
@@ -18,13 +22,14 @@ typedef struct Corpus {
     size_t size;
     uint64_t hash;       /* FNV-1a of the bytes, so a checkpoint can tell which text it saw */
     char name[256];      /* the path as given, for messages */
-    int mapped;          /* 1: data is an mmap; 0: malloc'd (a pipe or an in-memory text) */
+    int mapped;          /* 1: data is an mmap; 0: malloc'd (corpus_from_memory) */
 } Corpus;
 
-/* Opens and checks a file. Errors (ERR_INPUT) name the problem: missing, a directory, empty,
- * binary (a NUL at byte N), not UTF-8 (at byte N). */
+/* Opens and checks a file. Errors (ERR_INPUT) name the problem: missing, a directory, not a
+ * regular file, empty, binary (a NUL at byte N), not UTF-8 (at byte N). */
 int corpus_open(Corpus *c, const char *path, Err *e);
-/* A corpus over a copy of bytes already in memory (tests, typed text), checked the same way. */
+/* A corpus over a copy of bytes already in memory, checked the same way (the tests make theirs
+ * so). */
 int corpus_from_memory(Corpus *c, const char *name, const uint8_t *text, size_t n, Err *e);
 void corpus_close(Corpus *c);
 

@@ -5,6 +5,8 @@
  * The last tenth of the tokens (at least one context window's worth) is held out for
  * validation. Training windows start at random places; validation windows are fixed, evenly
  * spaced over the held-out part, so validation losses are comparable from step to step.
+ *
+ * Built by the training session (session.h) and the interface; the trainer borrows it.
  */
 #ifndef NT_DATASET_H
 #define NT_DATASET_H

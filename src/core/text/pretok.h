@@ -12,7 +12,7 @@
  * spell it out. Bytes that are not valid UTF-8 become chunks of their own, so that any byte
  * string can be cut (tiktoken only ever sees valid text).
  *
- * Used by tokenizer.c for encoding and bpe.c for training.
+ * Used by tokenizer.c for encoding and bpe_train.c for training.
  */
 #ifndef NT_PRETOK_H
 #define NT_PRETOK_H

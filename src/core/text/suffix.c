@@ -4,17 +4,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sorting state for one doubling round: suffixes compare by (rank[i], rank[i + k]). */
-static const uint32_t *g_rank;
-static size_t g_k, g_n;
-
-static int cmp_pairs(const void *pa, const void *pb)
+/* A token and its position in one integer: a plain comparator then sorts by token (as signed
+ * ids, the order the lookups compare in) and, among equal tokens, by position, with no state
+ * beside it. */
+static uint64_t token_key(int32_t token, size_t i)
 {
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    if (g_rank[a] != g_rank[b]) return g_rank[a] < g_rank[b] ? -1 : 1;
-    /* a suffix that ends sooner sorts first: rank 0 stands for "past the end" */
-    uint32_t ra = a + g_k < g_n ? g_rank[a + g_k] + 1 : 0, rb = b + g_k < g_n ? g_rank[b + g_k] + 1 : 0;
-    return ra < rb ? -1 : ra > rb;
+    return (uint64_t)((uint32_t)token ^ 0x80000000u) << 32 | (uint64_t)i;
+}
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* The first round: suffixes sorted by their first token, each ranked by it (equal tokens, equal
+ * rank; ranks dense from 0). Returns the highest rank, or -1 when out of memory. */
+static long first_round(const int32_t *tokens, size_t n, uint32_t *sa, uint32_t *rank)
+{
+    uint64_t *key = malloc(n * sizeof *key);
+    if (!key) return -1;
+    for (size_t i = 0; i < n; i++) key[i] = token_key(tokens[i], i);
+    qsort(key, n, sizeof *key, cmp_u64);
+    uint32_t r = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (j > 0 && key[j] >> 32 != key[j - 1] >> 32) r++;
+        sa[j] = (uint32_t)key[j];
+        rank[sa[j]] = r;
+    }
+    free(key);
+    return r;
 }
 
 int suffix_build(SuffixArray *s, const int32_t *tokens, size_t n, Err *e)
@@ -24,25 +43,43 @@ int suffix_build(SuffixArray *s, const int32_t *tokens, size_t n, Err *e)
     s->n = n;
     if (n == 0) return 0;
     if (n >= UINT32_MAX) return err_input(e, "corpus too long for a suffix array (%zu tokens)", n);
-    uint32_t *sa = malloc(n * sizeof *sa), *rank = malloc(n * sizeof *rank), *tmp = malloc(n * sizeof *tmp);
-    if (!sa || !rank || !tmp) {
-        free(sa), free(rank), free(tmp);
-        return err_nomem(e, "suffix array", 12ULL * n);
+    uint32_t *sa = malloc(n * sizeof *sa), *rank = malloc(n * sizeof *rank), *next = NULL, *bucket = NULL;
+    long top = sa && rank ? first_round(tokens, n, sa, rank) : -1;
+    if (top >= 0) next = malloc(n * sizeof *next), bucket = malloc(n * sizeof *bucket);
+    if (top < 0 || !next || !bucket) {
+        free(sa), free(rank), free(next), free(bucket);
+        return err_nomem(e, "suffix array", 16ULL * n);
     }
-    /* First ranks: the token ids themselves (shifted to be unsigned and dense enough). */
-    for (size_t i = 0; i < n; i++) sa[i] = (uint32_t)i, rank[i] = (uint32_t)tokens[i];
-    g_n = n;
-    for (g_k = 0;; g_k = g_k ? g_k * 2 : 1) {
-        g_rank = rank;
-        /* With k = 0 the second key is the same token; sorting by the first alone. */
-        qsort(sa, n, sizeof *sa, cmp_pairs);
-        tmp[sa[0]] = 0;
-        for (size_t i = 1; i < n; i++) tmp[sa[i]] = tmp[sa[i - 1]] + (cmp_pairs(&sa[i - 1], &sa[i]) != 0);
-        memcpy(rank, tmp, n * sizeof *rank);
-        if (rank[sa[n - 1]] == n - 1) break; /* all distinct: sorted */
-        if (g_k >= n) break;
+    uint32_t r = (uint32_t)top;
+    /* Sorted and ranked by their first k tokens, suffixes sort by their first 2k as the pairs
+     * (rank[i], rank[i + k]), where a suffix that ends before i + k sorts first among its rank
+     * (0 stands for "past the end"). Ranks are below n, so two passes of a counting sort do it:
+     * by the second rank, then stably by the first. Once every rank differs, the order is final. */
+    for (size_t k = 1; r < n - 1 && k < n; k *= 2) {
+        /* By the second rank: the suffixes with nothing at i + k (no two of them share a rank),
+         * then the rest in the order of the suffix at i + k, which sa already holds. */
+        size_t m = 0;
+        for (size_t i = n - k; i < n; i++) next[m++] = (uint32_t)i;
+        for (size_t j = 0; j < n; j++)
+            if (sa[j] >= k) next[m++] = sa[j] - (uint32_t)k;
+        /* Stably by the first: bucket[c] ends where the suffixes of rank c end in sa. */
+        memset(bucket, 0, ((size_t)r + 1) * sizeof *bucket);
+        for (size_t i = 0; i < n; i++) bucket[rank[i]]++;
+        for (size_t c = 1; c <= r; c++) bucket[c] += bucket[c - 1];
+        for (size_t j = n; j-- > 0;) sa[--bucket[rank[next[j]]]] = next[j];
+        /* New ranks (into next, read out above): equal only when both halves are. */
+        uint32_t prev2 = sa[0] + k < n ? rank[sa[0] + k] + 1 : 0;
+        next[sa[0]] = r = 0;
+        for (size_t j = 1; j < n; j++) {
+            uint32_t a = sa[j - 1], b = sa[j], b2 = b + k < n ? rank[b + k] + 1 : 0;
+            if (rank[a] != rank[b] || prev2 != b2) r++;
+            next[b] = r;
+            prev2 = b2;
+        }
+        uint32_t *t = rank;
+        rank = next, next = t;
     }
-    free(rank), free(tmp);
+    free(rank), free(next), free(bucket);
     s->sa = sa;
     return 0;
 }

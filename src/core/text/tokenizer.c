@@ -173,7 +173,7 @@ int tokenizer_deserialize(Tokenizer *t, const uint8_t *in, size_t n, Err *e)
     memcpy(name, in, 32);
     name[31] = 0;
     uint32_t pattern = get_u32(in + 32), n_vocab = get_u32(in + 36), total = get_u32(in + 40);
-    if (n_vocab < 256 || n_vocab > (1u << 21))
+    if (n_vocab < 256 || n_vocab > TOKENIZER_MAX_VOCAB)
         return err_input(e, "tokenizer has an impossible vocabulary size %u", n_vocab);
     if ((uint64_t)TOK_HEADER + 3ULL * n_vocab + total != n)
         return err_input(e, "tokenizer section has the wrong size");

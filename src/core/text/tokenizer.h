@@ -4,9 +4,9 @@
  * A vocabulary is a table of byte strings: token id -> its bytes. Every tokenizer nexttoken uses
  * has one token for each single byte, so any byte string, valid UTF-8 or not, encodes and
  * decodes back exactly. The plain byte tokenizer is that table and nothing more (ids 0..255 are
- * the bytes 0..255). Byte-pair encodings (bpe.h, the next layer) add merged tokens and a
- * pre-tokenizer pattern; they are stored in the same table, so the model, the checkpoint and the
- * screen need to know only this interface.
+ * the bytes 0..255). Byte-pair encodings (bpe.h encodes with them, bpe_train.h learns them) add
+ * merged tokens and a pre-tokenizer pattern; they are stored in the same table, so the model,
+ * the checkpoint and the screen need to know only this interface.
  *
  * Used by the data path (dataset.h), checkpoints, the sampler's output, and both front ends.
  */
@@ -17,6 +17,10 @@
 #include <stdint.h>
 
 #include "core/base/err.h"
+
+/* The largest vocabulary nexttoken accepts, from any file or to learn: o200k's 200,000 and more
+ * fit, and a model's embedding stays addressable with 32-bit arithmetic (gpt2.h). */
+#define TOKENIZER_MAX_VOCAB (1 << 21)
 
 typedef struct Tokenizer {
     char name[32];      /* "byte", "bpe", "gpt2", "cl100k", "o200k" */

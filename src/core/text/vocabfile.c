@@ -235,7 +235,11 @@ int vocab_load_gpt2(Tokenizer *t, const char *encoder_json, const char *vocab_bp
     uint8_t *str = malloc(n + 1), *bytes = malloc(n + 1);
     Table tb = {0};
     int rc = -1, count = 0;
-    if (!str || !bytes || table_init(&tb, GPT2_VOCAB, e)) goto done;
+    if (!str || !bytes) {
+        err_nomem(e, encoder_json, 2 * (unsigned long long)(n + 1));
+        goto done;
+    }
+    if (table_init(&tb, GPT2_VOCAB, e)) goto done;
     p = skip_ws(p, end);
     if (p >= end || *p++ != '{') {
         err_input(e, "%s: not a JSON object (a GPT-2 encoder.json starts with '{')", encoder_json);
@@ -421,6 +425,7 @@ done:
 /* llm.c's gpt2_tokenizer.bin */
 
 #define LLMC_TOKENIZER_MAGIC 20240328
+#define LLMC_TOKENIZER_HEADER_BYTES 1024 /* 256 int32, most of them unused */
 
 int vocab_load_llmc(Tokenizer *t, const char *path, Err *e)
 {
@@ -430,7 +435,7 @@ int vocab_load_llmc(Tokenizer *t, const char *path, Err *e)
     if (!buf) return -1;
     Table tb = {0};
     int rc = -1;
-    if (n < 1024 || get_u32(buf) != LLMC_TOKENIZER_MAGIC) {
+    if (n < LLMC_TOKENIZER_HEADER_BYTES || get_u32(buf) != LLMC_TOKENIZER_MAGIC) {
         err_input(e, "%s: not an llm.c tokenizer file (bad header)", path);
         goto done;
     }
@@ -439,14 +444,14 @@ int vocab_load_llmc(Tokenizer *t, const char *path, Err *e)
         err_input(e, "%s: llm.c tokenizer version %u is not supported (1 or 2)", path, version);
         goto done;
     }
-    if (size < 256 || size > (1u << 21)) {
+    if (size < 256 || size > TOKENIZER_MAX_VOCAB) {
         err_input(e, "%s: impossible vocabulary size %u", path, size);
         goto done;
     }
     /* The end-of-text token is named in version 2; version 1 is GPT-2's, where it is last. */
     long eot = version == 2 ? (long)get_u32(buf + 12) : (size == GPT2_VOCAB ? GPT2_VOCAB - 1 : -1);
     if (table_init(&tb, (int)size, e)) goto done;
-    size_t at = 1024;
+    size_t at = LLMC_TOKENIZER_HEADER_BYTES;
     for (uint32_t i = 0; i < size; i++) {
         if (at >= n || buf[at] == 0 || at + 1 + buf[at] > n) {
             err_input(e, "%s: truncated at token %u", path, i);
@@ -475,7 +480,7 @@ int vocab_save_llmc(const char *path, const Tokenizer *t, Err *e)
         if (n == 0 || n > 255) return err_input(e, "%s: token %d has %zu bytes; llm.c's tokenizer file holds 1 to 255", path, i, n);
         if (eot < 0 && t->special[i] && n == 13 && memcmp(b, "<|endoftext|>", 13) == 0) eot = i;
     }
-    uint8_t h[1024] = {0};
+    uint8_t h[LLMC_TOKENIZER_HEADER_BYTES] = {0};
     put_u32(h, LLMC_TOKENIZER_MAGIC);
     put_u32(h + 4, eot >= 0 ? 2 : 1);
     put_u32(h + 8, (uint32_t)t->n_vocab);

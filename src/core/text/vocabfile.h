@@ -14,8 +14,9 @@
  * into data/gpt2/. vocab_find_dir looks for them in $NEXTTOKEN_GPT2_DIR, ./data/gpt2, the
  * data/gpt2 beside the program's build directory, and $XDG_DATA_HOME/nexttoken/gpt2.
  *
- * Used by the CLI's --tokenizer option, the checkpoint import of llm.c models, and the Tokens
- * panel's GPT-2 view.
+ * Used by loader.h (a tokenizer the user names, and GPT-2's for an llm.c model that carries
+ * none), by `bpe train --out` and `export` to write tokenizer files, and by the Tokens panel's
+ * GPT-2 view.
  */
 #ifndef NT_VOCABFILE_H
 #define NT_VOCABFILE_H

@@ -1,6 +1,7 @@
 /*
  * adamw.h - the optimizer: AdamW with PyTorch's arithmetic, global gradient-norm clipping, and a
- * learning rate that warms up linearly and then follows a cosine down to a tenth.
+ * learning rate that warms up linearly and then follows a cosine down to a fraction of its peak
+ * (a tenth by default) at a set step, or stays at its peak when training is open-ended.
  *
  * It knows nothing of the model: the caller passes the parameters as segments, each with a flag
  * saying whether weight decay applies (GPT-2 decays its 2-D matrices only). Used by trainer.c;

@@ -282,7 +282,7 @@ static int load_native(const uint8_t *buf, size_t size, Checkpoint *ck, int part
     if (wght.len != (uint64_t)n_params * 4)
         return err_input(e, "the weights section has %llu bytes; the model's sizes need %zu",
                          (unsigned long long)wght.len, n_params * 4);
-    if (tokenizer_deserialize(&ck->tok, tokn.p, tokn.len, &sub)) return err_input(e, "%s", sub.msg);
+    if (tokenizer_deserialize(&ck->tok, tokn.p, tokn.len, e)) return -1; /* its errors say what is wrong */
     if (ck->tok.n_vocab != cfg.n_vocab)
         return err_input(e, "the tokenizer has %d tokens but the model %d", ck->tok.n_vocab, cfg.n_vocab);
     if (parts & CKPT_WEIGHTS) {

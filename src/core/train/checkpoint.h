@@ -14,6 +14,10 @@
  * Loading checks the magic, the version, every length against the file, the checksum, the sizes
  * (gpt2_config_check) and that every weight is finite, and says which of those failed.
  * checkpoint_load also reads llm.c's model files (llmc.h), recognised by their magic number.
+ *
+ * Most readers go through loader.h, which also finds a tokenizer for an llm.c model (`info`,
+ * `export` and the interface call checkpoint_load themselves); the training session, the
+ * trainer's thread, the interface and `export` save with checkpoint_save.
  */
 #ifndef NT_CHECKPOINT_H
 #define NT_CHECKPOINT_H

@@ -30,7 +30,7 @@ int load_tokenizer(const char *spec, Tokenizer *t, Err *e)
 static void attach_gpt2_tokenizer(const char *path, Checkpoint *ck)
 {
     if (ck->tok.n_vocab || ck->model.cfg.n_vocab != GPT2_VOCAB) return;
-    char beside[4096];
+    char beside[NT_PATH_MAX];
     snprintf(beside, sizeof beside, "%s", path);
     char *slash = strrchr(beside, '/');
     snprintf(slash ? slash + 1 : beside, sizeof beside - (size_t)(slash ? slash + 1 - beside : 0), "gpt2_tokenizer.bin");

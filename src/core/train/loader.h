@@ -8,8 +8,8 @@
  * vocabulary `make gpt2-vocab` installs. This sits above checkpoint.h because a checkpoint is
  * one of the files a tokenizer can come from.
  *
- * Used by the commands and by the training session (session.h), so both front ends accept the
- * same files and say the same things about them.
+ * Used by the commands and by the training session (session.h), so that both front ends accept
+ * the same files and say the same things about them.
  */
 #ifndef NT_LOADER_H
 #define NT_LOADER_H

@@ -121,6 +121,11 @@ int session_open(Session *s, const SessionSpec *spec, ParPool *pool, Err *e)
         if (new_model_config(spec, &mc, e)) return -1;
     }
     if (train_config_check(&tc, e) || corpus_open(&s->corpus, corpus, e)) goto fail;
+    /* Where the text is, so that resuming finds it again from anywhere. Taken now: corpus may
+     * point into the checkpoint's state, which trainer_resume moves out and zeroes. */
+    char *abs = realpath(corpus, NULL);
+    snprintf(s->corpus_path, sizeof s->corpus_path, "%s", abs ? abs : corpus);
+    free(abs);
     if (!spec->resume) {
         if (new_tokenizer(s, spec, e)) goto fail;
         mc.n_vocab = s->tok.n_vocab;
@@ -144,11 +149,6 @@ int session_open(Session *s, const SessionSpec *spec, ParPool *pool, Err *e)
         rc = trainer_create(&s->tr, &mc, &tc, &s->data, pool, e);
     }
     if (rc) goto fail;
-    /* where the text is, so that resuming finds it again from anywhere (corpus may point into
-     * the checkpoint: before it is freed) */
-    char *abs = realpath(corpus, NULL);
-    snprintf(s->corpus_path, sizeof s->corpus_path, "%s", abs ? abs : corpus);
-    free(abs);
     checkpoint_free(&ck);
     s->tr.st.corpus_hash = s->corpus.hash;
     snprintf(s->tr.st.corpus_path, sizeof s->tr.st.corpus_path, "%s", s->corpus_path);

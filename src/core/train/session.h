@@ -2,8 +2,9 @@
  * session.h - a training session: a corpus, its tokenizer, a model and the trainer that trains
  * it, opened new or resumed from a file, the same way for every front end.
  *
- * `nexttoken train`, the interface (at start, :load, :corpus, :preset, :seed) and the lessons
- * all open sessions here, so they share one set of defaults and one set of errors:
+ * `nexttoken train` and the interface (at start, :load, :corpus, :preset, :seed; the lessons
+ * through it) open their sessions here, so that they share one set of defaults and one set of
+ * errors:
  *   - a new model learns a byte-pair vocabulary of BPE_DEFAULT_VOCAB tokens from the corpus
  *     unless given a tokenizer, and takes its sizes from a preset ("small") and any overrides;
  *   - a resumed model keeps its sizes, its tokenizer and its saved training settings, except
@@ -65,7 +66,7 @@ typedef struct Session {
     Tokenizer tok;
     Dataset data;
     Trainer tr;              /* the front end may move it into a thread and back (trainer_thread.h) */
-    char corpus_path[1024];  /* the text's absolute path, as checkpoints record it */
+    char corpus_path[NT_PATH_MAX]; /* the text's absolute path, as checkpoints record it */
     const char *preset;      /* the preset the model's sizes match, or NULL ("custom") */
     int resumed;             /* 1: continuing a model file; 0: a new model */
     int fitted_batch;        /* the batch chosen to fit the work budget, or 0 */

@@ -25,7 +25,8 @@ void train_config_default(TrainConfig *tc)
 
 int train_config_check(const TrainConfig *tc, Err *e)
 {
-    if (tc->batch < 1 || tc->batch > 4096) return err_input(e, "batch must be between 1 and 4096 (got %d)", tc->batch);
+    if (tc->batch < 1 || tc->batch > TRAIN_MAX_BATCH)
+        return err_input(e, "batch must be between 1 and %d (got %d)", TRAIN_MAX_BATCH, tc->batch);
     if (!(tc->lr > 0 && tc->lr <= 10)) return err_input(e, "learning rate must be in (0, 10] (got %g)", tc->lr);
     if (tc->warmup < 0) return err_input(e, "warm-up steps must be >= 0 (got %d)", tc->warmup);
     if (tc->total_steps < 0) return err_input(e, "steps must be >= 1 (got %ld)", tc->total_steps);

@@ -13,7 +13,11 @@
 #include <stdint.h>
 
 #include "core/base/err.h"
+#include "core/base/paths.h"
 #include "core/base/rng.h"
+
+/* The largest batch a run may ask for: far past what fits in memory at any useful context. */
+#define TRAIN_MAX_BATCH 4096
 
 typedef struct TrainConfig {
     int batch;            /* B windows per step */
@@ -49,7 +53,7 @@ typedef struct TrainState {
     Rng rng;              /* draws the batches */
     double seconds;       /* training time so far, across resumes */
     uint64_t corpus_hash; /* of the text trained on, to notice a change on resume */
-    char corpus_path[1024]; /* where that text was, so the terminal interface can resume */
+    char corpus_path[NT_PATH_MAX]; /* where that text was, so that resuming finds it again */
     TrainHistory hist;
 } TrainState;
 

@@ -4,8 +4,9 @@
  *
  * A Trainer owns the model, its work area and the optimizer, and borrows the dataset. Its
  * TrainState (hyperparameters, step, random generator, history) goes into checkpoints whole, so
- * that training resumed from a file continues bit for bit as if it had never stopped. Steps are
- * synchronous; the CLI calls them in a loop and the TUI from a background thread.
+ * that training resumed from a file continues bit for bit as if it had never stopped. The
+ * training session (session.h) creates or resumes one; steps are synchronous, and `nexttoken
+ * train` calls them in a loop, the interface from a background thread (trainer_thread.h).
  */
 #ifndef NT_TRAINER_H
 #define NT_TRAINER_H
@@ -39,15 +40,18 @@ typedef struct Trainer {
  * must be the dataset's. */
 int trainer_create(Trainer *tr, const GPT2Config *mc, const TrainConfig *tc, const Dataset *d,
                    ParPool *pool, Err *e);
-/* Continues from a loaded model, optimizer and state (moved into the trainer, and zeroed in the
- * caller's structs). An optimizer with n == 0 or a state with no config means "start them
- * fresh": fine-tuning a model that was saved without them, with tc's settings. */
+/* Continues from a loaded model, optimizer and state. What it uses is moved into the trainer
+ * and zeroed in the caller's structs, even when it fails (then freed): the model always, the
+ * state when it has a config (batch > 0; tc is then not read), the optimizer when it is the
+ * model's size. Otherwise they start fresh, with tc's settings: fine-tuning a model that was
+ * saved without them (an optimizer with n == 0, a state with no config). */
 int trainer_resume(Trainer *tr, GPT2 *model, AdamW *opt, TrainState *st, const TrainConfig *tc,
                    const Dataset *d, ParPool *pool, Err *e);
 void trainer_free(Trainer *tr);
 
 /* One step. Returns 0, or -1 with ERR_INPUT when the loss or the gradient is not finite: the
- * update is not applied, so the weights stay those of the last good step. */
+ * update is not applied, so the weights stay those of the last good step; or -1 with
+ * ERR_INTERNAL when the history cannot grow (out of memory), the step itself having been taken. */
 int trainer_step(Trainer *tr, Err *e);
 /* Mean loss over the fixed validation windows (forward only; the weights are not touched). */
 double trainer_validate(Trainer *tr);

@@ -26,8 +26,8 @@ struct TrainerThread {
     /* requests, under mu */
     int want_pause, want_stop, lr_changed, save_requested, sampling_changed;
     float new_lr;
-    char save_path[4096];
-    char prompt[512];
+    char save_path[NT_PATH_MAX];
+    char prompt[TT_PROMPT_MAX];
     SamplerConfig sc;
     /* published, under mu */
     TrainSnapshot snap;
@@ -97,7 +97,7 @@ static void publish_history(TrainerThread *tt)
  * reproduced (and scripts see the same text every run). Called without the lock. */
 static void make_sample(TrainerThread *tt, char *out, size_t cap)
 {
-    char prompt[512];
+    char prompt[TT_PROMPT_MAX];
     SamplerConfig sc;
     pthread_mutex_lock(&tt->mu);
     snprintf(prompt, sizeof prompt, "%s", tt->prompt);
@@ -114,7 +114,7 @@ static void make_sample(TrainerThread *tt, char *out, size_t cap)
         }
     }
     const char *p = prompt[0] ? prompt : "\n";
-    int32_t *ids = NULL, gen[256];
+    int32_t *ids = NULL, gen[TT_SAMPLE_TOKENS_MAX];
     size_t icap = 0, n = 0;
     if (tokenizer_encode(&tt->tok, (const uint8_t *)p, strlen(p), &ids, &icap, &n, &e) || n == 0) {
         free(ids);
@@ -123,7 +123,7 @@ static void make_sample(TrainerThread *tt, char *out, size_t cap)
     }
     Rng rng;
     rng_seed(&rng, tt->tr.st.cfg.seed ^ (uint64_t)tt->tr.st.step * 0x9e3779b97f4a7c15ULL);
-    int want = tt->cfg.sample_tokens < 256 ? tt->cfg.sample_tokens : 256;
+    int want = tt->cfg.sample_tokens < TT_SAMPLE_TOKENS_MAX ? tt->cfg.sample_tokens : TT_SAMPLE_TOKENS_MAX;
     int made = generate(&tt->gen, &tt->sampler, &rng, ids, (int)n, want, gen, NULL, NULL);
     free(ids);
     uint8_t *text = NULL;
@@ -144,7 +144,7 @@ static void *thread_main(void *arg)
     const int B = tr->st.cfg.batch, T = tr->model.cfg.n_ctx;
     double last_publish = 0, last_save = clock_now(), rate_t0 = clock_now();
     long rate_step0 = tr->st.step;
-    char sample[1024];
+    char sample[TT_SAMPLE_MAX];
     pthread_mutex_lock(&tt->mu);
     for (;;) {
         if (tt->want_stop) break;
@@ -164,7 +164,7 @@ static void *thread_main(void *arg)
         }
         tt->snap.state = TT_RUNNING;
         if (tt->lr_changed) tr->st.cfg.lr = tt->new_lr, tt->lr_changed = 0;
-        char save_path[4096] = "";
+        char save_path[NT_PATH_MAX] = "";
         if (tt->save_requested) {
             snprintf(save_path, sizeof save_path, "%s", tt->save_path);
             tt->save_requested = 0;
@@ -172,7 +172,7 @@ static void *thread_main(void *arg)
         pthread_mutex_unlock(&tt->mu);
 
         Err e;
-        char msg[4700] = "";
+        char msg[NT_PATH_MAX + ERR_MSG_MAX] = ""; /* a path and what became of it */
         if (save_path[0]) save_to(tt, save_path, msg, sizeof msg);
         int failed = trainer_step(tr, &e) != 0;
         double t = clock_now();
@@ -229,7 +229,7 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
     TrainerThread *tt = calloc(1, sizeof *tt);
     if (!tt) return err_nomem(e, "trainer", sizeof *tt), NULL;
     tt->cfg = *cfg;
-    if (tt->cfg.publish_seconds <= 0) tt->cfg.publish_seconds = 2;
+    if (tt->cfg.publish_seconds <= 0) tt->cfg.publish_seconds = TT_PUBLISH_SECONDS;
     tt->wake_fd = wake_fd;
     tt->data = data;
     pthread_mutex_init(&tt->mu, NULL);
@@ -243,6 +243,7 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
     size_t n = tokenizer_serialized_size(tok);
     uint8_t *blob = malloc(n);
     int ok = blob != NULL;
+    if (!ok) err_nomem(e, "the training thread's tokenizer", n);
     if (ok) {
         tokenizer_serialize(tok, blob);
         ok = tokenizer_deserialize(&tt->tok, blob, n, e) == 0;
@@ -351,7 +352,7 @@ void tt_request_save(TrainerThread *tt, const char *path)
     tt->save_requested = 1;
     /* a paused trainer saves now: the weights are not moving */
     if (tt->snap.state != TT_RUNNING) {
-        char m[4700];
+        char m[NT_PATH_MAX + ERR_MSG_MAX];
         tt->save_requested = 0;
         save_to(tt, path, m, sizeof m);
         say(tt, m);

@@ -9,7 +9,7 @@
  * so each takes effect at the next step. It writes a byte to a pipe whenever it publishes, so
  * the interface can sleep in poll() until there is something new. A stop joins the thread.
  *
- * Used by src/tui; the CLI trains in the foreground with trainer.h directly.
+ * Used by src/tui; `nexttoken train` steps its session's trainer in the foreground instead.
  */
 #ifndef NT_TRAINER_THREAD_H
 #define NT_TRAINER_THREAD_H
@@ -23,9 +23,21 @@
 #include "core/train/checkpoint.h"
 #include "core/train/trainer.h"
 
-/* The text of a sample, prompt included, cut to fit. */
-#define TT_SAMPLE_BYTES 1024
+/* The interface's settings for the thread (TrainThreadConfig): a sample of text every 100 steps,
+ * 80 tokens long; the weights copied out for the panels every 2 seconds; an autosave every
+ * minute. */
+#define TT_SAMPLE_EVERY 100
+#define TT_SAMPLE_TOKENS 80
+#define TT_PUBLISH_SECONDS 2.0
+#define TT_AUTOSAVE_SECONDS 60.0
+/* The most tokens a sample is (a longer sample_tokens is cut to it), the bytes of its prompt and
+ * of its text (prompt included, cut to fit), NULs included. */
+#define TT_SAMPLE_TOKENS_MAX 256
+#define TT_PROMPT_MAX 512
+#define TT_SAMPLE_MAX 1024
 
+/* TT_IDLE is no thread's state: it is 0 so that a zeroed snapshot (before the thread's first
+ * one is copied) reads as no state at all rather than as running. */
 enum { TT_IDLE, TT_RUNNING, TT_PAUSED, TT_STOPPED, TT_FAILED };
 
 typedef struct TrainSnapshot {
@@ -36,19 +48,19 @@ typedef struct TrainSnapshot {
     double seconds;            /* training time so far, across resumes */
     long n_hist, n_val;        /* history entries published so far */
     long sample_step;          /* the step the latest sample was made at (-1: none yet) */
-    char sample[TT_SAMPLE_BYTES]; /* its text (the prompt, then what the model wrote) */
+    char sample[TT_SAMPLE_MAX]; /* its text (the prompt, then what the model wrote) */
     long weights_version;      /* bumps with every published copy of the weights */
     long stop_at;              /* pauses itself on reaching this step (0: never) */
-    char message[512];         /* the last event worth telling: a save, a failure */
+    char message[ERR_MSG_MAX]; /* the last event worth telling: a save, a failure */
     long message_id;           /* bumps with message */
 } TrainSnapshot;
 
 typedef struct TrainerThread TrainerThread;
 
 typedef struct TrainThreadConfig {
-    double publish_seconds;    /* weights copy interval (2) */
-    int sample_every;          /* steps between samples (100) */
-    int sample_tokens;         /* tokens per sample (80) */
+    double publish_seconds;    /* weights copy interval (0: TT_PUBLISH_SECONDS) */
+    int sample_every;          /* steps between samples (0: none) */
+    int sample_tokens;         /* tokens per sample, at most TT_SAMPLE_TOKENS_MAX */
     double autosave_seconds;   /* 0: no autosave */
     char autosave_path[NT_PATH_MAX];
 } TrainThreadConfig;
