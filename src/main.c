@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/base/blas.h"
+#include "core/base/parallel.h"
 #include "tui/tui.h"
 
 static const char usage[] =
@@ -92,7 +93,7 @@ static int run_tui(int argc, char **argv)
         {"fresh", ARG_FLAG, &o.fresh, NO_RANGE, 0},
         {"script", ARG_STR, &o.script, NO_RANGE, 0},
         {"size", ARG_STR, &size, NO_RANGE, 0},
-        {"threads", ARG_INT, &o.threads, 1, 1024, 0},
+        {"threads", ARG_INT, &o.threads, 1, PAR_MAX_THREADS, 0},
         ARG_END,
     };
     char *pos[1];

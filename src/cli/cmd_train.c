@@ -92,7 +92,7 @@ int cmd_train(int argc, char **argv)
         {"seed", ARG_U64, &sp.train.seed, NO_RANGE, 0},
         {"save-every", ARG_INT, &a.save_every, 1, 1e9, 0},
         {"val-every", ARG_INT, &sp.train.val_every, 0, 1e9, 0},
-        {"threads", ARG_INT, &a.threads, 1, 1024, 0},
+        {"threads", ARG_INT, &a.threads, 1, PAR_MAX_THREADS, 0},
         {"json", ARG_FLAG, &a.json, NO_RANGE, 0},
         {"quiet", ARG_FLAG, &a.quiet, NO_RANGE, 0},
         ARG_END,

@@ -25,6 +25,10 @@ typedef struct ParPool ParPool;
 /* A part of a job: called with part = 0 .. nparts-1, once each, concurrently. */
 typedef void (*ParFn)(void *ctx, int part, int nparts);
 
+/* The most threads a pool is asked for (--threads): far more than cores, fewer than a system's
+ * thread limit. */
+#define PAR_MAX_THREADS 1024
+
 /* A pool of n threads in all: the caller and n-1 helpers. n = 1 makes a pool that runs
  * everything in the caller. */
 ParPool *par_create(int n, Err *e);
