@@ -1,11 +1,11 @@
 #!/bin/sh
-# layers.sh - checks the rule src/core/README.md writes down: core is four layers, base < text <
-# model < train, and a file includes only its own layer and those below; core includes no
+# layers.sh - checks the rule src/core/README.md writes down: core is five layers, base < text <
+# model < train < course, and a file includes only its own layer and those below; core includes no
 # front end, no curses and no readline, and never prints or exits; the two front ends do not
 # include each other. Prints each breach as FILE:LINE and fails if there is any.
 cd "$(dirname "$0")/.." || exit 2
 rank() {
-    case $1 in base) echo 0 ;; text) echo 1 ;; model) echo 2 ;; train) echo 3 ;; *) echo 9 ;; esac
+    case $1 in base) echo 0 ;; text) echo 1 ;; model) echo 2 ;; train) echo 3 ;; course) echo 4 ;; *) echo 9 ;; esac
 }
 bad=0
 breach() { echo "layers: $*" >&2; bad=1; }
@@ -13,7 +13,7 @@ breach() { echo "layers: $*" >&2; bad=1; }
 for f in src/core/*/*.c src/core/*/*.h; do
     layer=$(basename "$(dirname "$f")")
     r=$(rank "$layer")
-    [ "$r" = 9 ] && breach "$f: src/core/$layer is not a layer (base, text, model, train)"
+    [ "$r" = 9 ] && breach "$f: src/core/$layer is not a layer (base, text, model, train, course)"
     # every quoted include names its layer: "core/LAYER/file.h"
     grep -n '^#include "' "$f" | while IFS= read -r line; do
         n=${line%%:*}
@@ -47,5 +47,5 @@ hits=$(grep -n '#include "tui/' src/cli/*.[ch]; grep -n '#include "cli/' src/tui
 [ -n "$hits" ] && breach "a front end includes the other:
 $hits"
 
-[ $bad = 0 ] && echo "layers: core is base < text < model < train, and the front ends keep to their side"
+[ $bad = 0 ] && echo "layers: core is base < text < model < train < course, and the front ends keep to their side"
 exit $bad

@@ -11,7 +11,9 @@
 int mapfile_open(const char *path, const char *expected, const uint8_t **data, size_t *size, Err *e)
 {
     *data = NULL, *size = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer before fstat
+     * could refuse it; a regular file reads and maps the same either way */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return err_input(e, "%s: %s", path, strerror(errno));
     struct stat st;
     int rc = 0;

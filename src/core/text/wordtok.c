@@ -133,3 +133,10 @@ long wordtok_encode(const WordTok *w, const uint8_t *text, size_t n, int32_t *id
     }
     return k;
 }
+
+size_t wordtok_count(int kind, const uint8_t *text, size_t n)
+{
+    size_t k = 0;
+    for (size_t at = 0, len; (len = next_piece(kind, text, n, &at)) > 0; at += len) k++;
+    return k;
+}

@@ -31,4 +31,8 @@ const char *wordtok_token(const WordTok *w, int32_t id, size_t *len);
  * sets *unknown to how many were <unk>. -1 when out of memory. */
 long wordtok_encode(const WordTok *w, const uint8_t *text, size_t n, int32_t *ids, size_t *unknown);
 
+/* How many tokens of the kind text is, with no vocabulary: what counting words or characters
+ * means wherever this tokenizer's rules are shown (the lessons' figures). */
+size_t wordtok_count(int kind, const uint8_t *text, size_t n);
+
 #endif
