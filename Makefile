@@ -59,7 +59,7 @@ ALL_OBJ  = $(CORE_OBJ) $(CLI_OBJ) $(TUI_OBJ) $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(
 BIN      = $(BUILD)/nexttoken
 
 .SECONDARY:
-.PHONY: screenshots all programs run test test-layers test-unit test-cli test-screens test-tui test-build test-sanitize bench gpt2-vocab deps clean FORCE
+.PHONY: screenshots all programs run test test-layers test-lessons test-unit test-cli test-screens test-tui test-build test-sanitize bench gpt2-vocab deps clean FORCE
 all: $(BIN)
 # Every program, built and not run: nexttoken, the unit tests and the benchmarks. (`make test`
 # builds them first, on every core; CI also builds them with -Werror.)
@@ -139,7 +139,7 @@ test:
 	@scripts/deps.sh test
 	@sh tests/layers.sh
 	@$(MAKE) --no-print-directory $(JOBS) programs
-	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-tui test-build
+	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-lessons test-tui test-build
 
 # The layers of core (src/core/README.md): what each file may include, checked by a script.
 test-layers:
@@ -150,6 +150,12 @@ test-unit: $(UNIT_BIN)
 
 test-cli: $(BIN)
 	@tests/run-cli.sh $(BIN)
+
+# Every shipped lesson, run headless to its end with the real model (lessons/README.md).
+test-lessons: $(BIN)
+	@rm -rf $(BUILD)/lessons-check && mkdir -p $(BUILD)/lessons-check
+	@LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_DATA_HOME=$(BUILD)/lessons-check XDG_STATE_HOME=$(BUILD)/lessons-check \
+	    $(BIN) lessons --check --threads 2
 
 test-screens: $(BIN)
 	@tests/run-screens.sh $(BIN)

@@ -11,17 +11,22 @@
 #include "cli/commands.h"
 #include "core/base/blas.h"
 #include "core/base/parallel.h"
+#include "core/base/paths.h"
+#include "core/course/lesson.h"
 #include "tui/tui.h"
 
 static const char usage[] =
-    "usage: nexttoken [--model FILE] [--corpus FILE] [--fresh] [--threads N]\n"
+    "usage: nexttoken [--model FILE] [--corpus FILE] [--fresh] [--present] [--threads N]\n"
     "       nexttoken --script FILE [--size COLSxROWS]\n"
+    "       nexttoken lesson FILE [--present]   take a lesson (lessons/README.md)\n"
+    "       nexttoken lessons [--check] [FILE...]   list the lessons, or run them to check them\n"
     "       nexttoken COMMAND [options]      (nexttoken COMMAND --help for each)\n"
     "\n"
     "Watch a real GPT-2 learn. With no command, the full-screen interface opens and trains a model,\n"
     "resuming the last session (saved every minute and on quit in $XDG_DATA_HOME/nexttoken, else\n"
-    "~/.local/share/nexttoken): --fresh starts over, --model and --corpus choose. --script runs a\n"
-    "file of keys and commands headless and writes screen dumps (for tests).\n"
+    "~/.local/share/nexttoken): --fresh starts over, --model and --corpus choose; --present is\n"
+    "presenter mode (F5). --script runs a file of keys and commands headless and writes screen\n"
+    "dumps (for tests).\n"
     "\n"
     "  train     train a model on a text file\n"
     "  sample    continue a prompt with a trained model\n"
@@ -83,7 +88,30 @@ static void blas_boot(char **argv)
 }
 
 /* No command: the terminal interface, with its own few options. */
-static int run_tui(int argc, char **argv)
+/* nexttoken lessons: the shipped lessons, by language and order. */
+static int list_lessons(int n_pos)
+{
+    if (n_pos) return cli_fail_input("lessons: files go with --check (nexttoken lessons --check FILE...)");
+    char dir[NT_PATH_MAX];
+    if (path_shipped_dir("lessons", dir, sizeof dir)) return cli_fail_input("lessons: cannot find the lessons folder");
+    static const char *const langs[] = {"en", "ko"};
+    for (int k = 0; k < 2; k++) {
+        LessonList ls;
+        Err e;
+        int broken;
+        if (lesson_list(dir, langs[k], &ls, &broken, &e)) return cli_fail(&e);
+        for (int i = 0; i < ls.n; i++)
+            printf("%s %2d  %3d min  %s  (%s)\n", langs[k], ls.lessons[i].order, ls.lessons[i].minutes, ls.lessons[i].title,
+                   ls.lessons[i].path);
+        if (broken) fprintf(stderr, "nexttoken: %d lesson%s in %s/%s cannot be read: nexttoken lessons --check says why\n", broken,
+                            broken > 1 ? "s" : "", dir, langs[k]);
+        lesson_list_free(&ls);
+    }
+    return 0;
+}
+
+/* The interface; `what` is "lesson" or "lessons" for those commands, else NULL. */
+static int run_tui(int argc, char **argv, const char *what)
 {
     TuiOptions o = {.rows = 30, .cols = 100};
     const char *size = NULL;
@@ -91,15 +119,27 @@ static int run_tui(int argc, char **argv)
         {"model", ARG_STR, &o.model, NO_RANGE, 0},
         {"corpus", ARG_STR, &o.corpus, NO_RANGE, 0},
         {"fresh", ARG_FLAG, &o.fresh, NO_RANGE, 0},
+        {"present", ARG_FLAG, &o.present, NO_RANGE, 0},
         {"script", ARG_STR, &o.script, NO_RANGE, 0},
         {"size", ARG_STR, &size, NO_RANGE, 0},
         {"threads", ARG_INT, &o.threads, 1, PAR_MAX_THREADS, 0},
+        {"check", ARG_FLAG, &o.check, NO_RANGE, 0},
         ARG_END,
     };
-    char *pos[1];
+    enum { MAX_FILES = 256 };
+    char *pos[MAX_FILES];
     int n_pos, rc;
-    argv[0] = "nexttoken";
-    if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
+    argv[0] = what ? (char *)what : "nexttoken";
+    if (cli_args(argc, argv, specs, pos, &n_pos, what ? MAX_FILES : 0, usage, &rc)) return rc;
+    if (o.check && (!what || strcmp(what, "lessons") != 0)) return cli_fail_input("--check goes with nexttoken lessons");
+    if (what && !strcmp(what, "lesson")) {
+        if (n_pos != 1) return cli_fail_input("lesson: one lesson file (nexttoken lesson FILE)");
+        o.lesson = pos[0];
+    } else if (what && !o.check) {
+        return list_lessons(n_pos);
+    } else if (what) {
+        o.check_files = pos, o.n_check = n_pos, o.fresh = 1;
+    }
     if (size && (sscanf(size, "%dx%d", &o.cols, &o.rows) != 2 || o.cols < 20 || o.rows < 8 || o.cols > 1000 || o.rows > 500))
         return cli_fail_input("--size takes COLSxROWS, e.g. 100x30");
     if (size && !o.script) return cli_fail_input("--size goes with --script");
@@ -113,8 +153,9 @@ int main(int argc, char **argv)
     blas_boot(argv);
     if (argc < 2 || argv[1][0] == '-') {
         if (argc >= 2 && strcmp(argv[1], "--version") == 0) return cmd_version(argc - 1, argv + 1);
-        return run_tui(argc, argv);
+        return run_tui(argc, argv, NULL);
     }
+    if (!strcmp(argv[1], "lesson") || !strcmp(argv[1], "lessons")) return run_tui(argc - 1, argv + 1, argv[1]);
     if (strcmp(argv[1], "help") == 0) return fputs(usage, stdout), 0;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);

@@ -124,12 +124,22 @@ void app_draw(App *a)
         draw_too_small(a);
     } else {
         void *st = app_panel_state(a, a->panel);
+        app_lesson_update(a);
         if (a->panel->update) a->panel->update(a, st);
-        WINDOW *body = derwin(stdscr, a->rows - 3, a->cols, 1, 0);
-        if (body) {
-            a->panel->draw(a, st, body, a->rows - 3, a->cols);
-            delwin(body);
+        /* the body: between the tabs and the message line, or in presenter mode all but the
+         * message line; a lesson's narration at its top */
+        int top = a->present ? 0 : 1, h = a->rows - (a->present ? 1 : 3);
+        WINDOW *body = derwin(stdscr, h, a->cols, top, 0);
+        if (body && !a->lesson) {
+            a->panel->draw(a, st, body, h, a->cols);
+        } else if (body) {
+            int used = app_lesson_draw(a, body, h, a->cols);
+            /* the step's panel below its narration; a step that shows none yet (the Lessons
+             * panel is the home screen, not a step's) is narration alone */
+            WINDOW *area = a->panel != panels[0] && h - used > 2 ? derwin(body, h - used, a->cols, used, 0) : NULL;
+            if (area) a->panel->draw(a, st, area, h - used, a->cols), delwin(area);
         }
+        if (body) delwin(body);
         frame_draw(a);
         if (a->cmd_open) cmdline_draw(a);
     }
@@ -156,6 +166,11 @@ void app_key(App *a, int ch)
         a->help_open = 0;
         if (ch == '?' || ch == 27 || ch == 'q') return;
     }
+    if (ch == KEY_F(5)) {
+        a->present = !a->present;
+        return;
+    }
+    if (app_lesson_key(a, ch)) return;
     void *st = app_panel_state(a, a->panel);
     if (ch == KEY_MOUSE) {
         MEVENT ev;
@@ -170,7 +185,10 @@ void app_key(App *a, int ch)
         }
         return;
     }
-    if (a->panel->key && a->panel->key(a, st, ch) == KEY_HANDLED) return;
+    if (a->panel->key && a->panel->key(a, st, ch) == KEY_HANDLED) {
+        if (a->lesson) a->interacted = 1; /* n first puts the step back as it was */
+        return;
+    }
     const int i = panel_index(a->panel);
     const Panel *p = panel_for_key(ch);
     if (p) app_switch(a, p);
@@ -197,11 +215,20 @@ static int app_setup(App *a, Err *e)
     if (pipe(a->wake_fd)) return err_internal(e, "pipe: %s", strerror(errno));
     for (int i = 0; i < 2; i++) fcntl(a->wake_fd[i], F_SETFL, O_NONBLOCK), fcntl(a->wake_fd[i], F_SETFD, FD_CLOEXEC);
     signal_fd = a->wake_fd[1];
-    return app_session_start(a, e);
+    /* the lessons' language: the locale's (LC_ALL, then LC_MESSAGES, then LANG), English if not Korean */
+    const char *loc = getenv("LC_ALL");
+    if (!loc || !*loc) loc = getenv("LC_MESSAGES");
+    if (!loc || !*loc) loc = getenv("LANG");
+    snprintf(a->lang, sizeof a->lang, "%s", loc && !strncmp(loc, "ko", 2) ? "ko" : "en");
+    a->present = a->opt.present;
+    if (app_session_start(a, e)) return -1;
+    if (a->opt.lesson && app_lesson_open(a, a->opt.lesson)) return err_input(e, "%s", a->message);
+    return 0;
 }
 
 static void app_teardown(App *a, int save)
 {
+    app_lesson_close(a);
     app_session_end(a, save);
     panels_free(a);
     cmdline_shutdown(a);
@@ -306,7 +333,7 @@ int tui_main(const TuiOptions *opt)
     App *a = calloc(1, sizeof *a);
     if (!a) return 1;
     a->opt = *opt;
-    a->headless = opt->script != NULL;
+    a->headless = opt->script != NULL || opt->check;
     /* The trainer's pool splits every layer; OpenBLAS runs single-threaded inside each part. */
     blas_set_threads(1);
     setlocale(LC_ALL, "");
@@ -342,7 +369,12 @@ int tui_main(const TuiOptions *opt)
         return 2;
     }
     cmdline_init(a);
-    if (a->headless) {
+    if (opt->check) {
+        int problems = app_lessons_check(a, opt->check_files, opt->n_check);
+        status = problems ? 2 : 0; /* a lesson that does not run as written is bad input */
+        app_teardown(a, 0);
+        if (problems == 0) fprintf(stderr, "lessons: every step applied, every figure computed and every check read as written\n");
+    } else if (a->headless) {
         status = script_run(a, opt->script);
         app_teardown(a, 0);
     } else {

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/base/atomicfile.h"
+#include "core/course/lesson.h"
 #include "core/text/corpus.h"
 #include "tui.h"
 
@@ -154,10 +156,43 @@ static void cmd_panel(App *a, const char *arg)
     else app_message(a, 1, "no panel '%s' (%s)", arg, panel_names_text());
 }
 
+/* :lesson NAME - a lesson file, or a shipped lesson by its file's name or its order */
 static void cmd_lesson(App *a, const char *arg)
 {
+    if (!*arg) {
+        app_message(a, 1, "lesson NAME: a lesson file, or one of the lessons by name or number (the Lessons panel lists them)");
+        return;
+    }
+    struct stat st;
+    if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
+        app_lesson_open(a, arg);
+        return;
+    }
+    const LessonList *ls = app_lessons(a);
+    for (int i = 0; i < ls->n; i++) {
+        const char *base = strrchr(ls->lessons[i].path, '/');
+        base = base ? base + 1 : ls->lessons[i].path;
+        size_t k = strlen(arg);
+        char *end;
+        long order = strtol(arg, &end, 10);
+        if ((!strncmp(base, arg, k) && (!base[k] || !strcmp(base + k, ".md"))) || (!*end && order == ls->lessons[i].order)) {
+            app_lesson_open(a, ls->lessons[i].path);
+            return;
+        }
+    }
+    app_message(a, 1, "no lesson '%s' in %s (the Lessons panel lists them)", arg, a->lang);
+}
+
+static void cmd_lang(App *a, const char *arg)
+{
+    if (strcmp(arg, "en") != 0 && strcmp(arg, "ko") != 0) app_message(a, 1, "lang en or lang ko");
+    else app_set_lang(a, arg);
+}
+
+static void cmd_present(App *a, const char *arg)
+{
     (void)arg;
-    app_message(a, 1, "no lessons are installed yet: they are being written (see lessons/README.md)");
+    a->present = !a->present;
 }
 
 /* The loss history as CSV, one row per step, the validation loss where there was one. */
@@ -216,6 +251,7 @@ static void cmd_quit(App *a, const char *arg)
 
 static const char *const train_words[] = {"start", "pause", "resume", "stop", NULL};
 static const char *const export_words[] = {"loss", NULL};
+static const char *const lang_words[] = {"en", "ko", NULL};
 
 const CommandInfo app_commands[] = {
     {"train", "start|pause|resume|stop", NULL, COMPLETE_WORDS, train_words, cmd_train},
@@ -231,7 +267,9 @@ const CommandInfo app_commands[] = {
     {"top-k", "N", NULL, COMPLETE_NONE, NULL, cmd_top_k},
     {"min-p", "X", NULL, COMPLETE_NONE, NULL, cmd_min_p},
     {"panel", "NAME", NULL, COMPLETE_PANELS, NULL, cmd_panel},
-    {"lesson", "NAME", NULL, COMPLETE_NONE, NULL, cmd_lesson},
+    {"lesson", "NAME", NULL, COMPLETE_FILES, NULL, cmd_lesson},
+    {"lang", "en|ko", NULL, COMPLETE_WORDS, lang_words, cmd_lang},
+    {"present", "", NULL, COMPLETE_NONE, NULL, cmd_present},
     {"export", "loss FILE", NULL, COMPLETE_WORDS, export_words, cmd_export},
     {"help", "", NULL, COMPLETE_NONE, NULL, cmd_help},
     {"quit", "", "q", COMPLETE_NONE, NULL, cmd_quit},
@@ -248,15 +286,29 @@ void app_command(App *a, const char *line)
     const char *rest = line + k;
     while (*rest == ' ') rest++;
     if (!cmd[0]) return;
-    /* the focused panel first: its own commands, or its reading of shared ones */
-    if (a->panel->command) {
-        char *argv[2] = {cmd, (char *)rest};
-        if (a->panel->command(a, app_panel_state(a, a->panel), 2, argv)) return;
-    }
     for (const CommandInfo *c = app_commands; c->name; c++)
         if (!strcmp(cmd, c->name) || (c->alias && !strcmp(cmd, c->alias))) {
             c->run(a, rest);
             return;
         }
+    /* the focused panel's own commands (:merges 20 on the Tokens panel) */
+    if (a->panel->command) {
+        char *argv[2] = {cmd, (char *)rest};
+        if (a->panel->command(a, app_panel_state(a, a->panel), 2, argv)) return;
+    }
+    /* any panel's, named first (:slice tokens words): what lessons write */
+    const Panel *p = panel_named(cmd);
+    if (p && strcmp(cmd, p->name) == 0) {
+        char sub[64] = "";
+        int j = 0;
+        while (rest[j] && rest[j] != ' ' && j < 63) sub[j] = rest[j], j++;
+        sub[j] = 0;
+        const char *args = rest + j;
+        while (*args == ' ') args++;
+        char *argv[2] = {sub, (char *)args};
+        if (!sub[0] || !p->command || !p->command(a, app_panel_state(a, p), 2, argv))
+            app_message(a, 1, "the %s panel has no command '%s'%s", p->name, sub, p->command ? "" : " (it takes none)");
+        return;
+    }
     app_message(a, 1, "unknown command '%s' (help lists them)", cmd);
 }

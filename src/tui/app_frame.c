@@ -123,7 +123,7 @@ static void draw_status(const App *a)
 
 static void draw_message(const App *a)
 {
-    int y = a->rows - 2;
+    int y = a->rows - (a->present ? 1 : 2);
     wmove(stdscr, y, 0);
     wclrtoeol(stdscr);
     if (a->pending.kind != PENDING_NONE) {
@@ -224,8 +224,9 @@ static void draw_help(const App *a)
 
 void frame_draw(const App *a)
 {
-    draw_tabs(a);
+    /* presenter mode: no tabs and no status bar, only what the room must read */
+    if (!a->present) draw_tabs(a);
     draw_message(a);
-    draw_status(a);
+    if (!a->present) draw_status(a);
     if (a->help_open) draw_help(a);
 }

@@ -51,6 +51,7 @@ static void on_line(char *line)
             }
         }
         app_command(a, line);
+        if (a->lesson) a->interacted = 1; /* the class changed something: n first restores the step */
         free(line);
     }
 }
@@ -201,7 +202,7 @@ void cmdline_feed(App *a, int ch)
 
 void cmdline_draw(const App *a)
 {
-    int y = a->rows - 2;
+    int y = a->rows - (a->present ? 1 : 2); /* the message line */
     wmove(stdscr, y, 0);
     wclrtoeol(stdscr);
     draw_text(stdscr, y, 0, 1, ST_KEY, a, ":");

@@ -216,3 +216,61 @@ void draw_box(WINDOW *w, int y, int x, int h, int wd, const App *a, const char *
         draw_text(w, y, x + 3 + used, 1, ST_DIM, a, " ");
     }
 }
+
+/* The display width of one word of narration, its ** markers left out. */
+static int word_width(const char *s, size_t n)
+{
+    char buf[1024];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < sizeof buf; i++) {
+        if (s[i] == '*' && i + 1 < n && s[i + 1] == '*') {
+            i++;
+            continue;
+        }
+        buf[k++] = s[i];
+    }
+    buf[k] = 0;
+    return text_width(buf);
+}
+
+int draw_wrapped(WINDOW *w, int y, int x, int width, int max_rows, int st, const App *a, const char *text)
+{
+    if (width < 1 || max_rows < 1) return 0;
+    int row = 0, col = 0, bold = 0;
+    for (const char *p = text; *p && row < max_rows;) {
+        while (*p == ' ' || *p == '\n') p++; /* a line break in a paragraph is a space, as in Markdown */
+        if (!*p) break;
+        size_t n = strcspn(p, " \n");
+        int ww = word_width(p, n);
+        if (col > 0 && col + 1 + ww > width) row++, col = 0; /* the word goes on the next line */
+        if (row >= max_rows) break;
+        if (col > 0) col++;
+        /* the word, a character at a time, ** switching bold; a word wider than the line is cut */
+        for (size_t i = 0; i < n;) {
+            if (p[i] == '*' && i + 1 < n && p[i + 1] == '*') {
+                bold = !bold, i += 2;
+                continue;
+            }
+            mbstate_t ps = {0};
+            wchar_t wc;
+            size_t k = mbrtowc(&wc, p + i, n - i, &ps);
+            if (k == 0 || k > n - i) k = 1, wc = L'?';
+            int cw = wcwidth(wc);
+            if (cw < 0) cw = 1;
+            if (col + cw > width) {
+                if (++row >= max_rows) break;
+                col = 0;
+            }
+            if (w) {
+                char ch[8];
+                memcpy(ch, p + i, k);
+                ch[k] = 0;
+                draw_text(w, y + row, x + col, cw, st, a, ch);
+                if (bold) mvwchgat(w, y + row, x + col, cw, style(a, st) | A_BOLD, (short)PAIR_NUMBER(style(a, st)), NULL);
+            }
+            col += cw, i += k;
+        }
+        p += n;
+    }
+    return row + 1;
+}

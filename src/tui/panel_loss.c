@@ -220,6 +220,18 @@ static int key(App *a, void *st, int ch)
     }
 }
 
+/* :loss position N - the position whose prediction is shown (1 is the second token) */
+static int command(App *a, void *st, int argc, char **argv)
+{
+    Loss *S = st;
+    if (argc < 2 || strcmp(argv[0], "position") != 0) return 0;
+    char *end;
+    long n = strtol(argv[1], &end, 10);
+    if (*end || !argv[1][0] || n < 1) app_message(a, 1, "loss position N, from 1 (the second token)");
+    else S->pos = (int)n, S->dist_pos = 0, S->gen = -1; /* recomputed, and kept within the text */
+    return 1;
+}
+
 static void init(void *st)
 {
     Loss *S = st;
@@ -244,6 +256,7 @@ const Panel panel_loss = {
     .update = update,
     .draw = draw,
     .key = key,
+    .command = command,
     .tick = tick,
     .help = help,
 };

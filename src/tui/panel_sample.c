@@ -459,16 +459,35 @@ static int key(App *a, void *st, int ch)
     }
 }
 
-/* :seed is the session's (a new model); here "sample-seed N" sets the panel's */
+/* :seed is the session's (a new model); the panel's own is :sample-seed N on it, or
+ * :sample seed N from anywhere; :sample view step|continuations, draw N */
 static int command(App *a, void *st, int argc, char **argv)
 {
     Sample *S = st;
-    if (argc < 2 || strcmp(argv[0], "sample-seed") != 0) return 0;
+    if (argc < 2) return 0;
     char *end;
-    unsigned long long v = strtoull(argv[1], &end, 10);
-    if (*end || !argv[1][0]) app_message(a, 1, "sample-seed N");
-    else S->seed = v, restart(S);
-    return 1;
+    if (!strcmp(argv[0], "sample-seed") || !strcmp(argv[0], "seed")) {
+        unsigned long long v = strtoull(argv[1], &end, 10);
+        if (*end || !argv[1][0] || argv[1][0] == '-') app_message(a, 1, "sample seed N: a whole number");
+        else S->seed = v, restart(S);
+        return 1;
+    }
+    if (!strcmp(argv[0], "view")) {
+        if (strcmp(argv[1], "step") != 0 && strcmp(argv[1], "continuations") != 0) app_message(a, 1, "sample view step or continuations");
+        else S->view = !strcmp(argv[1], "continuations");
+        return 1;
+    }
+    if (!strcmp(argv[0], "draw")) {
+        long n = strtol(argv[1], &end, 10);
+        if (*end || !argv[1][0] || n < 0 || n > MAX_STEPS) app_message(a, 1, "sample draw N, 0 to %d tokens", MAX_STEPS);
+        else {
+            restart(S);
+            S->view = 0;
+            for (long i = 0; i < n; i++) step_forward(a, S);
+        }
+        return 1;
+    }
+    return 0;
 }
 
 static void init(void *st)

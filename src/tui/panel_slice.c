@@ -169,6 +169,7 @@ static void update(App *a, void *st)
     /* a shorter text or a longer window leaves fewer windows to be in */
     int windows = S->n > S->T ? S->n - S->T : 0;
     if (S->window > windows - 1) S->window = windows > 0 ? windows - 1 : 0;
+    if (S->n >= 2 && S->step > S->n - 1) S->step = S->n - 1;
 }
 
 static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
@@ -224,6 +225,35 @@ static int key(App *a, void *st, int ch)
     }
 }
 
+/* :slice tokens model|words|characters, view examples|windows, window N, example N */
+static int command(App *a, void *st, int argc, char **argv)
+{
+    Slice *S = st;
+    static const char *const modes[N_MODES] = {"model", "words", "characters"}, *const views[] = {"examples", "windows"};
+    if (argc < 2) return 0;
+    const char *c = argv[0], *v = argv[1];
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!strcmp(c, "tokens")) {
+        int m = 0;
+        while (m < N_MODES && strcmp(v, modes[m]) != 0) m++;
+        if (m == N_MODES) app_message(a, 1, "slice tokens model, words or characters");
+        else S->mode = m, S->step = 1, S->window = 0, S->gen = -1;
+    } else if (!strcmp(c, "view")) {
+        if (strcmp(v, views[0]) != 0 && strcmp(v, views[1]) != 0) app_message(a, 1, "slice view examples or windows");
+        else S->view = !strcmp(v, views[1]);
+    } else if (!strcmp(c, "window")) {
+        if (*end || !*v || n < 1 || n > MAX_WINDOW) app_message(a, 1, "slice window N, 1 to %d tokens", MAX_WINDOW);
+        else S->T = (int)n;
+    } else if (!strcmp(c, "example")) {
+        if (*end || !*v || n < 1) app_message(a, 1, "slice example N, from 1");
+        else S->step = (int)n, S->window = (int)n - 1; /* update keeps them within the text */
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 static void init(void *st)
 {
     Slice *S = st;
@@ -246,6 +276,7 @@ const Panel panel_slice = {
     .update = update,
     .draw = draw,
     .key = key,
+    .command = command,
     .tick = tick,
     .help = help,
 };

@@ -258,11 +258,28 @@ static int key(App *a, void *st, int ch)
     }
 }
 
-/* :logit NAME X - a toy logit, set or added */
+/* :logit NAME X - a toy logit, set or added; :softmax toy, model, clear, reveal N|all */
 static int command(App *a, void *st, int argc, char **argv)
 {
     Softmax *S = st;
-    if (argc < 2 || strcmp(argv[0], "logit") != 0) return 0;
+    if (argc < 2) return 0;
+    if (!strcmp(argv[0], "toy") || !strcmp(argv[0], "model")) {
+        S->toy = argv[0][0] == 't', S->have = 0;
+        return 1;
+    }
+    if (!strcmp(argv[0], "clear")) { /* no toy words: the lesson's own come next */
+        S->n_toy = 0, S->sel = 0, S->toy = 1, S->have = 0;
+        return 1;
+    }
+    if (!strcmp(argv[0], "reveal")) {
+        char *end;
+        long n = strtol(argv[1], &end, 10);
+        if (!strcmp(argv[1], "all")) S->reveal = REVEAL_ALL;
+        else if (*end || !argv[1][0] || n < 0 || n > REVEAL_ALL) app_message(a, 1, "softmax reveal 0 to %d, or all", REVEAL_ALL);
+        else S->reveal = (int)n;
+        return 1;
+    }
+    if (strcmp(argv[0], "logit") != 0) return 0;
     char name[16];
     float v;
     if (sscanf(argv[1], "%15s %f", name, &v) != 2 || !isfinite(v) || fabsf(v) > 1000) {

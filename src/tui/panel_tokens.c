@@ -397,6 +397,19 @@ static int command(App *a, void *st, int argc, char **argv)
         else S->want_merges = (int)n, S->bt_gen = -1, S->view = VIEW_MERGES;
         return 1;
     }
+    if (!strcmp(argv[0], "view")) {
+        static const char *const views[N_VIEWS] = {"merges", "compare", "inspect"};
+        int v = 0;
+        while (v < N_VIEWS && strcmp(argv[1], views[v]) != 0) v++;
+        if (v == N_VIEWS) app_message(a, 1, "tokens view merges, compare or inspect");
+        else S->view = v;
+        return 1;
+    }
+    if (!strcmp(argv[0], "from")) {
+        if (strcmp(argv[1], "corpus") != 0 && strcmp(argv[1], "prompt") != 0) app_message(a, 1, "tokens from corpus or prompt");
+        else S->from_prompt = !strcmp(argv[1], "prompt"), S->want_merges = 0, S->view = VIEW_MERGES;
+        return 1;
+    }
     if (!strcmp(argv[0], "letter")) {
         if (strlen(argv[1]) != 1 || !isalpha((unsigned char)argv[1][0])) app_message(a, 1, "letter X: one letter");
         else S->letter = (char)tolower((unsigned char)argv[1][0]), S->view = VIEW_INSPECT;

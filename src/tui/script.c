@@ -40,8 +40,8 @@
 void screen_dump(const App *a, FILE *f, int frame)
 {
     const int hint = !app_message_shown(a) && !a->cmd_open;
-    for (int y = frame ? 0 : 1; y < a->rows; y++) {
-        if (!frame && hint && y == a->rows - 2) {
+    for (int y = frame || a->present ? 0 : 1; y < a->rows; y++) {
+        if (!frame && hint && y == a->rows - (a->present ? 1 : 2)) {
             fputc('\n', f);
             continue;
         }

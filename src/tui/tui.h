@@ -94,6 +94,11 @@ typedef struct TuiOptions {
     const char *script;        /* --script FILE: headless, for tests */
     int rows, cols;            /* --size for scripts (default 30 x 100) */
     int threads;
+    const char *lesson;        /* a lesson file to open at start (nexttoken lesson FILE) */
+    int present;               /* --present: presenter mode from the start */
+    int check;                 /* lessons --check: run lessons headless, report, exit */
+    char **check_files;        /* the lessons to check (none: every shipped one) */
+    int n_check;
 } TuiOptions;
 
 #define PROMPT_BYTES TT_PROMPT_MAX /* the text the panels work on (and the samples start from) */
@@ -166,6 +171,11 @@ struct App {
     long generation;
     long settings_gen;         /* the part of generation that is not new weights: the prompt,
                                 * a knob, a new session (what drawn samples and merges follow) */
+    /* the lessons (app_lesson.c) */
+    struct LessonRun *lesson;  /* the lesson being taken, or NULL */
+    char lang[8];              /* the lessons' language: "en", "ko" */
+    int present;               /* presenter mode: no chrome, large narration, the panel below */
+    int interacted;            /* a key or command changed a panel since the step was applied */
     /* the corpus as tokens, indexed for "remix or recall" (built when first needed) */
     struct SuffixArray *corpus_index;
     /* the corpus's word and character vocabularies, and its length in each (built when first
@@ -229,6 +239,28 @@ int app_new_model(App *a, const char *corpus, const char *preset, uint64_t seed)
 /* q and :quit: saves the model first; if that fails, asks before losing its training. */
 void app_request_quit(App *a);
 
+/* ---- app_lesson.c: taking a lesson ---- */
+/* The shipped lessons in the app's language, loaded when first asked (and again after :lang). */
+const struct LessonList *app_lessons(App *a);
+/* Progress through a lesson, as remembered: steps seen of its steps, right answers of asked. */
+typedef struct LessonProgress {
+    int seen, steps, right, asked;
+} LessonProgress;
+LessonProgress app_lesson_progress(const App *a, const char *path);
+/* Opens a lesson at its first step (a message says why not); closes the one open. */
+int app_lesson_open(App *a, const char *path);
+void app_lesson_close(App *a);
+void app_set_lang(App *a, const char *lang);
+/* A key for the lesson (n, p, PageDown, PageUp, the answers, s, Esc); 1 when it took it. */
+int app_lesson_key(App *a, int ch);
+/* Before drawing: the step's figures, the training it waits for. */
+void app_lesson_update(App *a);
+/* The narration, at the top of the body; returns the rows it took (the panel gets the rest). */
+int app_lesson_draw(const App *a, WINDOW *w, int h, int wd);
+/* lessons --check: each lesson run headless to its end; one line per problem on stderr.
+ * Returns how many problems there were (-1: the lessons could not be found). */
+int app_lessons_check(App *a, char **files, int n);
+
 /* ---- app_commands.c: the command line's language ---- */
 /* Runs a command line ("train pause", "lr 3e-4"); messages go to the status bar. */
 void app_command(App *a, const char *line);
@@ -253,6 +285,10 @@ attr_t style(const App *a, int st);
 int draw_text(WINDOW *w, int y, int x, int width, int st, const App *a, const char *s);
 int draw_textf(WINDOW *w, int y, int x, int width, int st, const App *a, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
+/* Narration: text wrapped at spaces to `width` columns from (y, x), at most max_rows rows, a
+ * line break being a space (Markdown's paragraphs) and **bold** bold. Returns the rows it takes;
+ * with w NULL only counts them. */
+int draw_wrapped(WINDOW *w, int y, int x, int width, int max_rows, int st, const App *a, const char *text);
 /* draw_text padded with spaces to exactly `width` columns (a table cell). */
 int draw_cell(WINDOW *w, int y, int x, int width, int st, const App *a, const char *s);
 /* A box with a title, in line-drawing characters or ASCII. */

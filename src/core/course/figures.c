@@ -409,9 +409,13 @@ int figures_render(Figures *f, const char *text, char *out, size_t cap, int *lin
             if (!matches) matches = 1; /* shown as computed: the statement in the file is what is wrong */
             else snprintf(value, sizeof value, "?");
         }
-        size_t k = strlen(value);
-        if (at + k + 1 > cap) k = cap - at - 1;
-        memcpy(out + at, value, k), at += k, out[at] = 0;
+        /* a figure is one word on screen: its spaces become no-break spaces (U+00A0), so that
+         * "0.4 %" never wraps into "0.4" and "%" */
+        for (const char *v = value; *v && at + 3 < cap; v++) {
+            if (*v == ' ') out[at++] = (char)0xc2, out[at++] = (char)0xa0;
+            else out[at++] = *v;
+        }
+        out[at] = 0;
         s = close + 2;
     }
     return bad;
