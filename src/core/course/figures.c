@@ -239,7 +239,10 @@ static const Tokenizer *named_tokenizer(Figures *f, int by, Err *e)
         Err le;
         if (vocab_load_named(&f->named[k], vocab[k], &le)) tokenizer_free(&f->named[k]);
     }
-    if (!f->named[k].n_vocab) return err_input(e, "%s's vocabulary is not installed (make gpt2-vocab)", vocab[k]), NULL;
+    if (!f->named[k].n_vocab) {
+        f->unavailable = 1;
+        return err_input(e, "%s's vocabulary is not installed (make gpt2-vocab)", vocab[k]), NULL;
+    }
     return &f->named[k];
 }
 

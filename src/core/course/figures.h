@@ -36,6 +36,7 @@ typedef struct Figures {
     FigureModel live;
     Tokenizer named[FIGURE_NAMED]; /* GPT-2's, cl100k's and o200k's, loaded when first used */
     int tried[FIGURE_NAMED];
+    int unavailable;           /* set when a figure needed one of them and it is not installed */
 } Figures;
 
 void figures_init(Figures *f);
