@@ -376,7 +376,7 @@ static int inside(const char *dir, const char *path, char *resolved, size_t cap)
 int lesson_corpus_path(const Lesson *l, const char *name, const char *corpora_dir, char *out, size_t cap, Err *e)
 {
     if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
-        return err_input(e, "%s: corpus takes a file name (no folders)", l->path);
+        return err_input(e, "corpus takes a file name (no folders)");
     const char *dirs[2] = {l->dir, corpora_dir};
     for (int i = 0; i < 2; i++) {
         if (!dirs[i] || !dirs[i][0]) continue;
@@ -384,7 +384,7 @@ int lesson_corpus_path(const Lesson *l, const char *name, const char *corpora_di
         snprintf(path, sizeof path, "%s/%s", dirs[i], name);
         if (inside(dirs[i], path, out, cap)) return 0;
     }
-    return err_input(e, "%s: no corpus '%s' in the lesson's folder or in corpora/ (or it leads out of them)", l->path, name);
+    return err_input(e, "no corpus '%s' in the lesson's folder or in corpora/ (or it leads out of them)", name);
 }
 
 /* ---- a folder of lessons ---- */

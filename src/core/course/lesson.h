@@ -62,7 +62,7 @@ void lesson_free(Lesson *l);
 
 /* The corpus file a lesson's "corpus NAME" means: NAME in the lesson's folder, else in
  * corpora_dir; a plain file name, and the file where it resolves (links followed) must lie in
- * that folder. Into out; ERR_INPUT otherwise. */
+ * that folder. Into out; ERR_INPUT otherwise (the message says what, the caller says where). */
 int lesson_corpus_path(const Lesson *l, const char *name, const char *corpora_dir, char *out, size_t cap, Err *e);
 
 /* The lessons of a folder for a language: the .md files of dir/LANG, sorted by order (then file name). Each
