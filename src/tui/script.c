@@ -5,7 +5,8 @@
  *
  *   # a comment
  *   key 6            keys: text, or <Tab> <S-Tab> <Esc> <Enter> <Space> <Up> <Down> <Left>
- *   key <Tab>        <Right> <Backspace> <C-c>; several in one line run in order
+ *   key <Tab>        <Right> <Backspace> <C-c> <Home> <End> <PageDown> <PageUp> <F5>; several
+ *                    in one line run in order
  *   type some text   each character as a key
  *   :lr 3e-4         a command line, as if typed after ':'
  *   wait step 20     train until step 20, then pause there
@@ -101,7 +102,7 @@ static int key_named(const char *name, int len)
         {"Tab", '\t'},        {"S-Tab", KEY_BTAB},        {"Esc", 27},         {"Enter", '\r'},
         {"Space", ' '},       {"Up", KEY_UP},             {"Down", KEY_DOWN},  {"Left", KEY_LEFT},
         {"Right", KEY_RIGHT}, {"Backspace", KEY_BACKSPACE}, {"C-c", 3},        {"Home", KEY_HOME},
-        {"End", KEY_END},
+        {"End", KEY_END},     {"PageDown", KEY_NPAGE},    {"PageUp", KEY_PPAGE}, {"F5", KEY_F(5)},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if ((int)strlen(keys[i].name) == len && strncmp(keys[i].name, name, (size_t)len) == 0) return keys[i].key;
