@@ -49,8 +49,8 @@ typedef struct Sample {
     int longest[N_CONT];                        /* the longest such span */
     long cont_gen;
     int cont_cur;           /* the continuation under way, or -1 */
-    GPT2Cache cache;        /* its keys and values, made for a model of cache_cfg */
-    GPT2Config cache_cfg;
+    Generator maker;        /* its context and key/value cache, made for a model of maker_cfg */
+    GPT2Config maker_cfg;
     Sampler cont_s;
     Rng cont_rng;
     const float *cont_logits;
@@ -81,25 +81,25 @@ static int context_ids(const App *a, const Sample *S, int upto, int32_t **ids, s
 }
 
 /* The sampler's distribution after the prompt and the first `upto` drawn tokens, into S->shown.
- * The logits come the way `nexttoken sample` makes them (generate.c): the prompt fed to the
- * key/value cache at once, then each drawn token one at a time, so that the panel and the
- * command draw the same tokens with the same numbers. */
+ * The logits come the way `nexttoken sample` makes them (generate.h): the prompt fed at once (its
+ * last n_ctx tokens), then each drawn token one at a time, the context sliding when it is full,
+ * so that the panel and the command draw the same tokens with the same numbers. */
 static int distribution(const App *a, Sample *S, const GPT2 *m, int upto)
 {
     int32_t *ids = NULL;
     size_t n = 0;
     Err e;
     int rc = -1;
-    GPT2Cache c;
+    Generator g;
     sampler_free(&S->shown);
-    if (context_ids(a, S, upto, &ids, &n) == 0 && (int)n <= m->cfg.n_ctx && gpt2_cache_create(&c, m, &e) == 0) {
-        const float *logits = gpt2_cache_feed(m, &c, ids, (int)n - upto);
-        for (int i = 0; i < upto; i++) logits = gpt2_cache_feed(m, &c, ids + n - upto + i, 1);
+    if (context_ids(a, S, upto, &ids, &n) == 0 && generator_create(&g, m, &e) == 0) {
+        const float *logits = generator_start(&g, ids, (int)n - upto);
+        for (int i = 0; i < upto; i++) logits = generator_feed(&g, ids[n - upto + i]);
         if (sampler_create(&S->shown, &a->sc, m->cfg.n_vocab, &e) == 0) {
             sampler_distribution(&S->shown, logits);
             rc = 0;
         }
-        gpt2_cache_free(&c);
+        generator_free(&g);
     }
     free(ids);
     return rc;
@@ -133,16 +133,12 @@ static void step_forward(App *a, Sample *S)
 {
     const GPT2 *m = app_view_model(a);
     sync(a, S);
-    if (!m || S->n_gen >= MAX_STEPS) return;
-    int32_t *ids = NULL;
-    size_t n = 0;
-    if (context_ids(a, S, S->n_gen, &ids, &n) == 0 && (int)n >= m->cfg.n_ctx) {
-        free(ids);
-        app_message(a, 0, "the context is full (%d tokens): r starts again", m->cfg.n_ctx);
+    if (!m) return;
+    if (S->n_gen >= MAX_STEPS) {
+        app_message(a, 0, "%d tokens drawn: r starts again", MAX_STEPS);
         a->animating = 0;
         return;
     }
-    free(ids);
     if (distribution(a, S, m, S->n_gen)) return;
     Rng r = S->rng_before[S->n_gen];
     S->gen[S->n_gen] = sampler_draw(&S->shown, &r);
@@ -285,8 +281,8 @@ static void draw_step(const App *a, const Sample *S, WINDOW *w, int y, int h, in
 /* ---- several continuations ----
  * Each with its seed; spans found verbatim in the corpus underlined. They are made in update, a
  * slice of time per frame (the knob that changed shows at once, the text follows), one
- * continuation after another through one key/value cache, each exactly as `nexttoken sample
- * --seed` makes it: the prompt fed at once, then every token drawn fed back. */
+ * continuation after another through one generator, each exactly as `nexttoken sample --seed`
+ * makes it: the prompt fed at once, then every token drawn fed back (generate.h). */
 
 /* A finished continuation's spans of MIN_COPIED or more tokens that the corpus has verbatim. */
 static void mark_copied(App *a, Sample *S, int c)
@@ -312,37 +308,36 @@ static void continue_generating(App *a, Sample *S, const GPT2 *m)
         for (int c = 0; c < N_CONT; c++) S->cont_n[c] = 0, S->cont_done[c] = 0;
         S->cont_cur = -1;
     }
-    /* The view model keeps its address across models: its shape says whether the cache fits. */
-    if (!S->cache.mem || memcmp(&S->cache_cfg, &m->cfg, sizeof m->cfg) != 0) {
-        gpt2_cache_free(&S->cache);
-        memset(&S->cache_cfg, 0, sizeof S->cache_cfg);
+    /* The view model keeps its address across models: its shape says whether the generator fits. */
+    if (!S->maker.window || memcmp(&S->maker_cfg, &m->cfg, sizeof m->cfg) != 0) {
+        generator_free(&S->maker);
+        memset(&S->maker_cfg, 0, sizeof S->maker_cfg);
         S->cont_cur = -1;
         for (int c = 0; c < N_CONT; c++) S->cont_n[c] = 0, S->cont_done[c] = 0;
-        if (gpt2_cache_create(&S->cache, m, &e)) return;
-        S->cache_cfg = m->cfg;
+        if (generator_create(&S->maker, m, &e)) return;
+        S->maker_cfg = m->cfg;
     }
     double t0 = clock_now();
-    for (;;) {
-        if (S->cont_cur < 0 || S->cont_n[S->cont_cur] >= CONT_TOKENS || (S->cont_cur >= 0 && S->cache.n_pos >= m->cfg.n_ctx)) {
+    while (S->cont_cur < N_CONT) {
+        if (S->cont_cur < 0 || S->cont_n[S->cont_cur] >= CONT_TOKENS) {
             if (S->cont_cur >= 0 && !S->cont_done[S->cont_cur]) mark_copied(a, S, S->cont_cur);
-            if (S->cont_cur + 1 >= N_CONT) return; /* all made */
-            S->cont_cur++;
+            if (++S->cont_cur >= N_CONT) return; /* all made */
             int32_t *ids = NULL;
             size_t n = 0;
             sampler_free(&S->cont_s);
-            if (context_ids(a, S, 0, &ids, &n) || (int)n > m->cfg.n_ctx || sampler_create(&S->cont_s, &a->sc, m->cfg.n_vocab, &e)) {
+            if (context_ids(a, S, 0, &ids, &n) || sampler_create(&S->cont_s, &a->sc, m->cfg.n_vocab, &e)) {
                 free(ids);
+                S->cont_cur = N_CONT; /* nothing more can be made: what there is stays */
                 return;
             }
             rng_seed(&S->cont_rng, S->seed + (uint64_t)S->cont_cur);
-            gpt2_cache_reset(&S->cache);
-            S->cont_logits = gpt2_cache_feed(m, &S->cache, ids, (int)n);
+            S->cont_logits = generator_start(&S->maker, ids, (int)n);
             free(ids);
             S->cont_done[S->cont_cur] = 0;
         }
         int32_t tok = sampler_sample(&S->cont_s, S->cont_logits, &S->cont_rng);
         S->cont[S->cont_cur][S->cont_n[S->cont_cur]++] = tok;
-        if (S->cont_n[S->cont_cur] < CONT_TOKENS && S->cache.n_pos < m->cfg.n_ctx) S->cont_logits = gpt2_cache_feed(m, &S->cache, &tok, 1);
+        if (S->cont_n[S->cont_cur] < CONT_TOKENS) S->cont_logits = generator_feed(&S->maker, tok);
         if (clock_now() - t0 > WORK_SLICE_SECONDS) {
             a->more = 1;
             return;
@@ -501,7 +496,7 @@ static void release(void *st)
     Sample *S = st;
     sampler_free(&S->shown);
     sampler_free(&S->cont_s);
-    gpt2_cache_free(&S->cache);
+    generator_free(&S->maker);
 }
 
 const Panel panel_sample = {

@@ -32,8 +32,7 @@ static const float *refeed(Generator *g, int n)
     return gpt2_cache_feed(g->model, &g->cache, g->window, n);
 }
 
-int generate(Generator *g, Sampler *s, Rng *rng, const int32_t *prompt, int n_prompt, int n_new,
-             int32_t *out, GenerateFn fn, void *ctx)
+const float *generator_start(Generator *g, const int32_t *prompt, int n_prompt)
 {
     const int n_ctx = g->model->cfg.n_ctx;
     /* A prompt longer than the context is seen through its last n_ctx tokens. */
@@ -41,24 +40,35 @@ int generate(Generator *g, Sampler *s, Rng *rng, const int32_t *prompt, int n_pr
         prompt += n_prompt - n_ctx;
         n_prompt = n_ctx;
     }
-    memcpy(g->window, prompt, sizeof(int32_t) * n_prompt);
-    const float *logits = refeed(g, n_prompt);
+    memcpy(g->window, prompt, sizeof(int32_t) * (size_t)n_prompt);
+    return refeed(g, n_prompt);
+}
+
+const float *generator_feed(Generator *g, int32_t tok)
+{
+    const int n_ctx = g->model->cfg.n_ctx;
+    if (g->n_window == n_ctx) {
+        /* Full: keep the newest half and rebuild the cache from it. */
+        int keep = n_ctx / 2;
+        memmove(g->window, g->window + n_ctx - keep, sizeof(int32_t) * (size_t)keep);
+        g->window[keep] = tok;
+        return refeed(g, keep + 1);
+    }
+    g->window[g->n_window++] = tok;
+    return gpt2_cache_feed(g->model, &g->cache, &tok, 1);
+}
+
+int generate(Generator *g, Sampler *s, Rng *rng, const int32_t *prompt, int n_prompt, int n_new,
+             int32_t *out, GenerateFn fn, void *ctx)
+{
+    const float *logits = generator_start(g, prompt, n_prompt);
     int made = 0;
     while (made < n_new) {
         int32_t tok = sampler_sample(s, logits, rng);
         out[made++] = tok;
         if (fn && fn(ctx, tok, s)) break;
         if (made == n_new) break;
-        if (g->n_window == n_ctx) {
-            /* Full: keep the newest half and rebuild the cache from it. */
-            int keep = n_ctx / 2;
-            memmove(g->window, g->window + n_ctx - keep, sizeof(int32_t) * keep);
-            g->window[keep] = tok;
-            logits = refeed(g, keep + 1);
-        } else {
-            g->window[g->n_window++] = tok;
-            logits = gpt2_cache_feed(g->model, &g->cache, &tok, 1);
-        }
+        logits = generator_feed(g, tok);
     }
     return made;
 }

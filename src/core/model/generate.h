@@ -30,6 +30,13 @@ typedef struct Generator {
 int generator_create(Generator *g, const GPT2 *m, Err *e);
 void generator_free(Generator *g);
 
+/* The loop a token at a time, for callers that draw tokens themselves (the Sample panel, a
+ * slice of time per frame): start with the prompt (n_prompt >= 1), then feed each token drawn.
+ * Both return the logits (V) for the next token, valid until the next call. generate() is
+ * exactly start, then sample and feed, so the two give the same tokens. */
+const float *generator_start(Generator *g, const int32_t *prompt, int n_prompt);
+const float *generator_feed(Generator *g, int32_t tok);
+
 /* Generates up to n_new tokens after the prompt (n_prompt >= 1) into out; returns how many
  * were made (fewer when fn asked to stop). */
 int generate(Generator *g, Sampler *s, Rng *rng, const int32_t *prompt, int n_prompt, int n_new,
