@@ -139,7 +139,13 @@ static void set_knob(App *a, const char *name, const char *arg, int knob)
     switch (knob) {
     case 0: sc.temperature = f; break;
     case 1: sc.top_p = f; break;
-    case 2: sc.top_k = f == floorf(f) ? (int)f : -1; break;
+    case 2: /* a whole number; one past any vocabulary is as good as off, and (int) of 1e30 is undefined */
+        if (!(f >= 0 && f == floorf(f))) {
+            app_message(a, 1, "top-k takes a whole number of tokens (0: off)");
+            return;
+        }
+        sc.top_k = f > TOKENIZER_MAX_VOCAB ? TOKENIZER_MAX_VOCAB : (int)f;
+        break;
     default: sc.min_p = f;
     }
     app_set_sampling(a, &sc);
