@@ -66,6 +66,17 @@ shot 5 sample-continuations 3
 tmux -L "$sock" send-keys 6 '?'
 sleep 1
 import -window "$win" "$out/help.png"
+# a lesson: the home screen's list, a step beside its panel, a question, presenter mode, Korean
+tmux -L "$sock" send-keys Escape 0
+shot 0 lessons-home
+tmux -L "$sock" send-keys : "lesson 3" Enter
+shot n lesson-step 2
+tmux -L "$sock" send-keys n n n n
+shot n lesson-question 2
+tmux -L "$sock" send-keys a
+shot F5 lesson-present 2
+tmux -L "$sock" send-keys F5 Escape : "lang ko" Enter : "lesson 1" Enter
+shot n lesson-korean 2
 tmux -L "$sock" send-keys Escape q
 sleep 2
 echo "screenshots in $out: $(ls "$out" | tr '\n' ' ')"

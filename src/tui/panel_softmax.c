@@ -61,6 +61,10 @@ static void update(App *a, void *st)
     sc.temperature = a->sc.temperature;
     sampler_free(&S->s);
     if (S->toy) {
+        if (S->n_toy == 0) { /* cleared: the words to come are a lesson's (or the user's) */
+            snprintf(S->err, sizeof S->err, "no words yet: :softmax logit NAME X adds one, r brings back mat, rug and moon");
+            return;
+        }
         if (sampler_create(&S->s, &sc, S->n_toy, &e) == 0) {
             sampler_distribution(&S->s, S->toy_logit);
             S->have = 1;
@@ -90,7 +94,11 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     const double T = a->sc.temperature;
     int y = 0;
     if (S->toy) {
-        draw_text(w, y++, 1, wd - 2, ST_TITLE, a, "Toy mode: three words and their scores (Up/Down chooses, + - changes)");
+        static const char *const counts[MAX_TOY + 1] = {"no words yet", "one word and its score", "two words and their scores",
+                                                        "three words and their scores", "four words and their scores",
+                                                        "five words and their scores", "six words and their scores",
+                                                        "seven words and their scores", "eight words and their scores"};
+        draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, "Toy mode: %s (Up/Down chooses, + - changes)", counts[S->n_toy]);
     } else {
         draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, "After \"%s\": the model's scores (logits) for the next token", a->prompt);
     }
