@@ -48,7 +48,34 @@ struct LessonRun {
     /* the directives and figures that failed, the last one's FILE:LINE message */
     int problems;
     char problem[NT_PATH_MAX + ERR_MSG_MAX + 32];
+    char note[ERR_MSG_MAX];    /* what applying the step did that the class should read (a new model) */
 };
+
+/* ------------------------------------------------------------------------------------------ */
+/* What the runner says, in the lesson's language (the rest of the interface is English until it
+ * is translated as a whole) */
+
+enum {
+    SAY_KEYS, SAY_ANSWERS, SAY_PUT_BACK, SAY_RESTORED, SAY_SKIPPED, SAY_RIGHT, SAY_THE_ANSWER, SAY_END, SAY_SCORE,
+    SAY_BACK_HOME, SAY_TRAINING, SAY_VAL_BELOW, SAY_STEP, SAY_OR, SAY_CUT, SAY_COUNT
+};
+static const char *const said[2][SAY_COUNT] = {
+    {"n next   p back   Esc leaves the lesson", "a-%c answers   ", "n puts the step back   ",
+     "back to this step's state: n again for the next one", "skipped ahead: training paused at step %ld", "right",
+     "the answer: %s", "%s: the end", "You answered %2$d of %1$d questions right.",
+     "n goes back to the lessons, p to the last step.", "training until %s: step %ld, validation %s   s skips ahead",
+     "validation < %.2f", "step %ld", " or ", "... (the rest does not fit: a taller terminal, or F5)"},
+    {"n 다음   p 이전   Esc 수업 나가기", "a-%c 답하기   ", "n 단계 되돌리기   ",
+     "이 단계의 상태로 되돌렸습니다. 다음 단계는 n을 한 번 더", "건너뛰었습니다: 훈련은 %ld 단계에서 멈췄습니다", "맞았습니다",
+     "정답: %s", "%s: 끝", "질문 %d개 중 %d개를 맞혔습니다.", "n은 수업 목록으로, p는 마지막 단계로 돌아갑니다.",
+     "%s까지 훈련 중: %ld 단계, 검증 손실 %s   s 건너뛰기", "검증 손실 < %.2f", "%ld 단계", " 또는 ",
+     "... (나머지는 화면에 다 들어가지 않습니다: 더 큰 터미널이나 F5)"},
+};
+
+static const char *say(const struct LessonRun *r, int what)
+{
+    return said[strcmp(r->l.lang, "ko") == 0][what];
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* The shipped lessons and the progress through them */
@@ -151,10 +178,19 @@ static void problem(App *a, int line, const char *msg)
     if (a->opt.check) fprintf(stderr, "%s\n", r->problem);
 }
 
-/* Saves the model the class has trained before a lesson replaces it, so nothing is lost. */
-static void keep_model(App *a)
+/* Before a lesson replaces the model the class trained, it is saved where nothing else writes
+ * (the autosave is the new model's from then on): DATA_DIR/before-lesson.ckpt, said in note.
+ * Scripts and checks, headless, keep nothing and touch no file of the user's. */
+static void keep_model(App *a, char *note, size_t cap)
 {
-    if (app_unsaved(a)) app_save(a, a->autosave), app_poll_trainer(a);
+    note[0] = 0;
+    if (a->headless || !a->tt || a->snap.step == 0) return;
+    char path[NT_PATH_MAX + 32];
+    Err e;
+    snprintf(path, sizeof path, "%s/before-lesson.ckpt", a->data_dir);
+    long step = a->snap.step;
+    if (app_save_now(a, path, &e)) snprintf(note, cap, "; the model you had could not be kept: %s", e.msg);
+    else snprintf(note, cap, "; the model you had (step %ld) is in %s: :load brings it back", step, path);
 }
 
 /* "train until val < X [or N steps]", "train N steps": how long to train, from now. */
@@ -170,10 +206,20 @@ static int parse_wait(const char *args, double *val, long *steps)
     return -1;
 }
 
+/* Stops waiting, and training with it. */
+static void stop_wait(App *a)
+{
+    struct LessonRun *r = a->lesson;
+    if (r->waiting && a->tt) tt_pause(a->tt), tt_pause_at(a->tt, 0);
+    r->waiting = 0;
+}
+
 static void start_wait(App *a, double val, long steps)
 {
     struct LessonRun *r = a->lesson;
     if (!a->tt) return;
+    /* a model already below the line trains no further */
+    if (val > 0 && a->snap.step > 0 && isfinite(a->snap.val_loss) && a->snap.val_loss < val) return;
     r->waiting = 1;
     r->until_val = val;
     r->until_step = steps ? a->snap.step + steps : 0;
@@ -225,8 +271,10 @@ static void apply(App *a, const LessonText *d)
             seed = strtoull(args, &end, 10);
             if (!*args || *end || args[0] == '-') return problem(a, d->line, "seed takes a whole number");
         }
-        keep_model(a);
+        char kept[NT_PATH_MAX + 128];
+        keep_model(a, kept, sizeof kept);
         if (app_new_model(a, corpus, preset, seed)) problem(a, d->line, a->message);
+        else snprintf(r->note, sizeof r->note, "%s%s", a->message, kept);
         return;
     }
     if (!strcmp(word, "train") && strcmp(args, "start") != 0 && strcmp(args, "pause") != 0 && strcmp(args, "resume") != 0) {
@@ -240,15 +288,36 @@ static void apply(App *a, const LessonText *d)
     if (a->message_error) problem(a, d->line, a->message);
 }
 
+/* Directives that set up the model rather than a panel: a new model, training, the learning
+ * rate. Putting a step back (n after the class played with it) does not run them again. */
+static int sets_up_model(const char *d)
+{
+    static const char *const words[] = {"corpus ", "preset ", "seed ", "train ", "lr ", NULL};
+    for (int i = 0; words[i]; i++)
+        if (!strncmp(d, words[i], strlen(words[i]))) return 1;
+    return 0;
+}
+
+/* The step's directives: all of them, or (restore) those that set up its panels. */
+static void apply_step(App *a, int restore)
+{
+    struct LessonRun *r = a->lesson;
+    const LessonStep *s = &r->l.steps[r->step];
+    for (int k = 0; k < s->n_dir; k++)
+        if (!restore || !sets_up_model(s->dir[k].text)) apply(a, &s->dir[k]);
+}
+
 /* Shows step i: applies its directives (unless it asks first: then when it is answered). */
 static void goto_step(App *a, int i)
 {
     struct LessonRun *r = a->lesson;
     if (i < 0) i = 0;
+    stop_wait(a);
+    /* a question left unanswered still sets up its step: the next one may build on it */
+    if (!r->ended && r->step < i && r->l.steps[r->step].ask.text && r->choice[r->step] < 0) apply_step(a, 0), stop_wait(a);
     r->ended = i >= r->l.n_steps;
     r->step = r->ended ? r->l.n_steps - 1 : i;
     r->rendered_step = -1;
-    r->waiting = 0;
     a->interacted = 0;
     a->pending.kind = PENDING_NONE;
     if (r->ended) {
@@ -256,11 +325,23 @@ static void goto_step(App *a, int i)
         return;
     }
     const LessonStep *s = &r->l.steps[r->step];
-    if (!s->ask.text || r->choice[r->step] >= 0)
-        for (int k = 0; k < s->n_dir; k++) apply(a, &s->dir[k]);
-    app_message(a, 0, "%s", r->problems && r->problem[0] ? r->problem : "");
-    if (!r->problems) a->message[0] = 0;
+    r->note[0] = 0;
+    if (!s->ask.text || r->choice[r->step] >= 0) apply_step(a, 0);
+    /* the message line: a problem, or what the class should know, not each directive's echo */
+    if (r->problems && r->problem[0]) app_message(a, 1, "%s", r->problem);
+    else if (r->note[0]) app_message(a, 0, "%s", r->note);
+    else a->message[0] = 0;
     progress_save(a);
+}
+
+/* The step's panels as the step set them up, after the class changed them. */
+static void restore_step(App *a)
+{
+    struct LessonRun *r = a->lesson;
+    a->interacted = 0;
+    r->rendered_step = -1;
+    const LessonStep *s = &r->l.steps[r->step];
+    if (!s->ask.text || r->choice[r->step] >= 0) apply_step(a, 1);
 }
 
 int app_lesson_open(App *a, const char *path)
@@ -301,7 +382,7 @@ void app_lesson_close(App *a)
 {
     struct LessonRun *r = a->lesson;
     if (!r) return;
-    if (r->waiting && a->tt) tt_pause(a->tt), tt_pause_at(a->tt, 0);
+    stop_wait(a);
     shown_free(r);
     figures_free(&r->fig);
     lesson_free(&r->l);
@@ -327,7 +408,7 @@ static void answer(App *a, int k)
     r->correct[r->step] = k == r->right;
     r->rendered_step = -1;
     for (int i = 0; i < s->n_dir; i++) apply(a, &s->dir[i]); /* now the panel shows the answer */
-    if (!r->problems) app_message(a, 0, k == r->right ? "right" : "the answer: %s", r->right >= 0 ? r->choices[r->right] : "?");
+    if (!r->problems) app_message(a, 0, k == r->right ? say(r, SAY_RIGHT) : say(r, SAY_THE_ANSWER), r->right >= 0 ? r->choices[r->right] : "?");
     progress_save(a);
 }
 
@@ -346,8 +427,8 @@ int app_lesson_key(App *a, int ch)
             app_lesson_close(a);
             app_switch(a, panels[0]);
         } else if (a->interacted) {
-            goto_step(a, r->step); /* the step's state again, after the class played with the panel */
-            app_message(a, 0, "back to this step's state: n again for the next one");
+            restore_step(a); /* the step's state again, after the class played with the panel */
+            app_message(a, 0, "%s", say(r, SAY_RESTORED));
         } else {
             goto_step(a, r->step + 1);
         }
@@ -357,9 +438,8 @@ int app_lesson_key(App *a, int ch)
         return 1;
     case 's':
         if (!r->waiting) return 0;
-        r->waiting = 0;
-        if (a->tt) tt_pause(a->tt), tt_pause_at(a->tt, 0);
-        app_message(a, 0, "skipped ahead: training paused at step %ld", a->snap.step);
+        stop_wait(a);
+        app_message(a, 0, say(r, SAY_SKIPPED), a->snap.step);
         return 1;
     case 27:
         app_lesson_close(a);
@@ -431,12 +511,11 @@ static int narration(const App *a, WINDOW *w, int h, int wd)
     if (r->ended) {
         int asked = 0, right = 0;
         for (int i = 0; i < r->l.n_steps; i++) asked += r->choice[i] >= 0, right += r->correct[i];
-        if (w) draw_textf(w, y, x, width, ST_TITLE, a, "%s: the end", r->l.title);
+        if (w) draw_textf(w, y, x, width, ST_TITLE, a, say(r, SAY_END), r->l.title);
         y += 2;
-        if (w && asked)
-            draw_textf(w, y, x, width, ST_NORMAL, a, "You answered %d of %d questions right.", right, asked);
+        if (w && asked) draw_textf(w, y, x, width, ST_NORMAL, a, say(r, SAY_SCORE), asked, right);
         y += asked ? 2 : 0;
-        if (w) draw_text(w, y, x, width, ST_DIM, a, "n goes back to the lessons, p to the last step.");
+        if (w) draw_text(w, y, x, width, ST_DIM, a, say(r, SAY_BACK_HOME));
         return y + 1;
     }
     if (w) draw_textf(w, y, x, width, ST_TITLE, a, "%s  %d/%d  %s", r->l.title, r->step + 1, r->l.n_steps, s->title);
@@ -464,22 +543,30 @@ static int narration(const App *a, WINDOW *w, int h, int wd)
     if (r->waiting && y < h) {
         y++;
         if (w) {
-            char until[96] = "", val[32] = "-";
-            if (r->until_val > 0) snprintf(until, sizeof until, "validation < %.2f", r->until_val);
-            if (r->until_step) snprintf(until + strlen(until), sizeof until - strlen(until), "%sstep %ld", until[0] ? " or " : "", r->until_step);
+            char until[128] = "", bound[48], val[32] = "-";
+            if (r->until_val > 0) snprintf(until, sizeof until, say(r, SAY_VAL_BELOW), r->until_val);
+            if (r->until_step) {
+                snprintf(bound, sizeof bound, say(r, SAY_STEP), r->until_step);
+                snprintf(until + strlen(until), sizeof until - strlen(until), "%s%s", until[0] ? say(r, SAY_OR) : "", bound);
+            }
             if (isfinite(a->snap.val_loss) && a->snap.step > 0) snprintf(val, sizeof val, "%.3f", a->snap.val_loss);
-            draw_textf(w, y, x, width, ST_ACCENT, a, "training until %s: step %ld, validation %s   s skips ahead", until, a->snap.step, val);
+            draw_textf(w, y, x, width, ST_ACCENT, a, say(r, SAY_TRAINING), until, a->snap.step, val);
         }
         y++;
     }
-    if (y < h) {
-        char keys[64] = "";
-        if (!answered) snprintf(keys, sizeof keys, "a-%c answers   ", 'a' + s->n_choices - 1);
-        else if (a->interacted) snprintf(keys, sizeof keys, "n puts the step back   ");
-        if (w) draw_textf(w, y, x, width, ST_DIM, a, "%sn next   p back   Esc leaves the lesson", keys);
-        y++;
-    }
     return y;
+}
+
+/* The keys the lesson answers to now, on the narration's last row. */
+static void keys_line(const App *a, WINDOW *w, int y, int wd)
+{
+    const struct LessonRun *r = a->lesson;
+    const LessonStep *s = &r->l.steps[r->step];
+    const int x = a->present ? 4 : 2;
+    char keys[96] = "";
+    if (!r->ended && s->ask.text && r->choice[r->step] < 0) snprintf(keys, sizeof keys, say(r, SAY_ANSWERS), 'a' + s->n_choices - 1);
+    else if (a->interacted) snprintf(keys, sizeof keys, "%s", say(r, SAY_PUT_BACK));
+    draw_textf(w, y, x, wd - 2 * x, ST_DIM, a, "%s%s", keys, say(r, SAY_KEYS));
 }
 
 int app_lesson_draw(const App *a, WINDOW *w, int h, int wd)
@@ -488,13 +575,19 @@ int app_lesson_draw(const App *a, WINDOW *w, int h, int wd)
     int most = (int)(h * (a->present ? PRESENT_SHARE : NARRATION_SHARE));
     if (h - most < MIN_PANEL_ROWS) most = h - MIN_PANEL_ROWS;
     if (most < 3) most = 3;
-    int need = narration(a, NULL, most, wd);
+    /* the narration, and below it the keys; what does not fit is cut and says so */
+    int need = narration(a, NULL, LESSON_MAX_BYTES, wd) + 1;
     int rows = need < most ? need : most;
-    WINDOW *sub = derwin(w, rows, wd, 0, 0);
+    WINDOW *sub = derwin(w, rows - 1, wd, 0, 0);
     if (sub) {
-        narration(a, sub, rows, wd);
+        narration(a, sub, rows - 1, wd);
+        if (need > rows) {
+            wmove(sub, rows - 2, 0), wclrtoeol(sub);
+            draw_text(sub, rows - 2, a->present ? 4 : 2, wd - 4, ST_DIM, a, say(a->lesson, SAY_CUT));
+        }
         delwin(sub);
     }
+    keys_line(a, w, rows - 1, wd);
     /* a rule between the narration and the panel */
     wattrset(w, style(a, ST_DIM));
     mvwhline(w, rows, 0, a->utf8 ? ACS_HLINE : '-', wd);

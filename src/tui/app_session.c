@@ -238,7 +238,7 @@ void app_session_end(App *a, int save)
 }
 
 /* Stops the thread, saves, and starts it again paused: a save of a model that is not moving. */
-static int save_stopped(App *a, const char *path, Err *e)
+int app_save_now(App *a, const char *path, Err *e)
 {
     if (!a->tt) return 0;
     session_stop(a);
@@ -402,7 +402,7 @@ void app_train_stop(App *a)
     if (!a->tt) return;
     tt_pause(a->tt);
     Err e;
-    if (save_stopped(a, a->autosave, &e)) app_message(a, 1, "%s", e.msg);
+    if (app_save_now(a, a->autosave, &e)) app_message(a, 1, "%s", e.msg);
     else app_message(a, 0, "training stopped at step %ld and saved to %s; train resume continues", a->snap.step, a->autosave);
 }
 

@@ -238,8 +238,12 @@ int draw_wrapped(WINDOW *w, int y, int x, int width, int max_rows, int st, const
     if (width < 1 || max_rows < 1) return 0;
     int row = 0, col = 0, bold = 0;
     for (const char *p = text; *p && row < max_rows;) {
-        while (*p == ' ' || *p == '\n') p++; /* a line break in a paragraph is a space, as in Markdown */
-        if (!*p) break;
+        /* a line break in a paragraph is a space, as in Markdown, except before a table row or
+         * a list item, which start lines of their own */
+        for (; *p == ' ' || *p == '\n'; p++)
+            if (*p == '\n' && col > 0 && (p[1] == '|' || ((p[1] == '-' || p[1] == '*') && p[2] == ' ')))
+                row++, col = 0;
+        if (!*p || row >= max_rows) break;
         size_t n = strcspn(p, " \n");
         int ww = word_width(p, n);
         if (col > 0 && col + 1 + ww > width) row++, col = 0; /* the word goes on the next line */

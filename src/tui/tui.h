@@ -233,6 +233,8 @@ void app_train_resume(App *a);                           /* a new model when the
 void app_train_stop(App *a);                             /* pauses and saves to the autosave */
 int app_set_lr(App *a, float lr);
 void app_save(App *a, const char *path);                 /* the outcome comes as a message */
+/* Saves now, the trainer paused for it (and left paused). */
+int app_save_now(App *a, const char *path, Err *e);
 /* Replaces the model (they ask nothing: the command line asks first when training is unsaved). */
 int app_load_model(App *a, const char *path, int running);
 int app_new_model(App *a, const char *corpus, const char *preset, uint64_t seed);
@@ -286,7 +288,8 @@ int draw_text(WINDOW *w, int y, int x, int width, int st, const App *a, const ch
 int draw_textf(WINDOW *w, int y, int x, int width, int st, const App *a, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 /* Narration: text wrapped at spaces to `width` columns from (y, x), at most max_rows rows, a
- * line break being a space (Markdown's paragraphs) and **bold** bold. Returns the rows it takes;
+ * line break being a space (Markdown's paragraphs) except before a table row ("|") or a list
+ * item ("- ", "* "), and **bold** bold. Returns the rows it takes;
  * with w NULL only counts them. */
 int draw_wrapped(WINDOW *w, int y, int x, int width, int max_rows, int st, const App *a, const char *text);
 /* draw_text padded with spaces to exactly `width` columns (a table cell). */

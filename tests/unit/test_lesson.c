@@ -217,6 +217,7 @@ static void test_figures_named_vocabularies(void **state)
     render(&f, "{{ids \"|Viewing Single Post\" by cl100k}}", "91 860 287 11579 3962");
     render(&f, "{{ids \"The cat quickly jumped\" by gpt2}}", "464 3797 2952 11687");
     render(&f, "{{pieces \"The cat quickly\" by gpt2}}", "The | \xc2\xb7" "cat | \xc2\xb7quickly");
+    render(&f, "{{pieces \"|Viewing Single Post\" by cl100k}}", "\"|\" | View | ing | \xc2\xb7Single | \xc2\xb7Post");
     render(&f, "{{examples \"The cat sat on the mat.\" by gpt2}}", "6");
     render(&f, "{{vocab gpt2}}", "50,257");
     figures_free(&f);

@@ -315,7 +315,9 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
                     const uint8_t *b = tokenizer_token(tk, ids[i], &k);
                     char piece[128];
                     token_escape(b, k, ESCAPE_SPACES, piece, sizeof piece);
-                    at += (size_t)snprintf(out + at, cap - at, "%s%s", i ? " | " : "", piece);
+                    /* a piece with a bar in it is quoted, so that it is not read as a separator */
+                    const char *q = strchr(piece, '|') ? "\"" : "";
+                    at += (size_t)snprintf(out + at, cap - at, "%s%s%s%s", i ? " | " : "", q, piece, q);
                 }
                 free(ids);
                 return 0;
@@ -410,7 +412,7 @@ int figures_render(Figures *f, const char *text, char *out, size_t cap, int *lin
                 }
             }
             if (!matches) matches = 1; /* shown as computed: the statement in the file is what is wrong */
-            else snprintf(value, sizeof value, "?");
+            else snprintf(value, sizeof value, f->unavailable ? "(make gpt2-vocab)" : "?");
         }
         /* a figure is one word on screen: its spaces become no-break spaces (U+00A0), so that
          * "0.4 %" never wraps into "0.4" and "%" */

@@ -52,7 +52,7 @@ int figure_check(const char *expr, size_t n, Err *e);
 int figure_eval(Figures *f, const char *expr, size_t n, char *out, size_t cap, int *matches, Err *e);
 
 /* text with every {{...}} replaced by its value, into out ("?" for a figure that cannot be
- * computed), the spaces inside a value made no-break spaces so that a figure is never wrapped. Returns how many figures could not be computed or did not read as their "= TEXT"
+ * computed, "(make gpt2-vocab)" for one whose vocabulary is not installed), the spaces inside a value made no-break spaces so that a figure is never wrapped. Returns how many figures could not be computed or did not read as their "= TEXT"
  * said; the first of them is described in e, *line being how many lines into text it stands. */
 int figures_render(Figures *f, const char *text, char *out, size_t cap, int *line, Err *e);
 
