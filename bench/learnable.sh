@@ -13,7 +13,7 @@
 # The language is guessed from the text when not given: ko when most of its bytes are not ASCII.
 # Exits 1 when a criterion fails. Environment: LEARN_STEPS (1500), LEARN_SEED (7) for sampling,
 # LEARN_OUT (BUILD/bench/learnable) for the model, the sample and the word lists.
-set -u
+set -uf
 build=${1:?usage: learnable.sh BUILD CORPUS [en|ko]}
 corpus=${2:?usage: learnable.sh BUILD CORPUS [en|ko]}
 lang=${3:-}
@@ -37,8 +37,8 @@ fi
 # words FILE: one word per line, as defined above
 words() {
     case $lang in
-        en) grep -oE "[A-Za-z]+('[A-Za-z]+)*" "$1" | tr 'A-Z' 'a-z' ;;
-        *) tr ' \t\r' '\n\n\n' <"$1" | sed 's/^[[:punct:]]*//; s/[[:punct:]]*$//' | grep -v '^$' ;;
+        en) grep -aoE "[A-Za-z]+('[A-Za-z]+)*" "$1" | tr 'A-Z' 'a-z' ;;
+        *) tr ' \t\r' '\n\n\n' <"$1" | sed 's/^[[:punct:]]*//; s/[[:punct:]]*$//' | grep -av '^$' ;;
     esac
 }
 
@@ -57,9 +57,15 @@ set -- $(awk -F, 'NR > 1 { if (min == "" || $3 < min) { min = $3; at = $1 } last
                   END { printf "%s %s %s %s %.4f", min, at, last, lstep, last - min }' "$out/$name.history.csv")
 vmin=$1 vmin_step=$2 vlast=$3 vlast_step=$4 gap=$5
 
-# 2,000 characters of one long sample (more tokens than that needs, then cut by characters)
-"$bin" sample --model "$model" --temperature 0.8 --seed "$seed" --tokens 1500 >"$out/$name.sample.raw" 2>/dev/null
-LC_ALL=C.UTF-8 sed -z "s/^\(.\{$chars\}\).*/\1/" "$out/$name.sample.raw" >"$out/$name.sample.txt"
+# 2,000 characters of one long sample: more tokens than that needs (a token is at least a byte,
+# a Korean character three), cut after the 2,000th character. A character is a UTF-8 sequence,
+# or a stray byte where the model wrote part of one: any byte but a continuation byte starts one.
+"$bin" sample --model "$model" --temperature 0.8 --seed "$seed" --tokens $((3 * chars)) >"$out/$name.sample.raw" 2>/dev/null
+cut=$(od -An -v -tu1 "$out/$name.sample.raw" | tr -s ' ' '\n' | grep -v '^$' |
+    awk -v n="$chars" '$1 < 128 || $1 >= 192 { if (++c > n) { print NR - 1; found = 1; exit } } END { if (!found) print NR }')
+head -c "$cut" "$out/$name.sample.raw" >"$out/$name.sample.txt"
+got=$(od -An -v -tu1 "$out/$name.sample.txt" | tr -s ' ' '\n' | grep -v '^$' | awk '$1 < 128 || $1 >= 192 { c++ } END { print c + 0 }')
+[ "$got" -eq "$chars" ] || echo "learnable: the sample has $got characters, not $chars" >&2
 words "$corpus" | sort -u >"$out/$name.words"
 words "$out/$name.sample.txt" >"$out/$name.sample.words"
 set -- $(awk 'NR == FNR { known[$0] = 1; next } { n++; if ($0 in known) k++; else unknown[$0] = 1 }
