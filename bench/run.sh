@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh BUILD - `make bench`: nexttoken's speed and memory next to the reference tools, measured
-# in one run on this machine. See bench/README.md for what each figure means.
+# in one run on this machine, and whether a class can watch the shipped corpora being learned
+# (learnable.sh). See bench/README.md for what each figure means.
 #
 # Environment: BENCH_REPS (3) runs of each configuration, alternating nexttoken and PyTorch;
 # BENCH_STEPS (30) steps per run; BENCH_CORPUS (a text to train on).
@@ -145,6 +146,14 @@ if command -v tmux >/dev/null 2>&1; then
     say "$ui"
     say "(tokens/s = steps x 8 x 128 / wall seconds, small preset, 2 threads; ratio = interface / command line)"
 fi
+
+# ---- can a class watch the shipped corpora being learned? ----
+say ""
+say "## Learnable in a class period: small, 1,500 steps, then the validation losses and a sample"
+for c in "$here/../corpora/stories.txt" "$here/../corpora/korean.txt"; do
+    "$here/learnable.sh" "$build" "$c" >"$build/bench/learnable.out" 2>&1 || echo "(a criterion is not met)" >>"$build/bench/learnable.out"
+    tee -a "$out" <"$build/bench/learnable.out"
+done
 
 say ""
 say "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

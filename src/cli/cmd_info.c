@@ -7,20 +7,23 @@
 #include "core/text/pretok.h"
 
 static const char usage[] =
-    "usage: nexttoken info --model FILE [--json]\n"
+    "usage: nexttoken info --model FILE [--json] [--history]\n"
     "\n"
     "The model's sizes, its tokenizer, and how far it has trained: steps, training time, the last\n"
     "losses, and the corpus it learned from.\n"
-    "  --json   {format, preset, layers, heads, dim, ctx, vocab, params, tokenizer, steps, seconds,\n"
-    "           loss, val_loss, corpus}\n";
+    "  --json      {format, preset, layers, heads, dim, ctx, vocab, params, tokenizer, steps, seconds,\n"
+    "              loss, val_loss, corpus}\n"
+    "  --history   every validation loss so far instead, as CSV: step,loss,val_loss (loss: the\n"
+    "              training loss of that step); with --json, a val_history array of the same\n";
 
 int cmd_info(int argc, char **argv)
 {
     const char *model = NULL;
-    int json = 0;
+    int json = 0, history = 0;
     ArgSpec specs[] = {
         {"model", ARG_STR, &model, NO_RANGE, 0},
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
+        {"history", ARG_FLAG, &history, NO_RANGE, 0},
         ARG_END,
     };
     char *pos[1];
@@ -35,7 +38,27 @@ int cmd_info(int argc, char **argv)
     const TrainHistory *h = &ck.st.hist;
     const char *preset = gpt2_preset_of(c);
     double loss = h->n ? h->loss[h->n - 1] : NAN, val = h->n_val ? h->val_loss[h->n_val - 1] : NAN;
-    if (json) {
+    if (history) {
+        /* The validation losses are what shows memorising: the training loss keeps falling while
+         * they turn up. Each comes with the training loss of the step it was measured after. */
+        Json j;
+        if (json) json_init(&j, stdout), json_obj(&j), json_key(&j, "val_history"), json_arr(&j);
+        else printf("step,loss,val_loss\n");
+        for (size_t i = 0; i < h->n_val; i++) {
+            long s = h->val_step[i];
+            double tl = s >= 1 && (size_t)s <= h->n ? h->loss[s - 1] : NAN;
+            if (json) {
+                json_obj(&j);
+                json_key(&j, "step"), json_int(&j, s);
+                json_key(&j, "loss"), json_num(&j, tl);
+                json_key(&j, "val_loss"), json_num(&j, h->val_loss[i]);
+                json_obj_end(&j);
+            } else {
+                printf("%ld,%.4f,%.4f\n", s, tl, h->val_loss[i]);
+            }
+        }
+        if (json) json_arr_end(&j), json_obj_end(&j), json_end(&j);
+    } else if (json) {
         Json j;
         json_init(&j, stdout);
         json_obj(&j);

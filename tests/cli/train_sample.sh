@@ -14,6 +14,24 @@ expect_ok $BIN train --corpus $C --resume "$M" --steps 40 --json --quiet
 expect_out '"steps":40'
 expect_out '"steps_this_run":10'
 
+# info --history: every validation loss, resumed ones too, as CSV and as JSON; the last row is
+# the losses info reports (rounded to 4 places)
+expect_ok $BIN info --model "$M" --history
+cp "$TMP/out" "$TMP/hist"
+[ "$(head -1 "$TMP/hist")" = "step,loss,val_loss" ] || fail "info --history header: $(head -1 "$TMP/hist")"
+[ "$(sed 1d "$TMP/hist" | cut -d, -f1 | tr '\n' ' ')" = "10 20 30 40 " ] || fail "info --history steps: $(cat "$TMP/hist")"
+grep -Eq '^40,[0-9]+\.[0-9]{4},[0-9]+\.[0-9]{4}$' "$TMP/hist" || fail "info --history row: $(tail -1 "$TMP/hist")"
+expect_ok $BIN info --model "$M" --json
+close() { awk -v a="$1" -v b="$2" 'BEGIN {d = a - b; exit !(d < 0.00006 && d > -0.00006)}'; }
+for k in loss val_loss; do
+    v=$(grep -o "\"$k\":[0-9.]*" "$TMP/out" | cut -d: -f2)
+    h=$(tail -1 "$TMP/hist" | cut -d, -f$([ $k = loss ] && echo 2 || echo 3))
+    close "$h" "$v" || fail "info --history's last $k $h, info's $v"
+done
+expect_ok $BIN info --model "$M" --history --json
+expect_out '{"val_history":[{"step":10,"loss":'
+[ "$(grep -o '"step":' "$TMP/out" | wc -l)" -eq 4 ] || fail "info --history --json: $(cat "$TMP/out")"
+
 # the same seed gives the same text; the JSON carries text and ids
 expect_ok $BIN sample --model "$M" --prompt "The cat" --tokens 20 --seed 7 --json
 expect_out '"seed":7'
