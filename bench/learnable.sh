@@ -1,7 +1,8 @@
 #!/bin/sh
 # learnable.sh BUILD CORPUS [en|ko] - can a class watch this text being learned? One run of what
 # `make run` does by default (the small preset, a 512-token BPE learned from the corpus, batch 8,
-# lr 1e-3, seed 1337, validation every 50 steps), 1,500 steps, then:
+# lr 1e-3 held after 50 steps of warm-up as the interface's open-ended training holds it, seed
+# 1337, validation every 50 steps), 1,500 steps, then:
 #   - the validation losses (nexttoken info --history): the lowest, and how far the last is above
 #     it. A model that memorises its text sees its validation loss turn up while the training
 #     loss goes on falling; we ask for a last loss at most 0.05 above the lowest.
@@ -12,7 +13,8 @@
 #   - the steps and the training time.
 # The language is guessed from the text when not given: ko when most of its bytes are not ASCII.
 # Exits 1 when a criterion fails. Environment: LEARN_STEPS (1500), LEARN_SEED (7) for sampling,
-# LEARN_OUT (BUILD/bench/learnable) for the model, the sample and the word lists.
+# LEARN_OUT (BUILD/bench/learnable) for the model, the sample and the word lists, LEARN_TRAIN for
+# more options to `nexttoken train` (to try other settings; the figures we quote use none).
 set -uf
 build=${1:?usage: learnable.sh BUILD CORPUS [en|ko]}
 corpus=${2:?usage: learnable.sh BUILD CORPUS [en|ko]}
@@ -44,7 +46,7 @@ words() {
 
 model="$out/$name.ckpt"
 start=$(date +%s)
-"$bin" train --corpus "$corpus" --steps "$steps" --out "$model" --json --quiet >"$out/$name.train.json" 2>"$out/$name.train.err" || {
+"$bin" train --corpus "$corpus" --steps "$steps" --constant-lr ${LEARN_TRAIN:-} --out "$model" --json --quiet >"$out/$name.train.json" 2>"$out/$name.train.err" || {
     echo "learnable: training on $corpus failed: $(cat "$out/$name.train.err")" >&2
     exit 2
 }

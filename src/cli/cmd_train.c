@@ -27,6 +27,7 @@ static const char usage[] =
     "  --batch N            windows per step (8, or less to fit a step in 1 GB of activations)\n"
     "  --steps N            train until step N (default 1000 unless --seconds is given)\n"
     "  --seconds S          train for S seconds (with --steps, whichever comes first)\n"
+    "  --constant-lr        keep the peak learning rate after warm-up, as the interface trains\n"
     "  --lr X               peak learning rate (0.001); --warmup N steps of linear warm-up (50)\n"
     "  --seed N             fixes initialisation and batches (1337)\n"
     "  --resume FILE        continue training a saved model exactly where it stopped\n"
@@ -37,14 +38,15 @@ static const char usage[] =
     "  --quiet              no progress line\n"
     "\n"
     "The learning rate warms up linearly, then follows a cosine to a tenth of its peak at the\n"
-    "last step (constant after warm-up when only --seconds is given). Ctrl-C saves and stops.\n";
+    "last step (constant after warm-up with --constant-lr, or when only --seconds is given).\n"
+    "Ctrl-C saves and stops.\n";
 
 static volatile sig_atomic_t interrupted;
 static void on_signal(int sig) { interrupted = sig; }
 
 typedef struct {
     const char *out;
-    int save_every, threads, json, quiet;
+    int save_every, threads, json, quiet, constant_lr;
     long steps;
     double seconds;
 } TrainArgs; /* the rest go straight into the SessionSpec */
@@ -93,6 +95,7 @@ int cmd_train(int argc, char **argv)
         {"save-every", ARG_INT, &a.save_every, 1, 1e9, 0},
         {"val-every", ARG_INT, &sp.train.val_every, 0, 1e9, 0},
         {"threads", ARG_INT, &a.threads, 1, PAR_MAX_THREADS, 0},
+        {"constant-lr", ARG_FLAG, &a.constant_lr, NO_RANGE, 0},
         {"json", ARG_FLAG, &a.json, NO_RANGE, 0},
         {"quiet", ARG_FLAG, &a.quiet, NO_RANGE, 0},
         ARG_END,
@@ -105,14 +108,15 @@ int cmd_train(int argc, char **argv)
     if (!sp.corpus && !sp.resume) return cli_fail_input("train: --corpus FILE is required (the text to learn from)");
     if (!a.out) a.out = sp.resume;
     if (!a.out) return cli_fail_input("train: --out FILE is required (where to save the model)");
-    /* The cosine's horizon: --steps, else open-ended for --seconds alone, else 1000 steps. A
-     * resumed model keeps its own unless one of them is given. */
-    sp.train.total_steps = a.steps ? a.steps : a.seconds > 0 ? 0 : 1000;
+    /* The cosine's horizon: --steps, else open-ended for --seconds alone or --constant-lr, else
+     * 1000 steps. A resumed model keeps its own unless one of them is given. */
+    sp.train.total_steps = a.constant_lr ? 0 : a.steps ? a.steps : a.seconds > 0 ? 0 : 1000;
     static const struct {
         const char *flag;
         unsigned bit;
     } given[] = {{"batch", SESSION_SET_BATCH}, {"lr", SESSION_SET_LR}, {"warmup", SESSION_SET_WARMUP},
-                 {"val-every", SESSION_SET_VAL_EVERY}, {"steps", SESSION_SET_STEPS}, {"seconds", SESSION_SET_STEPS}};
+                 {"val-every", SESSION_SET_VAL_EVERY}, {"steps", SESSION_SET_STEPS}, {"seconds", SESSION_SET_STEPS},
+                 {"constant-lr", SESSION_SET_STEPS}};
     for (size_t i = 0; i < sizeof given / sizeof given[0]; i++)
         if (args_seen(specs, given[i].flag)) sp.given |= given[i].bit;
     if (train_config_check(&sp.train, &e)) return cli_fail(&e);
@@ -132,7 +136,8 @@ int cmd_train(int argc, char **argv)
     if (!a.quiet) print_notes(s.notes);
     Trainer *tr = &s.tr;
     int status = 0;
-    long target = tr->st.cfg.total_steps;
+    /* Where to stop: --steps, else the cosine's horizon (1000 steps for --constant-lr alone). */
+    long target = a.steps ? a.steps : a.constant_lr && !(a.seconds > 0) ? 1000 : tr->st.cfg.total_steps;
     if (target && tr->st.step >= target)
         fprintf(stderr, "nexttoken: note: the model has already done %ld steps (target %ld); use --steps to go further\n",
                 tr->st.step, target);

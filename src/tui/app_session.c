@@ -19,7 +19,6 @@
 #define DEFAULT_CORPUS "corpora/stories.txt"
 #define DEFAULT_PRESET "small"
 #define DEFAULT_SEED 1337
-#define DEFAULT_LR 1e-3f
 #define DEFAULT_TEMPERATURE 0.8f
 #define DEFAULT_PROMPT "Once upon a time"
 
@@ -192,7 +191,9 @@ int app_session_start(App *a, Err *e)
     if (!a->pool) return -1;
     snprintf(a->preset, sizeof a->preset, DEFAULT_PRESET);
     a->seed = DEFAULT_SEED;
-    a->lr = DEFAULT_LR;
+    TrainConfig tc;
+    train_config_default(&tc);
+    a->lr = tc.lr; /* the interface trains open-ended: constant after warm-up */
     sampler_config_default(&a->sc);
     a->sc.temperature = DEFAULT_TEMPERATURE;
     snprintf(a->prompt, sizeof a->prompt, DEFAULT_PROMPT);
