@@ -211,7 +211,7 @@ void app_key(App *a, int ch)
 static int app_setup(App *a, Err *e)
 {
     if (panels_create(a)) return err_nomem(e, "the panels", 0);
-    a->panel = panel_named("train"); /* training, the heart of it, is where it opens */
+    a->panel = panel_named("lessons"); /* the home: the lessons, and the model training behind them */
     if (pipe(a->wake_fd)) return err_internal(e, "pipe: %s", strerror(errno));
     for (int i = 0; i < 2; i++) fcntl(a->wake_fd[i], F_SETFL, O_NONBLOCK), fcntl(a->wake_fd[i], F_SETFD, FD_CLOEXEC);
     signal_fd = a->wake_fd[1];

@@ -112,53 +112,84 @@ static int progress_path(char *out, size_t cap)
     return snprintf(out, cap, "%s/" PROGRESS_FILE, dir) < (int)cap ? 0 : -1;
 }
 
+/* The progress of every lesson taken, read from the file once and kept here; a headless run
+ * (a script, a check) keeps it only in memory, so that tests see it and no user file changes. */
+#define PROGRESS_MAX 256
+static struct {
+    char key[96];
+    LessonProgress p;
+} progress[PROGRESS_MAX];
+static int n_progress = -1; /* -1: the file not read yet */
+
+static void progress_load(void)
+{
+    char file[NT_PATH_MAX], line[256], k[96];
+    n_progress = 0;
+    if (progress_path(file, sizeof file)) return;
+    FILE *f = fopen(file, "r");
+    if (!f) return;
+    while (n_progress < PROGRESS_MAX && fgets(line, sizeof line, f)) {
+        LessonProgress q;
+        if (sscanf(line, "%95s %d %d %d %d", k, &q.seen, &q.steps, &q.right, &q.asked) != 5) continue;
+        snprintf(progress[n_progress].key, sizeof progress[n_progress].key, "%s", k);
+        progress[n_progress++].p = q;
+    }
+    fclose(f);
+}
+
+static int progress_find(const char *key)
+{
+    if (n_progress < 0) progress_load();
+    for (int i = 0; i < n_progress; i++)
+        if (!strcmp(progress[i].key, key)) return i;
+    return -1;
+}
+
 LessonProgress app_lesson_progress(const App *a, const char *path)
 {
     (void)a;
-    LessonProgress p = {0, 0, 0, 0};
-    char file[NT_PATH_MAX], key[NT_PATH_MAX], line[NT_PATH_MAX + 64], k[NT_PATH_MAX];
-    if (progress_path(file, sizeof file)) return p;
+    char key[NT_PATH_MAX];
     progress_key(path, key, sizeof key);
-    FILE *f = fopen(file, "r");
-    if (!f) return p;
-    while (fgets(line, sizeof line, f)) {
-        LessonProgress q;
-        if (sscanf(line, "%4095s %d %d %d %d", k, &q.seen, &q.steps, &q.right, &q.asked) == 5 && !strcmp(k, key)) p = q;
-    }
-    fclose(f);
-    return p;
+    int i = progress_find(key);
+    return i >= 0 ? progress[i].p : (LessonProgress){0, 0, 0, 0};
 }
 
-/* Remembers how far the lesson went (never less far than before), atomically. */
+/* Remembers how far the lesson went (never less far than before); writes the file atomically
+ * unless headless. */
 static void progress_save(App *a)
 {
     struct LessonRun *r = a->lesson;
-    if (a->headless || !r) return;
-    char file[NT_PATH_MAX], key[NT_PATH_MAX], line[NT_PATH_MAX + 64], k[NT_PATH_MAX];
-    if (progress_path(file, sizeof file)) return;
-    char dir[NT_PATH_MAX];
-    if (path_state_dir(dir, sizeof dir) == 0) {
-        for (char *s = dir + 1; *s; s++)
-            if (*s == '/') *s = 0, mkdir(dir, 0755), *s = '/';
-        mkdir(dir, 0755);
-    }
+    if (!r) return;
+    char key[NT_PATH_MAX];
     progress_key(r->l.path, key, sizeof key);
-    LessonProgress was = app_lesson_progress(a, r->l.path), now = {r->step + 1, r->l.n_steps, 0, 0};
+    if (strlen(key) >= sizeof progress[0].key) return;
+    int i = progress_find(key);
+    if (i < 0) {
+        if (n_progress == PROGRESS_MAX) return;
+        i = n_progress++;
+        snprintf(progress[i].key, sizeof progress[i].key, "%s", key);
+        progress[i].p = (LessonProgress){0, 0, 0, 0};
+    }
+    LessonProgress was = progress[i].p, now = {r->step + 1, r->l.n_steps, 0, 0};
     if (r->ended) now.seen = r->l.n_steps;
-    for (int i = 0; i < r->l.n_steps; i++) now.asked += r->choice[i] >= 0;
-    for (int i = 0; i < r->l.n_steps; i++) now.right += r->correct[i];
+    for (int j = 0; j < r->l.n_steps; j++) now.asked += r->choice[j] >= 0;
+    for (int j = 0; j < r->l.n_steps; j++) now.right += r->correct[j];
     if (now.seen < was.seen) now.seen = was.seen;
+    progress[i].p = now;
+    if (a->headless) return;
+    char file[NT_PATH_MAX], dir[NT_PATH_MAX], line[256];
+    if (progress_path(file, sizeof file) || path_state_dir(dir, sizeof dir)) return;
+    for (char *s = dir + 1; *s; s++)
+        if (*s == '/') *s = 0, mkdir(dir, 0755), *s = '/';
+    mkdir(dir, 0755);
     AtomicFile af;
     Err e;
     if (atomic_open(&af, file, &e)) return;
-    FILE *f = fopen(file, "r");
-    if (f) {
-        while (fgets(line, sizeof line, f))
-            if (sscanf(line, "%4095s", k) == 1 && strcmp(k, key) != 0) atomic_write(&af, line, strlen(line));
-        fclose(f);
+    for (int j = 0; j < n_progress; j++) {
+        const LessonProgress *q = &progress[j].p;
+        int n = snprintf(line, sizeof line, "%s %d %d %d %d\n", progress[j].key, q->seen, q->steps, q->right, q->asked);
+        atomic_write(&af, line, (size_t)n);
     }
-    int n = snprintf(line, sizeof line, "%s %d %d %d %d\n", key, now.seen, now.steps, now.right, now.asked);
-    atomic_write(&af, line, (size_t)n);
     atomic_commit(&af, &e);
 }
 

@@ -7,7 +7,7 @@
 #include "tui.h"
 
 #define MAP_KEY_WIDTH 12       /* "1 Slice" */
-#define MINUTES_WIDTH 8        /* " 6 min" */
+#define MINUTES_WIDTH 8        /* "  6 min " */
 
 typedef struct Home {
     int sel;                   /* the lesson chosen with Up and Down */
@@ -43,16 +43,42 @@ static void progress_mark(const App *a, const Lesson *l, char *out, size_t cap)
     }
 }
 
+/* The home's own words, in the lessons' language (the panel map is the interface's, English). */
+enum { HOME_TITLE, HOME_NONE, HOME_MIN, HOME_ENTER, HOME_COUNT };
+static const char *const home_said[2][HOME_COUNT] = {
+    {"How a language model learns, one step at a time",
+     "No lessons found in this language (lessons/en, lessons/ko beside nexttoken).", "%3d min ",
+     "Enter takes the lesson; :lang ko for Korean"},
+    {"언어 모델은 어떻게 배우는가, 한 단계씩",
+     "이 언어로 된 수업이 없습니다 (nexttoken 옆의 lessons/en, lessons/ko).", "%3d분 ",
+     "Enter로 수업을 시작합니다. :lang en은 영어"},
+};
+
+/* The model training behind the lessons, in one line, and its latest sample in another: the
+ * class sees it learning from the home screen too. */
+static int draw_model_now(const App *a, WINDOW *w, int y, int wd)
+{
+    const TrainSnapshot *s = &a->snap;
+    char loss[32] = "";
+    if (s->step > 0) snprintf(loss, sizeof loss, ", loss %.3f", s->loss);
+    draw_textf(w, y++, 2, wd - 4, ST_NORMAL, a, "The model: %s, step %ld%s (%c to watch it learn)",
+               s->state == TT_RUNNING ? "training" : "paused", s->step, loss, panel_named("train")->keys[0]);
+    if (a->n_samples > 0) {
+        int x = 4 + draw_textf(w, y, 4, wd - 6, ST_DIM, a, "its sample at step %ld: ", a->sample_steps[a->n_samples - 1]);
+        draw_text(w, y++, x, wd - 2 - x, ST_NORMAL, a, a->samples[a->n_samples - 1]);
+    }
+    return y;
+}
+
 static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
 {
     const Home *S = st;
+    const char *const *said = home_said[strcmp(a->lang, "ko") == 0];
     int y = 1;
-    draw_text(w, y++, 2, wd - 4, ST_TITLE, a, "How a language model learns, one step at a time");
+    draw_text(w, y++, 2, wd - 4, ST_TITLE, a, said[HOME_TITLE]);
     y++;
     const LessonList *ls = S->lessons;
-    if (!ls || ls->n == 0) {
-        draw_text(w, y++, 2, wd - 4, ST_DIM, a, "No lessons found in this language (lessons/en, lessons/ko beside nexttoken).");
-    }
+    if (!ls || ls->n == 0) draw_text(w, y++, 2, wd - 4, ST_DIM, a, said[HOME_NONE]);
     for (int i = 0; ls && i < ls->n && y < h - 3; i++, y++) {
         const Lesson *l = &ls->lessons[i];
         char mark[32];
@@ -63,18 +89,15 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
         int tw = wd - x - MINUTES_WIDTH - 16;
         draw_cell(w, y, x, tw, sty, a, l->title);
         x += tw;
-        draw_textf(w, y, x, MINUTES_WIDTH, i == S->sel ? ST_SELECT : ST_DIM, a, "%3d min ", l->minutes);
+        draw_textf(w, y, x, MINUTES_WIDTH, i == S->sel ? ST_SELECT : ST_DIM, a, said[HOME_MIN], l->minutes);
         draw_text(w, y, x + MINUTES_WIDTH, 14, ST_GOOD, a, mark);
     }
     y++;
-    if (y < h - 2)
-        draw_textf(w, y++, 2, wd - 4, ST_DIM, a, "Enter takes the lesson; :lang %s for %s", strcmp(a->lang, "ko") ? "ko" : "en",
-                   strcmp(a->lang, "ko") ? "Korean" : "English");
+    if (y < h - 2) draw_text(w, y++, 2, wd - 4, ST_DIM, a, said[HOME_ENTER]);
     y++;
-    /* the map of the other panels: a small GPT-2 trains in the background on one of them */
-    if (y < h - 1)
-        draw_textf(w, y++, 2, wd - 4, ST_NORMAL, a, "The panels, each one step of pretraining with the numbers the model computes (a GPT-2 trains on %c):",
-                   panel_named("train")->keys[0]);
+    if (y < h - 2) y = draw_model_now(a, w, y, wd) + 1;
+    /* the map of the other panels */
+    if (y < h - 1) draw_text(w, y++, 2, wd - 4, ST_NORMAL, a, "The panels, each one step of pretraining:");
     for (int i = 0; i < n_panels && y < h; i++) {
         if (panels[i] == a->panel) continue; /* the map is of the others */
         draw_textf(w, y, 2, MAP_KEY_WIDTH, ST_KEY, a, "%c %s", panels[i]->keys[0], panels[i]->title);
