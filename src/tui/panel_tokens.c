@@ -56,7 +56,9 @@ typedef struct Tokens {
     Tokenizer cut;             /* the vocabulary so far, to cut the prompt with */
     int cut_merges;
     Cut cut_prompt;            /* the prompt, cut by it */
-    float bpt[MAX_MERGES + 1]; /* bytes per token of the prompt after each merge */
+    /* bytes per token of the prompt (bpt) after bpt_at merges, in order of merges: after each
+     * one when stepping, after about every hundredth of them when jumping to a count */
+    float bpt[MAX_MERGES + 1], bpt_at[MAX_MERGES + 1];
     int n_bpt;
     /* compare and inspect */
     const WordTok *words, *chars; /* the app's, of the corpus */
@@ -92,8 +94,33 @@ static void cut_text(Cut *c, const char *text, const Tokenizer *t, const WordTok
 
 /* ---- merges ---- */
 
+/* Forgets the bytes per token measured after `merges` merges or more (stepping back), then
+ * records it after `merges`, from the prompt's cut c. */
+static void bpt_record(const App *a, Tokens *S, int merges, const Cut *c)
+{
+    while (S->n_bpt > 0 && S->bpt_at[S->n_bpt - 1] >= (float)merges) S->n_bpt--;
+    if (!c->n || S->n_bpt > MAX_MERGES) return;
+    S->bpt_at[S->n_bpt] = (float)merges;
+    S->bpt[S->n_bpt++] = (float)strlen(a->prompt) / (float)c->n;
+}
+
+/* The same with the vocabulary the trainer holds now (a tokenizer made for the purpose). */
+static void bpt_measure(const App *a, Tokens *S)
+{
+    Tokenizer t = {0};
+    Cut c = {0};
+    Err e;
+    if (bpe_trainer_tokenizer(S->bt, &t, &e) == 0) {
+        cut_text(&c, a->prompt, &t, NULL);
+        bpt_record(a, S, S->merges, &c);
+    }
+    cut_free(&c);
+    tokenizer_free(&t);
+}
+
 /* Learns again from the start (the corpus or the prompt) up to `merges`: merges cannot be undone
- * in place, and at this size learning again is fast. */
+ * in place, and at this size learning again is fast. The bytes per token are measured on the
+ * way, about a hundred times, so that the plot has its curve after a jump. */
 static void retrain(const App *a, Tokens *S, int merges)
 {
     Err e;
@@ -105,10 +132,13 @@ static void retrain(const App *a, Tokens *S, int merges)
     S->bt = n ? bpe_trainer_create(text, n, PRETOK_GPT2, &e) : NULL;
     S->bt_gen = a->settings_gen, S->bt_source = S->from_prompt;
     S->merges = 0, S->have_last = 0, S->n_bpt = 0;
+    const int every = merges > 100 ? merges / 100 : 1;
+    if (S->bt && merges > 0) bpt_measure(a, S);
     while (S->bt && S->merges < merges) {
         BpeMerge m;
         if (bpe_trainer_step(S->bt, &m, &e) != 1) break;
         S->merges++, S->last = m, S->have_last = 1;
+        if (S->merges % every == 0 && S->merges < merges) bpt_measure(a, S);
     }
 }
 
@@ -122,10 +152,7 @@ static void recut(const App *a, Tokens *S)
     S->cut_merges = S->merges;
     S->n_top = bpe_trainer_top(S->bt, S->top, LEADERBOARD);
     cut_text(&S->cut_prompt, a->prompt, &S->cut, NULL);
-    /* bytes per token over the merges so far (recomputed when stepping back) */
-    if (S->n_bpt > S->merges) S->n_bpt = S->merges;
-    if (S->n_bpt == S->merges && S->merges <= MAX_MERGES && S->cut_prompt.n)
-        S->bpt[S->n_bpt++] = (float)strlen(a->prompt) / (float)S->cut_prompt.n;
+    bpt_record(a, S, S->merges, &S->cut_prompt);
 }
 
 /* Brings the merges to where they were asked to be: learned again for a new text or source,
@@ -190,7 +217,7 @@ static void draw_merges(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
     draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "vocabulary %d tokens after %d merges", bpe_trainer_vocab_size(S->bt), S->merges);
     y++;
     int left = wd >= 90 ? wd / 2 : wd;
-    draw_text(w, y, 1, left - 2, ST_DIM, a, "the most frequent pairs now (the next merge first)");
+    draw_text(w, y, 1, left - 2, ST_DIM, a, "the most frequent pairs (the next merge first)");
     for (int i = 0; i < S->n_top && y + 1 + i < h - 6; i++) {
         show(a, S->bt, S->top[i].a, pa, sizeof pa);
         show(a, S->bt, S->top[i].b, pb, sizeof pb);
@@ -203,13 +230,11 @@ static void draw_merges(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
     }
     /* bytes per token of the prompt as merges go on */
     if (left < wd && S->n_bpt > 1) {
-        float xs[MAX_MERGES + 1];
-        for (int i = 0; i < S->n_bpt; i++) xs[i] = (float)i;
-        PlotSeries s = {xs, S->bpt, S->n_bpt, ST_PLOT_VAL};
+        PlotSeries s = {S->bpt_at, S->bpt, S->n_bpt, ST_PLOT_VAL};
         float ymax = 1;
         for (int i = 0; i < S->n_bpt; i++) ymax = fmaxf(ymax, S->bpt[i]);
         draw_text(w, y, left + 1, wd - left - 2, ST_DIM, a, "bytes per token of the prompt");
-        plot_draw(w, y + 1, left, LEADERBOARD, wd - left - 1, a, &s, 1, NULL, 0, 0, S->n_bpt - 1 > 1 ? S->n_bpt - 1 : 1, 1,
+        plot_draw(w, y + 1, left, LEADERBOARD, wd - left - 1, a, &s, 1, NULL, 0, 0, S->merges > 1 ? S->merges : 1, 1,
                   ymax * 1.1, 0, "merges");
     }
     y += LEADERBOARD + 2;
