@@ -72,6 +72,16 @@ static int draw_piece(const App *a, const Slice *S, WINDOW *w, int y, int x, int
     return draw_text(w, y, x, width, st, a, boxed);
 }
 
+/* The columns draw_piece takes. */
+static int piece_width(const App *a, const Slice *S, int32_t id)
+{
+    size_t k;
+    const uint8_t *b = piece(a, S, id, &k);
+    char p[96];
+    piece_text(a, b, k, 1, p, sizeof p);
+    return text_width(p) + 2;
+}
+
 static void draw_pairs(const App *a, const Slice *S, WINDOW *w, int y, int h, int wd)
 {
     draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "%d tokens -> %d training examples: every prefix, and the token after it", S->n,
@@ -84,30 +94,24 @@ static void draw_pairs(const App *a, const Slice *S, WINDOW *w, int y, int h, in
     int first = last - rows + 1 > 1 ? last - rows + 1 : 1;
     /* the targets in one column, just right of the longest input shown */
     int longest = 0;
-    for (int i = 0; i < last; i++) {
-        size_t len;
-        const uint8_t *b = piece(a, S, S->ids[i], &len);
-        char p[96];
-        piece_text(a, b, len, 1, p, sizeof p);
-        longest += text_width(p) + 2;
-    }
+    for (int i = 0; i < last; i++) longest += piece_width(a, S, S->ids[i]);
     int tx = 6 + longest + 4 < wd - 22 ? 6 + longest + 1 : wd - 22;
     for (int k = first; k <= last && y < h - 3; k++, y++) {
         draw_textf(w, y, 1, 5, ST_DIM, a, "%4d", k);
-        /* the input, its left end cut to fit; then the target */
-        int x = 6;
-        int start = 0, width = 0;
-        for (int i = k - 1; i >= 0; i--) {
-            size_t len;
-            const uint8_t *b = piece(a, S, S->ids[i], &len);
-            char p[96];
-            piece_text(a, b, len, 1, p, sizeof p);
-            width += text_width(p) + 2;
-            if (width > tx - x - 4) break;
-            start = i;
+        /* the input; too long, its middle left out: its start is the long-range context a
+         * prediction may need ("In Paris, ... spoken is"), its end the nearest */
+        int x = 6, avail = tx - x, total = 0;
+        for (int i = 0; i < k; i++) total += piece_width(a, S, S->ids[i]);
+        int head = k, tail = k; /* tokens [0, head) and [tail, k) are shown */
+        if (total > avail) {
+            int used = 3; /* the "..." */
+            head = 0;
+            while (head < k - 1 && used + piece_width(a, S, S->ids[head]) <= avail / 3) used += piece_width(a, S, S->ids[head++]);
+            while (tail > head && used + piece_width(a, S, S->ids[tail - 1]) <= avail) used += piece_width(a, S, S->ids[--tail]);
         }
-        if (start > 0) x += draw_text(w, y, x, 3, ST_DIM, a, "...");
-        for (int i = start; i < k; i++) x += draw_piece(a, S, w, y, x, tx - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, S->ids[i]);
+        for (int i = 0; i < head; i++) x += draw_piece(a, S, w, y, x, tx - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, S->ids[i]);
+        if (tail > head) x += draw_text(w, y, x, 3, ST_DIM, a, "...");
+        for (int i = tail; i < k; i++) x += draw_piece(a, S, w, y, x, tx - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, S->ids[i]);
         draw_text(w, y, tx, 4, ST_DIM, a, a->utf8 ? " \u2192 " : " -> ");
         draw_piece(a, S, w, y, tx + 4, wd - tx - 5, ST_KEY, S->ids[k]);
     }
