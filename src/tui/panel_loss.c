@@ -148,7 +148,8 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
                S->mean, S->n - 1, S->mean, exp(S->mean), a->s.tok.n_vocab, lnV);
     /* the chosen position: its distribution and the gradient at the output */
     int gx = side ? wd / 2 + 1 : 1, gy = side ? y : sy + 2, gw = side ? wd - gx - 1 : wd - 2;
-    if (!S->have_dist || gy >= h - 2) return;
+    const int gend = side ? sy : h - 1; /* beside the table it stops above the mean loss's row */
+    if (!S->have_dist || gy >= gend - 1) return;
     char tp[50];
     token_text(a, S->ids[S->pos], 1, 1, tp, sizeof tp);
     draw_textf(w, gy++, gx, gw, ST_TITLE, a, "position %d: target %s, p = %.4f", S->pos, tp, S->p[S->pos]);
@@ -156,7 +157,7 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     int target_rank = -1;
     for (int r = 0; r < S->s.n_vocab; r++)
         if (S->s.cand[r].id == S->ids[S->pos]) target_rank = r;
-    int shown = 0, bar_w = gw - 30, room = h - 2 - gy;
+    int shown = 0, bar_w = gw - 30, room = gend - 1 - gy;
     if (room > GRAD_ROWS) room = GRAD_ROWS;
     if (bar_w < 6) bar_w = 6;
     for (int r = 0; r < S->s.n_vocab && shown < room; r++) {
@@ -172,7 +173,7 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
         draw_bar(w, gy, gx + used, bar_w, fabs(g), is_t ? ST_GOOD : ST_BAD, a);
         gy++, shown++;
     }
-    if (gy < h - 1) {
+    if (gy < gend) {
         if (S->step_pos == S->pos && S->step_gen == S->gen)
             draw_textf(w, gy++, gx, gw, S->after < S->before ? ST_GOOD : ST_BAD, a,
                        "one step (lr %g): loss %.3f -> %.3f%s", S->step_lr, S->before, S->after,
