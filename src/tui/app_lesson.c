@@ -491,6 +491,7 @@ static void render(App *a)
     m->tok = a->s.tok.n_vocab ? &a->s.tok : NULL;
     m->text = a->prompt;
     m->val_loss = a->snap.step > 0 ? a->snap.val_loss : NAN;
+    m->train_loss = a->snap.step > 0 ? a->snap.loss : NAN;
     m->unigram = a->unigram_entropy;
     m->step = a->snap.step;
     if (r->rendered_step == r->step && r->rendered_gen == a->generation) return;

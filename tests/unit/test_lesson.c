@@ -6,6 +6,8 @@
 
 #include "core/course/figures.h"
 #include "core/course/lesson.h"
+#include "core/base/rng.h"
+#include "core/model/gpt2.h"
 #include "core/text/vocabfile.h"
 
 static const char good[] =
@@ -201,6 +203,55 @@ static void test_figures(void **state)
     figures_free(&f);
 }
 
+/* The live model's figures, on a small random model over bytes: p "X" of every byte sums to
+ * 100 % (the figure asks the model for each, independently), a text of two tokens is refused,
+ * and the training loss is there only after a step. */
+static void test_figures_live(void **state)
+{
+    (void)state;
+    const GPT2Config c = {.n_layer = 1, .n_head = 2, .n_embd = 16, .n_ctx = 16, .n_vocab = 256};
+    GPT2 m;
+    Tokenizer t;
+    Err e;
+    Rng r;
+    rng_seed(&r, 3);
+    assert_int_equal(gpt2_create(&m, &c, &e), 0);
+    gpt2_init_random(&m, &r);
+    for (size_t i = 0; i < m.n_params; i++) m.params[i] += (float)(0.3 * rng_normal(&r));
+    assert_int_equal(tokenizer_init_bytes(&t, &e), 0);
+    Figures f;
+    figures_init(&f);
+    f.live = (FigureModel){.model = &m, .tok = &t, .text = "The cat", .val_loss = NAN, .train_loss = NAN, .step = 0};
+    double sum = 0;
+    char out[64];
+    int matches;
+    for (int b = 1; b < 256; b++) {
+        if (b == '"' || b == '\\') continue; /* not in a quoted text without an escape */
+        char expr[32];
+        int n = snprintf(expr, sizeof expr, "p \"%c\"", b);
+        assert_int_equal(figure_eval(&f, expr, (size_t)n, out, sizeof out, &matches, &e), 0);
+        sum += strtod(out, NULL);
+    }
+    assert_int_equal(figure_eval(&f, "p \"\\\"\"", 6, out, sizeof out, &matches, &e), 0); /* the quote itself */
+    sum += strtod(out, NULL);
+    assert_int_equal(figure_eval(&f, "p \"\\\\\"", 6, out, sizeof out, &matches, &e), 0);
+    sum += strtod(out, NULL);
+    /* byte 0 cannot be written in a figure; its share is what is missing */
+    assert_true(sum > 95 && sum < 100.5);
+    assert_int_equal(figure_eval(&f, "p \"ab\"", 6, out, sizeof out, &matches, &e), -1);
+    assert_non_null(strstr(e.msg, "2 tokens of the model's, not one"));
+    assert_int_equal(figure_eval(&f, "trainloss", 9, out, sizeof out, &matches, &e), -1);
+    assert_non_null(strstr(e.msg, "no training step yet"));
+    f.live.train_loss = 2.5, f.live.step = 1234;
+    assert_int_equal(figure_eval(&f, "trainloss = 2.500", 17, out, sizeof out, &matches, &e), 0);
+    assert_int_equal(matches, 1);
+    assert_int_equal(figure_eval(&f, "step", 4, out, sizeof out, &matches, &e), 0);
+    assert_string_equal(out, "1,234");
+    figures_free(&f);
+    tokenizer_free(&t);
+    gpt2_free(&m);
+}
+
 /* GPT-2's and GPT-4's tokenizers, as tiktoken cuts these (the course's checked examples). */
 static void test_figures_named_vocabularies(void **state)
 {
@@ -290,7 +341,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_good),  cmocka_unit_test(test_parse_errors),
-        cmocka_unit_test(test_figures),     cmocka_unit_test(test_figures_named_vocabularies),
+        cmocka_unit_test(test_figures), cmocka_unit_test(test_figures_live),     cmocka_unit_test(test_figures_named_vocabularies),
         cmocka_unit_test(test_corpus_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,7 +17,7 @@
 void figures_init(Figures *f)
 {
     memset(f, 0, sizeof *f);
-    f->live.val_loss = NAN;
+    f->live.val_loss = f->live.train_loss = NAN;
 }
 
 void figures_free(Figures *f)
@@ -147,14 +147,14 @@ static int text_by(const Parsed *p, int *by, Err *e)
 }
 
 static const char *const names[] = {"softmax", "temper", "exp", "ln", "surprise", "count", "examples", "ids", "pieces",
-                                    "vocab", "loss", "val", "step", "lnvocab", "unigram", "top", NULL};
+                                    "vocab", "loss", "trainloss", "val", "step", "lnvocab", "unigram", "top", "p", NULL};
 
 /* Arguments checked as far as they can be without computing anything. */
 static int check_parsed(const Parsed *p, Err *e)
 {
     int known = 0;
     for (int i = 0; names[i]; i++) known |= !strcmp(p->name, names[i]);
-    if (!known) return err_input(e, "unknown figure '%s' (softmax, temper, exp, ln, surprise, count, examples, ids, pieces, vocab, loss, val, step, lnvocab, unigram, top)", p->name);
+    if (!known) return err_input(e, "unknown figure '%s' (softmax, temper, exp, ln, surprise, count, examples, ids, pieces, vocab, loss, trainloss, val, step, lnvocab, unigram, top, p)", p->name);
     double x[MAX_ARGS], T, v;
     int nx, K, by;
     if (!strcmp(p->name, "softmax")) return numbers_options(p, x, &nx, &T, &K, 0, e);
@@ -184,6 +184,10 @@ static int check_parsed(const Parsed *p, Err *e)
         char *end;
         long k = p->n == 1 ? strtol(p->arg[0], &end, 10) : 0;
         if (p->n != 1 || *end || k < 1 || k > 100) return err_input(e, "top takes which one, 1 to 100");
+        return 0;
+    }
+    if (!strcmp(p->name, "p")) {
+        if (p->n != 1 || !p->quoted[0] || !p->arg[0][0]) return err_input(e, "p takes the next token as a \"quoted text\"");
         return 0;
     }
     if (p->n) return err_input(e, "%s takes no arguments", p->name);
@@ -344,6 +348,10 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
         if (isnan(m->val_loss)) return err_input(e, "no validation loss yet");
         return snprintf(out, cap, "%.3f", m->val_loss), 0;
     }
+    if (!strcmp(name, "trainloss")) {
+        if (isnan(m->train_loss)) return err_input(e, "no training step yet");
+        return snprintf(out, cap, "%.3f", m->train_loss), 0;
+    }
     int32_t *ids;
     size_t n;
     if (live_ids(f, &ids, &n, e)) return -1;
@@ -357,6 +365,24 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
             snprintf(out, cap, "%.3f", mean / (double)(n - 1));
         }
         free(pr), free(loss);
+    } else if (!strcmp(name, "p")) { /* p "TOKEN": the chance that TOKEN comes next */
+        int32_t *want = NULL;
+        size_t wcap = 0, wn = 0;
+        SamplerConfig sc;
+        sampler_config_default(&sc);
+        Sampler s = {0};
+        if ((rc = tokenizer_encode(m->tok, (const uint8_t *)p->arg[0], strlen(p->arg[0]), &want, &wcap, &wn, e)) == 0) {
+            if (wn != 1) rc = err_input(e, "p: \"%s\" is %zu tokens of the model's, not one", p->arg[0], wn);
+            else if ((rc = probe_next_distribution(m->model, ids, (int)n, &sc, &s, e)) == 0) {
+                for (int r = 0; r < s.n_vocab; r++)
+                    if (s.cand[r].id == want[0]) {
+                        double pct = 100 * s.cand[r].p; /* small ones to three figures, not "0.0 %" */
+                        snprintf(out, cap, pct >= 1 || pct == 0 ? "%.1f %%" : "%.2g %%", pct);
+                    }
+            }
+        }
+        sampler_free(&s);
+        free(want);
     } else { /* top K */
         SamplerConfig sc;
         sampler_config_default(&sc);

@@ -26,6 +26,7 @@ typedef struct FigureModel {
     const Tokenizer *tok;      /* its tokenizer */
     const char *text;          /* the panels' text (the prompt) */
     double val_loss;           /* its last validation loss; NaN before the first */
+    double train_loss;         /* its last training step's loss; NaN before the first */
     double unigram;            /* the unigram entropy of its training tokens */
     long step;
 } FigureModel;
