@@ -66,12 +66,10 @@ shot 5 sample-continuations 3
 tmux -L "$sock" send-keys 6 '?'
 sleep 1
 import -window "$win" "$out/help.png"
-# a lesson: the home screen's list, a step beside its panel, a question, presenter mode, Korean
-tmux -L "$sock" send-keys Escape 0
-shot 0 lessons-home
-tmux -L "$sock" send-keys : "lesson 3" Enter
+# a lesson (the home is lessons.png): a step beside its panel, a question, its answer in presenter
+# mode, a Korean lesson
+tmux -L "$sock" send-keys Escape 0 : "lesson 3" Enter
 shot n lesson-step 2
-tmux -L "$sock" send-keys n n n n
 shot n lesson-question 2
 tmux -L "$sock" send-keys a
 shot F5 lesson-present 2

@@ -16,16 +16,17 @@
 #include "tui/tui.h"
 
 static const char usage[] =
-    "usage: nexttoken [--model FILE] [--corpus FILE] [--fresh] [--present] [--threads N]\n"
+    "usage: nexttoken [--model FILE] [--corpus FILE] [--fresh] [--present] [--threads N] [LESSON]\n"
     "       nexttoken --script FILE [--size COLSxROWS]\n"
-    "       nexttoken lesson FILE [--present]   take a lesson (lessons/README.md)\n"
+    "       nexttoken lesson LESSON [--present]   take a lesson (lessons/README.md)\n"
     "       nexttoken lessons [--check] [FILE...]   list the lessons, or run them to check them\n"
     "       nexttoken COMMAND [options]      (nexttoken COMMAND --help for each)\n"
     "\n"
     "Watch a real GPT-2 learn. With no command, the full-screen interface opens and trains a model,\n"
     "resuming the last session (saved every minute and on quit in $XDG_DATA_HOME/nexttoken, else\n"
     "~/.local/share/nexttoken): --fresh starts over, --model and --corpus choose; --present is\n"
-    "presenter mode (F5). --script runs a file of keys and commands headless and writes screen\n"
+    "presenter mode (F5); LESSON opens a lesson: a file, or a shipped one by name or number (3,\n"
+    "softmax). --script runs a file of keys and commands headless and writes screen\n"
     "dumps (for tests).\n"
     "\n"
     "  train     train a model on a text file\n"
@@ -130,10 +131,12 @@ static int run_tui(int argc, char **argv, const char *what)
     char *pos[MAX_FILES];
     int n_pos, rc;
     argv[0] = what ? (char *)what : "nexttoken";
-    if (cli_args(argc, argv, specs, pos, &n_pos, what ? MAX_FILES : 0, usage, &rc)) return rc;
+    if (cli_args(argc, argv, specs, pos, &n_pos, what ? MAX_FILES : 1, usage, &rc)) return rc;
     if (o.check && (!what || strcmp(what, "lessons") != 0)) return cli_fail_input("--check goes with nexttoken lessons");
     if (what && !strcmp(what, "lesson")) {
-        if (n_pos != 1) return cli_fail_input("lesson: one lesson file (nexttoken lesson FILE)");
+        if (n_pos != 1) return cli_fail_input("lesson: one lesson, a file or a shipped one's name or number (nexttoken lesson FILE)");
+        o.lesson = pos[0];
+    } else if (!what && n_pos == 1) {
         o.lesson = pos[0];
     } else if (what && !o.check) {
         return list_lessons(n_pos);

@@ -222,7 +222,7 @@ static int app_setup(App *a, Err *e)
     snprintf(a->lang, sizeof a->lang, "%s", loc && !strncmp(loc, "ko", 2) ? "ko" : "en");
     a->present = a->opt.present;
     if (app_session_start(a, e)) return -1;
-    if (a->opt.lesson && app_lesson_open(a, a->opt.lesson)) return err_input(e, "%s", a->message);
+    if (a->opt.lesson && app_lesson_take(a, a->opt.lesson)) return err_input(e, "%s", a->message);
     return 0;
 }
 

@@ -165,28 +165,8 @@ static void cmd_panel(App *a, const char *arg)
 /* :lesson NAME - a lesson file, or a shipped lesson by its file's name or its order */
 static void cmd_lesson(App *a, const char *arg)
 {
-    if (!*arg) {
-        app_message(a, 1, "lesson NAME: a lesson file, or one of the lessons by name or number (the Lessons panel lists them)");
-        return;
-    }
-    struct stat st;
-    if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
-        app_lesson_open(a, arg);
-        return;
-    }
-    const LessonList *ls = app_lessons(a);
-    for (int i = 0; i < ls->n; i++) {
-        const char *base = strrchr(ls->lessons[i].path, '/');
-        base = base ? base + 1 : ls->lessons[i].path;
-        size_t k = strlen(arg);
-        char *end;
-        long order = strtol(arg, &end, 10);
-        if ((!strncmp(base, arg, k) && (!base[k] || !strcmp(base + k, ".md"))) || (!*end && order == ls->lessons[i].order)) {
-            app_lesson_open(a, ls->lessons[i].path);
-            return;
-        }
-    }
-    app_message(a, 1, "no lesson '%s' in %s (the Lessons panel lists them)", arg, a->lang);
+    if (!*arg) app_message(a, 1, "lesson NAME: a lesson file, or one of the lessons by name or number (the Lessons panel lists them)");
+    else app_lesson_take(a, arg);
 }
 
 static void cmd_lang(App *a, const char *arg)

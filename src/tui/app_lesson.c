@@ -96,6 +96,36 @@ const struct LessonList *app_lessons(App *a)
     return &shipped;
 }
 
+/* A shipped lesson's name matches its file's name, with or without ".md" and its "NN-" order. */
+static int lesson_named(const char *path, const char *name)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t k = strlen(name);
+        if (!strncmp(base, name, k) && (!base[k] || !strcmp(base + k, ".md"))) return 1;
+        const char *dash = strchr(base, '-'); /* "03-softmax.md" is also "softmax" */
+        if (!dash) break;
+        base = dash + 1;
+    }
+    return 0;
+}
+
+int app_lesson_take(App *a, const char *name)
+{
+    struct stat st;
+    if (stat(name, &st) == 0 && S_ISREG(st.st_mode)) return app_lesson_open(a, name);
+    const LessonList *ls = app_lessons(a);
+    char *end;
+    long order = strtol(name, &end, 10);
+    for (int i = 0; i < ls->n; i++)
+        if (lesson_named(ls->lessons[i].path, name) || (end != name && !*end && order == ls->lessons[i].order))
+            return app_lesson_open(a, ls->lessons[i].path);
+    app_message(a, 1, "no lesson '%s': not a file, nor one of the %s lessons by name or number (nexttoken lessons lists them)", name,
+                strcmp(a->lang, "ko") ? "English" : "Korean");
+    return -1;
+}
+
 /* The progress file's key for a lesson: its language folder and file name ("en/1-data.md"). */
 static void progress_key(const char *path, char *out, size_t cap)
 {

@@ -251,6 +251,9 @@ typedef struct LessonProgress {
 LessonProgress app_lesson_progress(const App *a, const char *path);
 /* Opens a lesson at its first step (a message says why not); closes the one open. */
 int app_lesson_open(App *a, const char *path);
+/* The same for a lesson file, or a shipped lesson by its name ("03-softmax", "softmax") or its
+ * order ("3") in the interface's language. */
+int app_lesson_take(App *a, const char *name);
 void app_lesson_close(App *a);
 void app_set_lang(App *a, const char *lang);
 /* A key for the lesson (n, p, PageDown, PageUp, the answers, s, Esc); 1 when it took it. */

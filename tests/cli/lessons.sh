@@ -34,6 +34,18 @@ mkfifo "$TMP/fifo.md"
 "$BIN" lessons --check "$TMP/fifo.md" >"$TMP/out" 2>"$TMP/err"
 [ $? -eq 2 ] && grep -q "not a regular file" "$TMP/err" || fail "a FIFO as a lesson: $(cat "$TMP/err")"
 
+# a shipped lesson by its number or its name, as `nexttoken [--present] LESSON` and `nexttoken
+# lesson LESSON` take it; an unknown one refused in one line
+if [ -f lessons/en/03-softmax.md ]; then
+    printf 'expect %s\n' "$(sed -n 's/^## //p' lessons/en/03-softmax.md | head -1)" >"$TMP/first.script"
+    for l in 3 softmax 03-softmax 03-softmax.md; do
+        expect_ok "$BIN" --script "$TMP/first.script" --threads 2 "$l"
+        expect_ok "$BIN" lesson --script "$TMP/first.script" --threads 2 "$l"
+    done
+fi
+expect_error 2 "no lesson 'nosuch': not a file, nor one of the English lessons" "$BIN" --script "$TMP/first.script" nosuch
+expect_error 2 "unexpected argument" "$BIN" --present one two
+
 # the list
 expect_ok $BIN lessons
 [ -z "$(ls lessons/en/*.md 2>/dev/null)" ] || grep -q "^en " "$TMP/out" || fail "nexttoken lessons lists no English lesson"
