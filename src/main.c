@@ -2,6 +2,7 @@
  * main.c - nexttoken's entry point: pick the BLAS kernel, then hand the command line to the
  * command it names (src/cli/cmd_*.c).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/base/blas.h"
+#include "core/base/number.h"
 #include "core/base/parallel.h"
 #include "core/base/paths.h"
 #include "core/course/lesson.h"
@@ -102,10 +104,10 @@ static int list_lessons(int n_pos)
         int broken;
         if (lesson_list(dir, langs[k], &ls, &broken, &e)) return cli_fail(&e);
         for (int i = 0; i < ls.n; i++)
-            printf("%s %2d  %3d min  %s  (%s)\n", langs[k], ls.lessons[i].order, ls.lessons[i].minutes, ls.lessons[i].title,
-                   ls.lessons[i].path);
-        if (broken) fprintf(stderr, "nexttoken: %d lesson%s in %s/%s cannot be read: nexttoken lessons --check says why\n", broken,
-                            broken > 1 ? "s" : "", dir, langs[k]);
+            cli_line(stdout, "%s %2d  %3d min  %s  (%s)", langs[k], ls.lessons[i].order, ls.lessons[i].minutes, ls.lessons[i].title,
+                     ls.lessons[i].path);
+        if (broken) cli_line(stderr, "nexttoken: %d lesson%s in %s/%s cannot be read: nexttoken lessons --check says why", broken,
+                             broken > 1 ? "s" : "", dir, langs[k]);
         lesson_list_free(&ls);
     }
     return 0;
@@ -130,7 +132,7 @@ static int run_tui(int argc, char **argv, const char *what)
     enum { MAX_FILES = 256 };
     char *pos[MAX_FILES];
     int n_pos, rc;
-    argv[0] = what ? (char *)what : "nexttoken";
+    argv[0] = what ? (char *)what : ""; /* errors say "lesson: ...", or nothing before nexttoken's own */
     if (cli_args(argc, argv, specs, pos, &n_pos, what ? MAX_FILES : 1, usage, &rc)) return rc;
     if (o.check && (!what || strcmp(what, "lessons") != 0)) return cli_fail_input("--check goes with nexttoken lessons");
     if (what && !strcmp(what, "lesson")) {
@@ -143,25 +145,43 @@ static int run_tui(int argc, char **argv, const char *what)
     } else if (what) {
         o.check_files = pos, o.n_check = n_pos, o.fresh = 1;
     }
-    if (size && (sscanf(size, "%dx%d", &o.cols, &o.rows) != 2 || o.cols < 20 || o.rows < 8 || o.cols > 1000 || o.rows > 500))
-        return cli_fail_input("--size takes COLSxROWS, e.g. 100x30");
+    long cols, rows;
+    if (size && (num_pair(size, 'x', &cols, &rows) || cols < 20 || rows < 8 || cols > 1000 || rows > 500))
+        return cli_fail_input("--size takes COLSxROWS, 20x8 to 1000x500, e.g. 100x30");
+    if (size) o.cols = (int)cols, o.rows = (int)rows;
     if (size && !o.script) return cli_fail_input("--size goes with --script");
     if (o.model && access(o.model, R_OK) != 0) return cli_fail_input("%s: cannot read the model", o.model);
     if (o.corpus && access(o.corpus, R_OK) != 0) return cli_fail_input("%s: cannot read the corpus", o.corpus);
     return tui_main(&o);
 }
 
-int main(int argc, char **argv)
+/* The command the arguments name, run; its exit status (cli.h). */
+static int dispatch(int argc, char **argv)
 {
-    blas_boot(argv);
     if (argc < 2 || argv[1][0] == '-') {
-        if (argc >= 2 && strcmp(argv[1], "--version") == 0) return cmd_version(argc - 1, argv + 1);
+        if (argc >= 2 && strcmp(argv[1], "--version") == 0) return argv[1] = "version", cmd_version(argc - 1, argv + 1);
         return run_tui(argc, argv, NULL);
     }
     if (!strcmp(argv[1], "lesson") || !strcmp(argv[1], "lessons")) return run_tui(argc - 1, argv + 1, argv[1]);
-    if (strcmp(argv[1], "help") == 0) return fputs(usage, stdout), 0;
+    if (strcmp(argv[1], "help") == 0) {
+        if (argc > 2) return cli_fail_input("help takes nothing more (nexttoken COMMAND --help for a command's)");
+        return fputs(usage, stdout), 0;
+    }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "nexttoken: unknown command '%s' (see nexttoken --help)\n", argv[1]);
-    return 2;
+    return cli_fail_input("unknown command '%s' (see nexttoken --help)", argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+    blas_boot(argv);
+    int status = dispatch(argc, argv);
+    /* Output that never arrived (a full disk) is a failure, not a success. */
+    int err = fflush(stdout) != 0 ? errno : 0;
+    if ((err || ferror(stdout)) && status == 0) {
+        Err e;
+        err_internal(&e, "cannot write the output: %s", err ? strerror(err) : "write error");
+        status = cli_fail(&e);
+    }
+    return status;
 }

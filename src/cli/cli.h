@@ -5,7 +5,10 @@
  *
  * Each command lives in cmd_<name>.c as `int cmd_<name>(int argc, char **argv)`, returning the
  * process exit status: 0 done, 1 failed (out of memory, a disk error, training diverged), 2 bad
- * input (a flag, a file). Errors are printed as one line, "nexttoken: <what is wrong>".
+ * input (a flag, a file), 128 + the signal's number when a signal stopped it (train saves
+ * first: 130 for Ctrl-C, 143 for SIGTERM). Errors are printed as one line, "nexttoken: <what is
+ * wrong>". Whatever reaches the terminal from a file or an argument is escaped first
+ * (core/base/escape.h): errors by cli_fail, other lines by cli_line or the piece labels.
  */
 #ifndef NT_CLI_H
 #define NT_CLI_H
@@ -23,13 +26,17 @@
 
 /* Prints "nexttoken: msg" to stderr and returns the exit status for e (2 input, 1 internal). */
 int cli_fail(const Err *e);
-/* The same for a message made here. */
+/* The same for a message made here (status 2). */
 int cli_fail_input(const char *fmt, ...) NT_PRINTF(1, 2);
 /* "nexttoken: out of memory allocating N bytes for what" (err_nomem's line), and exit status 1. */
 int cli_fail_nomem(const char *what, unsigned long long bytes);
 /* Token ids from n arguments into ids, each a whole number 0 <= id < V; else a one-line error
  * "CMD: 'x' is not a token id of OF (0 to V-1)" and its exit status. */
 int cli_parse_ids(const char *cmd, char *const *args, int n, int V, const char *of, int32_t *ids);
+
+/* One line of output to f: formatted, escaped (so a path or a name from a file cannot act on
+ * the terminal), then a newline. The format should not end in one. */
+void cli_line(FILE *f, const char *fmt, ...) NT_PRINTF(2, 3);
 
 /* ---- arguments ---- */
 
@@ -46,7 +53,8 @@ typedef struct ArgSpec {
 #define ARG_END {NULL, ARG_FLAG, NULL, 0, 0, 0}
 #define NO_RANGE 1, 0
 
-/* Parses argv[1..] (argv[0] is the command's name): --name value, --name=value, --flag, and
+/* Parses argv[1..] (argv[0] is the command's name, "" for nexttoken's own options, and starts
+ * every error: "train: --steps ..."): --name value, --name=value, --flag, and
  * positional arguments, which may be negative numbers (-2.1 is a logit, not an option); "--"
  * ends the options. Positionals go to pos (at most max_pos). Returns 0, 1 when --help or -h
  * was given, or -1 with e filled. */
@@ -77,7 +85,8 @@ void json_obj_end(Json *j);
 void json_arr(Json *j);
 void json_arr_end(Json *j);
 void json_key(Json *j, const char *key);
-/* A string from bytes; invalid UTF-8 becomes U+FFFD so the output is always valid JSON. */
+/* A string from bytes; invalid UTF-8 becomes U+FFFD so the output is always valid JSON, and
+ * every control character (C0, DEL, C1) is a \u escape, so that it is safe on a terminal too. */
 void json_strn(Json *j, const uint8_t *s, size_t n);
 void json_str(Json *j, const char *s);
 void json_num(Json *j, double v);   /* NaN and infinities become null */
@@ -88,14 +97,14 @@ void json_end(Json *j);             /* the final newline */
 /* ---- progress line on stderr ---- */
 
 typedef struct Progress {
-    int tty;            /* redraw one line in place; otherwise an occasional plain line */
+    int tty;            /* stderr is a terminal: the line is redrawn in place; else nothing */
     double start, last;
     int width;
 } Progress;
 
 void progress_init(Progress *p);
-/* Shows `text` now if stderr is a terminal (at most 10 times a second), or every 10 seconds
- * otherwise. `force` shows it regardless. */
+/* Shows `text` on stderr, redrawn in place, at most 10 times a second (`force`: now). Only on a
+ * terminal: a log or a pipe gets no progress lines (the command's last line says how it went). */
 void progress_show(Progress *p, int force, const char *fmt, ...) NT_PRINTF(3, 4);
 void progress_done(Progress *p);
 /* "[#######.............]" for a fraction done, in buf (width + 3 bytes). */
@@ -109,7 +118,7 @@ void fmt_duration(double s, char *out, size_t cap);
 struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err *e);
 
 /* A piece of text as the tables print a token, into out (cap bytes, at least 3): its bytes
- * escaped for a terminal (token_escape) in double quotes, cut to cap - 3 characters.
+ * escaped for a terminal (escape_bytes) in double quotes, cut to cap - 3 characters.
  * Returns out. */
 const char *cli_piece_label(const uint8_t *b, size_t n, char *out, size_t cap);
 /* The same for token id of t; #ID when there is no tokenizer (an llm.c model). */

@@ -122,7 +122,7 @@ int cmd_bpe(int argc, char **argv)
         bpe_trainer_chunk_counts(bt, &total, &distinct);
         int got = bpe_trainer_vocab_size(bt);
         if (stopped_early)
-            fprintf(stderr, "nexttoken: note: stopped at %d tokens: no pair of tokens is left to merge in %s\n", got, corpus_path);
+            cli_line(stderr, "nexttoken: note: stopped at %d tokens: no pair of tokens is left to merge in %s", got, corpus_path);
         if (json) {
             Json j;
             json_init(&j, stdout);
@@ -148,8 +148,8 @@ int cmd_bpe(int argc, char **argv)
             json_obj_end(&j);
             json_end(&j);
         } else {
-            printf("learned %d merges in %.3f s: %d tokens from %zu chunks (%zu distinct) of %s; saved %s\n", n_merges,
-                   secs, got, total, distinct, corpus_path, out);
+            cli_line(stdout, "learned %d merges in %.3f s: %d tokens from %zu chunks (%zu distinct) of %s; saved %s", n_merges,
+                     secs, got, total, distinct, corpus_path, out);
         }
     }
     free(merges);

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "core/base/escape.h"
 #include "core/text/corpus.h"
 #include "core/text/wordtok.h"
 
@@ -85,8 +86,9 @@ static int encode_wordtok(const char *kind, const char *corpus_path, const char 
         json_arr_end(&j);
         json_key(&j, "pieces"), json_arr(&j);
     } else {
+        char from[1024];
         printf("%ld token%s (%s vocabulary of %d from %s, %zu unknown):", k, k == 1 ? "" : "s", kind,
-               wordtok_vocab_size(w), corpus_path, unknown);
+               wordtok_vocab_size(w), escape_str(corpus_path, from, sizeof from), unknown);
         for (long i = 0; i < k; i++) printf(" %d", ids[i]);
         printf("\npieces:");
     }

@@ -61,7 +61,7 @@ int cmd_export(int argc, char **argv)
     else rc = checkpoint_save(out, &ck.model, &ck.tok, NULL, NULL, &e);
     checkpoint_free(&ck);
     if (rc) return cli_fail(&e);
-    printf("wrote %s (%s)\n", out, to_llmc ? "llm.c model, version 3, float32" : "nexttoken checkpoint, weights only");
-    if (tok_out) printf("wrote %s (llm.c tokenizer)\n", tok_out);
+    cli_line(stdout, "wrote %s (%s)", out, to_llmc ? "llm.c model, version 3, float32" : "nexttoken checkpoint, weights only");
+    if (tok_out) cli_line(stdout, "wrote %s (llm.c tokenizer)", tok_out);
     return 0;
 }

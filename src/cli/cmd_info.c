@@ -80,20 +80,22 @@ int cmd_info(int argc, char **argv)
         json_obj_end(&j);
         json_end(&j);
     } else {
-        printf("%s (%s format)\n", model, ck.format);
-        printf("model: %s, %d layers, %d heads, width %d, context %d, vocabulary %d: %zu parameters\n",
-               preset ? preset : "custom sizes", c->n_layer, c->n_head, c->n_embd, c->n_ctx, c->n_vocab, ck.model.n_params);
-        if (ck.tok.n_vocab) printf("tokenizer: %s, %d tokens, pre-tokenizer %s\n", ck.tok.name, ck.tok.n_vocab, pretok_name(ck.tok.pattern));
-        else printf("tokenizer: none (an llm.c file)\n");
+        /* The file's name, its tokenizer's and its corpus's come from outside: cli_line escapes. */
+        cli_line(stdout, "%s (%s format)", model, ck.format);
+        cli_line(stdout, "model: %s, %d layers, %d heads, width %d, context %d, vocabulary %d: %zu parameters",
+                 preset ? preset : "custom sizes", c->n_layer, c->n_head, c->n_embd, c->n_ctx, c->n_vocab, ck.model.n_params);
+        if (ck.tok.n_vocab) cli_line(stdout, "tokenizer: %s, %d tokens, pre-tokenizer %s", ck.tok.name, ck.tok.n_vocab, pretok_name(ck.tok.pattern));
+        else cli_line(stdout, "tokenizer: none (an llm.c file)");
         if (ck.st.cfg.batch > 0) {
-            printf("trained: %ld steps in %.1f s, batch %d, learning rate %g, seed %llu\n", ck.st.step, ck.st.seconds,
-                   ck.st.cfg.batch, ck.st.cfg.lr, (unsigned long long)ck.st.cfg.seed);
-            if (h->n) printf("last loss %.4f", loss);
-            if (h->n_val) printf(", validation %.4f (step %ld)", val, h->val_step[h->n_val - 1]);
-            if (h->n) putchar('\n');
-            if (ck.st.corpus_path[0]) printf("corpus: %s\n", ck.st.corpus_path);
+            cli_line(stdout, "trained: %ld steps in %.1f s, batch %d, learning rate %g, seed %llu", ck.st.step, ck.st.seconds,
+                     ck.st.cfg.batch, ck.st.cfg.lr, (unsigned long long)ck.st.cfg.seed);
+            char last[64] = "", valid[80] = "";
+            if (h->n) snprintf(last, sizeof last, "last loss %.4f", loss);
+            if (h->n_val) snprintf(valid, sizeof valid, "validation %.4f (step %ld)", val, h->val_step[h->n_val - 1]);
+            if (h->n || h->n_val) cli_line(stdout, "%s%s%s", last, h->n && h->n_val ? ", " : "", valid);
+            if (ck.st.corpus_path[0]) cli_line(stdout, "corpus: %s", ck.st.corpus_path);
         } else {
-            printf("trained: no training state saved (weights only)\n");
+            cli_line(stdout, "trained: no training state saved (weights only)");
         }
     }
     checkpoint_free(&ck);

@@ -39,7 +39,7 @@ static void print_piece(const Slicer *s, int32_t id)
     size_t n;
     const uint8_t *b = piece(s, id, &n);
     char buf[512];
-    token_escape(b, n, 0, buf, sizeof buf);
+    escape_bytes(b, n, 0, buf, sizeof buf);
     printf("[%s]", buf);
 }
 
@@ -134,8 +134,8 @@ int cmd_slice(int argc, char **argv)
         json_end(&j);
     } else if (!status && context) {
         size_t windows = n > (size_t)context ? n - (size_t)context : 0;
-        printf("%zu tokens (%s tokenizer); windows of %d give %zu (x, y) pairs of %d positions each\n", n,
-               sl.name, context, windows, context);
+        cli_line(stdout, "%zu tokens (%s tokenizer); windows of %d give %zu (x, y) pairs of %d positions each", n,
+                 sl.name, context, windows, context);
         for (size_t i = 0; i < windows; i++) {
             printf("window %zu\n  x:", i);
             for (int t = 0; t < context; t++) putchar(' '), print_piece(&sl, ids[i + t]);
@@ -145,7 +145,7 @@ int cmd_slice(int argc, char **argv)
         }
         if (!windows) printf("(the text needs more than %d tokens for one window)\n", context);
     } else if (!status) {
-        printf("%zu tokens (%s tokenizer) -> %zu training examples\n", n, sl.name, n - 1);
+        cli_line(stdout, "%zu tokens (%s tokenizer) -> %zu training examples", n, sl.name, n - 1);
         if (words && unknown) printf("(%zu of them unknown to the vocabulary: <unk>)\n", unknown);
         for (size_t k = 1; k < n; k++) {
             printf("%4zu  ", k);

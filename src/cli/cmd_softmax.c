@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "core/base/number.h"
 #include "core/model/probe.h"
 #include "core/model/sampler.h"
 
@@ -81,7 +82,7 @@ static int softmax_model(const char *model, const char *prompt, const SamplerCon
         } else {
             char exp_h[64];
             snprintf(exp_h, sizeof exp_h, T > 0 && s.exp_shift ? "e^(z-%.3g)" : "e^z", s.exp_shift);
-            printf("after \"%s\" (%zu tokens), temperature %g: z = logit/T\n", prompt, n, T);
+            cli_line(stdout, "after \"%s\" (%zu tokens), temperature %g: z = logit/T", prompt, n, T);
             printf("%4s  %-16s %9s %9s %12s %9s\n", "rank", "token", "logit", "z", exp_h, "p");
             for (int i = 0; i < rows; i++) {
                 const SampleCandidate *c = &s.cand[i];
@@ -134,9 +135,8 @@ int cmd_softmax(int argc, char **argv)
     float *logits = malloc(sizeof(float) * (size_t)n_pos);
     if (!logits) return free(pos), cli_fail_nomem("logits", sizeof(float) * (size_t)n_pos);
     for (int i = 0; i < n_pos; i++) {
-        char *end;
-        double v = strtod(pos[i], &end);
-        if (*end || end == pos[i] || !isfinite(v) || fabs(v) > 1e30) {
+        double v;
+        if (num_double(pos[i], NULL, &v) != NUM_OK || fabs(v) > 1e30) {
             int st = cli_fail_input("softmax: '%s' is not a number", pos[i]);
             free(logits), free(pos);
             return st;

@@ -39,7 +39,7 @@ static const char usage[] =
     "\n"
     "The learning rate warms up linearly, then follows a cosine to a tenth of its peak at the\n"
     "last step (constant after warm-up with --constant-lr, or when only --seconds is given).\n"
-    "Ctrl-C saves and stops.\n";
+    "Ctrl-C (or SIGTERM) saves and stops, with exit status 130 (143).\n";
 
 static volatile sig_atomic_t interrupted;
 static void on_signal(int sig) { interrupted = sig; }
@@ -59,15 +59,31 @@ static int save(const Session *s, const char *path)
     return 0;
 }
 
-/* The session's notes, one "nexttoken: " line each. */
+/* The session's notes, one "nexttoken: " line each (they name files: cli_line escapes). */
 static void print_notes(const char *notes)
 {
     for (const char *p = notes; *p;) {
         const char *nl = strchr(p, '\n');
         int n = nl ? (int)(nl - p) : (int)strlen(p);
-        fprintf(stderr, "nexttoken: %.*s\n", n, p);
+        cli_line(stderr, "nexttoken: %.*s", n, p);
         p += n + (nl != NULL);
     }
+}
+
+/* The validation loss of the last step, measured now if the history has none for it and added
+ * there, so that the saved model's history (what info reports) ends with what train prints:
+ * with --val-every 0, "only at the end", it was otherwise never saved. Validating draws no
+ * random numbers, so training on from the saved model goes exactly as before. */
+static double final_validation(Trainer *tr, Err *e, int *failed)
+{
+    TrainHistory *h = &tr->st.hist;
+    *failed = 0;
+    if (tr->st.step == 0) return NAN;
+    if (h->n_val && h->val_step[h->n_val - 1] == tr->st.step) return h->val_loss[h->n_val - 1];
+    double val = trainer_validate(tr);
+    if (isfinite(val) && train_history_add_val(h, tr->st.step, (float)val, e)) *failed = 1;
+    tr->val_loss = (float)val;
+    return val;
 }
 
 int cmd_train(int argc, char **argv)
@@ -178,6 +194,9 @@ int cmd_train(int argc, char **argv)
     }
     progress_done(&prog);
 
+    int failed;
+    double val = final_validation(tr, &e, &failed);
+    if (failed && !status) status = cli_fail(&e);
     /* The model is saved in every case: finished, interrupted, or diverged (the last good
      * weights, which trainer_step left untouched). */
     int save_rc = save(&s, a.out);
@@ -185,7 +204,6 @@ int cmd_train(int argc, char **argv)
     if (!save_rc) {
         long done = tr->st.step - step0;
         double el = tr->st.seconds - train_s0, tps = el > 0 ? done * (double)B * T / el : 0;
-        double val = tr->st.step > 0 ? trainer_validate(tr) : NAN;
         if (a.json) {
             Json j;
             json_init(&j, stdout);
@@ -204,12 +222,13 @@ int cmd_train(int argc, char **argv)
         } else {
             char els[32];
             fmt_duration(el, els, sizeof els);
-            printf("%s %ld steps in %s (%.0f tokens/s): loss %.3f, validation %.3f; saved %s\n",
-                   interrupted ? "interrupted after" : "trained", done, els, tps,
-                   tr->st.hist.n ? tr->st.hist.loss[tr->st.hist.n - 1] : NAN, val, a.out);
+            cli_line(stdout, "%s %ld steps in %s (%.0f tokens/s): loss %.3f, validation %.3f; saved %s",
+                     interrupted ? "interrupted after" : "trained", done, els, tps,
+                     tr->st.hist.n ? tr->st.hist.loss[tr->st.hist.n - 1] : NAN, val, a.out);
         }
     }
-    if (interrupted && !status) status = 130;
+    /* Stopped by a signal, saved: the shell's convention, 128 + its number (130 for Ctrl-C). */
+    if (interrupted && !status) status = 128 + interrupted;
     session_close(&s);
     par_free(pool);
     return status;

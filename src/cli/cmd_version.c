@@ -5,10 +5,20 @@
 #include "cli.h"
 #include "commands.h"
 #include "core/base/blas.h"
+#include "core/base/escape.h"
+
+static const char usage[] =
+    "usage: nexttoken --version\n"
+    "\n"
+    "The version, which BLAS kernel does the arithmetic and why, and a check of its products\n"
+    "against a reference (exit status 1 if they disagree).\n";
 
 int cmd_version(int argc, char **argv)
 {
-    (void)argc, (void)argv;
+    ArgSpec specs[] = {ARG_END};
+    char *pos[1];
+    int n_pos, rc;
+    if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
     double err;
     int ok = blas_verify(&err);
     const char *kernel = blas_kernel_in_use(), *detected = getenv(BLAS_BOOT_ENV);
@@ -17,9 +27,10 @@ int cmd_version(int argc, char **argv)
     printf("BLAS: %s\n", blas_config());
     printf("kernel: %s (%s)", kernel, blas_level_name(klevel));
     const char *user = getenv("OPENBLAS_CORETYPE");
-    if (detected && *detected) printf(", chosen by nexttoken over %s", detected);
+    char safe[256]; /* the environment's words, escaped like any other string from outside */
+    if (detected && *detected) printf(", chosen by nexttoken over %s", escape_str(detected, safe, sizeof safe));
     else if (detected) printf(", OpenBLAS's choice (nexttoken's choice failed the check)");
-    else if (user) printf(", chosen by OPENBLAS_CORETYPE=%s", user);
+    else if (user) printf(", chosen by OPENBLAS_CORETYPE=%s", escape_str(user, safe, sizeof safe));
     else printf(", chosen by OpenBLAS");
     printf("; this CPU supports %s", blas_level_name(cpu));
     if (klevel < cpu && blas_kernel_for_level(cpu)) printf(" (NEXTTOKEN_BLAS=auto would use %s)", blas_kernel_for_level(cpu));

@@ -1,7 +1,8 @@
 /* common.c - errors, argument parsing, JSON and progress for the commands. See cli.h. */
 #include "cli.h"
 
-#include <errno.h>
+#include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 #include <unistd.h>
 
 #include "core/base/clock.h"
+#include "core/base/escape.h"
+#include "core/base/number.h"
 #include "core/base/utf8.h"
 #include "core/text/corpus.h"
 #include "core/text/vocabfile.h"
@@ -18,18 +21,26 @@
 /* ------------------------------------------------------------------------------------------ */
 /* Errors */
 
+/* Every line a command prints about a problem passes here, escaped (core/base/escape.h): an
+ * Err's message is escaped already, but one made by hand may not be, and escaping twice is
+ * harmless. */
+static void say_problem(const char *msg)
+{
+    char safe[4 * ERR_MSG_MAX];
+    fprintf(stderr, "nexttoken: %s\n", escape_str(msg[0] ? msg : "unknown error", safe, sizeof safe));
+}
+
 int cli_fail(const Err *e)
 {
-    fprintf(stderr, "nexttoken: %s\n", e->msg[0] ? e->msg : "unknown error");
+    say_problem(e->msg);
     return e->code == ERR_INPUT ? 2 : 1;
 }
 
 int cli_parse_ids(const char *cmd, char *const *args, int n, int V, const char *of, int32_t *ids)
 {
     for (int i = 0; i < n; i++) {
-        char *end;
-        long v = strtol(args[i], &end, 10);
-        if (*end || end == args[i] || v < 0 || v >= V)
+        long v;
+        if (num_long(args[i], NULL, &v) != NUM_OK || v < 0 || v >= V)
             return cli_fail_input("%s: '%s' is not a token id of %s (0 to %d)", cmd, args[i], of, V - 1);
         ids[i] = (int32_t)v;
     }
@@ -38,13 +49,14 @@ int cli_parse_ids(const char *cmd, char *const *args, int n, int V, const char *
 
 int cli_fail_input(const char *fmt, ...)
 {
+    Err e;
     va_list ap;
     va_start(ap, fmt);
-    fputs("nexttoken: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char raw[ERR_MSG_MAX];
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
-    return 2;
+    err_input(&e, "%s", raw);
+    return cli_fail(&e);
 }
 
 int cli_fail_nomem(const char *what, unsigned long long bytes)
@@ -52,6 +64,16 @@ int cli_fail_nomem(const char *what, unsigned long long bytes)
     Err e;
     err_nomem(&e, what, bytes);
     return cli_fail(&e);
+}
+
+void cli_line(FILE *f, const char *fmt, ...)
+{
+    char line[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    escape_vformat(line, sizeof line, fmt, ap);
+    va_end(ap);
+    fprintf(f, "%s\n", line);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -64,54 +86,43 @@ const ArgSpec *args_find(const ArgSpec *specs, const char *name)
     return NULL;
 }
 
-/* A number, whole string, finite. */
-static int parse_double(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || errno == ERANGE || !isfinite(v)) return -1;
-    *out = v;
-    return 0;
-}
-
+/* A positional that reads as a number (a negative logit) rather than an option. */
 static int looks_numeric(const char *s)
 {
     double v;
-    return parse_double(s, &v) == 0;
+    return num_double(s, NULL, &v) != NUM_BAD;
 }
 
-static int set_value(const char *cmd, ArgSpec *s, const char *val, Err *e)
+/* `pre` is "train: ", or "" for nexttoken's own options. */
+static int set_value(const char *pre, ArgSpec *s, const char *val, Err *e)
 {
-    double v = 0;
     if (s->type == ARG_STR) {
         *(const char **)s->dst = val;
         return 0;
     }
-    if (parse_double(val, &v)) return err_input(e, "%s: --%s expects a number, not '%s'", cmd, s->name, val);
-    int integral = s->type == ARG_INT || s->type == ARG_LONG || s->type == ARG_U64;
-    if (integral && v != floor(v)) return err_input(e, "%s: --%s expects a whole number, not '%s'", cmd, s->name, val);
+    const int integral = s->type == ARG_INT || s->type == ARG_LONG || s->type == ARG_U64;
+    long l = 0;
+    uint64_t u = 0;
+    double v = 0;
+    int rc = s->type == ARG_U64 ? num_u64(val, NULL, &u) : integral ? num_long(val, NULL, &l) : num_double(val, NULL, &v);
+    if (rc == NUM_BAD)
+        return err_input(e, "%s--%s expects %s, not '%s'", pre, s->name,
+                         s->type == ARG_U64 ? "a whole number >= 0" : integral ? "a whole number" : "a number", val);
+    if (rc == NUM_RANGE) return err_input(e, "%s--%s is too large (%s)", pre, s->name, val);
+    if (integral) v = s->type == ARG_U64 ? (double)u : (double)l;
     if (s->min <= s->max && (v < s->min || v > s->max))
-        return err_input(e, "%s: --%s must be between %.15g and %.15g (got %s)", cmd, s->name, s->min, s->max, val);
+        return err_input(e, "%s--%s must be between %.15g and %.15g (got %s)", pre, s->name, s->min, s->max, val);
     switch (s->type) {
     case ARG_INT:
-        if (v < -2147483647.0 || v > 2147483647.0) return err_input(e, "%s: --%s is too large", cmd, s->name);
-        *(int *)s->dst = (int)v;
+        if (l < INT_MIN || l > INT_MAX) return err_input(e, "%s--%s is too large (%s)", pre, s->name, val);
+        *(int *)s->dst = (int)l;
         break;
-    case ARG_LONG:
-        if (fabs(v) > 9e15) return err_input(e, "%s: --%s is too large", cmd, s->name);
-        *(long *)s->dst = (long)v;
+    case ARG_LONG: *(long *)s->dst = l; break;
+    case ARG_U64: *(uint64_t *)s->dst = u; break;
+    case ARG_FLOAT:
+        if (fabs(v) > FLT_MAX) return err_input(e, "%s--%s is too large (%s)", pre, s->name, val);
+        *(float *)s->dst = (float)v;
         break;
-    case ARG_U64: {
-        /* Seeds: parse as an integer to keep all 64 bits. */
-        char *end;
-        errno = 0;
-        unsigned long long u = strtoull(val, &end, 10);
-        if (*val == '-' || *end || errno) return err_input(e, "%s: --%s expects a whole number >= 0, not '%s'", cmd, s->name, val);
-        *(uint64_t *)s->dst = u;
-        break;
-    }
-    case ARG_FLOAT: *(float *)s->dst = (float)v; break;
     case ARG_DOUBLE: *(double *)s->dst = v; break;
     default: break;
     }
@@ -120,7 +131,11 @@ static int set_value(const char *cmd, ArgSpec *s, const char *val, Err *e)
 
 int args_parse(int argc, char **argv, ArgSpec *specs, char **pos, int *n_pos, int max_pos, Err *e)
 {
+    /* "train: ... (see nexttoken train --help)"; nexttoken's own options name no command */
     const char *cmd = argv[0];
+    char pre[80], see[96];
+    snprintf(pre, sizeof pre, "%s%s", cmd, *cmd ? ": " : "");
+    snprintf(see, sizeof see, "nexttoken %s%s--help", cmd, *cmd ? " " : "");
     int only_pos = 0;
     *n_pos = 0;
     for (int i = 1; i < argc; i++) {
@@ -138,22 +153,21 @@ int args_parse(int argc, char **argv, ArgSpec *specs, char **pos, int *n_pos, in
             memcpy(name, a + 2, len);
             name[len] = 0;
             ArgSpec *s = (ArgSpec *)args_find(specs, name);
-            if (!s) return err_input(e, "%s: unknown option --%s (see nexttoken %s --help)", cmd, name, cmd);
+            if (!s) return err_input(e, "%sunknown option --%s (see %s)", pre, name, see);
             s->seen = 1;
             if (s->type == ARG_FLAG) {
-                if (eq) return err_input(e, "%s: --%s takes no value", cmd, name);
+                if (eq) return err_input(e, "%s--%s takes no value", pre, name);
                 *(int *)s->dst = 1;
                 continue;
             }
             const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!val) return err_input(e, "%s: --%s needs a value", cmd, name);
-            if (set_value(cmd, s, val, e)) return -1;
+            if (!val) return err_input(e, "%s--%s needs a value", pre, name);
+            if (set_value(pre, s, val, e)) return -1;
             continue;
         }
         if (!only_pos && a[0] == '-' && a[1] && !looks_numeric(a))
-            return err_input(e, "%s: unknown option %s (see nexttoken %s --help)", cmd, a, cmd);
-        if (*n_pos >= max_pos)
-            return err_input(e, "%s: unexpected argument '%s' (see nexttoken %s --help)", cmd, a, cmd);
+            return err_input(e, "%sunknown option %s (see %s)", pre, a, see);
+        if (*n_pos >= max_pos) return err_input(e, "%sunexpected argument '%s' (see %s)", pre, a, see);
         pos[(*n_pos)++] = a;
     }
     return 0;
@@ -223,7 +237,8 @@ static void json_raw_string(Json *j, const uint8_t *s, size_t n)
         else {
             uint32_t cp;
             int k = utf8_decode(s + i, n - i, &cp);
-            if (k) fwrite(s + i, 1, (size_t)k, j->f), i += (size_t)k;
+            if (k && cp < 0xa0) fprintf(j->f, "\\u%04x", (unsigned)cp), i += (size_t)k; /* a C1 control */
+            else if (k) fwrite(s + i, 1, (size_t)k, j->f), i += (size_t)k;
             else fputs("\xef\xbf\xbd", j->f), i++; /* U+FFFD */
         }
     }
@@ -289,20 +304,17 @@ void progress_init(Progress *p)
 void progress_show(Progress *p, int force, const char *fmt, ...)
 {
     double t = clock_now();
-    if (!force && t - p->last < (p->tty ? 0.1 : 10.0)) return;
+    /* A line a second written to a log or a pipe would only bury the result. */
+    if (!p->tty || (!force && t - p->last < 0.1)) return;
     p->last = t;
     char line[256];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    if (p->tty) {
-        /* Pad with spaces over whatever the longer previous line left. */
-        fprintf(stderr, "\r%s%*s", line, p->width > n ? p->width - n : 0, "");
-        p->width = n;
-    } else {
-        fprintf(stderr, "%s\n", line);
-    }
+    /* Pad with spaces over whatever the longer previous line left. */
+    fprintf(stderr, "\r%s%*s", line, p->width > n ? p->width - n : 0, "");
+    p->width = n;
     fflush(stderr);
 }
 
@@ -337,7 +349,7 @@ struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err 
 const char *cli_piece_label(const uint8_t *b, size_t n, char *out, size_t cap)
 {
     char buf[1024];
-    token_escape(b, n, 0, buf, cap - 2 < sizeof buf ? cap - 2 : sizeof buf);
+    escape_bytes(b, n, 0, buf, cap - 2 < sizeof buf ? cap - 2 : sizeof buf);
     snprintf(out, cap, "\"%s\"", buf);
     return out;
 }

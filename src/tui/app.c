@@ -18,6 +18,7 @@
 
 #include "core/base/blas.h"
 #include "core/base/clock.h"
+#include "core/base/escape.h"
 #include "tui.h"
 
 #define MIN_ROWS 14
@@ -31,6 +32,7 @@
 /* Terminal state that signal handlers and atexit must reach */
 
 static volatile sig_atomic_t got_signal;
+static int quit_signal;        /* the signal that ended the loop: the exit status says so */
 static int curses_active;
 static int signal_fd = -1;
 
@@ -233,7 +235,11 @@ static void app_teardown(App *a, int save)
     panels_free(a);
     cmdline_shutdown(a);
     restore_terminal();
-    if (a->quit_note[0]) fputs(a->quit_note, stderr);
+    if (a->quit_note[0]) { /* one line naming the autosave's path, which comes from the environment */
+        char note[2 * sizeof a->quit_note];
+        escape_bytes((const uint8_t *)a->quit_note, strcspn(a->quit_note, "\n"), ESCAPE_KEEP_BACKSLASH, note, sizeof note);
+        fprintf(stderr, "%s\n", note);
+    }
     if (a->wake_fd[0] > 0) close(a->wake_fd[0]), close(a->wake_fd[1]);
     signal_fd = -1;
 }
@@ -306,7 +312,7 @@ static void run_loop(App *a)
             int sig = got_signal;
             got_signal = 0;
             if (sig == SIGINT && a->cmd_open) cmdline_cancel(a); /* Ctrl-C clears the command line */
-            else a->quit = 1;
+            else a->quit = 1, quit_signal = sig;
             dirty = 1;
         }
         int keys = 0, ch;
@@ -382,6 +388,9 @@ int tui_main(const TuiOptions *opt)
         app_draw(a);
         run_loop(a);
         app_teardown(a, 1);
+        /* Ended by a signal (the model saved on the way out): 128 + its number, the shell's
+         * convention, so that a script that sent SIGTERM does not read success. */
+        if (quit_signal) status = 128 + quit_signal;
     }
     free(a);
     return status;

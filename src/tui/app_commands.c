@@ -2,6 +2,7 @@
  * typed setter (app_session.c), which does the work and says what it did. Commands that would
  * replace a model whose training is not saved ask first; y does the pending action. The table
  * below is also the help's list and the completion's. See tui.h. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "core/base/atomicfile.h"
+#include "core/base/escape.h"
+#include "core/base/number.h"
 #include "core/course/lesson.h"
 #include "core/text/corpus.h"
 #include "tui.h"
@@ -18,6 +21,8 @@
 void app_ask(App *a, const Pending *p)
 {
     a->pending = *p;
+    /* the question quotes a path or a value the user typed: shown escaped, as messages are */
+    escape_str(p->question, a->pending.question, sizeof a->pending.question);
 }
 
 void app_do_pending(App *a)
@@ -32,11 +37,11 @@ void app_do_pending(App *a)
     }
 }
 
+/* A number for a float setting (core/base/number.h's strict decimal). */
 static int parse_float(const char *s, float *out)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end || !isfinite(v)) return -1;
+    double v;
+    if (num_double(s, NULL, &v) != NUM_OK || fabs(v) > FLT_MAX) return -1;
     *out = (float)v;
     return 0;
 }
@@ -109,10 +114,9 @@ static void cmd_preset(App *a, const char *arg)
 
 static void cmd_seed(App *a, const char *arg)
 {
-    char *end;
-    unsigned long long v = strtoull(arg, &end, 10);
+    uint64_t v;
     if (!*arg) app_message(a, 1, "seed needs a value");
-    else if (*end || arg[0] == '-') app_message(a, 1, "seed takes a whole number");
+    else if (num_u64(arg, NULL, &v) != NUM_OK) app_message(a, 1, "seed takes a whole number");
     else new_model(a, "seed", arg, a->corpus_path, a->preset, v);
 }
 
@@ -130,23 +134,24 @@ static void cmd_prompt(App *a, const char *arg) { app_set_prompt(a, arg); }
 /* :temp, :top-p, :top-k and :min-p: one knob of the sampler each */
 static void set_knob(App *a, const char *name, const char *arg, int knob)
 {
-    float f;
-    if (parse_float(arg, &f)) {
-        app_message(a, 1, "%s takes a number", name);
-        return;
-    }
     SamplerConfig sc = a->sc;
-    switch (knob) {
-    case 0: sc.temperature = f; break;
-    case 1: sc.top_p = f; break;
-    case 2: /* a whole number; one past any vocabulary is as good as off, and (int) of 1e30 is undefined */
-        if (!(f >= 0 && f == floorf(f))) {
+    float f;
+    long k;
+    if (knob == 2) { /* a whole number; past any vocabulary is as good as off */
+        if (num_long(arg, NULL, &k) != NUM_OK || k < 0) {
             app_message(a, 1, "top-k takes a whole number of tokens (0: off)");
             return;
         }
-        sc.top_k = f > TOKENIZER_MAX_VOCAB ? TOKENIZER_MAX_VOCAB : (int)f;
-        break;
-    default: sc.min_p = f;
+        sc.top_k = k > TOKENIZER_MAX_VOCAB ? TOKENIZER_MAX_VOCAB : (int)k;
+    } else if (parse_float(arg, &f)) {
+        app_message(a, 1, "%s takes a number", name);
+        return;
+    } else if (knob == 0) {
+        sc.temperature = f;
+    } else if (knob == 1) {
+        sc.top_p = f;
+    } else {
+        sc.min_p = f;
     }
     app_set_sampling(a, &sc);
 }

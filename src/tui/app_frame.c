@@ -1,11 +1,13 @@
 /* app_frame.c - the frame around the focused panel: the tab row, the message line (messages,
  * questions, or the key hint), the status bar, and the help overlay. All of it is drawn from
  * state, the panels and the commands from their tables. See tui.h. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/base/clock.h"
+#include "core/base/escape.h"
 #include "tui.h"
 
 #define MESSAGE_SECONDS 8      /* how long a message stays */
@@ -14,9 +16,12 @@
 
 void app_message(App *a, int error, const char *fmt, ...)
 {
+    /* Messages quote paths, values typed and what files hold: escaped, so that a name holding
+     * an escape sequence shows as \x1b[..., not as a screen it clears (draw_text would only
+     * blank it). */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    escape_vformat(a->message, sizeof a->message, fmt, ap);
     va_end(ap);
     a->message_error = error;
     a->message_time = clock_now();
@@ -111,7 +116,9 @@ static void draw_status(const App *a)
     int sst = st == TT_RUNNING ? ST_STATUS_RUN : st == TT_FAILED ? ST_STATUS_FAIL : ST_STATUS_PAUSE;
     x += draw_textf(stdscr, y, x, a->cols - x, sst, a, " %s %s ", a->utf8 ? states[st].utf8 : states[st].ascii, states[st].name);
     x += draw_textf(stdscr, y, x, a->cols - x, ST_STATUS, a, " step %ld", a->snap.step);
-    if (a->snap.step > 0) x += draw_textf(stdscr, y, x, a->cols - x, ST_STATUS, a, "  loss %.3f", a->snap.loss);
+    /* a loaded model shows its saved last loss; one saved without a history, '-' until a step */
+    if (a->snap.step > 0 && isfinite(a->snap.loss)) x += draw_textf(stdscr, y, x, a->cols - x, ST_STATUS, a, "  loss %.3f", a->snap.loss);
+    else if (a->snap.step > 0) x += draw_textf(stdscr, y, x, a->cols - x, ST_STATUS, a, "  loss -");
     const char *base = strrchr(a->corpus_path, '/');
     char right[300];
     snprintf(right, sizeof right, "%.200s  seed %llu ", base ? base + 1 : a->corpus_path, (unsigned long long)a->seed);

@@ -14,6 +14,8 @@
 
 #include "core/base/array.h"
 #include "core/base/atomicfile.h"
+#include "core/base/escape.h"
+#include "core/base/number.h"
 #include "core/course/figures.h"
 #include "core/course/lesson.h"
 #include "tui.h"
@@ -116,10 +118,10 @@ int app_lesson_take(App *a, const char *name)
     struct stat st;
     if (stat(name, &st) == 0 && S_ISREG(st.st_mode)) return app_lesson_open(a, name);
     const LessonList *ls = app_lessons(a);
-    char *end;
-    long order = strtol(name, &end, 10);
+    long order;
+    int numbered = num_long(name, NULL, &order) == NUM_OK;
     for (int i = 0; i < ls->n; i++)
-        if (lesson_named(ls->lessons[i].path, name) || (end != name && !*end && order == ls->lessons[i].order))
+        if (lesson_named(ls->lessons[i].path, name) || (numbered && order == ls->lessons[i].order))
             return app_lesson_open(a, ls->lessons[i].path);
     app_message(a, 1, "no lesson '%s': not a file, nor one of the %s lessons by name or number (nexttoken lessons lists them)", name,
                 strcmp(a->lang, "ko") ? "English" : "Korean");
@@ -229,14 +231,17 @@ static void progress_save(App *a)
 static void problem(App *a, int line, const char *msg)
 {
     struct LessonRun *r = a->lesson;
+    /* the path is the user's and the message may quote the lesson: escaped */
+    char report[sizeof r->problem];
+    escape_format(report, sizeof report, "%s:%d: %s", r->l.path, line, msg);
     if (r->fig.unavailable) { /* GPT-2's or GPT-4's vocabulary is not installed: not the lesson's fault */
         r->fig.unavailable = 0;
-        if (a->opt.check) fprintf(stderr, "SKIPPED %s:%d: %s\n", r->l.path, line, msg);
+        if (a->opt.check) fprintf(stderr, "SKIPPED %s\n", report);
         return;
     }
     r->problems++;
-    snprintf(r->problem, sizeof r->problem, "%s:%d: %s", r->l.path, line, msg);
-    if (a->opt.check) fprintf(stderr, "%s\n", r->problem);
+    memcpy(r->problem, report, sizeof report);
+    if (a->opt.check) fprintf(stderr, "nexttoken: %s\n", r->problem);
 }
 
 /* Before a lesson replaces the model the class trained, it is saved where nothing else writes
@@ -252,19 +257,6 @@ static void keep_model(App *a, char *note, size_t cap)
     long step = a->snap.step;
     if (app_save_now(a, path, &e)) snprintf(note, cap, "; the model you had could not be kept: %s", e.msg);
     else snprintf(note, cap, "; the model you had (step %ld) is in %s: :load brings it back", step, path);
-}
-
-/* "train until val < X [or N steps]", "train N steps": how long to train, from now. */
-static int parse_wait(const char *args, double *val, long *steps)
-{
-    int k = 0;
-    *val = 0, *steps = 0;
-    if (sscanf(args, "until val < %lf or %ld steps%n", val, steps, &k) == 2 && !args[k]) return 0;
-    k = 0, *steps = 0;
-    if (sscanf(args, "until val < %lf%n", val, &k) == 1 && !args[k]) return 0;
-    k = 0, *val = 0;
-    if (sscanf(args, "%ld steps%n", steps, &k) == 1 && !args[k]) return 0;
-    return -1;
 }
 
 /* Stops waiting, and training with it. */
@@ -327,10 +319,8 @@ static void apply(App *a, const LessonText *d)
             GPT2Config probe;
             if (gpt2_preset(args, &probe, &e)) return problem(a, d->line, e.msg);
             snprintf(preset, sizeof preset, "%s", args);
-        } else {
-            char *end;
-            seed = strtoull(args, &end, 10);
-            if (!*args || *end || args[0] == '-') return problem(a, d->line, "seed takes a whole number");
+        } else if (num_u64(args, NULL, &seed)) {
+            return problem(a, d->line, "seed takes a whole number");
         }
         char kept[NT_PATH_MAX + 128];
         keep_model(a, kept, sizeof kept);
@@ -341,7 +331,7 @@ static void apply(App *a, const LessonText *d)
     if (!strcmp(word, "train") && strcmp(args, "start") != 0 && strcmp(args, "pause") != 0 && strcmp(args, "resume") != 0) {
         double val;
         long steps;
-        if (parse_wait(args, &val, &steps)) return problem(a, d->line, "train takes start, pause, resume, 'until val < X [or N steps]' or 'N steps'");
+        if (lesson_train_wait(args, &val, &steps)) return problem(a, d->line, "train takes start, pause, resume, 'until val < X [or N steps]' or 'N steps'");
         start_wait(a, val, steps);
         return;
     }
@@ -682,7 +672,7 @@ static int check_wait(App *a)
 static int check_one(App *a, const char *path)
 {
     if (app_lesson_open(a, path)) {
-        fprintf(stderr, "%s\n", a->message);
+        fprintf(stderr, "nexttoken: %s\n", a->message); /* escaped by app_message */
         return 1;
     }
     struct LessonRun *r = a->lesson;
@@ -748,6 +738,7 @@ int app_lessons_check(App *a, char **files, int n)
         }
         free(paths);
     }
-    if (!checked) fprintf(stderr, "nexttoken: no lessons in %s\n", dir);
+    char safe[2 * NT_PATH_MAX];
+    if (!checked) fprintf(stderr, "nexttoken: no lessons in %s\n", escape_str(dir, safe, sizeof safe));
     return problems;
 }

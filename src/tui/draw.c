@@ -178,7 +178,7 @@ int heat_style(double value, double hot)
 
 void piece_text(const App *a, const uint8_t *b, size_t n, int show_ws, char *out, size_t cap)
 {
-    token_escape(b, n, ESCAPE_SYMBOLS | (show_ws ? ESCAPE_SPACES : 0) | (a->utf8 ? 0 : ESCAPE_ASCII), out, cap);
+    escape_bytes(b, n, ESCAPE_SYMBOLS | (show_ws ? ESCAPE_SPACES : 0) | (a->utf8 ? 0 : ESCAPE_ASCII), out, cap);
 }
 
 const char *token_text(const App *a, int32_t id, int show_ws, int quoted, char *out, size_t cap)

@@ -2,11 +2,13 @@
  * probability the model gave it and its loss -ln p, as a heat strip over the text and as a
  * table; their mean is the cross-entropy loss. For one position, the gradient at the output,
  * p - onehot(target), and what one gradient step on that example alone does to its loss. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/number.h"
 #include "core/model/probe.h"
 #include "core/model/sampler.h"
 #include "tui.h"
@@ -226,9 +228,8 @@ static int command(App *a, void *st, int argc, char **argv)
 {
     Loss *S = st;
     if (argc < 2 || strcmp(argv[0], "position") != 0) return 0;
-    char *end;
-    long n = strtol(argv[1], &end, 10);
-    if (*end || !argv[1][0] || n < 1) app_message(a, 1, "loss position N, from 1 (the second token)");
+    long n;
+    if (num_long(argv[1], NULL, &n) || n < 1 || n > INT_MAX) app_message(a, 1, "loss position N, from 1 (the second token)");
     else S->pos = (int)n, S->dist_pos = 0, S->gen = -1; /* recomputed, and kept within the text */
     return 1;
 }

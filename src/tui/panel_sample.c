@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/base/clock.h"
+#include "core/base/number.h"
 #include "core/model/generate.h"
 #include "core/model/probe.h"
 #include "core/model/sampler.h"
@@ -460,10 +461,9 @@ static int command(App *a, void *st, int argc, char **argv)
 {
     Sample *S = st;
     if (argc < 2) return 0;
-    char *end;
     if (!strcmp(argv[0], "sample-seed") || !strcmp(argv[0], "seed")) {
-        unsigned long long v = strtoull(argv[1], &end, 10);
-        if (*end || !argv[1][0] || argv[1][0] == '-') app_message(a, 1, "sample seed N: a whole number");
+        uint64_t v;
+        if (num_u64(argv[1], NULL, &v)) app_message(a, 1, "sample seed N: a whole number");
         else S->seed = v, restart(S);
         return 1;
     }
@@ -473,8 +473,8 @@ static int command(App *a, void *st, int argc, char **argv)
         return 1;
     }
     if (!strcmp(argv[0], "draw")) {
-        long n = strtol(argv[1], &end, 10);
-        if (*end || !argv[1][0] || n < 0 || n > MAX_STEPS) app_message(a, 1, "sample draw N, 0 to %d tokens", MAX_STEPS);
+        long n;
+        if (num_long(argv[1], NULL, &n) || n < 0 || n > MAX_STEPS) app_message(a, 1, "sample draw N, 0 to %d tokens", MAX_STEPS);
         else {
             restart(S);
             S->view = 0;

@@ -1,10 +1,12 @@
 /* panel_slice.c - panel 1, Slice: the text labels itself. A sentence of n tokens gives n-1
  * training examples, each the tokens so far and the one that comes next; and how a trainer
  * really cuts them, windows of T tokens, x = tokens[i : i+T] and y = tokens[i+1 : i+T+1]. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/number.h"
 #include "core/text/wordtok.h"
 #include "tui.h"
 
@@ -236,8 +238,8 @@ static int command(App *a, void *st, int argc, char **argv)
     static const char *const modes[N_MODES] = {"model", "words", "characters"}, *const views[] = {"examples", "windows"};
     if (argc < 2) return 0;
     const char *c = argv[0], *v = argv[1];
-    char *end;
-    long n = strtol(v, &end, 10);
+    long n;
+    int number = num_long(v, NULL, &n) == NUM_OK;
     if (!strcmp(c, "tokens")) {
         int m = 0;
         while (m < N_MODES && strcmp(v, modes[m]) != 0) m++;
@@ -247,10 +249,10 @@ static int command(App *a, void *st, int argc, char **argv)
         if (strcmp(v, views[0]) != 0 && strcmp(v, views[1]) != 0) app_message(a, 1, "slice view examples or windows");
         else S->view = !strcmp(v, views[1]);
     } else if (!strcmp(c, "window")) {
-        if (*end || !*v || n < 1 || n > MAX_WINDOW) app_message(a, 1, "slice window N, 1 to %d tokens", MAX_WINDOW);
+        if (!number || n < 1 || n > MAX_WINDOW) app_message(a, 1, "slice window N, 1 to %d tokens", MAX_WINDOW);
         else S->T = (int)n;
     } else if (!strcmp(c, "example")) {
-        if (*end || !*v || n < 1) app_message(a, 1, "slice example N, from 1");
+        if (!number || n < 1 || n > INT_MAX) app_message(a, 1, "slice example N, from 1");
         else S->step = (int)n, S->window = (int)n - 1; /* update keeps them within the text */
     } else {
         return 0;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/number.h"
 #include "core/model/probe.h"
 #include "core/model/sampler.h"
 #include "tui.h"
@@ -280,20 +281,25 @@ static int command(App *a, void *st, int argc, char **argv)
         return 1;
     }
     if (!strcmp(argv[0], "reveal")) {
-        char *end;
-        long n = strtol(argv[1], &end, 10);
+        long n;
         if (!strcmp(argv[1], "all")) S->reveal = REVEAL_ALL;
-        else if (*end || !argv[1][0] || n < 0 || n > REVEAL_ALL) app_message(a, 1, "softmax reveal 0 to %d, or all", REVEAL_ALL);
+        else if (num_long(argv[1], NULL, &n) || n < 0 || n > REVEAL_ALL) app_message(a, 1, "softmax reveal 0 to %d, or all", REVEAL_ALL);
         else S->reveal = (int)n;
         return 1;
     }
     if (strcmp(argv[0], "logit") != 0) return 0;
+    /* NAME X: a word (at most 15 bytes), spaces, a number */
     char name[16];
-    float v;
-    if (sscanf(argv[1], "%15s %f", name, &v) != 2 || !isfinite(v) || fabsf(v) > 1000) {
+    double v;
+    const char *sp = strchr(argv[1], ' '), *x = sp;
+    size_t nl = sp ? (size_t)(sp - argv[1]) : 0;
+    while (x && *x == ' ') x++;
+    if (!nl || nl >= sizeof name || num_double(x, NULL, &v) || fabs(v) > 1000) {
         app_message(a, 1, "logit NAME X, e.g. logit sofa 2.5");
         return 1;
     }
+    memcpy(name, argv[1], nl);
+    name[nl] = 0;
     int i = 0;
     while (i < S->n_toy && strcmp(S->toy_name[i], name) != 0) i++;
     if (i == S->n_toy) {
@@ -303,7 +309,7 @@ static int command(App *a, void *st, int argc, char **argv)
         }
         snprintf(S->toy_name[S->n_toy++], sizeof S->toy_name[0], "%s", name);
     }
-    S->toy_logit[i] = v;
+    S->toy_logit[i] = (float)v;
     S->toy = 1;
     S->have = 0;
     return 1;

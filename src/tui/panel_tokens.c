@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/number.h"
 #include "core/text/bpe_train.h"
 #include "core/text/pretok.h"
 #include "core/text/vocabfile.h"
@@ -416,9 +417,8 @@ static int command(App *a, void *st, int argc, char **argv)
     Tokens *S = st;
     if (argc < 2) return 0;
     if (!strcmp(argv[0], "merges")) {
-        char *end;
-        long n = strtol(argv[1], &end, 10);
-        if (*end || n < 0 || n > MAX_MERGES) app_message(a, 1, "merges N, 0 to %d", MAX_MERGES);
+        long n;
+        if (num_long(argv[1], NULL, &n) || n < 0 || n > MAX_MERGES) app_message(a, 1, "merges N, 0 to %d", MAX_MERGES);
         else S->want_merges = (int)n, S->bt_gen = -1, S->view = VIEW_MERGES;
         return 1;
     }

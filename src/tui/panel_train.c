@@ -139,7 +139,7 @@ static int figures(const App *a, const TrainView *v, char rows[][2][40])
 #define ROW(label, ...) (snprintf(rows[n][0], 40, "%s", label), snprintf(rows[n][1], 40, __VA_ARGS__), n++)
     ROW("step", "%ld", s->step);
     if (s->step > 0) {
-        ROW("loss", "%.4f", s->loss);
+        ROW("loss", isfinite(s->loss) ? "%.4f" : "-", s->loss);
         float wgt = plot_smoothing[v->smooth_idx];
         if (wgt > 0 && a->hist_n > 0) {
             double last = 0, weight = 0, smoothed = 0;
@@ -151,8 +151,9 @@ static int figures(const App *a, const TrainView *v, char rows[][2][40])
     }
     if (isfinite(s->val_loss)) ROW("validation", "%.4f", s->val_loss);
     else ROW("validation", "-");
-    ROW("learning rate", "%.2e", s->step > 0 ? s->lr : a->lr);
-    ROW("gradient norm", s->step > 0 ? "%.3f" : "-", s->grad_norm);
+    /* before a step of this session (a loaded model): the rate set, and no norm yet */
+    ROW("learning rate", "%.2e", s->step > 0 && isfinite(s->lr) ? s->lr : a->lr);
+    ROW("gradient norm", s->step > 0 && isfinite(s->grad_norm) ? "%.3f" : "-", s->grad_norm);
     if (a->headless) ROW("tokens/s", "--"), ROW("time", "--");
     else {
         ROW("tokens/s", "%.0f", s->tokens_per_s);

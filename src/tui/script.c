@@ -36,6 +36,8 @@
 #include <wchar.h>
 
 #include "core/base/clock.h"
+#include "core/base/escape.h"
+#include "core/base/number.h"
 #include "tui.h"
 
 void screen_dump(const App *a, FILE *f, int frame)
@@ -156,7 +158,8 @@ int script_run(App *a, const char *path)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "nexttoken: %s: cannot read the script\n", path);
+        char safe[2 * NT_PATH_MAX];
+        fprintf(stderr, "nexttoken: %s: cannot read the script\n", escape_str(path, safe, sizeof safe));
         return 2;
     }
     char dir[4096];
@@ -175,6 +178,7 @@ int script_run(App *a, const char *path)
         line[strcspn(line, "\n")] = 0;
         if (!line[0] || line[0] == '#') continue;
         int bad = 0;
+        long n, w, h;
         /* $DIR stands for the directory the dumps go to (for files a test reads afterwards) */
         char *var = strstr(line, "$DIR");
         if (var) {
@@ -191,10 +195,9 @@ int script_run(App *a, const char *path)
         } else if (!strncmp(line, "type ", 5)) {
             feed_keys(a, line + 5, 1);
         } else if (!strncmp(line, "wait step ", 10)) {
-            bad = wait_step(a, atol(line + 10));
+            bad = num_long(line + 10, NULL, &n) || wait_step(a, n);
         } else if (!strncmp(line, "resize ", 7)) {
-            int w, h;
-            if (sscanf(line + 7, "%dx%d", &w, &h) == 2) resizeterm(h, w);
+            if (num_pair(line + 7, 'x', &w, &h) == 0 && w > 0 && h > 0 && w <= 1000 && h <= 500) resizeterm((int)h, (int)w);
             else bad = 1;
         } else if (!strncmp(line, "dump ", 5) || !strncmp(line, "dump-frame ", 11)) {
             int frame = line[4] == '-';
@@ -208,7 +211,7 @@ int script_run(App *a, const char *path)
         } else if (!strncmp(line, "measure ", 8)) {
             /* "measure KEYS N": the keys are everything before the last word */
             char *last = strrchr(line, ' ');
-            int n = atoi(last + 1);
+            if (num_long(last + 1, NULL, &n) || n > 1000000) n = 0;
             *last = 0;
             double *t = n > 0 ? malloc(sizeof(double) * (size_t)n) : NULL;
             if (!t) {
@@ -222,18 +225,21 @@ int script_run(App *a, const char *path)
                     t[i] = clock_now() - t0;
                 }
                 qsort(t, (size_t)n, sizeof *t, cmp_double);
-                printf("%s %s: median %.1f ms, 95th percentile %.1f ms, worst %.1f ms over %d presses\n", a->panel->name,
+                printf("%s %s: median %.1f ms, 95th percentile %.1f ms, worst %.1f ms over %ld presses\n", a->panel->name,
                        line + 8, 1e3 * t[n / 2], 1e3 * t[(n * 95) / 100 < n ? (n * 95) / 100 : n - 1], 1e3 * t[n - 1], n);
                 fflush(stdout);
                 free(t);
             }
         } else if (!strncmp(line, "tick ", 5)) {
-            for (int i = atoi(line + 5); i > 0 && a->panel->tick; i--) a->panel->tick(a, app_panel_state(a, a->panel));
+            if (num_long(line + 5, NULL, &n) || n < 0) bad = 1;
+            for (long i = n; !bad && i > 0 && a->panel->tick; i--) a->panel->tick(a, app_panel_state(a, a->panel));
         } else if (!strncmp(line, "expect ", 7)) {
             app_poll_trainer(a);
             do app_draw(a); while (a->more);
             if (!screen_has(a, line + 7)) {
-                fprintf(stderr, "nexttoken: %s:%d: the screen does not show \"%s\"\n", path, lineno, line + 7);
+                char said[4 * sizeof line];
+                escape_format(said, sizeof said, "%s:%d: the screen does not show \"%s\"", path, lineno, line + 7);
+                fprintf(stderr, "nexttoken: %s\n", said);
                 screen_dump(a, stderr, 1);
                 status = 1;
             }
@@ -241,7 +247,9 @@ int script_run(App *a, const char *path)
             bad = 1;
         }
         if (bad) {
-            fprintf(stderr, "nexttoken: %s:%d: cannot do \"%s\"\n", path, lineno, line);
+            char said[4 * sizeof line];
+            escape_format(said, sizeof said, "%s:%d: cannot do \"%s\"", path, lineno, line);
+            fprintf(stderr, "nexttoken: %s\n", said);
             status = status ? status : 2;
             break;
         }

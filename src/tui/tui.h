@@ -304,7 +304,7 @@ int text_width(const char *s);
 void draw_bar(WINDOW *w, int y, int x, int width, double frac, int st, const App *a);
 /* The heat style (ST_HEAT0..4) of a surprise: calm (0) to very surprised (>= hot). */
 int heat_style(double value, double hot);
-/* Token pieces for a person (core/text/tokenizer.h's token_escape, as this terminal can show
+/* Token pieces for a person (core/base/escape.h's escape_bytes, as this terminal can show
  * them): whitespace visible when `show_ws` (space as a dot), newline and tab as symbols, bytes
  * that are not whole characters as \xNN. Into out (cap bytes). */
 void piece_text(const App *a, const uint8_t *b, size_t n, int show_ws, char *out, size_t cap);

@@ -103,13 +103,14 @@ T capture-pane -p | grep -q "saved the model at step" || fail "no 'saved' line a
 next_run
 
 
-# SIGTERM takes the normal way out: saved, terminal restored
+# SIGTERM takes the normal way out: saved, terminal restored, and an exit status that says a
+# signal ended it (128 + 15), not success
 start --fresh
 wait_for "step"
 sleep 1
 pid=$(nexttoken_child "$(T display -p '#{pane_pid}')")
 [ -n "$pid" ] && kill -TERM "$pid" || fail "no process to terminate"
-wait_for "EXIT=0"
+wait_for "EXIT=143"
 [ "$(T display -p '#{alternate_on}')" = 0 ] || fail "SIGTERM left the alternate screen on"
 T capture-pane -p | grep -q "saved the model" || fail "SIGTERM did not save"
 next_run

@@ -4,7 +4,9 @@
  * Every core function that can fail takes an `Err *` and returns a status (or NULL). On failure
  * it fills the message and a code saying whose fault it was: the user's input (a bad file, a bad
  * value: the CLI exits 2) or the program's circumstances (out of memory, a disk error: exit 1).
- * The front ends decide how to show the message; core never prints.
+ * The front ends decide how to show the message; core never prints. A message is always safe to
+ * print: the helpers escape whatever the arguments hold (escape.h), so a file name or a string
+ * read from a file cannot act on the terminal.
  */
 #ifndef NT_ERR_H
 #define NT_ERR_H
@@ -16,7 +18,7 @@ enum { ERR_NONE = 0, ERR_INTERNAL = 1, ERR_INPUT = 2 };
 
 typedef struct Err {
     int code;          /* ERR_NONE, ERR_INTERNAL or ERR_INPUT */
-    char msg[ERR_MSG_MAX]; /* one line, no trailing newline */
+    char msg[ERR_MSG_MAX]; /* one line, no trailing newline, escaped (escape.h) */
 } Err;
 
 #if defined(__GNUC__)

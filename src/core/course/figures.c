@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/number.h"
 #include "core/model/probe.h"
 #include "core/model/sampler.h"
 #include "core/text/vocabfile.h"
@@ -91,9 +92,7 @@ static int parse(const char *s, size_t n, Parsed *p, Err *e)
 
 static int number(const char *s, double *v)
 {
-    char *end;
-    *v = strtod(s, &end);
-    return end != s && !*end && isfinite(*v) ? 0 : -1;
+    return num_double(s, NULL, v) == NUM_OK ? 0 : -1;
 }
 
 /* The tokenizations a figure can count with. */
@@ -119,9 +118,8 @@ static int numbers_options(const Parsed *p, double *x, int *nx, double *T, int *
             if (number(a + 2, T) || !(*T > 0 && *T <= 100)) return err_input(e, "%s: T= takes a temperature above 0", p->name);
             have_t = 1;
         } else if (a[0] == '#') {
-            char *end;
-            long k = strtol(a + 1, &end, 10);
-            if (end == a + 1 || *end || k < 1) return err_input(e, "%s: #K takes which one, from 1", p->name);
+            long k;
+            if (num_long(a + 1, NULL, &k) || k < 1 || k > MAX_ARGS) return err_input(e, "%s: #K takes which one, from 1", p->name);
             *K = (int)k;
         } else if (!p->quoted[i] && number(a, &v) == 0) {
             x[(*nx)++] = v;
@@ -181,9 +179,8 @@ static int check_parsed(const Parsed *p, Err *e)
         return 0;
     }
     if (!strcmp(p->name, "top")) {
-        char *end;
-        long k = p->n == 1 ? strtol(p->arg[0], &end, 10) : 0;
-        if (p->n != 1 || *end || k < 1 || k > 100) return err_input(e, "top takes which one, 1 to 100");
+        long k;
+        if (p->n != 1 || num_long(p->arg[0], NULL, &k) || k < 1 || k > 100) return err_input(e, "top takes which one, 1 to 100");
         return 0;
     }
     if (!strcmp(p->name, "p")) {
@@ -318,7 +315,7 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
                     size_t k;
                     const uint8_t *b = tokenizer_token(tk, ids[i], &k);
                     char piece[128];
-                    token_escape(b, k, ESCAPE_SPACES, piece, sizeof piece);
+                    escape_bytes(b, k, ESCAPE_SPACES, piece, sizeof piece);
                     /* a piece with a bar in it is quoted, so that it is not read as a separator */
                     const char *q = strchr(piece, '|') ? "\"" : "";
                     at += (size_t)snprintf(out + at, cap - at, "%s%s%s%s", i ? " | " : "", q, piece, q);
@@ -387,13 +384,14 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
         SamplerConfig sc;
         sampler_config_default(&sc);
         Sampler s = {0};
-        int k = atoi(p->arg[0]);
-        if ((rc = probe_next_distribution(m->model, ids, (int)n, &sc, &s, e)) == 0) {
-            if (k > s.n_vocab) rc = err_input(e, "top %d of %d tokens", k, s.n_vocab);
+        long k = 0;
+        if (num_long(p->arg[0], NULL, &k) || k < 1 || k > 100) rc = err_input(e, "top takes which one, 1 to 100");
+        else if ((rc = probe_next_distribution(m->model, ids, (int)n, &sc, &s, e)) == 0) {
+            if (k > s.n_vocab) rc = err_input(e, "top %ld of %d tokens", k, s.n_vocab);
             else {
                 size_t len;
                 const uint8_t *b = tokenizer_token(m->tok, s.cand[k - 1].id, &len);
-                token_escape(b, len, ESCAPE_SPACES, out, cap);
+                escape_bytes(b, len, ESCAPE_SPACES, out, cap);
             }
         }
         sampler_free(&s);

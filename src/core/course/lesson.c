@@ -11,6 +11,7 @@
 
 #include "core/base/array.h"
 #include "core/base/mapfile.h"
+#include "core/base/number.h"
 #include "core/base/utf8.h"
 #include "core/course/figures.h"
 
@@ -114,18 +115,34 @@ static int check_figures(Parser *p, const char *text, int line)
     return 0;
 }
 
+int lesson_train_wait(const char *args, double *val, long *steps)
+{
+    /* the words, at most eight of them (the longest form has seven) */
+    char buf[256], *w[8], *save;
+    int n = 0;
+    if (snprintf(buf, sizeof buf, "%s", args) >= (int)sizeof buf) return -1;
+    for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+        if (n < 8) w[n++] = t;
+        else return -1;
+    *val = 0, *steps = 0;
+    int at = 0;
+    if (n >= 4 && !strcmp(w[0], "until") && !strcmp(w[1], "val") && !strcmp(w[2], "<")) {
+        if (num_double(w[3], NULL, val) || !(*val > 0)) return -1;
+        if (n == 4) return 0;
+        if (strcmp(w[4], "or") != 0) return -1;
+        at = 5;
+    }
+    if (n != at + 2 || num_long(w[at], NULL, steps) || *steps <= 0 || strcmp(w[at + 1], "steps") != 0) return -1;
+    return 0;
+}
+
 /* "train until val < X [or N steps]", "train N steps", "train start|pause|resume". */
 static int check_train(Parser *p, const char *args, int line)
 {
     double x;
     long n;
-    int k = 0;
     if (!strcmp(args, "start") || !strcmp(args, "pause") || !strcmp(args, "resume")) return 0;
-    if (sscanf(args, "until val < %lf or %ld steps%n", &x, &n, &k) == 2 && !args[k] && x > 0 && n > 0) return 0;
-    k = 0;
-    if (sscanf(args, "until val < %lf%n", &x, &k) == 1 && !args[k] && x > 0) return 0;
-    k = 0;
-    if (sscanf(args, "%ld steps%n", &n, &k) == 1 && !args[k] && n > 0) return 0;
+    if (lesson_train_wait(args, &x, &n) == 0) return 0;
     return at_line(p->e, p->name, line, "train takes start, pause, resume, 'until val < X', 'until val < X or N steps' or 'N steps'");
 }
 
@@ -194,9 +211,8 @@ static int directive(Parser *p, char *text, int line)
 
 static int parse_int(const char *v, int lo, int hi, int *out)
 {
-    char *end;
-    long x = strtol(v, &end, 10);
-    if (end == v || *end || x < lo || x > hi) return -1;
+    long x;
+    if (num_long(v, NULL, &x) || x < lo || x > hi) return -1;
     *out = (int)x;
     return 0;
 }

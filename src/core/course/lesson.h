@@ -65,6 +65,12 @@ void lesson_free(Lesson *l);
  * that folder. Into out; ERR_INPUT otherwise (the message says what, the caller says where). */
 int lesson_corpus_path(const Lesson *l, const char *name, const char *corpora_dir, char *out, size_t cap, Err *e);
 
+/* How long a "train" directive trains, from now: "until val < X or N steps", "until val < X"
+ * or "N steps" (words apart by spaces, numbers as core/base/number.h reads them). *val is the
+ * validation loss to get below (0: none), *steps the most steps (0: no limit). 0, or -1 when
+ * args is none of these. The lesson checker and the lesson runner (src/tui) both read it here. */
+int lesson_train_wait(const char *args, double *val, long *steps);
+
 /* The lessons of a folder for a language: the .md files of dir/LANG, sorted by order (then file name). Each
  * entry is loaded whole; one that fails to load is skipped and counted in *broken. */
 typedef struct LessonList {

@@ -7,7 +7,6 @@
 
 #include "core/base/array.h"
 #include "core/base/bytes.h"
-#include "core/base/utf8.h"
 #include "core/text/bpe.h"
 #include "core/text/pretok.h"
 
@@ -192,39 +191,4 @@ int tokenizer_deserialize(Tokenizer *t, const uint8_t *in, size_t n, Err *e)
     else rc = tokenizer_init_table(t, name, (int)pattern, (int)n_vocab, offsets, bytes, special, e);
     free(offsets);
     return rc;
-}
-
-/* ------------------------------------------------------------------------------------------ */
-
-size_t token_escape(const uint8_t *b, size_t n, int how, char *out, size_t cap)
-{
-    const int ascii = (how & ESCAPE_ASCII) != 0;
-    size_t o = 0;
-    if (cap == 0) return 0;
-    for (size_t i = 0; i < n;) {
-        char tmp[8];
-        const char *piece = tmp;
-        size_t k;
-        uint32_t cp;
-        int len = b[i] >= 0x80 && !ascii ? utf8_decode(b + i, n - i, &cp) : 0;
-        if (len > 0) { /* a whole character */
-            piece = (const char *)b + i, k = (size_t)len, i += (size_t)len;
-        } else {
-            uint8_t c = b[i++];
-            const char *s = NULL;
-            if (c == ' ' && (how & ESCAPE_SPACES)) s = ascii ? "." : "\u00b7";
-            else if (c == '\n') s = (how & ESCAPE_SYMBOLS) && !ascii ? "\u21b5" : "\\n";
-            else if (c == '\t') s = (how & ESCAPE_SYMBOLS) && !ascii ? "\u2192" : "\\t";
-            else if (c == '\r') s = "\\r";
-            else if (c == '\\') s = "\\\\";
-            if (s) piece = s, k = strlen(s);
-            else if (c >= 0x20 && c < 0x7f) tmp[0] = (char)c, k = 1;
-            else k = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", c); /* a control byte, or part of a character */
-        }
-        if (o + k + 1 > cap) break; /* never half a character or half an escape */
-        memcpy(out + o, piece, k);
-        o += k;
-    }
-    out[o] = 0;
-    return o;
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/base/err.h"
+#include "core/base/escape.h"
 
 /* The largest vocabulary nexttoken accepts, from any file or to learn: o200k's 200,000 and more
  * fit, and a model's embedding stays addressable with 32-bit arithmetic (gpt2.h). */
@@ -70,16 +71,7 @@ size_t tokenizer_serialized_size(const Tokenizer *t);
 void tokenizer_serialize(const Tokenizer *t, uint8_t *out);
 int tokenizer_deserialize(Tokenizer *t, const uint8_t *in, size_t n, Err *e);
 
-/* Token bytes for a person, as the commands and the interface show them: printable ASCII and
- * whole UTF-8 characters as they are, the rest escaped (\n, \t, \r, \\, \xNN), so that a token
- * that ends inside a character shows its bytes instead of a broken glyph. `how` asks for more: */
-enum {
-    ESCAPE_SPACES = 1,  /* a space as a middle dot ('.' with ESCAPE_ASCII): boundaries show */
-    ESCAPE_SYMBOLS = 2, /* a newline as a return sign and a tab as an arrow, not \n and \t */
-    ESCAPE_ASCII = 4,   /* the terminal shows ASCII only: every byte above 0x7f as \xNN */
-};
-/* Into out, NUL-terminated, stopping before an escape or character that would not fit in cap;
- * returns the length written. */
-size_t token_escape(const uint8_t *b, size_t n, int how, char *out, size_t cap);
+/* Token bytes for a person, as the commands and the interface show them: escape_bytes
+ * (core/base/escape.h), which this header brings in for its callers. */
 
 #endif

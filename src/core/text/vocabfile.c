@@ -301,10 +301,17 @@ int vocab_load_gpt2(Tokenizer *t, const char *encoder_json, const char *vocab_bp
             err_input(e, "%s: line %d is not a merge of two GPT-2 tokens", vocab_bpe, line);
             goto fail;
         }
+        /* The merge of rank r must make token 256 + r; id is what encoder.json numbers the
+         * bytes it makes. */
         int32_t id = bpe_index_find(t->bpe, bytes, (size_t)(la + lb));
+        if (id < 0) {
+            err_input(e, "%s: line %d merges into no token of encoder.json (it should make token %d)", vocab_bpe, line,
+                      256 + merges);
+            goto fail;
+        }
         if (id != 256 + merges) {
-            err_input(e, "%s: line %d merges into %s token %d, but encoder.json has it as %d", vocab_bpe, line,
-                      id < 0 ? "no" : "the", 256 + merges, id);
+            err_input(e, "%s: line %d merges into token %d of encoder.json, but a merge on that line should make token %d",
+                      vocab_bpe, line, id, 256 + merges);
             goto fail;
         }
         merges++, line++;

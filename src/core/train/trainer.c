@@ -27,7 +27,8 @@ static int trainer_setup(Trainer *tr, const Dataset *d, Err *e)
         tr->seg_size[i] = sizes[i];
         tr->seg_decay[i] = gpt2_tensor_is_matrix[i];
     }
-    tr->val_loss = NAN;
+    /* No step yet: nothing to show, not zeros (trainer_resume brings back the saved losses). */
+    tr->loss = tr->grad_norm = tr->lr = tr->val_loss = NAN;
     return 0;
 }
 
@@ -80,6 +81,11 @@ int trainer_resume(Trainer *tr, GPT2 *model, AdamW *opt, TrainState *st, const T
         trainer_free(tr);
         return -1;
     }
+    /* The losses of the last step saved, for whatever shows the model before it trains on
+     * (the interface's status bar said 0.000 until then). */
+    const TrainHistory *h = &tr->st.hist;
+    if (h->n) tr->loss = h->loss[h->n - 1];
+    if (h->n_val) tr->val_loss = h->val_loss[h->n_val - 1];
     return 0;
 }
 

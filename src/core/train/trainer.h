@@ -31,7 +31,7 @@ typedef struct Trainer {
     int n_seg;            /* parameter segments for AdamW: one per tensor */
     size_t seg_size[GPT2_NUM_TENSORS];
     int seg_decay[GPT2_NUM_TENSORS];
-    /* The last step's figures */
+    /* The last step's figures; NaN before the first (a resumed model has its saved losses) */
     float loss, grad_norm, lr, val_loss;
 } Trainer;
 

@@ -236,6 +236,7 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
     pthread_cond_init(&tt->cv, NULL);
     tt->snap.sample_step = -1;
     tt->snap.val_loss = tr->val_loss;
+    tt->snap.loss = tr->loss, tt->snap.lr = tr->lr, tt->snap.grad_norm = tr->grad_norm; /* NaN: not known yet */
     tt->snap.step = tr->st.step;
     sampler_config_default(&tt->sc);
     tt->sc.temperature = 0.8f;
