@@ -23,7 +23,7 @@ while [ $i -lt "$reps" ]; do
     awk -v n="$(steps_of "$tmp/cli.ckpt")" -v s="$secs" 'BEGIN {print n * 1024 / s}' >>"$tmp/cli"
     rm -rf "$tmp/data"
     XDG_DATA_HOME="$tmp/data" tmux -L "$sock" -f /dev/null new -d -x 100 -y 30 \
-        "LANG=C.UTF-8 XDG_DATA_HOME=$tmp/data $bin --fresh --corpus $corpus --threads 2"
+        "LANG=C.UTF-8 XDG_DATA_HOME=$tmp/data XDG_STATE_HOME=$tmp/state $bin --fresh --corpus $corpus --threads 2"
     sleep "$secs"
     tmux -L "$sock" send-keys q
     n=0

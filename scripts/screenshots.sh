@@ -24,7 +24,7 @@ tmp=$(mktemp -d /tmp/nt-shots-XXXXXX)
 disp=:$((90 + $$ % 9))
 sock="nt-shots-$$"
 cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; kill "$xvfb" 2>/dev/null || true; rm -rf "$tmp"; }
-export XDG_DATA_HOME="$tmp/data"
+export XDG_DATA_HOME="$tmp/data" XDG_STATE_HOME="$tmp/state"
 mkdir -p "$XDG_DATA_HOME/nexttoken" "$out"
 # a model with some history: two minutes of training from the command line
 "$bin" train --corpus corpora/stories.txt --preset small --steps 1500 --val-every 50 --out "$XDG_DATA_HOME/nexttoken/default.ckpt" --quiet >/dev/null

@@ -28,7 +28,7 @@ for s in tests/screens/*.script; do
     esac
     n=$((n + 1))
     mkdir -p "$out/$name/data"
-    if ! LANG=C.UTF-8 LC_ALL=C.UTF-8 OPENBLAS_CORETYPE=Haswell NEXTTOKEN_BLAS=keep XDG_DATA_HOME="$out/$name/data" \
+    if ! LANG=C.UTF-8 LC_ALL=C.UTF-8 OPENBLAS_CORETYPE=Haswell NEXTTOKEN_BLAS=keep XDG_DATA_HOME="$out/$name/data" XDG_STATE_HOME="$out/$name/state" \
         NEXTTOKEN_GPT2_DIR="$vocab" \
         NT_SCREEN_DIR="$out/$name" "$bin" --script "$s" --size 100x30 --threads 2 >"$out/$name/log" 2>&1; then
         failed="$failed $name"

@@ -10,7 +10,7 @@ sock="nt-e2e-$$-$run"
 T() { tmux -L "$sock" "$@"; }
 next_run() { tmux -L "$sock" kill-server 2>/dev/null; run=$((run + 1)); sock="nt-e2e-$$-$run"; }
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-export XDG_DATA_HOME="$TMP/data"
+export XDG_DATA_HOME="$TMP/data" XDG_STATE_HOME="$TMP/state"
 
 # waits up to 30 s for the pane to show $1
 wait_for() {
