@@ -370,6 +370,7 @@ static void goto_step(App *a, int i)
     r->step = r->ended ? r->l.n_steps - 1 : i;
     r->rendered_step = -1;
     a->interacted = 0;
+    a->steps_applied++;
     a->pending.kind = PENDING_NONE;
     if (r->ended) {
         progress_save(a);
@@ -390,6 +391,7 @@ static void restore_step(App *a)
 {
     struct LessonRun *r = a->lesson;
     a->interacted = 0;
+    a->steps_applied++;
     r->rendered_step = -1;
     const LessonStep *s = &r->l.steps[r->step];
     if (!s->ask.text || r->choice[r->step] >= 0) apply_step(a, 1);

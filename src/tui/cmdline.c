@@ -50,8 +50,11 @@ static void on_line(char *line)
                 history_truncate_file(history_path, 1000);
             }
         }
+        long applied = a->steps_applied;
         app_command(a, line);
-        if (a->lesson) a->interacted = 1; /* the class changed something: n first restores the step */
+        /* the class changed something: n first restores the step (unless the command opened a
+         * lesson or moved through one) */
+        if (a->lesson && a->steps_applied == applied) a->interacted = 1;
         free(line);
     }
 }

@@ -176,6 +176,8 @@ struct App {
     char lang[8];              /* the lessons' language: "en", "ko" */
     int present;               /* presenter mode: no chrome, large narration, the panel below */
     int interacted;            /* a key or command changed a panel since the step was applied */
+    long steps_applied;        /* bumps whenever a lesson step is applied (a command that moved the
+                                * lesson is not the class playing with its panel) */
     /* the corpus as tokens, indexed for "remix or recall" (built when first needed) */
     struct SuffixArray *corpus_index;
     /* the corpus's word and character vocabularies, and its length in each (built when first
