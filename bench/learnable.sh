@@ -1,7 +1,7 @@
 #!/bin/sh
 # learnable.sh BUILD CORPUS [en|ko] - can a class watch this text being learned? One run of what
 # `make run` does by default (the small preset, a 512-token BPE learned from the corpus, batch 8,
-# lr 1e-3 held after 50 steps of warm-up as the interface's open-ended training holds it, seed
+# lr 2e-3 held after 50 steps of warm-up as the interface's open-ended training holds it, seed
 # 1337, validation every 50 steps), 1,500 steps, then:
 #   - the validation losses (nexttoken info --history): the lowest, and how far the last is above
 #     it. A model that memorises its text sees its validation loss turn up while the training

@@ -28,7 +28,7 @@ static const char usage[] =
     "  --steps N            train until step N (default 1000 unless --seconds is given)\n"
     "  --seconds S          train for S seconds (with --steps, whichever comes first)\n"
     "  --constant-lr        keep the peak learning rate after warm-up, as the interface trains\n"
-    "  --lr X               peak learning rate (0.001); --warmup N steps of linear warm-up (50)\n"
+    "  --lr X               peak learning rate (0.002); --warmup N steps of linear warm-up (50)\n"
     "  --seed N             fixes initialisation and batches (1337)\n"
     "  --resume FILE        continue training a saved model exactly where it stopped\n"
     "  --save-every N       also save every N steps\n"

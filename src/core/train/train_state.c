@@ -11,7 +11,7 @@ void train_config_default(TrainConfig *tc)
 {
     *tc = (TrainConfig){
         .batch = 8,
-        .lr = 1e-3f,
+        .lr = 2e-3f,
         .warmup = 50,
         .total_steps = 0,
         .min_lr_ratio = 0.1f,

@@ -32,7 +32,7 @@ typedef struct TrainConfig {
     int val_batches;      /* validation uses val_batches * batch fixed windows */
 } TrainConfig;
 
-/* Defaults: batch 8, lr 1e-3, warm-up 50, cosine to 0.1, decay 0.1, clip 1.0, seed 1337,
+/* Defaults: batch 8, lr 2e-3, warm-up 50, cosine to 0.1, decay 0.1, clip 1.0, seed 1337,
  * validation every 50 steps over 2 batches. total_steps is left 0. */
 void train_config_default(TrainConfig *tc);
 /* ERR_INPUT for values that cannot train (batch < 1, lr not in (0, 10], ...). */
