@@ -129,6 +129,9 @@ LessonProgress app_lesson_progress(const App *a, const char *path)
     return p;
 }
 
+/* A file at a path of our own (the state directory's), which a user does not name. */
+static const FileKind progress_kind = {"a lessons progress file", NULL};
+
 /* Remembers how far the lesson went (never less far than before), atomically. */
 static void progress_save(App *a)
 {
@@ -150,7 +153,7 @@ static void progress_save(App *a)
     if (now.seen < was.seen) now.seen = was.seen;
     AtomicFile af;
     Err e;
-    if (atomic_open(&af, file, &e)) return;
+    if (atomic_open(&af, file, &progress_kind, &e)) return;
     FILE *f = fopen(file, "r");
     if (f) {
         while (fgets(line, sizeof line, f))

@@ -77,7 +77,7 @@ head -1 "$TMP/loss.csv" | grep -qx "step,seconds,loss,val_loss" || fail "loss.cs
 [ "$(wc -l <"$TMP/loss.csv")" -gt 2 ] || fail "loss.csv has no rows"
 printf 'my notes\n' >"$TMP/notes.txt"
 T send-keys : "export loss $TMP/notes.txt" Enter
-wait_for "is not a loss export; not overwriting it"
+wait_for "is not a loss export; refusing to overwrite it"
 # Ctrl-Z suspends (the terminal back to the shell), fg resumes the screen
 T send-keys q
 wait_for "EXIT=0"
