@@ -234,6 +234,7 @@ static void app_teardown(App *a, int save)
     cmdline_shutdown(a);
     restore_terminal();
     if (a->quit_note[0]) fputs(a->quit_note, stderr);
+    if (a->kept_autosave[0]) fprintf(stderr, "nexttoken: the model that could not be resumed is kept as %s\n", a->kept_autosave);
     if (a->wake_fd[0] > 0) close(a->wake_fd[0]), close(a->wake_fd[1]);
     signal_fd = -1;
 }

@@ -102,6 +102,24 @@ T capture-pane -p | grep -q "saved the model at step" || fail "no 'saved' line a
 [ -s "$XDG_DATA_HOME/nexttoken/default.ckpt" ] || fail "no autosave after quitting"
 next_run
 
+# An autosave that cannot be resumed (cut short here) is neither resumed nor saved over: it is
+# kept beside, under a new name the status line gives, and the new model saves in its place.
+D="$XDG_DATA_HOME/nexttoken"
+head -c 5000 "$D/default.ckpt" >"$TMP/damaged.ckpt"
+cp "$TMP/damaged.ckpt" "$D/default.ckpt"
+start
+wait_for "kept the autosave as default.ckpt.damaged-"
+sleep 1
+T send-keys q
+wait_for "EXIT=0"
+T capture-pane -p | grep -q "saved the model at step" || fail "the new model was not saved: $(T capture-pane -p | tail -3)"
+T capture-pane -p -J | grep -q "the model that could not be resumed is kept as $D/default.ckpt.damaged-" ||
+    fail "quitting did not say where the damaged autosave is: $(T capture-pane -p -J | grep nexttoken)"
+kept=$(ls "$D" | grep '^default\.ckpt\.damaged-')
+[ "$(echo "$kept" | wc -l)" -eq 1 ] && cmp -s "$D/$kept" "$TMP/damaged.ckpt" || fail "the damaged autosave was not kept as it was: $(ls "$D")"
+$BIN info --model "$D/default.ckpt" >/dev/null 2>&1 || fail "the new model's autosave does not load"
+next_run
+
 
 # SIGTERM takes the normal way out: saved, terminal restored
 start --fresh
