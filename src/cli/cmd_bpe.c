@@ -63,7 +63,7 @@ int cmd_bpe(int argc, char **argv)
         if (strcmp(pattern_name, pretok_name(p)) == 0) pattern = p;
     if (pattern < 0) return cli_fail_input("bpe train: unknown pattern '%s' (gpt2, cl100k, o200k or none)", pattern_name);
     /* Refuse a bad --out before the work, not after. */
-    if (tokenizer_may_replace(out, &e)) return cli_fail(&e);
+    if (output_may_replace(out, &tokenizer_file_kind, &e)) return cli_fail(&e);
 
     Corpus c;
     if (corpus_open(&c, corpus_path, &e)) return cli_fail(&e);

@@ -37,7 +37,18 @@ int cmd_export(int argc, char **argv)
     int to_llmc = strcmp(format, "llmc") == 0;
     if (!to_llmc && strcmp(format, "nexttoken") != 0)
         return cli_fail_input("export: unknown format '%s' (llmc or nexttoken)", format);
-    if (checkpoint_may_replace(out, &e)) return cli_fail(&e);
+    if (tok_out && !to_llmc) return cli_fail_input("export: --tokenizer-out goes with --format llmc");
+    /* Every output is a file of its own and none is the model read: over it, an export would
+     * replace a checkpoint (and its training state) with a weights-only copy. */
+    if (output_same(out, model))
+        return cli_fail_input("export: --out %s is the model being exported; writing over it would replace it (and any training state) with a weights-only copy: choose another file", out);
+    if (tok_out && output_same(tok_out, model))
+        return cli_fail_input("export: --tokenizer-out %s is the model being exported; choose another file", tok_out);
+    if (tok_out && output_same(tok_out, out))
+        return cli_fail_input("export: --out and --tokenizer-out are the same file (%s); each needs its own", out);
+    if (output_may_replace(out, to_llmc ? &llmc_model_kind : &checkpoint_kind, &e)
+        || (tok_out && output_may_replace(tok_out, &llmc_tokenizer_kind, &e)))
+        return cli_fail(&e);
     Checkpoint ck;
     /* With --tokenizer, the model's own (or GPT-2's, for an llm.c file) is not wanted. */
     if (spec ? checkpoint_load(model, &ck, CKPT_WEIGHTS, &e) : load_model(model, &ck, CKPT_WEIGHTS, 0, &e)) return cli_fail(&e);
@@ -53,9 +64,9 @@ int cmd_export(int argc, char **argv)
             return cli_fail_input("export: the tokenizer has %d tokens but the model %d", tv, mv);
         }
     }
-    if (tok_out && !to_llmc) rc = err_input(&e, "export: --tokenizer-out goes with --format llmc");
-    else if (tok_out && ck.tok.n_vocab == 0) rc = err_input(&e, "export: %s has no tokenizer to write", model);
-    else if (to_llmc) rc = llmc_save_model(out, &ck.model, &e) || (tok_out && vocab_save_llmc(tok_out, &ck.tok, &e));
+    if (tok_out && ck.tok.n_vocab == 0) rc = err_input(&e, "export: %s has no tokenizer to write", model);
+    /* The tokenizer first: one llm.c cannot hold is refused before the model is written. */
+    else if (to_llmc) rc = (tok_out && vocab_save_llmc(tok_out, &ck.tok, &e)) || llmc_save_model(out, &ck.model, &e);
     else if (ck.tok.n_vocab == 0)
         rc = err_input(&e, "export: %s has no tokenizer, which a nexttoken checkpoint needs", model);
     else rc = checkpoint_save(out, &ck.model, &ck.tok, NULL, NULL, &e);

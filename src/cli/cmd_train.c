@@ -138,7 +138,7 @@ int cmd_train(int argc, char **argv)
     if (train_config_check(&sp.train, &e)) return cli_fail(&e);
     /* Fail now, not after an hour of training, if the model could not be saved there. */
     AtomicFile probe;
-    if (checkpoint_may_replace(a.out, &e) || atomic_open(&probe, a.out, &e)) return cli_fail(&e);
+    if (atomic_open(&probe, a.out, &checkpoint_kind, &e)) return cli_fail(&e);
     atomic_abort(&probe);
     /* Our pool splits every layer; OpenBLAS runs single-threaded inside each part. */
     blas_set_threads(1);

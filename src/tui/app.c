@@ -240,6 +240,11 @@ static void app_teardown(App *a, int save)
         escape_bytes((const uint8_t *)a->quit_note, strcspn(a->quit_note, "\n"), ESCAPE_KEEP_BACKSLASH, note, sizeof note);
         fprintf(stderr, "%s\n", note);
     }
+    if (a->kept_autosave[0]) {
+        char kept[2 * sizeof a->kept_autosave];
+        escape_bytes((const uint8_t *)a->kept_autosave, strlen(a->kept_autosave), ESCAPE_KEEP_BACKSLASH, kept, sizeof kept);
+        fprintf(stderr, "nexttoken: the model that could not be resumed is kept as %s\n", kept);
+    }
     if (a->wake_fd[0] > 0) close(a->wake_fd[0]), close(a->wake_fd[1]);
     signal_fd = -1;
 }

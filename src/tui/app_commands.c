@@ -186,22 +186,19 @@ static void cmd_present(App *a, const char *arg)
     a->present = !a->present;
 }
 
+static int is_loss_csv(const uint8_t *head, size_t n)
+{
+    size_t k = n < strlen(LOSS_CSV_HEADER) ? n : strlen(LOSS_CSV_HEADER);
+    return memcmp(head, LOSS_CSV_HEADER, k) == 0;
+}
+static const FileKind loss_csv_kind = {"a loss export", is_loss_csv};
+
 /* The loss history as CSV, one row per step, the validation loss where there was one. */
 static void export_loss(App *a, const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (f) {
-        char head[sizeof LOSS_CSV_HEADER] = "";
-        size_t k = fread(head, 1, sizeof head - 1, f);
-        fclose(f);
-        if (k > 0 && strncmp(head, LOSS_CSV_HEADER, k) != 0) {
-            app_message(a, 1, "%s exists and is not a loss export; not overwriting it", path);
-            return;
-        }
-    }
     AtomicFile af;
     Err e;
-    if (atomic_open(&af, path, &e)) {
+    if (atomic_open(&af, path, &loss_csv_kind, &e)) {
         app_message(a, 1, "%s", e.msg);
         return;
     }

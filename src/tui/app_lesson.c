@@ -186,6 +186,9 @@ LessonProgress app_lesson_progress(const App *a, const char *path)
     return i >= 0 ? progress[i].p : (LessonProgress){0, 0, 0, 0};
 }
 
+/* A file at a path of our own (the state directory's), which a user does not name. */
+static const FileKind progress_kind = {"a lessons progress file", NULL};
+
 /* Remembers how far the lesson went (never less far than before); writes the file atomically
  * unless headless. */
 static void progress_save(App *a)
@@ -216,7 +219,7 @@ static void progress_save(App *a)
     mkdir(dir, 0755);
     AtomicFile af;
     Err e;
-    if (atomic_open(&af, file, &e)) return;
+    if (atomic_open(&af, file, &progress_kind, &e)) return;
     for (int j = 0; j < n_progress; j++) {
         const LessonProgress *q = &progress[j].p;
         int n = snprintf(line, sizeof line, "%s %d %d %d %d\n", progress[j].key, q->seen, q->steps, q->right, q->asked);

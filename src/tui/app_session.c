@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/base/array.h"
+#include "core/base/atomicfile.h"
 #include "core/base/parallel.h"
 #include "core/text/suffix.h"
 #include "core/text/wordtok.h"
@@ -179,6 +180,29 @@ int app_load_model(App *a, const char *path, int running)
     return 0;
 }
 
+/* The autosave could not be resumed (a->message says why): a new model starts, and the file is
+ * first renamed beside it so that the new model's saves cannot replace it - it may be wanted
+ * back, or be good and fail for another reason (the tag says which). If it cannot be moved,
+ * nothing starts. */
+static int start_over(App *a, Err *e)
+{
+    char why[sizeof a->message], kept[NT_PATH_MAX];
+    snprintf(why, sizeof why, "%s", a->message);
+    Checkpoint ck;
+    Err bad, e2;
+    int damaged = checkpoint_load(a->autosave, &ck, 0, &bad) != 0;
+    if (!damaged) checkpoint_free(&ck);
+    if (file_set_aside(a->autosave, damaged ? "damaged" : "unresumed", kept, sizeof kept, &e2))
+        return err_input(e, "could not resume %s (%s), nor move it aside (%s): move it yourself, or start with --fresh to replace it",
+                         a->autosave, why, e2.msg);
+    snprintf(a->kept_autosave, sizeof a->kept_autosave, "%s", kept);
+    if (app_new_model(a, a->corpus_path, a->preset, a->seed)) return err_input(e, "%s", a->message);
+    const char *name = strrchr(kept, '/');
+    /* the new name first: a narrow status line cuts the end */
+    app_message(a, 1, "kept the autosave as %s: it could not be resumed (%s); started a new model", name ? name + 1 : kept, why);
+    return 0;
+}
+
 int app_session_start(App *a, Err *e)
 {
     if (path_data_dir(a->data_dir, sizeof a->data_dir - 16)) return err_input(e, "the data directory's path is too long");
@@ -202,13 +226,8 @@ int app_session_start(App *a, Err *e)
      * end the program (the terminal is still an ordinary one), so they are returned in e. */
     if (a->opt.model) {
         if (app_load_model(a, a->opt.model, 0)) return err_input(e, "%s", a->message);
-    } else if (!a->opt.fresh && !a->headless && access(a->autosave, R_OK) == 0) {
-        if (app_load_model(a, a->autosave, 1)) {
-            char why[sizeof a->message];
-            snprintf(why, sizeof why, "%s", a->message);
-            if (app_new_model(a, a->corpus_path, a->preset, a->seed)) return err_input(e, "%s", a->message);
-            app_message(a, 1, "could not resume %s (%s); started a new model", a->autosave, why);
-        }
+    } else if (!a->opt.fresh && !a->headless && access(a->autosave, F_OK) == 0) {
+        if (app_load_model(a, a->autosave, 1)) return start_over(a, e);
     } else {
         if (app_new_model(a, a->corpus_path, a->preset, a->seed)) return err_input(e, "%s", a->message);
         a->message[0] = 0; /* a new model at start is what everyone expects: nothing to say */

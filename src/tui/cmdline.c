@@ -16,6 +16,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "core/base/atomicfile.h"
 #include "tui.h"
 
 static App *app;           /* readline's callbacks take no context */
@@ -139,8 +140,13 @@ void cmdline_init(App *a)
     rl_outstream = fopen("/dev/null", "w"); /* readline writes nothing to the terminal */
     rl_readline_name = "nexttoken";
     using_history();
-    if (!a->headless) {
-        snprintf(history_path, sizeof history_path, "%s/history", a->data_dir);
+    /* readline writes the history file itself, in place: it is kept only where our rule for
+     * outputs would write it (never a FIFO, which would block, nor a directory) */
+    static const FileKind history_kind = {"a command history", NULL};
+    Err e;
+    snprintf(history_path, sizeof history_path, "%s/history", a->data_dir);
+    if (a->headless || output_may_replace(history_path, &history_kind, &e)) history_path[0] = 0;
+    if (history_path[0]) {
         if (read_history(history_path) != 0) write_history(history_path); /* start the file */
         stifle_history(1000);
     }

@@ -35,6 +35,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "core/base/atomicfile.h"
 #include "core/base/clock.h"
 #include "core/base/escape.h"
 #include "core/base/number.h"
@@ -154,6 +155,9 @@ static int wait_step(App *a, long step)
     return 0;
 }
 
+/* NAME.screen in the directory of dumps: a path the script makes up, not one a user names. */
+static const FileKind screen_dump_kind = {"a screen dump", NULL};
+
 int script_run(App *a, const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -205,9 +209,10 @@ int script_run(App *a, const char *path)
             do app_draw(a); while (a->more); /* the whole screen, whatever it takes */
             char out[6200];
             snprintf(out, sizeof out, "%s/%s.screen", dir, line + (frame ? 11 : 5));
-            FILE *d = fopen(out, "w");
-            if (!d) bad = 1;
-            else screen_dump(a, d, frame), fclose(d);
+            AtomicFile d;
+            Err e;
+            if (atomic_open(&d, out, &screen_dump_kind, &e)) bad = 1;
+            else screen_dump(a, d.f, frame), bad = atomic_commit(&d, &e) != 0;
         } else if (!strncmp(line, "measure ", 8)) {
             /* "measure KEYS N": the keys are everything before the last word */
             char *last = strrchr(line, ' ');

@@ -138,6 +138,7 @@ struct App {
     MEVENT mouse;              /* the last click, for panels that take them (KEY_MOUSE) */
     /* the session (app_session.c): the model, its text and its trainer thread */
     char data_dir[NT_PATH_MAX], autosave[NT_PATH_MAX], model_path[NT_PATH_MAX];
+    char kept_autosave[NT_PATH_MAX]; /* where an autosave that could not be resumed was moved */
     char corpus_path[NT_PATH_MAX]; /* the text a new model learns from */
     char preset[16];           /* a new model's sizes */
     uint64_t seed;

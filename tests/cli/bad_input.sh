@@ -19,7 +19,7 @@ expect_error 2 "not UTF-8 text (invalid byte 0xc3 at offset 3)" $BIN train --cor
 expect_error 2 "too short: 9 tokens" $BIN train --corpus "$TMP/short.txt" --tokenizer byte --out "$TMP/m.ckpt"
 expect_error 2 "too short: 2 tokens" $BIN train --corpus "$TMP/short.txt" --out "$TMP/m.ckpt"
 expect_error 2 "is a directory" $BIN train --corpus "$TMP/dir" --out "$TMP/m.ckpt"
-expect_error 2 "notes.txt: exists and is not a model file; refusing to overwrite it" $BIN train --corpus $C --out "$TMP/notes.txt"
+expect_error 2 "notes.txt: exists and is not a nexttoken checkpoint; refusing to overwrite it" $BIN train --corpus $C --out "$TMP/notes.txt"
 [ "$(cat "$TMP/notes.txt")" = "my notes" ] || fail "notes.txt was changed"
 expect_error 2 "cannot write" $BIN train --corpus $C --out "$TMP/nodir/m.ckpt" --steps 1
 # train: flags

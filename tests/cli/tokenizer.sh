@@ -70,7 +70,7 @@ expect_error 2 "empty file" $BIN bpe train --corpus "$TMP/empty.txt" --vocab-siz
 expect_error 2 "binary file (NUL byte at offset 2)" $BIN bpe train --corpus "$TMP/nul.txt" --vocab-size 300 --out "$TMP/x.tok"
 expect_error 2 "not UTF-8 text" $BIN bpe train --corpus "$TMP/latin1.txt" --vocab-size 300 --out "$TMP/x.tok"
 expect_error 2 "--vocab-size must be between 256" $BIN bpe train --corpus $C --vocab-size 100 --out "$TMP/x.tok"
-expect_error 2 "notes.txt: exists and is not a tokenizer file; refusing to overwrite it" $BIN bpe train --corpus $C --vocab-size 300 --out "$TMP/notes.txt"
+expect_error 2 "notes.txt: exists and is not a nexttoken tokenizer file; refusing to overwrite it" $BIN bpe train --corpus $C --vocab-size 300 --out "$TMP/notes.txt"
 [ "$(cat "$TMP/notes.txt")" = "my notes" ] || fail "notes.txt was changed"
 expect_error 2 "unknown pattern 'perl'" $BIN bpe train --corpus $C --vocab-size 300 --out "$TMP/x.tok" --pattern perl
 expect_error 2 "the subcommand is train" $BIN bpe learn

@@ -77,7 +77,7 @@ head -1 "$TMP/loss.csv" | grep -qx "step,seconds,loss,val_loss" || fail "loss.cs
 [ "$(wc -l <"$TMP/loss.csv")" -gt 2 ] || fail "loss.csv has no rows"
 printf 'my notes\n' >"$TMP/notes.txt"
 T send-keys : "export loss $TMP/notes.txt" Enter
-wait_for "is not a loss export; not overwriting it"
+wait_for "is not a loss export; refusing to overwrite it"
 # a lesson opened from the command line: n goes to its next step (the command that opened it is
 # not the class playing with the panel, which n would first put back)
 if [ -f lessons/en/03-softmax.md ]; then
@@ -109,6 +109,24 @@ wait_for "EXIT=0"
 T capture-pane -p | grep -q "saved the model at step" || fail "no 'saved' line after quitting: $(T capture-pane -p | tail -3)"
 [ "$(T display -p '#{alternate_on}')" = 0 ] || fail "the terminal was left in the alternate screen"
 [ -s "$XDG_DATA_HOME/nexttoken/default.ckpt" ] || fail "no autosave after quitting"
+next_run
+
+# An autosave that cannot be resumed (cut short here) is neither resumed nor saved over: it is
+# kept beside, under a new name the status line gives, and the new model saves in its place.
+D="$XDG_DATA_HOME/nexttoken"
+head -c 5000 "$D/default.ckpt" >"$TMP/damaged.ckpt"
+cp "$TMP/damaged.ckpt" "$D/default.ckpt"
+start
+wait_for "kept the autosave as default.ckpt.damaged-"
+sleep 1
+T send-keys q
+wait_for "EXIT=0"
+T capture-pane -p | grep -q "saved the model at step" || fail "the new model was not saved: $(T capture-pane -p | tail -3)"
+T capture-pane -p -J | grep -q "the model that could not be resumed is kept as $D/default.ckpt.damaged-" ||
+    fail "quitting did not say where the damaged autosave is: $(T capture-pane -p -J | grep nexttoken)"
+kept=$(ls "$D" | grep '^default\.ckpt\.damaged-')
+[ "$(echo "$kept" | wc -l)" -eq 1 ] && cmp -s "$D/$kept" "$TMP/damaged.ckpt" || fail "the damaged autosave was not kept as it was: $(ls "$D")"
+$BIN info --model "$D/default.ckpt" >/dev/null 2>&1 || fail "the new model's autosave does not load"
 next_run
 
 

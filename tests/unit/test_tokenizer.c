@@ -491,6 +491,53 @@ static void test_word_and_char(void **state)
     wordtok_free(w);
 }
 
+/* No tokenizer holds a token longer than its files store (16 bits of length): the trainer never
+ * learns one and a table with one is refused. What is learned from one letter 65,536 times is
+ * saved and loads back; llm.c's tokenizer file, whose lengths are one byte, is refused before
+ * anything is written. */
+static void test_longest_tokens(void **state)
+{
+    (void)state;
+    const char *dir = temp_dir();
+    char path[128], llmc[128];
+    snprintf(path, sizeof path, "%s/a.tok", dir);
+    snprintf(llmc, sizeof llmc, "%s/a.bin", dir);
+    size_t n = 65536;
+    uint8_t *text = malloc(n + 1);
+    memset(text, 'a', n);
+    Tokenizer t, u;
+    Err e;
+    for (int pattern = PRETOK_NONE; pattern <= PRETOK_GPT2; pattern++) {
+        assert_int_equal(bpe_learn(text, n, pattern, 400, &t, NULL, &e), 0);
+        for (int i = 0; i < t.n_vocab; i++) assert_true(t.offsets[i + 1] - t.offsets[i] <= TOKENIZER_MAX_TOKEN);
+        assert_int_equal(tokenizer_save(path, &t, &e), 0);
+        assert_int_equal(tokenizer_load(&u, path, &e), 0);
+        assert_int_equal(u.n_vocab, t.n_vocab);
+        assert_memory_equal(u.offsets, t.offsets, sizeof(uint32_t) * ((size_t)t.n_vocab + 1));
+        tokenizer_free(&u);
+        assert_int_equal(vocab_save_llmc(llmc, &t, &e), -1);
+        assert_non_null(strstr(e.msg, "llm.c's tokenizer file holds 1 to 255"));
+        assert_int_equal(access(llmc, F_OK), -1);
+        tokenizer_free(&t);
+    }
+    /* a table with a token of 65,536 bytes is refused */
+    uint32_t offsets[258];
+    uint8_t special[257] = {0};
+    for (int i = 0; i <= 256; i++) offsets[i] = (uint32_t)i;
+    uint8_t *bytes = malloc(256 + n);
+    for (int i = 0; i < 256; i++) bytes[i] = (uint8_t)i;
+    memset(bytes + 256, 'a', n);
+    offsets[257] = (uint32_t)(256 + n);
+    assert_int_equal(tokenizer_init_table(&t, "bpe", 0, 257, offsets, bytes, special, &e), -1);
+    assert_non_null(strstr(e.msg, "token 256 has 65536 bytes; a token has at most 65535"));
+    offsets[257]--;
+    assert_int_equal(tokenizer_init_table(&t, "bpe", 0, 257, offsets, bytes, special, &e), 0);
+    tokenizer_free(&t);
+    free(bytes);
+    free(text);
+    assert_int_equal(rm_tree(dir), 0);
+}
+
 static void test_llmc_tokenizer(void **state)
 {
     (void)state;
@@ -540,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_bad_vocab_files),  cmocka_unit_test(test_word_and_char),
         cmocka_unit_test(test_duplicate_tokens),
         cmocka_unit_test(test_llmc_tokenizer),
+        cmocka_unit_test(test_longest_tokens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

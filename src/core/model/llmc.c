@@ -18,6 +18,8 @@ int llmc_is_model(const uint8_t *buf, size_t n)
     return n >= 8 && get_u32(buf) == LLMC_MODEL_MAGIC;
 }
 
+const FileKind llmc_model_kind = {"an llm.c model", llmc_is_model};
+
 int llmc_load_model(const uint8_t *buf, size_t n, GPT2 *m, Err *e)
 {
     memset(m, 0, sizeof *m);
@@ -69,7 +71,7 @@ int llmc_save_model(const char *path, const GPT2 *m, Err *e)
                          c->n_head, c->n_embd, Vp};
     for (int i = 0; i < 8; i++) put_u32(h + 4 * i, (uint32_t)fields[i]);
     AtomicFile af;
-    if (atomic_open(&af, path, e)) return -1;
+    if (atomic_open(&af, path, &llmc_model_kind, e)) return -1;
     atomic_write(&af, h, sizeof h);
     size_t wte = (size_t)c->n_vocab * c->n_embd, pad = (size_t)(Vp - c->n_vocab) * c->n_embd;
     uint8_t buf[4096];

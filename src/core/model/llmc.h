@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/base/atomicfile.h"
 #include "core/base/err.h"
 #include "core/model/gpt2.h"
 
@@ -24,6 +25,9 @@
 int llmc_is_model(const uint8_t *buf, size_t n);
 /* Parses a whole llm.c model file into m (created here). */
 int llmc_load_model(const uint8_t *buf, size_t n, GPT2 *m, Err *e);
+/* What llmc_save_model may replace (atomicfile.h's rule): an llm.c model, not a checkpoint with
+ * its tokenizer and training state. */
+extern const FileKind llmc_model_kind;
 /* Writes m as an llm.c version-3 model file (atomically). */
 int llmc_save_model(const char *path, const GPT2 *m, Err *e);
 

@@ -172,13 +172,16 @@ static PairItem item_pop(BpeTrainer *t)
 }
 
 /* Pops until an entry agrees with its pair's current count (a change of count pushes a fresh
- * entry, so disagreeing ones are out of date). Returns the pair's index, or -1 when none. */
+ * entry, so disagreeing ones are out of date) and would make a token a tokenizer can hold
+ * (a pair of tokens too long together is passed over each time it comes up). Returns the pair's
+ * index, or -1 when none. */
 static long pop_current(BpeTrainer *t, PairItem *it)
 {
     while (t->hn) {
         *it = item_pop(t);
         long i = pair_index(t, it->a, it->b, 0);
-        if (i >= 0 && t->pairs[i].count == it->count && it->count > 0) return i;
+        size_t joined = (size_t)t->tok_off[it->a + 1] - t->tok_off[it->a] + t->tok_off[it->b + 1] - t->tok_off[it->b];
+        if (i >= 0 && t->pairs[i].count == it->count && it->count > 0 && joined <= TOKENIZER_MAX_TOKEN) return i;
     }
     return -1;
 }

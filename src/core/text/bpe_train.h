@@ -8,8 +8,9 @@
  * touches only the chunks that contain its pair, recounting their pairs. When a merge joins
  * bytes that are already a token (two different pairs can spell the same bytes), it produces
  * that token rather than a duplicate, as Hugging Face's trainer does; so the vocabulary can grow
- * by less than one token per merge. What it learns is a tokenizer (tokenizer.h), which encodes
- * with bpe.h.
+ * by less than one token per merge. A pair whose token would be longer than TOKENIZER_MAX_TOKEN
+ * is never merged (nor listed by bpe_trainer_top), so what is learned can always be saved. What
+ * it learns is a tokenizer (tokenizer.h), which encodes with bpe.h.
  *
  * Used by `nexttoken bpe train`, the training session (session.h: a new model's vocabulary for
  * `nexttoken train`), the interface, and the Tokens panel (training one step at a time with the

@@ -35,9 +35,13 @@ int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_voca
     memset(t, 0, sizeof *t);
     if (n_vocab < 256) return err_input(e, "vocabulary has %d tokens; it needs at least the 256 bytes", n_vocab);
     if (offsets[0] != 0) return err_input(e, "vocabulary table is malformed");
-    for (int i = 0; i < n_vocab; i++)
+    for (int i = 0; i < n_vocab; i++) {
         if (offsets[i + 1] < offsets[i] || (offsets[i + 1] == offsets[i] && !special[i]))
             return err_input(e, "vocabulary token %d is empty or malformed", i);
+        if (offsets[i + 1] - offsets[i] > TOKENIZER_MAX_TOKEN)
+            return err_input(e, "vocabulary token %d has %u bytes; a token has at most %d", i, offsets[i + 1] - offsets[i],
+                             TOKENIZER_MAX_TOKEN);
+    }
     for (int b = 0; b < 256; b++) t->byte_id[b] = -1;
     for (int i = 0; i < n_vocab; i++)
         if (offsets[i + 1] - offsets[i] == 1 && !special[i]) {

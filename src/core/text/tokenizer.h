@@ -22,6 +22,11 @@
 /* The largest vocabulary nexttoken accepts, from any file or to learn: o200k's 200,000 and more
  * fit, and a model's embedding stays addressable with 32-bit arithmetic (gpt2.h). */
 #define TOKENIZER_MAX_VOCAB (1 << 21)
+/* The most bytes one token may have: the serialised form below stores a length in 16 bits.
+ * tokenizer_init_table refuses longer ones and bpe_train.h never learns one, so whatever
+ * tokenizer exists can be saved and loaded back. (The longest in GPT-2 and GPT-4's
+ * vocabularies has 128 bytes; only a degenerate text, one letter 65,536 times, merges further.) */
+#define TOKENIZER_MAX_TOKEN 65535
 
 typedef struct Tokenizer {
     char name[32];      /* "byte", "bpe", "gpt2", "cl100k", "o200k" */
@@ -39,7 +44,8 @@ int tokenizer_init_bytes(Tokenizer *t, Err *e);
 void tokenizer_free(Tokenizer *t);
 
 /* Builds a tokenizer from a vocabulary table (copied). Checks that every single byte is a token
- * exactly once and that no two tokens have the same bytes. */
+ * exactly once, that no two tokens have the same bytes and that none is longer than
+ * TOKENIZER_MAX_TOKEN. */
 int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_vocab,
                          const uint32_t *offsets, const uint8_t *bytes, const uint8_t *special,
                          Err *e);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/base/atomicfile.h"
@@ -478,6 +477,9 @@ done:
     return rc;
 }
 
+static int is_llmc_tokenizer(const uint8_t *head, size_t n) { return n >= 4 && get_u32(head) == LLMC_TOKENIZER_MAGIC; }
+const FileKind llmc_tokenizer_kind = {"an llm.c tokenizer file", is_llmc_tokenizer};
+
 int vocab_save_llmc(const char *path, const Tokenizer *t, Err *e)
 {
     long eot = -1;
@@ -493,7 +495,7 @@ int vocab_save_llmc(const char *path, const Tokenizer *t, Err *e)
     put_u32(h + 8, (uint32_t)t->n_vocab);
     if (eot >= 0) put_u32(h + 12, (uint32_t)eot);
     AtomicFile af;
-    if (atomic_open(&af, path, e)) return -1;
+    if (atomic_open(&af, path, &llmc_tokenizer_kind, e)) return -1;
     atomic_write(&af, h, sizeof h);
     for (int i = 0; i < t->n_vocab; i++) {
         size_t n;
@@ -554,27 +556,17 @@ int vocab_load_named(Tokenizer *t, const char *name, Err *e)
 /* ------------------------------------------------------------------------------------------ */
 /* Our tokenizer files */
 
-int tokenizer_may_replace(const char *path, Err *e)
-{
-    struct stat st;
-    if (stat(path, &st) != 0 && errno == ENOENT) return 0; /* a new file */
-    uint8_t head[8];
-    long k = mapfile_head(path, head, 8, e);
-    if (k < 0) return -1;
-    if (k > 0 && (k < 8 || memcmp(head, TOKENIZER_FILE_MAGIC, 8) != 0))
-        return err_input(e, "%s: exists and is not a tokenizer file; refusing to overwrite it", path);
-    return 0;
-}
+static int is_tokenizer_file(const uint8_t *head, size_t n) { return n >= 8 && memcmp(head, TOKENIZER_FILE_MAGIC, 8) == 0; }
+const FileKind tokenizer_file_kind = {"a nexttoken tokenizer file", is_tokenizer_file};
 
 int tokenizer_save(const char *path, const Tokenizer *t, Err *e)
 {
-    if (tokenizer_may_replace(path, e)) return -1;
     size_t n = tokenizer_serialized_size(t);
     uint8_t *blob = malloc(n);
     if (!blob) return err_nomem(e, "tokenizer", n);
     tokenizer_serialize(t, blob);
     AtomicFile af;
-    if (atomic_open(&af, path, e)) {
+    if (atomic_open(&af, path, &tokenizer_file_kind, e)) {
         free(blob);
         return -1;
     }

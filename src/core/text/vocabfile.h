@@ -21,6 +21,7 @@
 #ifndef NT_VOCABFILE_H
 #define NT_VOCABFILE_H
 
+#include "core/base/atomicfile.h"
 #include "core/base/err.h"
 #include "core/text/tokenizer.h"
 
@@ -32,7 +33,9 @@ int vocab_load_gpt2(Tokenizer *t, const char *encoder_json, const char *vocab_bp
 int vocab_load_tiktoken(Tokenizer *t, const char *path, int pattern, Err *e);
 int vocab_load_llmc(Tokenizer *t, const char *path, Err *e);
 /* Writes t as llm.c's gpt2_tokenizer.bin (version 2 when it has an end-of-text token, else 1),
- * atomically. ERR_INPUT for a token llm.c cannot hold (empty, or over 255 bytes). */
+ * atomically, over nothing or another such file (llmc_tokenizer_kind). ERR_INPUT, before
+ * anything is written, for a token llm.c cannot hold (empty, or over 255 bytes). */
+extern const FileKind llmc_tokenizer_kind;
 int vocab_save_llmc(const char *path, const Tokenizer *t, Err *e);
 
 /* "gpt2", "cl100k" or "o200k" from the vocabulary directory; ERR_INPUT saying how to fetch the
@@ -42,10 +45,9 @@ int vocab_load_named(Tokenizer *t, const char *name, Err *e);
 int vocab_find_dir(const char *file, char *dir, size_t cap);
 
 #define TOKENIZER_FILE_MAGIC "NXTKTOKN"
+/* Writes t as our tokenizer file, atomically, over nothing or another one (tokenizer_file_kind). */
+extern const FileKind tokenizer_file_kind;
 int tokenizer_save(const char *path, const Tokenizer *t, Err *e);
-/* Whether saving a tokenizer to path may replace what is there (nothing, or a tokenizer file);
- * ERR_INPUT otherwise, so that a mistyped path never destroys a text. */
-int tokenizer_may_replace(const char *path, Err *e);
 /* A tokenizer file: nexttoken's or llm.c's gpt2_tokenizer.bin, told apart by their first bytes.
  * (The tokenizer inside a checkpoint is read by loader.h, which sits above checkpoints.) */
 int tokenizer_load(Tokenizer *t, const char *path, Err *e);

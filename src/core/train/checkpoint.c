@@ -1,13 +1,9 @@
 /* checkpoint.c - the native model file. See checkpoint.h. */
 #include "core/train/checkpoint.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/base/atomicfile.h"
 #include "core/base/bytes.h"
@@ -26,6 +22,9 @@
 
 /* ------------------------------------------------------------------------------------------ */
 /* Writing */
+
+static int is_checkpoint(const uint8_t *head, size_t n) { return n >= 8 && memcmp(head, CHECKPOINT_MAGIC, 8) == 0; }
+const FileKind checkpoint_kind = {"a nexttoken checkpoint", is_checkpoint};
 
 static void write_section_header(AtomicFile *af, const char *tag, uint64_t len)
 {
@@ -104,7 +103,6 @@ static void write_trst(AtomicFile *af, const TrainState *st)
 int checkpoint_save(const char *path, const GPT2 *m, const Tokenizer *tok, const AdamW *opt,
                     const TrainState *st, Err *e)
 {
-    if (checkpoint_may_replace(path, e)) return -1;
     if (tok->n_vocab != m->cfg.n_vocab)
         return err_internal(e, "%s: tokenizer has %d tokens, model %d", path, tok->n_vocab, m->cfg.n_vocab);
     size_t tok_bytes = tokenizer_serialized_size(tok);
@@ -113,7 +111,7 @@ int checkpoint_save(const char *path, const GPT2 *m, const Tokenizer *tok, const
     tokenizer_serialize(tok, tokbuf);
 
     AtomicFile af;
-    if (atomic_open(&af, path, e)) {
+    if (atomic_open(&af, path, &checkpoint_kind, e)) {
         free(tokbuf);
         return -1;
     }
@@ -352,21 +350,4 @@ void checkpoint_free(Checkpoint *ck)
     tokenizer_free(&ck->tok);
     adamw_free(&ck->opt);
     train_state_free(&ck->st);
-}
-
-int checkpoint_may_replace(const char *path, Err *e)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0; /* nothing there (or unreadable: the save itself will say) */
-    struct stat st;
-    uint8_t head[HEADER_BYTES];
-    ssize_t n = 0;
-    int is_dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
-    if (!is_dir) n = read(fd, head, sizeof head);
-    close(fd);
-    if (is_dir) return err_input(e, "%s: is a directory", path);
-    if (n >= 8 && memcmp(head, CHECKPOINT_MAGIC, 8) == 0) return 0;
-    if (n >= 8 && llmc_is_model(head, (size_t)n)) return 0;
-    if (n == 0 && st.st_size == 0) return 0;
-    return err_input(e, "%s: exists and is not a model file; refusing to overwrite it", path);
 }

@@ -10,7 +10,8 @@
  * each as a 4-byte tag, a 64-bit length and the payload, little-endian. Readers skip sections
  * they do not know, so later versions can add some without breaking older files.
  *
- * Saving goes through atomicfile.h: a kill at any instant leaves the old file or the new one.
+ * Saving goes through atomicfile.h: a kill at any instant leaves the old file or the new one, and
+ * only a checkpoint (checkpoint_kind) or a new path is replaced.
  * Loading checks the magic, the version, every length against the file, the checksum, the sizes
  * (gpt2_config_check) and that every weight is finite, and says which of those failed.
  * checkpoint_load also reads llm.c's model files (llmc.h), recognised by their magic number.
@@ -22,6 +23,7 @@
 #ifndef NT_CHECKPOINT_H
 #define NT_CHECKPOINT_H
 
+#include "core/base/atomicfile.h"
 #include "core/base/err.h"
 #include "core/model/gpt2.h"
 #include "core/text/tokenizer.h"
@@ -55,9 +57,8 @@ enum {
 int checkpoint_load(const char *path, Checkpoint *ck, int parts, Err *e);
 void checkpoint_free(Checkpoint *ck);
 
-/* Whether saving to path may replace what is there: yes when nothing is, or a model file
- * (native or llm.c) is; no (ERR_INPUT) for any other file, so that a mistyped --out never
- * destroys a text or a corpus. */
-int checkpoint_may_replace(const char *path, Err *e);
+/* What checkpoint_save may replace (atomicfile.h's rule): a native checkpoint, not an llm.c
+ * model, which llm.c could no longer read. */
+extern const FileKind checkpoint_kind;
 
 #endif
