@@ -14,6 +14,7 @@
 
 #include "core/base/array.h"
 #include "core/base/atomicfile.h"
+#include "core/base/readfile.h"
 #include "core/course/figures.h"
 #include "core/course/lesson.h"
 #include "tui.h"
@@ -119,7 +120,7 @@ LessonProgress app_lesson_progress(const App *a, const char *path)
     char file[NT_PATH_MAX], key[NT_PATH_MAX], line[NT_PATH_MAX + 64], k[NT_PATH_MAX];
     if (progress_path(file, sizeof file)) return p;
     progress_key(path, key, sizeof key);
-    FILE *f = fopen(file, "r");
+    FILE *f = readfile_stream(file, NULL, NULL);
     if (!f) return p;
     while (fgets(line, sizeof line, f)) {
         LessonProgress q;
@@ -151,7 +152,7 @@ static void progress_save(App *a)
     AtomicFile af;
     Err e;
     if (atomic_open(&af, file, &e)) return;
-    FILE *f = fopen(file, "r");
+    FILE *f = readfile_stream(file, NULL, NULL);
     if (f) {
         while (fgets(line, sizeof line, f))
             if (sscanf(line, "%4095s", k) == 1 && strcmp(k, key) != 0) atomic_write(&af, line, strlen(line));

@@ -152,13 +152,8 @@ static int wait_step(App *a, long step)
     return 0;
 }
 
-int script_run(App *a, const char *path)
+int script_run(App *a, FILE *f, const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "nexttoken: %s: cannot read the script\n", path);
-        return 2;
-    }
     char dir[4096];
     const char *env = getenv("NT_SCREEN_DIR");
     if (env) snprintf(dir, sizeof dir, "%s", env);

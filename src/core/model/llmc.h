@@ -22,8 +22,10 @@
 
 /* Whether the first bytes are an llm.c model header. */
 int llmc_is_model(const uint8_t *buf, size_t n);
-/* Parses a whole llm.c model file into m (created here). */
-int llmc_load_model(const uint8_t *buf, size_t n, GPT2 *m, Err *e);
+/* Reads an llm.c model file of n bytes from fd, at its start, into m (created here). The
+ * weights are read in pieces straight into m: a GPT-2 file is half a gigabyte, and no second
+ * copy of it is made. */
+int llmc_load_model(int fd, uint64_t n, GPT2 *m, Err *e);
 /* Writes m as an llm.c version-3 model file (atomically). */
 int llmc_save_model(const char *path, const GPT2 *m, Err *e);
 
