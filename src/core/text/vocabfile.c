@@ -369,7 +369,7 @@ int vocab_load_tiktoken(Tokenizer *t, const char *path, int pattern, Err *e)
                 num[nl] = 0;
                 char *q;
                 rank = strtol(num, &q, 10);
-                if (*q) rank = -1;
+                if (*q || rank > INT_MAX) rank = -1; /* not cut to an int that lands on a real id */
             }
         }
         if (len <= 0 || rank < 0) {

@@ -240,15 +240,22 @@ static int read_trst(TrainState *st, const uint8_t *p, uint64_t len, Err *e)
     st->corpus_hash = get_u64(q), q += 8;
     uint64_t n = get_u64(q);
     q += 8;
+    /* Every number is checked against what training allows and what the rest of the file says:
+     * the checksum only proves the file is as written, and a count taken on trust has made
+     * int overflows and resumes that validated for minutes. */
     Err sub;
     if (train_config_check(c, &sub)) return err_input(e, "training state: %s", sub.msg);
-    if (st->step < 0 || !(st->seconds >= 0)) return err_input(e, "training state has an impossible step or time");
+    if (st->step < 0 || st->step > TRAIN_MAX_STEPS || !(st->seconds >= 0 && isfinite(st->seconds)))
+        return err_input(e, "training state has an impossible step or time");
+    if (!(st->rng.s[0] | st->rng.s[1] | st->rng.s[2] | st->rng.s[3]))
+        return err_input(e, "training state: the random generator's state is all zeros");
     if (n > (uint64_t)st->step || n > (len - (uint64_t)(q - p)) / 8)
         return err_input(e, "training state: loss history is truncated or too long");
     uint64_t rest = len - (uint64_t)(q - p) - n * 8;
     if (rest < 8) return err_input(e, "training state is truncated");
     uint64_t nv = get_u64(q + n * 8);
     if (nv > (rest - 8) / 12 || rest - 8 != nv * 12) return err_input(e, "training state: validation history has the wrong size");
+    if (nv > (uint64_t)st->step) return err_input(e, "training state: more validation losses than steps");
     TrainHistory *h = &st->hist;
     h->loss = malloc((n ? n : 1) * sizeof(float));
     h->seconds = malloc((n ? n : 1) * sizeof(float));
@@ -265,6 +272,17 @@ static int read_trst(TrainState *st, const uint8_t *p, uint64_t len, Err *e)
     q += 8;
     for (uint64_t i = 0; i < nv; i++) h->val_step[i] = (long)get_u64(q), q += 8;
     read_floats(h->val_loss, q, nv);
+    for (uint64_t i = 0; i < n; i++)
+        if (!isfinite(h->loss[i]) || !(h->seconds[i] >= 0 && isfinite(h->seconds[i]))) {
+            train_state_free(st);
+            return err_input(e, "training state: step %llu of the loss history is not finite", (unsigned long long)i + 1);
+        }
+    /* the steps of the validation losses go up, and never past the last step */
+    for (uint64_t i = 0; i < nv; i++)
+        if (h->val_step[i] < 1 || h->val_step[i] > st->step || (i > 0 && h->val_step[i] <= h->val_step[i - 1])) {
+            train_state_free(st);
+            return err_input(e, "training state: validation loss %llu is at an impossible step", (unsigned long long)i + 1);
+        }
     return 0;
 }
 
@@ -418,7 +436,8 @@ static int load_native(In *in, Checkpoint *ck, int parts, Err *e)
         o->beta2 = get_f32(adam_head + 12);
         o->eps = get_f32(adam_head + 16);
         o->weight_decay = get_f32(adam_head + 20);
-        if (o->t < 0 || !(o->beta1 >= 0 && o->beta1 < 1) || !(o->beta2 >= 0 && o->beta2 < 1) || !(o->eps > 0)) {
+        if (o->t < 0 || o->t > TRAIN_MAX_STEPS || !(o->beta1 >= 0 && o->beta1 < 1) || !(o->beta2 >= 0 && o->beta2 < 1)
+            || !(o->eps > 0 && isfinite(o->eps)) || !(o->weight_decay >= 0 && o->weight_decay < 1)) {
             err_input(e, "the optimizer settings are impossible");
             goto out;
         }
