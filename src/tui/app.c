@@ -361,6 +361,14 @@ int tui_main(const TuiOptions *opt)
             free(a);
             return 2;
         }
+        /* TERM=dumb (and any terminal without cursor addressing) is known to curses, but every
+         * frame would be drawn nowhere: a blank screen, and no way to tell why. */
+        const char *cup = tigetstr("cup");
+        if (!cup || cup == (const char *)-1) {
+            fprintf(stderr, "nexttoken: the terminal type '%s' (TERM) cannot move the cursor, which the interface needs; try TERM=xterm-256color, or use the commands (nexttoken --help)\n", term);
+            free(a);
+            return 2;
+        }
     }
     /* The model first (it may take a moment to learn its tokenizer), while the terminal is
      * still an ordinary one for error messages. */
