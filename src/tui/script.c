@@ -138,8 +138,7 @@ static int wait_step(App *a, long step)
     if (!a->tt) return -1;
     app_poll_trainer(a);
     if (a->snap.step > step) return -1;
-    tt_pause_at(a->tt, step);
-    tt_resume(a->tt);
+    tt_run_to(a->tt, step);
     for (int spins = 0;; spins++) {
         app_poll_trainer(a);
         if (a->snap.step >= step && a->snap.state != TT_RUNNING) break;
