@@ -125,7 +125,7 @@ static int run_tui(int argc, char **argv, const char *what)
         {"present", ARG_FLAG, &o.present, NO_RANGE, 0},
         {"script", ARG_STR, &o.script, NO_RANGE, 0},
         {"size", ARG_STR, &size, NO_RANGE, 0},
-        {"threads", ARG_INT, &o.threads, 1, PAR_MAX_THREADS, 0},
+        {"threads", ARG_INT, &o.threads, 1, par_max_threads(), 0},
         {"check", ARG_FLAG, &o.check, NO_RANGE, 0},
         ARG_END,
     };

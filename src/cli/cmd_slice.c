@@ -8,7 +8,7 @@
 #include "core/text/wordtok.h"
 
 static const char usage[] =
-    "usage: nexttoken slice [--model FILE | --tokenizer T] [--context T] [--json] TEXT\n"
+    "usage: nexttoken slice [--model FILE | --tokenizer T] [--context T] [--limit N] [--json] TEXT\n"
     "\n"
     "Shows how a text labels itself: n tokens give n-1 training examples, each an input (the\n"
     "tokens so far) and a target (the token that comes next). With --context T, the windows a\n"
@@ -19,7 +19,13 @@ static const char usage[] =
     "  --tokenizer T    or this one: byte, gpt2, cl100k, o200k, or a tokenizer file; or word or\n"
     "                   char with --corpus FILE (a vocabulary of its words or characters)\n"
     "  --context T      show windows of T tokens instead of every prefix\n"
-    "  --json           print {tokens: [{id, text}], examples: [{input, target}]}\n";
+    "  --limit N        print the first N examples or windows (100; 0: all of them). A text of\n"
+    "                   n tokens makes n-1 examples of up to n tokens each: all of a long text's\n"
+    "                   are a quadratic amount of output (16,000 tokens: 384 MB)\n"
+    "  --json           print {tokens: [{id, text}], examples: [{input, target}], not_shown: K}\n";
+
+/* Examples printed by default: enough to see the pattern, and a long text stays readable. */
+#define SLICE_DEFAULT_LIMIT 100
 
 /* The text's tokenizer: a vocabulary of bytes and merges, or of a corpus's words or characters. */
 typedef struct {
@@ -47,11 +53,13 @@ int cmd_slice(int argc, char **argv)
 {
     const char *model = NULL, *spec = NULL, *corpus = NULL;
     int json = 0, context = 0;
+    long limit = SLICE_DEFAULT_LIMIT;
     ArgSpec specs[] = {
         {"model", ARG_STR, &model, NO_RANGE, 0},
         {"corpus", ARG_STR, &corpus, NO_RANGE, 0},
         {"tokenizer", ARG_STR, &spec, NO_RANGE, 0},
         {"context", ARG_INT, &context, 1, 1e6, 0},
+        {"limit", ARG_LONG, &limit, 0, 1e15, 0},
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
         ARG_END,
     };
@@ -91,6 +99,9 @@ int cmd_slice(int argc, char **argv)
     }
     if (status) {
     } else if (n < 2) status = cli_fail_input("slice: the text is %zu token%s; it takes two to make one example", n, n == 1 ? "" : "s");
+    /* The examples (or windows) there are, and how many of them are printed. */
+    size_t total = context ? (n > (size_t)context ? n - (size_t)context : 0) : n > 0 ? n - 1 : 0;
+    size_t shown = limit == 0 || total < (size_t)limit ? total : (size_t)limit;
     if (!status && json) {
         Json j;
         json_init(&j, stdout);
@@ -109,7 +120,7 @@ int cmd_slice(int argc, char **argv)
         json_arr_end(&j);
         json_key(&j, "examples"), json_arr(&j);
         if (context) {
-            for (size_t i = 0; i + (size_t)context < n; i++) {
+            for (size_t i = 0; i < shown; i++) {
                 json_obj(&j);
                 json_key(&j, "x"), json_arr(&j);
                 for (int t = 0; t < context; t++) json_int(&j, ids[i + t]);
@@ -120,7 +131,7 @@ int cmd_slice(int argc, char **argv)
                 json_obj_end(&j);
             }
         } else {
-            for (size_t k = 1; k < n; k++) {
+            for (size_t k = 1; k <= shown; k++) {
                 json_obj(&j);
                 json_key(&j, "input"), json_arr(&j);
                 for (size_t i = 0; i < k; i++) json_int(&j, ids[i]);
@@ -130,24 +141,24 @@ int cmd_slice(int argc, char **argv)
             }
         }
         json_arr_end(&j);
+        json_key(&j, "not_shown"), json_int(&j, (long long)(total - shown));
         json_obj_end(&j);
         json_end(&j);
     } else if (!status && context) {
-        size_t windows = n > (size_t)context ? n - (size_t)context : 0;
         cli_line(stdout, "%zu tokens (%s tokenizer); windows of %d give %zu (x, y) pairs of %d positions each", n,
-                 sl.name, context, windows, context);
-        for (size_t i = 0; i < windows; i++) {
+                 sl.name, context, total, context);
+        for (size_t i = 0; i < shown; i++) {
             printf("window %zu\n  x:", i);
             for (int t = 0; t < context; t++) putchar(' '), print_piece(&sl, ids[i + t]);
             printf("\n  y:");
             for (int t = 0; t < context; t++) putchar(' '), print_piece(&sl, ids[i + t + 1]);
             putchar('\n');
         }
-        if (!windows) printf("(the text needs more than %d tokens for one window)\n", context);
+        if (!total) printf("(the text needs more than %d tokens for one window)\n", context);
     } else if (!status) {
         cli_line(stdout, "%zu tokens (%s tokenizer) -> %zu training examples", n, sl.name, n - 1);
         if (words && unknown) printf("(%zu of them unknown to the vocabulary: <unk>)\n", unknown);
-        for (size_t k = 1; k < n; k++) {
+        for (size_t k = 1; k <= shown; k++) {
             printf("%4zu  ", k);
             for (size_t i = 0; i < k; i++) print_piece(&sl, ids[i]);
             printf("  ->  ");
@@ -155,6 +166,9 @@ int cmd_slice(int argc, char **argv)
             putchar('\n');
         }
     }
+    if (!status && !json && shown < total)
+        printf("... and %zu more %s, not printed (--limit N prints the first N, --limit 0 all of them)\n", total - shown,
+               context ? "windows" : "examples");
     free(ids);
     checkpoint_free(&ck);
     tokenizer_free(&sl.tok);

@@ -33,7 +33,7 @@ static const char usage[] =
     "  --resume FILE        continue training a saved model exactly where it stopped\n"
     "  --save-every N       also save every N steps\n"
     "  --val-every N        validation loss every N steps (50; 0: only at the end)\n"
-    "  --threads N          threads (default: one per core)\n"
+    "  --threads N          threads (default: one per core; at most four per core)\n"
     "  --json               print the final figures as JSON on stdout\n"
     "  --quiet              no progress line\n"
     "\n"
@@ -110,7 +110,7 @@ int cmd_train(int argc, char **argv)
         {"seed", ARG_U64, &sp.train.seed, NO_RANGE, 0},
         {"save-every", ARG_INT, &a.save_every, 1, 1e9, 0},
         {"val-every", ARG_INT, &sp.train.val_every, 0, 1e9, 0},
-        {"threads", ARG_INT, &a.threads, 1, PAR_MAX_THREADS, 0},
+        {"threads", ARG_INT, &a.threads, 1, par_max_threads(), 0},
         {"constant-lr", ARG_FLAG, &a.constant_lr, NO_RANGE, 0},
         {"json", ARG_FLAG, &a.json, NO_RANGE, 0},
         {"quiet", ARG_FLAG, &a.quiet, NO_RANGE, 0},

@@ -19,6 +19,7 @@
 #include "core/base/blas.h"
 #include "core/base/clock.h"
 #include "core/base/escape.h"
+#include "core/base/readfile.h"
 #include "tui.h"
 
 #define MIN_ROWS 14
@@ -350,6 +351,14 @@ int tui_main(const TuiOptions *opt)
     setlocale(LC_ALL, "");
     a->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     Err e;
+    /* The script first: one that cannot be read (missing, a directory, a FIFO that would block)
+     * is refused before a model is trained for it. */
+    FILE *script = NULL;
+    if (opt->script && !(script = readfile_stream(opt->script, "a script file", &e))) {
+        fprintf(stderr, "nexttoken: %s\n", e.msg);
+        free(a);
+        return 2;
+    }
     if (!a->headless && (!isatty(0) || !isatty(1))) {
         fputs("nexttoken: the interactive interface needs a terminal; without one, use the commands (nexttoken train, sample, loss, softmax, slice, bpe, encode: nexttoken --help)\n", stderr);
         free(a);
@@ -363,10 +372,19 @@ int tui_main(const TuiOptions *opt)
             free(a);
             return 2;
         }
+        /* TERM=dumb (and any terminal without cursor addressing) is known to curses, but every
+         * frame would be drawn nowhere: a blank screen, and no way to tell why. */
+        const char *cup = tigetstr("cup");
+        if (!cup || cup == (const char *)-1) {
+            fprintf(stderr, "nexttoken: the terminal type '%s' (TERM) cannot move the cursor, which the interface needs; try TERM=xterm-256color, or use the commands (nexttoken --help)\n", term);
+            free(a);
+            return 2;
+        }
     }
     /* The model first (it may take a moment to learn its tokenizer), while the terminal is
      * still an ordinary one for error messages. */
     if (app_setup(a, &e)) {
+        if (script) fclose(script);
         fprintf(stderr, "nexttoken: %s\n", e.msg);
         a->quit_note[0] = 0;
         app_teardown(a, 0);
@@ -375,6 +393,7 @@ int tui_main(const TuiOptions *opt)
     }
     int status = 0;
     if (start_curses(a)) {
+        if (script) fclose(script);
         app_teardown(a, 0);
         free(a);
         return 2;
@@ -386,7 +405,7 @@ int tui_main(const TuiOptions *opt)
         app_teardown(a, 0);
         if (problems == 0) fprintf(stderr, "lessons: every step applied, every figure computed and every check read as written\n");
     } else if (a->headless) {
-        status = script_run(a, opt->script);
+        status = script_run(a, script, opt->script);
         app_teardown(a, 0);
     } else {
         install_signals();

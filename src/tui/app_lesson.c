@@ -16,6 +16,7 @@
 #include "core/base/atomicfile.h"
 #include "core/base/escape.h"
 #include "core/base/number.h"
+#include "core/base/readfile.h"
 #include "core/course/figures.h"
 #include "core/course/lesson.h"
 #include "tui.h"
@@ -158,7 +159,7 @@ static void progress_load(void)
     char file[NT_PATH_MAX], line[256], k[96];
     n_progress = 0;
     if (progress_path(file, sizeof file)) return;
-    FILE *f = fopen(file, "r");
+    FILE *f = readfile_stream(file, NULL, NULL);
     if (!f) return;
     while (n_progress < PROGRESS_MAX && fgets(line, sizeof line, f)) {
         LessonProgress q;

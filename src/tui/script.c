@@ -141,8 +141,7 @@ static int wait_step(App *a, long step)
     if (!a->tt) return -1;
     app_poll_trainer(a);
     if (a->snap.step > step) return -1;
-    tt_pause_at(a->tt, step);
-    tt_resume(a->tt);
+    tt_run_to(a->tt, step);
     for (int spins = 0;; spins++) {
         app_poll_trainer(a);
         if (a->snap.step >= step && a->snap.state != TT_RUNNING) break;
@@ -158,14 +157,8 @@ static int wait_step(App *a, long step)
 /* NAME.screen in the directory of dumps: a path the script makes up, not one a user names. */
 static const FileKind screen_dump_kind = {"a screen dump", NULL};
 
-int script_run(App *a, const char *path)
+int script_run(App *a, FILE *f, const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        char safe[2 * NT_PATH_MAX];
-        fprintf(stderr, "nexttoken: %s: cannot read the script\n", escape_str(path, safe, sizeof safe));
-        return 2;
-    }
     char dir[4096];
     const char *env = getenv("NT_SCREEN_DIR");
     if (env) snprintf(dir, sizeof dir, "%s", env);

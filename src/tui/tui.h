@@ -347,7 +347,9 @@ void cmdline_cancel(App *a);
 void cmdline_shutdown(App *a);
 
 /* ---- script.c ---- */
-int script_run(App *a, const char *path);
+/* Runs the script already opened from path (tui_main opens it before anything else, so that a
+ * script that cannot be read fails at once); closes f. Returns the exit status. */
+int script_run(App *a, FILE *f, const char *path);
 /* The screen's text, one line per row, trailing spaces trimmed, into f. With frame 0, what the
  * panel shows and says: the tab row is left out, and the key hint of the message line is blank
  * (screen tests then do not change when a panel is added). */

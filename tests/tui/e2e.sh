@@ -1,5 +1,6 @@
 # End-to-end runs of the interface in a real terminal (tmux): start, every panel, a resize to
-# 40x12 and back, the command line, quit; SIGTERM; and the refusals without a terminal. Each
+# 40x12 and back, the command line, quit; SIGTERM; terminals too small; and the refusals without
+# a terminal, or with one that cannot move the cursor. Each
 # run must leave the terminal restored (#{alternate_on} back to 0) and the model saved.
 BIN=$1
 . tests/cli-lib.sh
@@ -154,5 +155,27 @@ expect_error 2 "the interactive interface needs a terminal" $BIN --fresh </dev/n
 T -f /dev/null new -d -x 80 -y 24 "TERM=no-such-terminal $BIN --fresh; echo EXIT=\$?; sleep 60"
 wait_for "EXIT=2"
 T capture-pane -p | grep -q "unknown terminal type 'no-such-terminal'" || fail "unknown TERM: $(T capture-pane -p | head -3)"
+next_run
+# TERM=dumb is a terminal curses knows, but one that cannot move the cursor: it drew a blank
+# screen; now it is refused the same way
+T -f /dev/null new -d -x 80 -y 24 "TERM=dumb $BIN --fresh; echo EXIT=\$?; sleep 60"
+wait_for "EXIT=2"
+T capture-pane -p | grep -q "terminal type 'dumb' (TERM) cannot move the cursor" || fail "TERM=dumb: $(T capture-pane -p | head -3)"
+next_run
+
+# terminals too small: started at 20x5 it says the size it needs; every key at 1x1 is harmless;
+# grown again it is the interface, and it quits as usual
+T -f /dev/null new -d -x 20 -y 5 "LANG=C.UTF-8 $BIN --fresh --threads 2; echo EXIT=\$?; sleep 60"
+wait_for "at least 50x14"
+T send-keys 1 2 3 4 5 a 0 '?' Escape : lr Space 0.001 Enter
+T resize-window -x 1 -y 1
+sleep 0.5
+T send-keys 1 2 3 4 5 a '?' Escape 6
+sleep 0.5
+T resize-window -x 100 -y 30
+wait_for "Loss  smoothing"
+T send-keys q
+wait_for "EXIT=0"
+[ "$(T display -p '#{alternate_on}')" = 0 ] || fail "a small terminal left the alternate screen on"
 next_run
 finish

@@ -317,6 +317,166 @@ static void test_damaged(void **state)
     free(b);
 }
 
+/* ---- numbers that pass the checksum but not the checks ---- */
+
+/* A checkpoint with everything in it: the optimizer, the training state, eight steps of loss
+ * history and two validation losses (steps 4 and 8). */
+static void save_full(void)
+{
+    TrainConfig tc = config();
+    Trainer tr;
+    Err e;
+    assert_int_equal(trainer_create(&tr, &tiny, &tc, &data, NULL, &e), 0);
+    train(&tr, 8);
+    assert_int_equal(tr.st.hist.n_val, 2);
+    assert_int_equal(checkpoint_save(path, &tr.model, &tok, &tr.opt, &tr.st, &e), 0);
+    trainer_free(&tr);
+    free(saved);
+    saved = read_file(path, &saved_n);
+    assert_non_null(saved);
+}
+
+/* Where the training state's fields are, from its start (checkpoint.c's write_trst). */
+enum {
+    TRST_BATCH = 0, TRST_LR = 4, TRST_WARMUP = 8, TRST_TOTAL = 12, TRST_MIN_LR = 20, TRST_DECAY = 24,
+    TRST_CLIP = 28, TRST_SEED = 32, TRST_VAL_EVERY = 40, TRST_VAL_BATCHES = 44, TRST_STEP = 48, TRST_RNG = 56,
+    TRST_SECONDS = 88, TRST_HASH = 96, TRST_N = 104, TRST_LOSS = 112, /* then 8 seconds, nv, val steps, val losses */
+    TRST_NV = TRST_LOSS + 8 * 8, TRST_VAL_STEP = TRST_NV + 8,
+};
+
+/* Each field set to a value a damaged or hostile file could hold - among them the counts that
+ * overflowed an int (val_batches INT_MAX) or had a resume validate for minutes (100000) - with a
+ * checksum that matches, so that only the checks behind it can refuse them. */
+static void test_impossible_fields(void **state)
+{
+    (void)state;
+    save_full();
+    uint8_t *b = malloc(saved_n);
+    const size_t t = section_offset(saved, saved_n, "TRST") + 12, a = section_offset(saved, saved_n, "ADAM") + 12;
+    enum { U32, U64, F32 };
+    static const struct {
+        int trst; /* 1: an offset into TRST; 0: into ADAM */
+        size_t at;
+        int kind;
+        double value;
+        const char *expect;
+    } cases[] = {
+        {1, TRST_VAL_BATCHES, U32, 2147483647.0, "validation batches must be between 0 and 32 (got 2147483647)"},
+        {1, TRST_VAL_BATCHES, U32, 100000, "validation batches must be between 0 and 32 (got 100000)"},
+        {1, TRST_VAL_BATCHES, U32, 4294967295.0, "validation batches must be between 0 and 32 (got -1)"},
+        {1, TRST_BATCH, U32, TRAIN_MAX_BATCH + 1, "batch must be between 1 and 4096 (got 4097)"},
+        {1, TRST_BATCH, U32, 2147483648.0, "batch must be between 1 and 4096"},
+        {1, TRST_LR, F32, NAN, "learning rate must be in (0, 10]"},
+        {1, TRST_LR, F32, INFINITY, "learning rate must be in (0, 10]"},
+        {1, TRST_LR, F32, 0, "learning rate must be in (0, 10]"},
+        {1, TRST_WARMUP, U32, 2147483648.0, "warm-up steps must be >= 0"},
+        {1, TRST_TOTAL, U64, 4e18, "steps must be between 1 and 1000000000000"},
+        {1, TRST_TOTAL, U64, 18446744073709551615.0, "steps must be between 1 and 1000000000000"},
+        {1, TRST_MIN_LR, F32, NAN, "minimum learning-rate ratio must be in [0, 1]"},
+        {1, TRST_DECAY, F32, 1, "weight decay must be in [0, 1)"},
+        {1, TRST_CLIP, F32, INFINITY, "gradient clip must be >= 0"},
+        {1, TRST_VAL_EVERY, U32, 2147483648.0, "validation interval must be >= 0"},
+        {1, TRST_STEP, U64, 4e18, "impossible step or time"},
+        {1, TRST_STEP, U64, 5, "loss history is truncated or too long"}, /* 8 losses for 5 steps */
+        {1, TRST_N, U64, 1e12, "loss history is truncated or too long"},
+        {1, TRST_LOSS, F32, NAN, "step 1 of the loss history is not finite"},
+        {1, TRST_LOSS + 8 * 4 + 4, F32, -1, "step 2 of the loss history is not finite"}, /* its time */
+        {1, TRST_NV, U64, 4e18, "validation history has the wrong size"},
+        {1, TRST_VAL_STEP, U64, 9, "validation loss 1 is at an impossible step"},   /* past step 8 */
+        {1, TRST_VAL_STEP + 8, U64, 4, "validation loss 2 is at an impossible step"}, /* not after the 1st */
+        {1, TRST_VAL_STEP, U64, 0, "validation loss 1 is at an impossible step"},
+        {0, 0, U64, 18446744073709551615.0, "optimizer settings are impossible"}, /* step count -1 */
+        {0, 8, F32, 1, "optimizer settings are impossible"},                       /* beta1 */
+        {0, 16, F32, INFINITY, "optimizer settings are impossible"},               /* eps */
+        {0, 20, F32, NAN, "optimizer settings are impossible"},                    /* weight decay */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(b, saved, saved_n);
+        uint8_t *p = b + (cases[i].trst ? t : a) + cases[i].at;
+        if (cases[i].kind == U32) put_u32(p, (uint32_t)cases[i].value);
+        else if (cases[i].kind == U64) put_u64(p, cases[i].value >= 1.8e19 ? UINT64_MAX : (uint64_t)cases[i].value);
+        else put_f32(p, (float)cases[i].value);
+        patch_and_rehash(b, saved_n);
+        expect_refused(cases[i].expect);
+    }
+    /* the training time (a double) */
+    double bad_seconds[] = {NAN, -1, INFINITY};
+    for (int i = 0; i < 3; i++) {
+        memcpy(b, saved, saved_n);
+        uint64_t bits;
+        memcpy(&bits, &bad_seconds[i], 8);
+        put_u64(b + t + TRST_SECONDS, bits);
+        patch_and_rehash(b, saved_n);
+        expect_refused("impossible step or time");
+    }
+    /* the random generator's one state it cannot leave */
+    memcpy(b, saved, saved_n);
+    memset(b + t + TRST_RNG, 0, 32);
+    patch_and_rehash(b, saved_n);
+    expect_refused("random generator's state is all zeros");
+    /* a section twice, and the weights before the sizes they need (nexttoken writes neither) */
+    size_t conf = section_offset(saved, saved_n, "CONF"), tokn = section_offset(saved, saved_n, "TOKN");
+    memcpy(b, saved, saved_n);
+    memcpy(b + tokn, "CONF", 4);
+    patch_and_rehash(b, saved_n);
+    expect_refused("section CONF appears twice");
+    /* CONF, TOKN, WGHT becomes WGHT, CONF, TOKN */
+    memcpy(b, saved, saved_n);
+    size_t w = section_offset(saved, saved_n, "WGHT"), wn = 12 + get_u64(saved + w + 4);
+    assert_true(conf < w);
+    memcpy(b + conf, saved + w, wn);
+    memcpy(b + conf + wn, saved + conf, w - conf);
+    patch_and_rehash(b, saved_n);
+    expect_refused("the weights come before the model configuration");
+    free(b);
+}
+
+/* The class, not the examples: every 32-bit word of the sizes, the tokenizer's header, the
+ * optimizer's settings and the training state's fixed part, set to each of a few extreme values
+ * with a matching checksum. Each file is refused, or loads into settings that train: one step
+ * and a validation, which must not overflow (UBSan watches in make test-sanitize) or run long. */
+static void test_every_field(void **state)
+{
+    (void)state;
+    save_full();
+    uint8_t *b = malloc(saved_n);
+    const struct {
+        const char *tag;
+        size_t from, to;
+    } parts[] = {{"CONF", 0, 20}, {"TOKN", 32, 44}, {"ADAM", 0, 24}, {"TRST", 0, TRST_LOSS}};
+    const uint32_t values[] = {0, 1, 3, 100000, 0x7fffffff, 0x80000000, 0xffffffff, 0x7f800000 /* +inf */};
+    int loaded = 0, refused = 0;
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+        size_t s = section_offset(saved, saved_n, parts[k].tag) + 12;
+        for (size_t at = parts[k].from; at < parts[k].to; at += 4)
+            for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
+                memcpy(b, saved, saved_n);
+                put_u32(b + s + at, values[v]);
+                patch_and_rehash(b, saved_n);
+                Checkpoint ck;
+                Err e = {0};
+                if (checkpoint_load(path, &ck, CKPT_RESUME, &e) != 0) {
+                    assert_int_equal(e.code, ERR_INPUT);
+                    refused++;
+                    continue;
+                }
+                loaded++;
+                assert_int_equal(train_config_check(&ck.st.cfg, &e), 0);
+                assert_true(ck.st.cfg.val_batches <= TRAIN_MAX_VAL_BATCHES);
+                Trainer tr;
+                TrainConfig tc = config();
+                if (trainer_resume(&tr, &ck.model, &ck.opt, &ck.st, &tc, &data, NULL, &e) == 0) {
+                    trainer_step(&tr, &e);
+                    trainer_validate(&tr);
+                    trainer_free(&tr);
+                }
+                checkpoint_free(&ck);
+            }
+    }
+    assert_true(loaded > 0 && refused > 0);
+    free(b);
+}
+
 static void test_refuses_to_overwrite_text(void **state)
 {
     (void)state;
@@ -508,6 +668,8 @@ int main(void)
         cmocka_unit_test(test_non_finite_stops),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_impossible_fields),
+        cmocka_unit_test(test_every_field),
         cmocka_unit_test(test_refuses_to_overwrite_text),
         cmocka_unit_test(test_failed_save_keeps_old),
         cmocka_unit_test(test_kill_during_save),

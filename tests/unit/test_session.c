@@ -7,6 +7,7 @@
 
 #include "core/text/bpe_train.h"
 #include "core/train/session.h"
+#include "core/train/trainer_thread.h"
 
 #define CORPUS "corpora/stories.txt"
 
@@ -438,6 +439,57 @@ static void test_fitted_batch(void **state)
     session_close(&s);
 }
 
+/* Waits up to 5 s for the thread to pause, and says where it is. */
+static TrainSnapshot paused(TrainerThread *tt)
+{
+    TrainSnapshot snap;
+    for (int i = 0; i < 500; i++) {
+        tt_snapshot(tt, &snap);
+        if (snap.state == TT_PAUSED && snap.stop_at == 0) break;
+        usleep(10000);
+    }
+    usleep(100000); /* and stays paused */
+    tt_snapshot(tt, &snap);
+    return snap;
+}
+
+/* The trainer's thread told to run to the step it is paused at (a script's "wait step 2" on a
+ * model saved at step 2) stays there. The script set the stop and then resumed: the paused
+ * thread, woken in between (by pause_at, or by starting only then), used the stop up, and the
+ * resume ran on without one - the script waited ten minutes (seen under ASan half the time).
+ * The sleeps make that order certain. */
+static void test_thread_waits_at_its_step(void **state)
+{
+    (void)state;
+    SessionSpec sp;
+    tiny_spec(&sp, CORPUS);
+    Session s;
+    open_ok(&s, &sp);
+    train(&s, 2);
+    TrainThreadConfig cfg = {0};
+    Err e;
+    TrainerThread *tt = tt_start(&s.tr, &s.tok, &s.data, &cfg, 0, -1, &e);
+    assert_non_null(tt);
+    tt_pause_at(tt, 2);
+    usleep(100000);
+    tt_resume(tt);
+    TrainSnapshot at[3];
+    at[0] = paused(tt);
+    /* run_to does both at once: to the step it is at, and on to another */
+    tt_run_to(tt, 2);
+    at[1] = paused(tt);
+    tt_run_to(tt, 4);
+    at[2] = paused(tt);
+    /* stopped before anything is asserted: a failed assertion must not leave it training */
+    tt_stop(tt, &s.tr);
+    session_close(&s);
+    const long want[3] = {2, 2, 4};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(at[i].state, TT_PAUSED);
+        assert_int_equal(at[i].step, want[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,7 +497,7 @@ int main(void)
         cmocka_unit_test(test_new_refusals),       cmocka_unit_test(test_resume_bit_for_bit),
         cmocka_unit_test(test_resume_other_text),  cmocka_unit_test(test_resume_refusals),
         cmocka_unit_test(test_resume_text_gone),   cmocka_unit_test(test_resume_overrides),
-        cmocka_unit_test(test_fitted_batch),
+        cmocka_unit_test(test_fitted_batch),       cmocka_unit_test(test_thread_waits_at_its_step),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -438,6 +438,23 @@ static void test_bad_vocab_files(void **state)
     fclose(f);
     assert_int_equal(vocab_load_tiktoken(&t, tik, PRETOK_CL100K, &e), -1);
     assert_non_null(strstr(e.msg, "line 2"));
+    /* the 256 bytes, loaded; then byte 5's rank made 2^32 + 5, which an int cut to 5 and loaded
+     * as if it were right */
+    for (int bad = 0; bad < 2; bad++) {
+        static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        f = fopen(tik, "w");
+        for (int i = 0; i < 256; i++)
+            fprintf(f, "%c%c== %lld\n", b64[i >> 2], b64[(i & 3) << 4], bad && i == 5 ? 4294967301LL : (long long)i);
+        fclose(f);
+        int rc = vocab_load_tiktoken(&t, tik, PRETOK_CL100K, &e);
+        if (!bad) {
+            assert_int_equal(rc, 0);
+            tokenizer_free(&t);
+        } else {
+            assert_int_equal(rc, -1);
+            assert_non_null(strstr(e.msg, "line 6 is not"));
+        }
+    }
     /* the real files, with vocab.bpe cut short or made inconsistent */
     char real[512];
     if (vocab_find_dir("encoder.json", real, sizeof real) == 0) {

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "core/base/bytes.h"
-#include "core/base/mapfile.h"
+#include "core/base/readfile.h"
 
 /* A temporary file whose writer's pid is alive is still taken once untouched this long: the
  * pid has then surely been reused by another program. */
@@ -36,7 +36,7 @@ int output_may_replace(const char *path, const FileKind *kind, Err *e)
     if (!S_ISREG(st.st_mode))
         return err_input(e, "%s: not a regular file (a FIFO, a device or a socket); refusing to write to it", path);
     uint8_t head[FILE_KIND_HEAD];
-    long n = mapfile_head(path, head, sizeof head, e); /* refuses what became a FIFO since stat */
+    long n = readfile_head(path, head, sizeof head, e); /* refuses what became a FIFO since stat */
     if (n < 0) return -1;
     if (n == 0 || !kind->is || kind->is(head, (size_t)n)) return 0;
     return err_input(e, "%s: exists and is not %s; refusing to overwrite it", path, kind->name);

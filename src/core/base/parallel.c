@@ -163,3 +163,9 @@ int par_cpu_count(void)
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (int)n : 1;
 }
+
+int par_max_threads(void)
+{
+    int n = par_cpu_count();
+    return n < PAR_MAX_THREADS / 4 ? 4 * n : PAR_MAX_THREADS;
+}

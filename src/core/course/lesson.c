@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "core/base/array.h"
-#include "core/base/mapfile.h"
 #include "core/base/number.h"
+#include "core/base/readfile.h"
 #include "core/base/utf8.h"
 #include "core/course/figures.h"
 
@@ -345,11 +345,11 @@ int lesson_parse(Lesson *l, const char *name, const char *text, size_t n, Err *e
 int lesson_load(Lesson *l, const char *path, Err *e)
 {
     memset(l, 0, sizeof *l);
-    const uint8_t *data;
+    uint8_t *data;
     size_t size;
-    if (mapfile_open(path, "a lesson file", &data, &size, e)) return -1;
+    if (readfile_all(path, "a lesson file", &data, &size, e)) return -1;
     int rc = lesson_parse(l, path, (const char *)data, size, e);
-    mapfile_close(data, size);
+    free(data);
     if (rc) return -1;
     const char *slash = strrchr(path, '/');
     if (slash) snprintf(l->dir, sizeof l->dir, "%.*s", (int)(slash - path), path);

@@ -7,6 +7,7 @@
 
 #include "core/base/atomicfile.h"
 #include "core/base/bytes.h"
+#include "core/base/readfile.h"
 
 #define LLMC_HEADER_INTS 256
 #define LLMC_HEADER_BYTES (LLMC_HEADER_INTS * 4)
@@ -20,12 +21,14 @@ int llmc_is_model(const uint8_t *buf, size_t n)
 
 const FileKind llmc_model_kind = {"an llm.c model", llmc_is_model};
 
-int llmc_load_model(const uint8_t *buf, size_t n, GPT2 *m, Err *e)
+int llmc_load_model(int fd, uint64_t n, GPT2 *m, Err *e)
 {
     memset(m, 0, sizeof *m);
-    if (n < LLMC_HEADER_BYTES) return err_input(e, "truncated llm.c header (%zu bytes)", n);
+    if (n < LLMC_HEADER_BYTES) return err_input(e, "truncated llm.c header (%llu bytes)", (unsigned long long)n);
+    uint8_t head[LLMC_HEADER_BYTES];
+    if (readfile_exact(fd, NULL, head, sizeof head, e)) return -1;
     int32_t h[8];
-    for (int i = 0; i < 8; i++) h[i] = (int32_t)get_u32(buf + 4 * i);
+    for (int i = 0; i < 8; i++) h[i] = (int32_t)get_u32(head + 4 * i);
     int version = h[1];
     if (version != LLMC_VERSION_FP32 && version != LLMC_VERSION_BF16)
         return err_input(e, "llm.c model version %d is not supported (3: float32, 5: bfloat16)", version);
@@ -38,26 +41,33 @@ int llmc_load_model(const uint8_t *buf, size_t n, GPT2 *m, Err *e)
     /* The file holds Vp rows of wte where we keep n_vocab. */
     size_t pad = (size_t)(Vp - cfg.n_vocab) * cfg.n_embd;
     size_t n_params = gpt2_param_count(&cfg), per = version == LLMC_VERSION_FP32 ? 4 : 2;
-    size_t want = LLMC_HEADER_BYTES + (n_params + pad) * per;
+    uint64_t want = LLMC_HEADER_BYTES + (uint64_t)(n_params + pad) * per;
     if (n != want)
-        return err_input(e, "llm.c model has %zu bytes; its header's sizes need %zu (%s)", n, want,
-                         n < want ? "truncated" : "trailing data");
+        return err_input(e, "llm.c model has %llu bytes; its header's sizes need %llu (%s)", (unsigned long long)n,
+                         (unsigned long long)want, n < want ? "truncated" : "trailing data");
     if (gpt2_create(m, &cfg, e)) return -1;
-    const uint8_t *p = buf + LLMC_HEADER_BYTES;
-    size_t wte = (size_t)cfg.n_vocab * cfg.n_embd;
-    for (size_t i = 0, src = 0; i < n_params; i++, src++) {
-        if (i == wte) src += pad; /* skip the padding rows */
-        float x;
-        if (per == 4) x = get_f32(p + 4 * src);
-        else {
-            uint32_t bits = (uint32_t)get_u16(p + 2 * src) << 16; /* bfloat16 is float32's top half */
-            memcpy(&x, &bits, 4);
-        }
-        if (!isfinite(x)) {
+    size_t wte = (size_t)cfg.n_vocab * cfg.n_embd, total = n_params + pad;
+    uint8_t buf[1 << 16];
+    for (size_t src = 0, i = 0; src < total;) {
+        size_t k = total - src < sizeof buf / per ? total - src : sizeof buf / per;
+        if (readfile_exact(fd, NULL, buf, k * per, e)) {
             gpt2_free(m);
-            return err_input(e, "llm.c model has a non-finite weight (parameter %zu)", i);
+            return -1;
         }
-        m->params[i] = x;
+        for (size_t j = 0; j < k; j++, src++) {
+            if (src >= wte && src < wte + pad) continue; /* a padding row */
+            float x;
+            if (per == 4) x = get_f32(buf + 4 * j);
+            else {
+                uint32_t bits = (uint32_t)get_u16(buf + 2 * j) << 16; /* bfloat16 is float32's top half */
+                memcpy(&x, &bits, 4);
+            }
+            if (!isfinite(x)) {
+                gpt2_free(m);
+                return err_input(e, "llm.c model has a non-finite weight (parameter %zu)", i);
+            }
+            m->params[i++] = x;
+        }
     }
     return 0;
 }

@@ -23,8 +23,10 @@
 
 /* Whether the first bytes are an llm.c model header. */
 int llmc_is_model(const uint8_t *buf, size_t n);
-/* Parses a whole llm.c model file into m (created here). */
-int llmc_load_model(const uint8_t *buf, size_t n, GPT2 *m, Err *e);
+/* Reads an llm.c model file of n bytes from fd, at its start, into m (created here). The
+ * weights are read in pieces straight into m: a GPT-2 file is half a gigabyte, and no second
+ * copy of it is made. */
+int llmc_load_model(int fd, uint64_t n, GPT2 *m, Err *e);
 /* What llmc_save_model may replace (atomicfile.h's rule): an llm.c model, not a checkpoint with
  * its tokenizer and training state. */
 extern const FileKind llmc_model_kind;

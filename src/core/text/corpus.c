@@ -1,4 +1,4 @@
-/* corpus.c - mapping and checking a text file. See corpus.h. */
+/* corpus.c - reading and checking a text file. See corpus.h. */
 #include "core/text/corpus.h"
 
 #include <stdio.h>
@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/base/bytes.h"
-#include "core/base/mapfile.h"
+#include "core/base/readfile.h"
 #include "core/base/utf8.h"
 
 static int corpus_check(Corpus *c, Err *e)
@@ -25,9 +25,9 @@ int corpus_open(Corpus *c, const char *path, Err *e)
 {
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "%s", path);
-    if (mapfile_open(path, "a text file", &c->data, &c->size, e)) return -1;
-    if (c->size == 0) return err_input(e, "%s: empty file", path);
-    c->mapped = 1;
+    uint8_t *data;
+    if (readfile_all(path, "a text file", &data, &c->size, e)) return -1;
+    c->data = data;
     if (corpus_check(c, e)) {
         corpus_close(c);
         return -1;
@@ -53,9 +53,6 @@ int corpus_from_memory(Corpus *c, const char *name, const uint8_t *text, size_t 
 
 void corpus_close(Corpus *c)
 {
-    if (c->data) {
-        if (c->mapped) mapfile_close(c->data, c->size);
-        else free((void *)c->data);
-    }
+    free((void *)c->data);
     memset(c, 0, sizeof *c);
 }

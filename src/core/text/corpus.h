@@ -1,10 +1,11 @@
 /*
- * corpus.h - a text file to learn from, memory-mapped and checked.
+ * corpus.h - a text file to learn from, read into memory and checked.
  *
  * A corpus must be a readable regular file, not empty, UTF-8 text without NUL bytes (a NUL or an
- * invalid sequence says "this is not text", the usual mistake being a binary file). The bytes are
- * mapped read-only; nothing is copied until the tokenizer runs (dataset.h). So a pipe or a
- * terminal is refused (mapfile.h: not a regular file), not read into memory.
+ * invalid sequence says "this is not text", the usual mistake being a binary file). A pipe or a
+ * terminal is refused (readfile.h: not a regular file). The bytes are read, not mapped, so that
+ * the text can be truncated or rewritten on disk while a session trains on it: corpora are a few
+ * megabytes, and the copy is the program's own.
  *
  * Opened by the training session (session.h), the interface, and the commands that learn from
  * a text (`bpe train`, and `encode` and `slice` with a word or character vocabulary).
@@ -22,7 +23,6 @@ typedef struct Corpus {
     size_t size;
     uint64_t hash;       /* FNV-1a of the bytes, so a checkpoint can tell which text it saw */
     char name[256];      /* the path as given, for messages */
-    int mapped;          /* 1: data is an mmap; 0: malloc'd (corpus_from_memory) */
 } Corpus;
 
 /* Opens and checks a file. Errors (ERR_INPUT) name the problem: missing, a directory, not a

@@ -10,8 +10,8 @@
 
 #include "core/base/atomicfile.h"
 #include "core/base/bytes.h"
-#include "core/base/mapfile.h"
 #include "core/base/paths.h"
+#include "core/base/readfile.h"
 #include "core/base/utf8.h"
 #include "core/text/bpe.h"
 #include "core/text/pretok.h"
@@ -19,39 +19,11 @@
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers */
 
+/* The whole file, NUL-terminated (readfile.h), or NULL with e filled. */
 static uint8_t *read_all(const char *path, size_t *n, Err *e)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        err_input(e, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    uint8_t *buf = malloc(cap + 1);
-    for (;;) {
-        if (!buf) break;
-        size_t k = fread(buf + len, 1, cap - len, f);
-        len += k;
-        if (len < cap) break;
-        cap *= 2;
-        uint8_t *nb = realloc(buf, cap + 1);
-        if (!nb) free(buf);
-        buf = nb;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf) {
-        err_nomem(e, path, cap);
-        return NULL;
-    }
-    if (bad) {
-        free(buf);
-        err_input(e, "%s: read error", path);
-        return NULL;
-    }
-    buf[len] = 0;
-    *n = len;
-    return buf;
+    uint8_t *buf;
+    return readfile_all(path, "a vocabulary file", &buf, n, e) ? NULL : buf;
 }
 
 /* A growing vocabulary table. */
@@ -403,7 +375,7 @@ int vocab_load_tiktoken(Tokenizer *t, const char *path, int pattern, Err *e)
                 num[nl] = 0;
                 char *q;
                 rank = strtol(num, &q, 10);
-                if (*q) rank = -1;
+                if (*q || rank > INT_MAX) rank = -1; /* not cut to an int that lands on a real id */
             }
         }
         if (len <= 0 || rank < 0) {
@@ -587,7 +559,7 @@ int tokenizer_load(Tokenizer *t, const char *path, Err *e)
 {
     memset(t, 0, sizeof *t);
     uint8_t head[8];
-    long k = mapfile_head(path, head, sizeof head, e);
+    long k = readfile_head(path, head, sizeof head, e);
     if (k < 0) return -1;
     int rc;
     if (k == 8 && memcmp(head, TOKENIZER_FILE_MAGIC, 8) == 0) {

@@ -1,13 +1,17 @@
 /* checkpoint.c - the native model file. See checkpoint.h. */
 #include "core/train/checkpoint.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/base/atomicfile.h"
 #include "core/base/bytes.h"
-#include "core/base/mapfile.h"
+#include "core/base/readfile.h"
 #include "core/model/llmc.h"
 
 #define TAG_CONF "CONF"
@@ -168,9 +172,51 @@ int checkpoint_save(const char *path, const GPT2 *m, const Tokenizer *tok, const
 /* ------------------------------------------------------------------------------------------ */
 /* Reading */
 
+/* A file read front to back, once, each byte hashed as it passes for the checksum at the end.
+ * The weights and the optimizer's moments are read straight into their arrays: a model can be
+ * half a gigabyte, and this makes no second copy of it. Reading rather than mapping the file
+ * makes one truncated by someone else while we read it an error, not SIGBUS. */
 typedef struct {
-    const uint8_t *p;
+    int fd;
+    uint64_t size, at, hash;
+} In;
+
+static int in_read(In *in, void *dst, uint64_t n, Err *e)
+{
+    if (readfile_exact(in->fd, NULL, dst, (size_t)n, e)) return -1;
+    in->hash = fnv1a(in->hash, dst, (size_t)n);
+    in->at += n;
+    return 0;
+}
+
+/* n bytes read only to be hashed: a part not asked for, or one the checks will refuse. */
+static int in_skip(In *in, uint64_t n, Err *e)
+{
+    uint8_t buf[1 << 16];
+    while (n > 0) {
+        uint64_t k = n < sizeof buf ? n : sizeof buf;
+        if (in_read(in, buf, k, e)) return -1;
+        n -= k;
+    }
+    return 0;
+}
+
+/* n floats, little-endian in the file, into x in this machine's order. */
+static int in_floats(In *in, float *x, size_t n, Err *e)
+{
+    if (in_read(in, x, (uint64_t)n * sizeof(float), e)) return -1;
+#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+    for (size_t i = 0; i < n; i++) x[i] = get_f32((const uint8_t *)&x[i]);
+#endif
+    return 0;
+}
+
+/* A section as read: the small ones are kept whole (p) until the checksum has vouched for them;
+ * the weights and the moments go into place as they are read, or are only hashed. */
+typedef struct {
+    uint8_t *p;
     uint64_t len;
+    int seen;
 } Section;
 
 static int read_trst(TrainState *st, const uint8_t *p, uint64_t len, Err *e)
@@ -196,15 +242,22 @@ static int read_trst(TrainState *st, const uint8_t *p, uint64_t len, Err *e)
     st->corpus_hash = get_u64(q), q += 8;
     uint64_t n = get_u64(q);
     q += 8;
+    /* Every number is checked against what training allows and what the rest of the file says:
+     * the checksum only proves the file is as written, and a count taken on trust has made
+     * int overflows and resumes that validated for minutes. */
     Err sub;
     if (train_config_check(c, &sub)) return err_input(e, "training state: %s", sub.msg);
-    if (st->step < 0 || !(st->seconds >= 0)) return err_input(e, "training state has an impossible step or time");
+    if (st->step < 0 || st->step > TRAIN_MAX_STEPS || !(st->seconds >= 0 && isfinite(st->seconds)))
+        return err_input(e, "training state has an impossible step or time");
+    if (!(st->rng.s[0] | st->rng.s[1] | st->rng.s[2] | st->rng.s[3]))
+        return err_input(e, "training state: the random generator's state is all zeros");
     if (n > (uint64_t)st->step || n > (len - (uint64_t)(q - p)) / 8)
         return err_input(e, "training state: loss history is truncated or too long");
     uint64_t rest = len - (uint64_t)(q - p) - n * 8;
     if (rest < 8) return err_input(e, "training state is truncated");
     uint64_t nv = get_u64(q + n * 8);
     if (nv > (rest - 8) / 12 || rest - 8 != nv * 12) return err_input(e, "training state: validation history has the wrong size");
+    if (nv > (uint64_t)st->step) return err_input(e, "training state: more validation losses than steps");
     TrainHistory *h = &st->hist;
     h->loss = malloc((n ? n : 1) * sizeof(float));
     h->seconds = malloc((n ? n : 1) * sizeof(float));
@@ -221,6 +274,17 @@ static int read_trst(TrainState *st, const uint8_t *p, uint64_t len, Err *e)
     q += 8;
     for (uint64_t i = 0; i < nv; i++) h->val_step[i] = (long)get_u64(q), q += 8;
     read_floats(h->val_loss, q, nv);
+    for (uint64_t i = 0; i < n; i++)
+        if (!isfinite(h->loss[i]) || !(h->seconds[i] >= 0 && isfinite(h->seconds[i]))) {
+            train_state_free(st);
+            return err_input(e, "training state: step %llu of the loss history is not finite", (unsigned long long)i + 1);
+        }
+    /* the steps of the validation losses go up, and never past the last step */
+    for (uint64_t i = 0; i < nv; i++)
+        if (h->val_step[i] < 1 || h->val_step[i] > st->step || (i > 0 && h->val_step[i] <= h->val_step[i - 1])) {
+            train_state_free(st);
+            return err_input(e, "training state: validation loss %llu is at an impossible step", (unsigned long long)i + 1);
+        }
     return 0;
 }
 
@@ -238,105 +302,181 @@ static int check_finite(const float *x, size_t n, const GPT2Config *cfg, const c
     return 0;
 }
 
-static int load_native(const uint8_t *buf, size_t size, Checkpoint *ck, int parts, Err *e)
+static int load_native(In *in, Checkpoint *ck, int parts, Err *e)
 {
-    uint32_t version = get_u32(buf + 8);
+    uint8_t head[HEADER_BYTES];
+    if (in_read(in, head, HEADER_BYTES, e)) return -1;
+    uint32_t version = get_u32(head + 8);
     if (version == 0 || version > CHECKPOINT_VERSION)
         return err_input(e, "checkpoint format version %u is not one this nexttoken reads (1 to %d)", version, CHECKPOINT_VERSION);
-    Section conf = {0}, tokn = {0}, wght = {0}, adam = {0}, trst = {0}, crps = {0};
-    size_t at = HEADER_BYTES;
-    int ended = 0;
-    while (!ended) {
-        if (size - at < SECTION_HEADER) return err_input(e, "truncated (%zu bytes; the end marker is missing)", size);
-        const uint8_t *h = buf + at;
+    enum { CONF, TOKN, WGHT, ADAM, TRST, CRPS, N_SECTIONS };
+    static const char *const tags[N_SECTIONS] = {TAG_CONF, TAG_TOKN, TAG_WGHT, TAG_ADAM, TAG_TRST, TAG_CRPS};
+    Section sec[N_SECTIONS] = {{0}};
+    uint8_t adam_head[24] = {0};
+    GPT2Config cfg = {0};
+    size_t n_params = 0; /* 0 until a CONF with possible sizes has been read */
+    int rc = -1;
+    for (;;) {
+        uint8_t h[SECTION_HEADER];
+        if (in->size - in->at < SECTION_HEADER) {
+            err_input(e, "truncated (%llu bytes; the end marker is missing)", (unsigned long long)in->size);
+            goto out;
+        }
+        /* Not hashed yet: the checksum covers every byte before the END section's header. */
+        if (readfile_exact(in->fd, NULL, h, SECTION_HEADER, e)) goto out;
+        in->at += SECTION_HEADER;
         uint64_t len = get_u64(h + 4);
-        at += SECTION_HEADER;
-        if (len > size - at)
-            return err_input(e, "truncated (section %.4s needs %llu bytes, %zu remain)", (const char *)h,
-                             (unsigned long long)len, size - at);
-        Section s = {buf + at, len};
+        if (len > in->size - in->at) {
+            err_input(e, "truncated (section %.4s needs %llu bytes, %llu remain)", (const char *)h, (unsigned long long)len,
+                      (unsigned long long)(in->size - in->at));
+            goto out;
+        }
         if (memcmp(h, TAG_END, 4) == 0) {
-            if (len != 8) return err_input(e, "malformed end marker");
-            uint64_t want = get_u64(buf + at), got = fnv1a(FNV_OFFSET, buf, at - SECTION_HEADER);
-            if (want != got) return err_input(e, "corrupted (checksum mismatch)");
-            if (at + len != size) return err_input(e, "corrupted (%zu bytes after the end marker)", size - at - (size_t)len);
-            ended = 1;
-        } else if (memcmp(h, TAG_CONF, 4) == 0) conf = s;
-        else if (memcmp(h, TAG_TOKN, 4) == 0) tokn = s;
-        else if (memcmp(h, TAG_WGHT, 4) == 0) wght = s;
-        else if (memcmp(h, TAG_ADAM, 4) == 0) adam = s;
-        else if (memcmp(h, TAG_TRST, 4) == 0) trst = s;
-        else if (memcmp(h, TAG_CRPS, 4) == 0) crps = s;
-        at += len;
+            uint8_t want[8];
+            if (len != 8) {
+                err_input(e, "malformed end marker");
+                goto out;
+            }
+            if (readfile_exact(in->fd, NULL, want, 8, e)) goto out;
+            in->at += 8;
+            if (get_u64(want) != in->hash) {
+                err_input(e, "corrupted (checksum mismatch)");
+                goto out;
+            }
+            if (in->at != in->size) {
+                err_input(e, "corrupted (%llu bytes after the end marker)", (unsigned long long)(in->size - in->at));
+                goto out;
+            }
+            break;
+        }
+        in->hash = fnv1a(in->hash, h, SECTION_HEADER);
+        int k = 0;
+        while (k < N_SECTIONS && memcmp(h, tags[k], 4) != 0) k++;
+        if (k == N_SECTIONS) { /* a later version's section: skipped */
+            if (in_skip(in, len, e)) goto out;
+            continue;
+        }
+        if (sec[k].seen) {
+            err_input(e, "section %s appears twice", tags[k]);
+            goto out;
+        }
+        sec[k].seen = 1, sec[k].len = len;
+        if (k == WGHT && (parts & CKPT_WEIGHTS) && n_params && len == (uint64_t)n_params * 4) {
+            if (gpt2_create(&ck->model, &cfg, e) || in_floats(in, ck->model.params, n_params, e)) goto out;
+        } else if (k == ADAM && (parts & CKPT_OPTIMIZER) && n_params && len == 24 + 8 * (uint64_t)n_params) {
+            if (in_read(in, adam_head, sizeof adam_head, e) || adamw_create(&ck->opt, n_params, e)
+                || in_floats(in, ck->opt.m, n_params, e) || in_floats(in, ck->opt.v, n_params, e))
+                goto out;
+        } else if (k == WGHT || k == ADAM) {
+            if (in_skip(in, len, e)) goto out;
+        } else {
+            if (!(sec[k].p = malloc(len ? len : 1))) {
+                err_nomem(e, "checkpoint section", len);
+                goto out;
+            }
+            if (in_read(in, sec[k].p, len, e)) goto out;
+        }
+        if (k == CONF && len == 20) {
+            const uint8_t *c = sec[CONF].p;
+            cfg = (GPT2Config){(int)get_u32(c), (int)get_u32(c + 4), (int)get_u32(c + 8), (int)get_u32(c + 12),
+                               (int)get_u32(c + 16)};
+            n_params = gpt2_config_check(&cfg, NULL) == 0 ? gpt2_param_count(&cfg) : 0;
+        }
     }
-    if (!conf.p || conf.len != 20) return err_input(e, "the model configuration is missing or malformed");
-    if (!tokn.p) return err_input(e, "the tokenizer is missing");
-    if (!wght.p) return err_input(e, "the weights are missing");
-    GPT2Config cfg = {(int)get_u32(conf.p), (int)get_u32(conf.p + 4), (int)get_u32(conf.p + 8),
-                      (int)get_u32(conf.p + 12), (int)get_u32(conf.p + 16)};
+    /* The checksum holds: now what the sections say, in the order a person would look. */
+    if (!sec[CONF].seen || sec[CONF].len != 20) {
+        err_input(e, "the model configuration is missing or malformed");
+        goto out;
+    }
+    if (!sec[TOKN].seen) {
+        err_input(e, "the tokenizer is missing");
+        goto out;
+    }
+    if (!sec[WGHT].seen) {
+        err_input(e, "the weights are missing");
+        goto out;
+    }
     Err sub;
-    if (gpt2_config_check(&cfg, &sub)) return err_input(e, "impossible model sizes: %s", sub.msg);
-    size_t n_params = gpt2_param_count(&cfg);
-    if (wght.len != (uint64_t)n_params * 4)
-        return err_input(e, "the weights section has %llu bytes; the model's sizes need %zu",
-                         (unsigned long long)wght.len, n_params * 4);
-    if (tokenizer_deserialize(&ck->tok, tokn.p, tokn.len, e)) return -1; /* its errors say what is wrong */
-    if (ck->tok.n_vocab != cfg.n_vocab)
-        return err_input(e, "the tokenizer has %d tokens but the model %d", ck->tok.n_vocab, cfg.n_vocab);
+    if (gpt2_config_check(&cfg, &sub)) {
+        err_input(e, "impossible model sizes: %s", sub.msg);
+        goto out;
+    }
+    n_params = gpt2_param_count(&cfg);
+    if (sec[WGHT].len != (uint64_t)n_params * 4) {
+        err_input(e, "the weights section has %llu bytes; the model's sizes need %zu", (unsigned long long)sec[WGHT].len,
+                  n_params * 4);
+        goto out;
+    }
+    if (tokenizer_deserialize(&ck->tok, sec[TOKN].p, sec[TOKN].len, e)) goto out; /* its errors say what is wrong */
+    if (ck->tok.n_vocab != cfg.n_vocab) {
+        err_input(e, "the tokenizer has %d tokens but the model %d", ck->tok.n_vocab, cfg.n_vocab);
+        goto out;
+    }
     if (parts & CKPT_WEIGHTS) {
-        if (gpt2_create(&ck->model, &cfg, e)) return -1;
-        read_floats(ck->model.params, wght.p, n_params);
-        if (check_finite(ck->model.params, n_params, &cfg, "weight", e)) return -1;
+        /* nexttoken writes the sizes first; a file that does not cannot be read in one pass */
+        if (!ck->model.params) {
+            err_input(e, "the weights come before the model configuration");
+            goto out;
+        }
+        if (check_finite(ck->model.params, n_params, &cfg, "weight", e)) goto out;
     } else {
         ck->model.cfg = cfg;
         ck->model.n_params = n_params;
     }
-    if ((parts & CKPT_OPTIMIZER) && adam.p) {
-        if (adam.len != 24 + 8 * (uint64_t)n_params) return err_input(e, "the optimizer section has the wrong size");
-        if (adamw_create(&ck->opt, n_params, e)) return -1;
-        ck->opt.t = (long)get_u64(adam.p);
-        ck->opt.beta1 = get_f32(adam.p + 8);
-        ck->opt.beta2 = get_f32(adam.p + 12);
-        ck->opt.eps = get_f32(adam.p + 16);
-        ck->opt.weight_decay = get_f32(adam.p + 20);
-        if (ck->opt.t < 0 || !(ck->opt.beta1 >= 0 && ck->opt.beta1 < 1) || !(ck->opt.beta2 >= 0 && ck->opt.beta2 < 1)
-            || !(ck->opt.eps > 0))
-            return err_input(e, "the optimizer settings are impossible");
-        read_floats(ck->opt.m, adam.p + 24, n_params);
-        read_floats(ck->opt.v, adam.p + 24 + 4 * n_params, n_params);
-        if (check_finite(ck->opt.m, n_params, &cfg, "optimizer moment", e)
-            || check_finite(ck->opt.v, n_params, &cfg, "optimizer moment", e))
-            return -1;
+    if ((parts & CKPT_OPTIMIZER) && sec[ADAM].seen) {
+        if (sec[ADAM].len != 24 + 8 * (uint64_t)n_params) {
+            err_input(e, "the optimizer section has the wrong size");
+            goto out;
+        }
+        if (!ck->opt.m) {
+            err_input(e, "the optimizer section comes before the model configuration");
+            goto out;
+        }
+        AdamW *o = &ck->opt;
+        o->t = (long)get_u64(adam_head);
+        o->beta1 = get_f32(adam_head + 8);
+        o->beta2 = get_f32(adam_head + 12);
+        o->eps = get_f32(adam_head + 16);
+        o->weight_decay = get_f32(adam_head + 20);
+        if (o->t < 0 || o->t > TRAIN_MAX_STEPS || !(o->beta1 >= 0 && o->beta1 < 1) || !(o->beta2 >= 0 && o->beta2 < 1)
+            || !(o->eps > 0 && isfinite(o->eps)) || !(o->weight_decay >= 0 && o->weight_decay < 1)) {
+            err_input(e, "the optimizer settings are impossible");
+            goto out;
+        }
+        if (check_finite(o->m, n_params, &cfg, "optimizer moment", e) || check_finite(o->v, n_params, &cfg, "optimizer moment", e))
+            goto out;
     }
-    if ((parts & CKPT_STATE) && trst.p && read_trst(&ck->st, trst.p, trst.len, e)) return -1;
-    if ((parts & CKPT_STATE) && trst.p && crps.p && crps.len < sizeof ck->st.corpus_path) {
-        memcpy(ck->st.corpus_path, crps.p, crps.len);
-        ck->st.corpus_path[crps.len] = 0;
+    if ((parts & CKPT_STATE) && sec[TRST].seen && read_trst(&ck->st, sec[TRST].p, sec[TRST].len, e)) goto out;
+    if ((parts & CKPT_STATE) && sec[TRST].seen && sec[CRPS].seen && sec[CRPS].len < sizeof ck->st.corpus_path) {
+        memcpy(ck->st.corpus_path, sec[CRPS].p, sec[CRPS].len);
+        ck->st.corpus_path[sec[CRPS].len] = 0;
     }
     snprintf(ck->format, sizeof ck->format, "nexttoken");
-    return 0;
+    rc = 0;
+out:
+    for (int k = 0; k < N_SECTIONS; k++) free(sec[k].p);
+    return rc;
 }
 
 int checkpoint_load(const char *path, Checkpoint *ck, int parts, Err *e)
 {
     memset(ck, 0, sizeof *ck);
-    const uint8_t *buf;
-    size_t size;
-    if (mapfile_open(path, "a model file", &buf, &size, e)) return -1;
-    if (size < 8) {
-        mapfile_close(buf, size);
-        return err_input(e, "%s: not a model file (%zu bytes)", path, size);
-    }
+    In in = {.hash = FNV_OFFSET};
+    if ((in.fd = readfile_open(path, "a model file", &in.size, e)) < 0) return -1;
+    uint8_t magic[8];
     int rc;
-    if (size >= HEADER_BYTES && memcmp(buf, CHECKPOINT_MAGIC, 8) == 0) {
-        rc = load_native(buf, size, ck, parts, e);
-    } else if (llmc_is_model(buf, size)) {
-        rc = llmc_load_model(buf, size, &ck->model, e);
+    if (in.size < 8) rc = err_input(e, "not a model file (%llu bytes)", (unsigned long long)in.size);
+    /* the magic number, then back to the start, where each format's reader begins */
+    else if (readfile_exact(in.fd, NULL, magic, 8, e)) rc = -1;
+    else if (lseek(in.fd, 0, SEEK_SET) != 0) rc = err_internal(e, "cannot seek: %s", strerror(errno));
+    else if (in.size >= HEADER_BYTES && memcmp(magic, CHECKPOINT_MAGIC, 8) == 0) rc = load_native(&in, ck, parts, e);
+    else if (llmc_is_model(magic, 8)) {
+        rc = llmc_load_model(in.fd, in.size, &ck->model, e);
         snprintf(ck->format, sizeof ck->format, "llm.c");
     } else {
         rc = err_input(e, "not a nexttoken checkpoint or llm.c model (unknown magic number)");
     }
-    mapfile_close(buf, size);
+    close(in.fd);
     if (rc) {
         err_prefix(e, path);
         checkpoint_free(ck);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/base/mapfile.h"
+#include "core/base/readfile.h"
 #include "core/text/vocabfile.h"
 
 int load_tokenizer(const char *spec, Tokenizer *t, Err *e)
@@ -14,7 +14,7 @@ int load_tokenizer(const char *spec, Tokenizer *t, Err *e)
     if (strcmp(spec, "gpt2") == 0 || strcmp(spec, "cl100k") == 0 || strcmp(spec, "o200k") == 0)
         return vocab_load_named(t, spec, e);
     uint8_t head[8];
-    long k = mapfile_head(spec, head, sizeof head, e);
+    long k = readfile_head(spec, head, sizeof head, e);
     if (k < 0) return -1;
     if (k < 8 || memcmp(head, CHECKPOINT_MAGIC, 8) != 0) return tokenizer_load(t, spec, e);
     Checkpoint ck;

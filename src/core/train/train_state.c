@@ -29,11 +29,15 @@ int train_config_check(const TrainConfig *tc, Err *e)
         return err_input(e, "batch must be between 1 and %d (got %d)", TRAIN_MAX_BATCH, tc->batch);
     if (!(tc->lr > 0 && tc->lr <= 10)) return err_input(e, "learning rate must be in (0, 10] (got %g)", tc->lr);
     if (tc->warmup < 0) return err_input(e, "warm-up steps must be >= 0 (got %d)", tc->warmup);
-    if (tc->total_steps < 0) return err_input(e, "steps must be >= 1 (got %ld)", tc->total_steps);
+    if (tc->total_steps < 0 || tc->total_steps > TRAIN_MAX_STEPS)
+        return err_input(e, "steps must be between 1 and %ld, or 0 for open-ended training (got %ld)", TRAIN_MAX_STEPS,
+                         tc->total_steps);
     if (!(tc->min_lr_ratio >= 0 && tc->min_lr_ratio <= 1)) return err_input(e, "minimum learning-rate ratio must be in [0, 1]");
     if (!(tc->weight_decay >= 0 && tc->weight_decay < 1)) return err_input(e, "weight decay must be in [0, 1) (got %g)", tc->weight_decay);
     if (!(tc->grad_clip >= 0 && isfinite(tc->grad_clip))) return err_input(e, "gradient clip must be >= 0 (got %g)", tc->grad_clip);
-    if (tc->val_every < 0 || tc->val_batches < 0) return err_input(e, "validation settings must be >= 0");
+    if (tc->val_every < 0) return err_input(e, "validation interval must be >= 0 (got %d)", tc->val_every);
+    if (tc->val_batches < 0 || tc->val_batches > TRAIN_MAX_VAL_BATCHES)
+        return err_input(e, "validation batches must be between 0 and %d (got %d)", TRAIN_MAX_VAL_BATCHES, tc->val_batches);
     return 0;
 }
 

@@ -18,6 +18,13 @@
 
 /* The largest batch a run may ask for: far past what fits in memory at any useful context. */
 #define TRAIN_MAX_BATCH 4096
+/* The most steps a run counts to (its step, its horizon): a step takes at least
+ * milliseconds, so this is centuries. A file claiming more is damaged. */
+#define TRAIN_MAX_STEPS 1000000000000L
+/* The most validation batches: sixteen times the default. Validation takes their forward
+ * passes every val_every steps (and once at the end of `nexttoken train`): more would spend the
+ * run's time measuring it, and val_batches * batch stays far inside an int. */
+#define TRAIN_MAX_VAL_BATCHES 32
 
 typedef struct TrainConfig {
     int batch;            /* B windows per step */
@@ -35,7 +42,8 @@ typedef struct TrainConfig {
 /* Defaults: batch 8, lr 2e-3, warm-up 50, cosine to 0.1, decay 0.1, clip 1.0, seed 1337,
  * validation every 50 steps over 2 batches. total_steps is left 0. */
 void train_config_default(TrainConfig *tc);
-/* ERR_INPUT for values that cannot train (batch < 1, lr not in (0, 10], ...). */
+/* ERR_INPUT for values that cannot train (batch < 1, lr not in (0, 10], ...) or are out of the
+ * ranges above. Every TrainConfig read from a file goes through it. */
 int train_config_check(const TrainConfig *tc, Err *e);
 
 typedef struct TrainHistory {

@@ -156,7 +156,11 @@ static void *thread_main(void *arg)
                 tt->snap.weights_version++;
             }
             if (tt->snap.state != TT_FAILED) tt->snap.state = TT_PAUSED;
-            if (at_stop) tt->want_pause = 1, tt->snap.stop_at = 0;
+            /* A stop is used up by stopping the thread. One reached while it is paused anyway
+             * (woken by pause_at, say) stays for the resume to find: used up here, the resume
+             * ran on with none, and a script waiting for the step its model was saved at
+             * waited ten minutes. */
+            if (at_stop && !tt->want_pause) tt->want_pause = 1, tt->snap.stop_at = 0;
             wake(tt);
             pthread_cond_wait(&tt->cv, &tt->mu);
             rate_t0 = clock_now(), rate_step0 = tr->st.step; /* a pause is not slow training */
@@ -325,6 +329,16 @@ void tt_pause_at(TrainerThread *tt, long step)
 {
     pthread_mutex_lock(&tt->mu);
     tt->snap.stop_at = step;
+    pthread_cond_broadcast(&tt->cv);
+    pthread_mutex_unlock(&tt->mu);
+}
+
+void tt_run_to(TrainerThread *tt, long step)
+{
+    pthread_mutex_lock(&tt->mu);
+    tt->snap.stop_at = step;
+    tt->want_pause = 0;
+    if (tt->snap.state == TT_FAILED) say(tt, "training failed; it cannot resume (load a model or start a new one)");
     pthread_cond_broadcast(&tt->cv);
     pthread_mutex_unlock(&tt->mu);
 }

@@ -78,6 +78,9 @@ void tt_pause(TrainerThread *tt);
 void tt_resume(TrainerThread *tt);
 /* Pauses by itself when the step reaches `step` (0: never): scripts wait on exact steps. */
 void tt_pause_at(TrainerThread *tt, long step);
+/* tt_pause_at and tt_resume in one step: runs until `step` and pauses there (stays paused if it
+ * is there already). */
+void tt_run_to(TrainerThread *tt, long step);
 void tt_set_lr(TrainerThread *tt, float lr);
 /* The prompt and sampler the periodic samples use. */
 void tt_set_sampling(TrainerThread *tt, const char *prompt, const SamplerConfig *sc);
