@@ -96,7 +96,9 @@ static void remove_stale_temps(const char *path)
     for (struct dirent *de; (de = readdir(dp));) {
         long pid = temp_owner(de->d_name, b);
         if (pid == 0 || snprintf(full, sizeof full, "%s/%s", d, de->d_name) >= (int)sizeof full) continue;
-        int fd = open(full, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+        uint64_t size;
+        Err ignored;
+        int fd = readfile_open(full, NULL, &size, &ignored); /* a regular file, or nothing */
         if (fd < 0) continue;
         struct stat st;
         int unheld = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && flock(fd, LOCK_EX | LOCK_NB) == 0;
