@@ -319,16 +319,10 @@ static int load_native(const uint8_t *buf, size_t size, Checkpoint *ck, int part
     return 0;
 }
 
-int checkpoint_load(const char *path, Checkpoint *ck, int parts, Err *e)
+int checkpoint_parse(const uint8_t *buf, size_t size, Checkpoint *ck, int parts, Err *e)
 {
     memset(ck, 0, sizeof *ck);
-    const uint8_t *buf;
-    size_t size;
-    if (mapfile_open(path, "a model file", &buf, &size, e)) return -1;
-    if (size < 8) {
-        mapfile_close(buf, size);
-        return err_input(e, "%s: not a model file (%zu bytes)", path, size);
-    }
+    if (size < 8) return err_input(e, "not a model file (%zu bytes)", size);
     int rc;
     if (size >= HEADER_BYTES && memcmp(buf, CHECKPOINT_MAGIC, 8) == 0) {
         rc = load_native(buf, size, ck, parts, e);
@@ -338,11 +332,19 @@ int checkpoint_load(const char *path, Checkpoint *ck, int parts, Err *e)
     } else {
         rc = err_input(e, "not a nexttoken checkpoint or llm.c model (unknown magic number)");
     }
+    if (rc) checkpoint_free(ck);
+    return rc;
+}
+
+int checkpoint_load(const char *path, Checkpoint *ck, int parts, Err *e)
+{
+    memset(ck, 0, sizeof *ck);
+    const uint8_t *buf;
+    size_t size;
+    if (mapfile_open(path, "a model file", &buf, &size, e)) return -1;
+    int rc = checkpoint_parse(buf, size, ck, parts, e);
     mapfile_close(buf, size);
-    if (rc) {
-        err_prefix(e, path);
-        checkpoint_free(ck);
-    }
+    if (rc) err_prefix(e, path);
     return rc;
 }
 

@@ -53,6 +53,9 @@ enum {
 
 /* Loads a native checkpoint (the parts asked for) or an llm.c model. */
 int checkpoint_load(const char *path, Checkpoint *ck, int parts, Err *e);
+/* The same from size bytes in memory (what checkpoint_load reads from the mapped file; the
+ * fuzzer's entry point). Its messages do not name a file. */
+int checkpoint_parse(const uint8_t *buf, size_t size, Checkpoint *ck, int parts, Err *e);
 void checkpoint_free(Checkpoint *ck);
 
 /* Whether saving to path may replace what is there: yes when nothing is, or a model file
