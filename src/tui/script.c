@@ -138,6 +138,9 @@ static int wait_step(App *a, long step)
     if (!a->tt) return -1;
     app_poll_trainer(a);
     if (a->snap.step > step) return -1;
+    /* Already there and paused: done. Resuming would race the trainer, which may take the pause
+     * at this step (reached already) before the resume and then train on without end. */
+    if (a->snap.step == step && a->snap.state != TT_RUNNING) return 0;
     tt_pause_at(a->tt, step);
     tt_resume(a->tt);
     for (int spins = 0;; spins++) {
