@@ -121,7 +121,8 @@ static int numbers_options(const Parsed *p, double *x, int *nx, double *T, int *
         } else if (a[0] == '#') {
             char *end;
             long k = strtol(a + 1, &end, 10);
-            if (end == a + 1 || *end || k < 1) return err_input(e, "%s: #K takes which one, from 1", p->name);
+            /* past MAX_ARGS there is no such number, and an int would not hold every long */
+            if (end == a + 1 || *end || k < 1 || k > MAX_ARGS) return err_input(e, "%s: #K takes which one, from 1", p->name);
             *K = (int)k;
         } else if (!p->quoted[i] && number(a, &v) == 0) {
             x[(*nx)++] = v;
