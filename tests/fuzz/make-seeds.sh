@@ -174,4 +174,11 @@ p '\005 cl100k: 12345 aaaaaaaaaaaaaaaa\n\n' >bpe/cl100k
 p '\006 o200k: ÀÁÂ 日本語' >bpe/o200k
 p '\017abababababab ab ab abab learn from me' >bpe/self-none
 p '\037the the the cat cat sat 고양이 고양이' >bpe/self-gpt2
+# chunks longer than 128 bytes take the encoder's other path (a heap, not a linear scan), and
+# chunks up to 256 bytes are cached: seeds longer than both
+{ p '\000'; head -c 700 "$root/corpora/stories.txt"; } >bpe/long-none
+{ p '\001'; python3 -c 'print("supercalifragilistic" * 12 + "   " * 50 + "1234567890" * 20, end="")'; } >bpe/long-gpt2-pattern
+{ p '\002'; head -c 600 "$root/corpora/korean.txt"; } >bpe/long-cl100k-pattern
+{ p '\004'; python3 -c 'print("ab" * 200 + " " + "\u00e9" * 150, end="")'; } >bpe/long-gpt2
+{ p '\017'; head -c 500 "$root/corpora/stories.txt"; } >bpe/long-self-none
 echo "seeds written: $(find checkpoint llmc tokenizer tiktoken gpt2vocab lesson script args bpe -type f | wc -l) files, $(cat checkpoint/* llmc/* tokenizer/* tiktoken/* gpt2vocab/* lesson/* script/* args/* bpe/* | wc -c) bytes"

@@ -43,6 +43,8 @@ for name in "$@"; do
     # the interface prints (measure, errors of scripts): its output is noise here; libFuzzer
     # keeps its own reports
     [ "$name" = script ] && extra="-close_fd_mask=3 -max_len=4096 -timeout=60"
+    # texts long enough for the encoder's heap path (chunks over 128 bytes), from the start
+    [ "$name" = bpe ] && extra="-max_len=4096 -len_control=0"
     # -timeout: one input; -rss_limit_mb: the machine is shared
     UBSAN_OPTIONS=print_stacktrace=1 NT_FUZZ_SANDBOX="$dir/sandbox-$name" "$bin" -max_total_time="$secs" -timeout=30 -rss_limit_mb=2560 \
         -print_final_stats=1 -artifact_prefix="$dir/findings/$name-" $dict $extra ${FUZZ_ARGS:-} \
