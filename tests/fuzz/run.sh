@@ -25,6 +25,15 @@ for name in "$@"; do
     fi
     mkdir -p "$dir/corpus/$name"
     log=$dir/logs/$name.log
+    # leaks inside a library that are not nexttoken's (tests/fuzz/NAME.supp says which); the
+    # suppressions name the library's functions, so allocations are traced through its frames
+    # (which have no frame pointers) by the slower unwinder
+    LSAN_OPTIONS="" ASAN_OPTIONS=""
+    if [ -f "$root/tests/fuzz/$name.supp" ]; then
+        LSAN_OPTIONS="suppressions=$root/tests/fuzz/$name.supp"
+        ASAN_OPTIONS="fast_unwind_on_malloc=0"
+    fi
+    export LSAN_OPTIONS ASAN_OPTIONS
     # first the inputs it once failed on (tests/fuzz/regressions/NAME/), under the sanitizers
     if [ -d "$root/tests/fuzz/regressions/$name" ]; then
         if ! UBSAN_OPTIONS=print_stacktrace=1 NT_FUZZ_SANDBOX="$dir/sandbox-$name" "$bin" -timeout=120 \
