@@ -34,6 +34,7 @@
 
 #include "core/base/atomicfile.h"
 #include "core/base/blas.h"
+#include "core/train/trainer_thread.h"
 #include "tui/tui.h"
 
 #define WAIT_MAX 3
@@ -269,8 +270,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     app->quit = 0;
     script_run(app, path);
     fuzz_file_close(fd);
-    /* the next input starts from a quiet interface: no training running, no quit pending */
-    if (app->tt && app->snap.state == TT_RUNNING) app_train_pause(app);
+    /* the next input starts from a quiet interface: no training running (a lesson may have
+     * started some in the last drawing, which no snapshot shows yet), no quit pending */
+    if (app->tt) tt_pause(app->tt);
     app->quit = app->quit_unsaved = 0;
     app->quit_note[0] = 0;
     tidy();

@@ -14,7 +14,9 @@ for bin in "$build"/replay/fuzz_*; do
     [ -d "tests/fuzz/regressions/$name" ] && set -- "$@" "tests/fuzz/regressions/$name"
     [ $# -eq 0 ] && continue
     log=$sandbox/$name.log
-    if NT_FUZZ_SANDBOX="$sandbox/$name" "$bin" "$@" >"$log" 2>&1; then
+    # a hang is a failure too (a harness replays its inputs in seconds; the script waits give up
+    # only after ten minutes)
+    if NT_FUZZ_SANDBOX="$sandbox/$name" timeout 300 "$bin" "$@" >"$log" 2>&1; then
         total=$((total + $(sed -n 's/^\([0-9]*\) inputs$/\1/p' "$log")))
         n=$((n + 1))
         continue
@@ -24,7 +26,7 @@ for bin in "$build"/replay/fuzz_*; do
     tail -n 30 "$log" >&2
     # which inputs: each one alone
     for f in $(find "$@" -type f | sort); do
-        NT_FUZZ_SANDBOX="$sandbox/$name.one" "$bin" "$f" >/dev/null 2>&1 || echo "  fails on $f" >&2
+        NT_FUZZ_SANDBOX="$sandbox/$name.one" timeout 300 "$bin" "$f" >/dev/null 2>&1 || echo "  fails on $f" >&2
     done
 done
 if [ -n "$failed" ]; then
