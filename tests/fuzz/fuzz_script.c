@@ -29,6 +29,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <readline/history.h>
 
@@ -103,6 +104,13 @@ static void copy_lessons(const char *from, const char *to)
     closedir(d);
 }
 
+/* At exit (libFuzzer's, or the replay's), the trainer thread is stopped first: a thread still
+ * training while the process tears down its libraries would crash it. */
+static void stop_app(void)
+{
+    if (app) app_session_end(app, 0);
+}
+
 /* The interface as tui_main makes it for a script (app.c's app_setup and start_curses). */
 static void start_app(void)
 {
@@ -148,6 +156,7 @@ static void start_app(void)
     cmdline_init(a);
     stifle_history(100); /* the interface keeps 1,000 lines; here inputs would pile them up */
     app = a;
+    atexit(stop_app);
 }
 
 /* libFuzzer reads its arguments after this set-up, which changes directory: the paths among
@@ -271,8 +280,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     script_run(app, path);
     fuzz_file_close(fd);
     /* the next input starts from a quiet interface: no training running (a lesson may have
-     * started some in the last drawing, which no snapshot shows yet), no quit pending */
-    if (app->tt) tt_pause(app->tt);
+     * started some in the last drawing, which no snapshot shows yet: the pause is asked for
+     * whatever the snapshot says, and waited for), no quit pending */
+    if (app->tt) {
+        tt_pause(app->tt);
+        struct timespec ts = {0, 1000000};
+        for (int i = 0; i < 60000 && (app_poll_trainer(app), app->snap.state == TT_RUNNING); i++) nanosleep(&ts, NULL);
+    }
     app->quit = app->quit_unsaved = 0;
     app->quit_note[0] = 0;
     tidy();
