@@ -14,6 +14,14 @@ for bin in "$build"/replay/fuzz_*; do
     [ -d "tests/fuzz/regressions/$name" ] && set -- "$@" "tests/fuzz/regressions/$name"
     [ $# -eq 0 ] && continue
     log=$sandbox/$name.log
+    # under the sanitizers (make test-sanitize), the leaks of a library that are not
+    # nexttoken's are suppressed as run.sh does (tests/fuzz/NAME.supp)
+    LSAN_OPTIONS="" ASAN_OPTIONS=""
+    if [ -f "tests/fuzz/$name.supp" ]; then
+        LSAN_OPTIONS="suppressions=$(pwd)/tests/fuzz/$name.supp"
+        ASAN_OPTIONS="fast_unwind_on_malloc=0"
+    fi
+    export LSAN_OPTIONS ASAN_OPTIONS
     # a hang is a failure too (a harness replays its inputs in seconds; the script waits give up
     # only after ten minutes)
     if NT_FUZZ_SANDBOX="$sandbox/$name" timeout 300 "$bin" "$@" >"$log" 2>&1; then
