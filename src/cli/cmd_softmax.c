@@ -42,11 +42,10 @@ static int softmax_model(const char *model, const char *prompt, const SamplerCon
         status = cli_fail(&e);
     } else {
         if (rows > V) rows = V;
-        double rest_p = 0, rest_final = 0, rest_exp = 0;
+        double rest_p = 0, rest_exp = 0;
         const double T = sc->temperature;
         for (int i = rows; i < V; i++) {
             rest_p += s.cand[i].p_temp;
-            rest_final += s.cand[i].p_final;
             if (T > 0) rest_exp += exp(s.cand[i].logit / T - s.exp_shift);
         }
         if (json) {

@@ -59,10 +59,12 @@ static void clear_history(App *a)
     a->snap.sample_step = -1;
 }
 
-/* Stops the trainer thread, if any: its trainer comes back into a->s.tr. */
+/* Stops the trainer thread, if any: its trainer comes back into a->s.tr. The panels' model is
+ * gone until session_begin, and what they computed from it must not be used meanwhile (a panel
+ * drawn in between, when the thread cannot be started again, would ask it of no model). */
 static void session_stop(App *a)
 {
-    if (a->tt) tt_stop(a->tt, &a->s.tr);
+    if (a->tt) tt_stop(a->tt, &a->s.tr), app_touch(a);
     a->tt = NULL;
 }
 

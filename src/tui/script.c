@@ -138,9 +138,14 @@ static int feed_keys(App *a, const char *s, int literal)
 /* Trains to `step` and waits there: the trainer pauses itself on that step. */
 static int wait_step(App *a, long step)
 {
-    if (!a->tt) return -1;
+    /* Steps count from 1; the trainer reads a pause at step 0 as no pause at all, so waiting
+     * for it while training ran would never end. */
+    if (!a->tt || step < 1) return -1;
     app_poll_trainer(a);
     if (a->snap.step > step) return -1;
+    /* Already there and paused: done. Resuming would race the trainer, which may take the pause
+     * at this step (reached already) before the resume and then train on without end. */
+    if (a->snap.step == step && a->snap.state != TT_RUNNING) return 0;
     tt_run_to(a->tt, step);
     for (int spins = 0;; spins++) {
         app_poll_trainer(a);

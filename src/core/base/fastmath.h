@@ -31,7 +31,9 @@
 static inline float nt_expf(float x)
 {
     const float hi = 88.3762626647949f, lo = -87.3365447504019f;
-    float xc = x > hi ? hi : (x < lo ? lo : x);
+    /* NaN is clamped too (to lo), so that converting fn to an integer below is defined; the
+     * NaN itself is returned at the end. */
+    float xc = x > hi ? hi : (x >= lo ? x : lo);
     /* n = round(x / ln 2): adding and subtracting 1.5 * 2^23 rounds a float of magnitude below
      * 2^22 to the nearest integer, in plain arithmetic that vectorises. */
     float fn = xc * 1.44269504088896341f;

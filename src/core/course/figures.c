@@ -118,6 +118,7 @@ static int numbers_options(const Parsed *p, double *x, int *nx, double *T, int *
             if (number(a + 2, T) || !(*T > 0 && *T <= 100)) return err_input(e, "%s: T= takes a temperature above 0", p->name);
             have_t = 1;
         } else if (a[0] == '#') {
+            /* past MAX_ARGS there is no such number, and an int would not hold every long */
             long k;
             if (num_long(a + 1, NULL, &k) || k < 1 || k > MAX_ARGS) return err_input(e, "%s: #K takes which one, from 1", p->name);
             *K = (int)k;
