@@ -44,20 +44,20 @@
 #define TICK_MAX 20
 #define MEASURE_MAX 3
 
-int __real_atomic_open(AtomicFile *af, const char *path, Err *e);
-int __wrap_atomic_open(AtomicFile *af, const char *path, Err *e);
-int __wrap_atomic_open(AtomicFile *af, const char *path, Err *e)
+/* declared from the real one's type, so that a wrapper whose parameters drift from it does not
+ * compile (one taking fewer once wrote its refusal into the FileKind) */
+__typeof__(atomic_open) __real_atomic_open, __wrap_atomic_open;
+int __wrap_atomic_open(AtomicFile *af, const char *path, const FileKind *kind, Err *e)
 {
     if (path[0] == '/' || strstr(path, ".."))
         return err_input(e, "%s: the fuzzer writes nothing outside its sandbox", path);
-    return __real_atomic_open(af, path, e);
+    return __real_atomic_open(af, path, kind, e);
 }
 
 /* The base preset's model takes seconds a step under the sanitizers, which would make a slow
  * input of every one that asks for it (":preset base", or completed from ":preset b<Tab>"): its
  * name is refused, as an unknown one is. */
-int __real_gpt2_preset(const char *name, GPT2Config *cfg, Err *e);
-int __wrap_gpt2_preset(const char *name, GPT2Config *cfg, Err *e);
+__typeof__(gpt2_preset) __real_gpt2_preset, __wrap_gpt2_preset;
 int __wrap_gpt2_preset(const char *name, GPT2Config *cfg, Err *e)
 {
     if (!strcmp(name, "base")) return err_input(e, "the fuzzer trains no base model");
