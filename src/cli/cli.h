@@ -112,6 +112,24 @@ const char *progress_bar(double frac, int width, char *buf);
 /* "1m05s", "2h03m", "12.3s" */
 void fmt_duration(double s, char *out, size_t cap);
 
+/* ---- a model's text (textout.c) ---- */
+
+/* Text a model wrote, for stdout: on a terminal its control bytes (but newline and tab) and the
+ * bytes that are no UTF-8 character are shown escaped, so that no token can act on the terminal;
+ * into a pipe or a file it goes byte for byte. Written in pieces (tokens), a character split
+ * between two is kept whole. */
+typedef struct TextOut {
+    FILE *f;
+    int tty;
+    uint8_t pend[4]; /* a character begun and not yet finished */
+    int n_pend;
+} TextOut;
+
+void textout_init(TextOut *o, FILE *f);
+void textout_write(TextOut *o, const uint8_t *b, size_t n);
+/* A character left unfinished at the end: its bytes, escaped. */
+void textout_end(TextOut *o);
+
 /* ---- models ---- */
 
 /* The word or character vocabulary ("word" or "char") of a corpus file; NULL with e filled. */

@@ -184,7 +184,12 @@ int cmd_decode(int argc, char **argv)
         uint8_t *text = NULL;
         size_t tcap = 0, len = 0;
         if (tokenizer_decode(&t, ids, (size_t)n_pos, &text, &tcap, &len, &e)) status = cli_fail(&e);
-        else fwrite(text, 1, len, stdout);
+        else {
+            TextOut o;
+            textout_init(&o, stdout);
+            textout_write(&o, text, len);
+            textout_end(&o);
+        }
         free(text);
     }
     free(ids);

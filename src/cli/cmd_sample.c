@@ -34,6 +34,7 @@ typedef struct {
     const Tokenizer *tok;
     int stream, trace, n;
     Json *json;
+    TextOut out; /* the text as it is drawn (stream) */
 } StreamCtx;
 
 static int on_token(void *ctx, int32_t token, const Sampler *s)
@@ -70,7 +71,7 @@ static int on_token(void *ctx, int32_t token, const Sampler *s)
     if (c->stream) {
         size_t n;
         const uint8_t *b = tokenizer_token(c->tok, token, &n);
-        fwrite(b, 1, n, stdout);
+        textout_write(&c->out, b, n);
         fflush(stdout);
     }
     return 0;
@@ -125,7 +126,8 @@ int cmd_sample(int argc, char **argv)
     } else {
         Rng rng;
         rng_seed(&rng, seed);
-        StreamCtx ctx = {tok, !json && !trace, trace, 0, NULL};
+        StreamCtx ctx = {tok, !json && !trace, trace, 0, NULL, {0}};
+        textout_init(&ctx.out, stdout);
         Json j;
         if (json) {
             json_init(&j, stdout);
@@ -139,7 +141,7 @@ int cmd_sample(int argc, char **argv)
         for (int k = 0; k < count; k++) {
             if (!json) {
                 if (count > 1) printf("%s--- sample %d of %d ---\n", k ? "\n" : "", k + 1, count);
-                if (prompt && !trace) fputs(prompt, stdout);
+                if (prompt && !trace) textout_write(&ctx.out, (const uint8_t *)prompt, strlen(prompt));
             }
             if (json && trace) {
                 json_obj(&j);
@@ -163,10 +165,13 @@ int cmd_sample(int argc, char **argv)
                 json_arr_end(&j);
                 json_obj_end(&j);
             } else if (trace) {
-                printf("text: %s", prompt ? prompt : "");
-                fwrite(text, 1, tlen, stdout);
+                fputs("text: ", stdout);
+                if (prompt) textout_write(&ctx.out, (const uint8_t *)prompt, strlen(prompt));
+                textout_write(&ctx.out, text, tlen);
+                textout_end(&ctx.out);
                 putchar('\n');
             } else {
+                textout_end(&ctx.out);
                 putchar('\n');
             }
             free(text);

@@ -4,37 +4,7 @@
 # run must leave the terminal restored (#{alternate_on} back to 0) and the model saved.
 BIN=$1
 . tests/cli-lib.sh
-command -v tmux >/dev/null 2>&1 || { echo "SKIPPED [e2e] tmux is not installed" >&2; exit 0; }
-# a socket per run: a server that is still shutting down never meets the next one
-run=0
-sock="nt-e2e-$$-$run"
-T() { tmux -L "$sock" "$@"; }
-next_run() { tmux -L "$sock" kill-server 2>/dev/null; run=$((run + 1)); sock="nt-e2e-$$-$run"; }
-trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-export XDG_DATA_HOME="$TMP/data" XDG_STATE_HOME="$TMP/state"
-
-# waits up to 30 s for the pane to show $1
-wait_for() {
-    i=0
-    while [ $i -lt 300 ]; do
-        T capture-pane -p 2>/dev/null | grep -qF -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    fail "the screen never showed '$1': $(T capture-pane -p 2>/dev/null | tail -5)"
-    return 1
-}
-
-# nexttoken_child PPID: the pid of the nexttoken that PPID started, found in /proc (pgrep is in
-# procps, which a minimal Debian - a container, a chroot - lacks). It is known by its executable:
-# its name is "exe" once it has re-executed itself for a better BLAS kernel.
-nexttoken_child() {
-    exe=$(readlink -f "$BIN")
-    for st in /proc/[0-9]*/stat; do
-        { read -r p _ _ ppid _ <"$st"; } 2>/dev/null || continue
-        [ "$ppid" = "$1" ] && [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$exe" ] && echo "$p"
-    done
-}
+. tests/tui/tmux-lib.sh
 
 start() { # args for nexttoken
     T -f /dev/null new -d -x 100 -y 30 "LANG=C.UTF-8 $BIN $* --threads 2; echo EXIT=\$?; sleep 60"
