@@ -10,6 +10,10 @@ expect_ok $BIN encode --tokenizer byte -- "-x"
 expect_out "2 tokens: 45 120"
 expect_ok $BIN decode --tokenizer byte 104 105
 expect_out "hi"
+# into a pipe or a file, byte for byte, control bytes too (on a terminal they are escaped:
+# tests/tui/terminals.sh)
+expect_ok $BIN decode --tokenizer byte 27 91 50 74 236 149 10
+[ "$(od -An -tx1 "$TMP/out" | tr -d ' ')" = 1b5b324aec950a ] || fail "decode into a file changed the bytes: $(od -An -tx1 "$TMP/out")"
 expect_error 2 "'300' is not a token id of byte (0 to 255)" $BIN decode --tokenizer byte 104 300
 expect_error 2 "--tokenizer is required" $BIN encode "hi"
 expect_error 2 "not a tokenizer file" $BIN encode --tokenizer $C "hi"
