@@ -113,6 +113,10 @@ static void test_parse_errors(void **state)
 {
     (void)state;
     expect_error(replace_line(1, "title: no front matter"), "bad.md:1:", "front matter");
+    /* a last line that is only a carriage return, no newline: it once kept the parser on the
+     * same line for ever (found by fuzz_lesson) */
+    expect_error("---\r", "bad.md:1:", "not closed");
+    expect_error("---\r\ntitle: x\r", "bad.md:2:", "not closed");
     expect_error(replace_line(5, "pages: 6"), "bad.md:5:", "unknown front matter field 'pages'");
     expect_error(replace_line(5, ""), "bad.md:6:", "lacks 'minutes'");
     expect_error(replace_line(3, "lang: English"), "bad.md:3:", "lang");

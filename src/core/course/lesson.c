@@ -262,6 +262,9 @@ int lesson_parse(Lesson *l, const char *name, const char *text, size_t n, Err *e
     for (size_t at = 0; at < n && rc == 0;) {
         const char *nl = memchr(text + at, '\n', n - at);
         size_t len = nl ? (size_t)(nl - text - at) : n - at;
+        /* the next line starts past this one's end whatever is cut from it below (a last line
+         * "\r" without a newline, cut to nothing, once kept it at the same place for ever) */
+        size_t next = at + len + (nl != NULL);
         lineno++;
         if (len && text[at + len - 1] == '\r') len--; /* CRLF files read the same */
         if (array_grow((void **)&buf, &cap, len + 1, 1, 256)) {
@@ -270,7 +273,7 @@ int lesson_parse(Lesson *l, const char *name, const char *text, size_t n, Err *e
         }
         memcpy(buf, text + at, len);
         buf[len] = 0;
-        at += (nl ? (size_t)(nl - text - at) + 1 : len);
+        at = next;
         if (!utf8_valid((const uint8_t *)buf, len, NULL)) {
             rc = at_line(e, name, lineno, "not UTF-8 text");
             break;
