@@ -203,7 +203,7 @@ static void progress_save(App *a)
     if (i < 0) {
         if (n_progress == PROGRESS_MAX) return;
         i = n_progress++;
-        snprintf(progress[i].key, sizeof progress[i].key, "%s", key);
+        memcpy(progress[i].key, key, strlen(key) + 1); /* it fits: checked above */
         progress[i].p = (LessonProgress){0, 0, 0, 0};
     }
     LessonProgress was = progress[i].p, now = {r->step + 1, r->l.n_steps, 0, 0};
@@ -329,7 +329,8 @@ static void apply(App *a, const LessonText *d)
         char kept[NT_PATH_MAX + 128];
         keep_model(a, kept, sizeof kept);
         if (app_new_model(a, corpus, preset, seed)) problem(a, d->line, a->message);
-        else snprintf(r->note, sizeof r->note, "%s%s", a->message, kept);
+        else if (snprintf(r->note, sizeof r->note, "%s%s", a->message, kept) >= (int)sizeof r->note)
+            memcpy(r->note + sizeof r->note - 4, "...", 4); /* a long path: say the note is cut */
         return;
     }
     if (!strcmp(word, "train") && strcmp(args, "start") != 0 && strcmp(args, "pause") != 0 && strcmp(args, "resume") != 0) {
