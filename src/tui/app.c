@@ -348,7 +348,10 @@ int tui_main(const TuiOptions *opt)
     a->headless = opt->script != NULL || opt->check;
     /* The trainer's pool splits every layer; OpenBLAS runs single-threaded inside each part. */
     blas_set_threads(1);
+    /* The user's locale for characters and messages, but numbers as the course writes them:
+     * 0.25, never 0,25 (a figure's check compares the digits it prints with the lesson's). */
     setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
     a->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     Err e;
     /* The script first: one that cannot be read (missing, a directory, a FIFO that would block)
