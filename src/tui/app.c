@@ -271,6 +271,12 @@ static int start_curses(App *a)
     }
     curses_active = 1;
     atexit(restore_terminal);
+    app_curses_modes(a);
+    return 0;
+}
+
+void app_curses_modes(App *a)
+{
     cbreak();
     noecho();
     nonl();
@@ -281,7 +287,6 @@ static int start_curses(App *a)
     mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
     mouseinterval(0);
     draw_init_styles(a);
-    return 0;
 }
 
 static void install_signals(void)

@@ -196,6 +196,9 @@ int tui_main(const TuiOptions *opt);
 void app_key(App *a, int ch);
 /* Brings the focused panel up to date and draws the whole screen from state. */
 void app_draw(App *a);
+/* The input and drawing modes of a newly made curses screen (keys without waiting, no echo,
+ * the mouse, the colours): the interface's, and the script fuzzer's, which makes its own. */
+void app_curses_modes(App *a);
 void *app_panel_state(const App *a, const Panel *p);
 
 /* ---- app_frame.c: tabs, message line, status bar, help ---- */

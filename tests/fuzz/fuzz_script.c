@@ -145,16 +145,7 @@ static void start_app(void)
         fprintf(stderr, "fuzz_script: cannot start curses (is the xterm-256color terminfo installed?)\n");
         abort();
     }
-    cbreak();
-    noecho();
-    nonl();
-    keypad(stdscr, TRUE);
-    nodelay(stdscr, TRUE);
-    set_escdelay(25);
-    curs_set(0);
-    mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
-    mouseinterval(0);
-    draw_init_styles(a);
+    app_curses_modes(a);
     cmdline_init(a);
     stifle_history(100); /* the interface keeps 1,000 lines; here inputs would pile them up */
     app = a;

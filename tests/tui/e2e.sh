@@ -13,18 +13,9 @@ start() { # args for nexttoken
 start --fresh
 wait_for "step"
 T display -p '#{alternate_on}' | grep -q 1 || fail "the interface did not switch to the alternate screen"
-for k in 1 2 3 4 5 0 6; do
-    T send-keys "$k"
-    case $k in
-        0) wait_for "How a language model learns" ;;
-        1) wait_for "The text labels itself" ;;
-        2) wait_for "Byte-pair merges, learned from the corpus" ;;
-        3) wait_for "the model's scores (logits) for the next token" ;;
-        4) wait_for "How surprised is the model by each token?" ;;
-        5) wait_for "Space draws u, uniform in [0, 1)" ;;
-        6) wait_for "Loss  smoothing" ;;
-    esac
-done
+panels e2e
+T send-keys 6
+wait_for "Loss  smoothing"
 # a on the Slice panel steps through the examples by itself (a again stops it)
 T send-keys 1 a
 wait_for "    3 "

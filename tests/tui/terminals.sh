@@ -33,22 +33,6 @@ quit_ok() {
     next_run
 }
 
-# panels WHAT: every panel in turn, each showing its title
-panels() {
-    for k in 1 2 3 4 5 6 0; do
-        T send-keys "$k"
-        case $k in
-            0) wait_for "How a language model learns" ;;
-            1) wait_for "The text labels itself" ;;
-            2) wait_for "Byte-pair merges, learned from the corpus" ;;
-            3) wait_for "the model's scores (logits) for the next token" ;;
-            4) wait_for "How surprised is the model by each token?" ;;
-            5) wait_for "Space draws u, uniform in [0, 1)" ;;
-            6) wait_for "Loss  smoothing" ;;
-        esac || fail "$1: panel $k"
-    done
-}
-
 # 300x100: every panel, a lesson and its next step
 open_in 300 100 LANG=C.UTF-8
 wait_for "How a language model learns"
