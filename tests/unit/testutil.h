@@ -77,7 +77,9 @@ static inline int rm_tree(const char *path)
 /* Relative agreement of two arrays as the tests define it: the error's 2-norm relative to the
  * reference's, and the largest error relative to the reference's largest magnitude, both within
  * tol. Prints the worst element when they do not agree. */
-static inline int close_rel(const char *what, const float *got, const double *want, size_t n, double tol)
+/* The two relative errors close_rel compares with its tolerance, into *rel2 and *relmax; returns
+ * the index of the largest error. */
+static inline size_t rel_errors(const float *got, const double *want, size_t n, double *rel2, double *relmax)
 {
     double en = 0, wn = 0, emax = 0, wmax = 0;
     size_t worst = 0;
@@ -88,7 +90,15 @@ static inline int close_rel(const char *what, const float *got, const double *wa
         if (d > emax || isnan(d)) emax = isnan(d) ? INFINITY : d, worst = i;
         if (fabs(want[i]) > wmax) wmax = fabs(want[i]);
     }
-    double rel2 = wn > 0 ? sqrt(en / wn) : sqrt(en), relmax = wmax > 0 ? emax / wmax : emax;
+    *rel2 = wn > 0 ? sqrt(en / wn) : sqrt(en);
+    *relmax = wmax > 0 ? emax / wmax : emax;
+    return worst;
+}
+
+static inline int close_rel(const char *what, const float *got, const double *want, size_t n, double tol)
+{
+    double rel2, relmax;
+    size_t worst = rel_errors(got, want, n, &rel2, &relmax);
     if (rel2 <= tol && relmax <= tol) return 1;
     print_error("%s: relative error %.3g (2-norm), %.3g (max, at %zu: got %.9g want %.9g), tolerance %.1g\n",
                 what, rel2, relmax, worst, got[worst], want[worst], tol);
