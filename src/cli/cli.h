@@ -34,6 +34,14 @@ int cli_fail_nomem(const char *what, unsigned long long bytes);
  * "CMD: 'x' is not a token id of OF (0 to V-1)" and its exit status. */
 int cli_parse_ids(const char *cmd, char *const *args, int n, int V, const char *of, int32_t *ids);
 
+/* The input of a command that reads TEXT or --ids ID...: refuses no argument, or several without
+ * --ids (the text must be quoted); the one-line error's status, or 0. */
+int cli_input_check(const char *cmd, int n_pos, int use_ids);
+/* That input as token ids, malloc'd into *ids (*n of them; the caller frees *ids even on
+ * failure): the arguments parsed as ids (0 <= id < V) or the one TEXT encoded with tok. */
+int cli_input_ids(const char *cmd, char *const *pos, int n_pos, int use_ids, const Tokenizer *tok, int V,
+                  int32_t **ids, size_t *n);
+
 /* One line of output to f: formatted, escaped (so a path or a name from a file cannot act on
  * the terminal), then a newline. The format should not end in one. */
 void cli_line(FILE *f, const char *fmt, ...) NT_PRINTF(2, 3);
@@ -93,6 +101,8 @@ void json_num(Json *j, double v);   /* NaN and infinities become null */
 void json_int(Json *j, long long v);
 void json_bool(Json *j, int v);
 void json_end(Json *j);             /* the final newline */
+/* "tokens": [{"id": ..., "text": ...}] for ids, the text "" without a tokenizer. */
+void cli_json_tokens(Json *j, const Tokenizer *tok, const int32_t *ids, size_t n);
 
 /* ---- progress line on stderr ---- */
 

@@ -47,6 +47,31 @@ int cli_parse_ids(const char *cmd, char *const *args, int n, int V, const char *
     return 0;
 }
 
+int cli_input_check(const char *cmd, int n_pos, int use_ids)
+{
+    if (n_pos == 0) return cli_fail_input("%s: give a TEXT (or --ids ID...)", cmd);
+    if (!use_ids && n_pos > 1) return cli_fail_input("%s: give the text as one argument (quote it)", cmd);
+    return 0;
+}
+
+int cli_input_ids(const char *cmd, char *const *pos, int n_pos, int use_ids, const Tokenizer *tok, int V,
+                  int32_t **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    if (use_ids) {
+        *ids = malloc(sizeof(int32_t) * (size_t)n_pos);
+        if (!*ids) return cli_fail_nomem("token ids", sizeof(int32_t) * (size_t)n_pos);
+        int status = cli_parse_ids(cmd, pos, n_pos, V, "this model", *ids);
+        if (!status) *n = (size_t)n_pos;
+        return status;
+    }
+    size_t cap = 0;
+    Err e;
+    if (tokenizer_encode(tok, (const uint8_t *)pos[0], strlen(pos[0]), ids, &cap, n, &e)) return cli_fail(&e);
+    return 0;
+}
+
 int cli_fail_input(const char *fmt, ...)
 {
     Err e;
@@ -278,6 +303,20 @@ void json_bool(Json *j, int v)
 {
     json_sep(j);
     fputs(v ? "true" : "false", j->f);
+}
+
+void cli_json_tokens(Json *j, const Tokenizer *tok, const int32_t *ids, size_t n)
+{
+    json_key(j, "tokens"), json_arr(j);
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        const uint8_t *b = tokenizer_token(tok, ids[i], &k); /* "" without a tokenizer */
+        json_obj(j);
+        json_key(j, "id"), json_int(j, ids[i]);
+        json_key(j, "text"), json_strn(j, b, k);
+        json_obj_end(j);
+    }
+    json_arr_end(j);
 }
 
 void json_end(Json *j) { fputc('\n', j->f); }
