@@ -16,8 +16,8 @@ static const char usage[] =
     "embedding read backwards) and a softmax, as the last block's output does; after the last\n"
     "block this is the model's own prediction. For every position: each block's most likely next\n"
     "tokens with their probabilities, and p(next), the probability of the token that actually\n"
-    "comes next (none at the last position). Blocks count from 0. A text longer than the model's\n"
-    "context is refused.\n"
+    "comes next (none at the last position). Layer l is the stream after block l, from 0. A text\n"
+    "longer than the model's context is refused.\n"
     "\n"
     "  --model FILE   a nexttoken checkpoint or an llm.c model\n"
     "  --top K        the K most likely tokens per block and position (3)\n"
@@ -120,7 +120,7 @@ int cmd_lens(int argc, char **argv)
                 else printf(" (the last: nothing to compare with)\n");
                 for (int l = 0; l < L; l++) {
                     const InspectRank *b = best + ((size_t)l * T + t) * top;
-                    printf("     block %-3d", l);
+                    printf("     layer %-3d", l);
                     for (int k = 0; k < top; k++)
                         printf(" %-12s %6.2f%%", cli_token_label(&ck.tok, b[k].id, label, 13), 100 * b[k].v);
                     if (t + 1 < T) printf("   p(next) %7.3f%%", 100 * p_next[(size_t)l * T + t]);
