@@ -34,13 +34,13 @@ int cli_fail_nomem(const char *what, unsigned long long bytes);
  * "CMD: 'x' is not a token id of OF (0 to V-1)" and its exit status. */
 int cli_parse_ids(const char *cmd, char *const *args, int n, int V, const char *of, int32_t *ids);
 
-/* The input of a command that reads TEXT or --ids ID...: refuses no argument, or several without
- * --ids (the text must be quoted); the one-line error's status, or 0. */
-int cli_input_check(const char *cmd, int n_pos, int use_ids);
-/* That input as token ids, malloc'd into *ids (*n of them; the caller frees *ids even on
- * failure): the arguments parsed as ids (0 <= id < V) or the one TEXT encoded with tok. */
-int cli_input_ids(const char *cmd, char *const *pos, int n_pos, int use_ids, const Tokenizer *tok, int V,
-                  int32_t **ids, size_t *n);
+/* The start of a command over a model and its input, TEXT or --ids ID...: refuses no argument,
+ * or several without --ids (the text must be quoted); loads the model (a tokenizer needed only
+ * for a TEXT); gives the input as token ids, malloc'd into *ids (*n of them), each checked
+ * against the vocabulary. 0 with ck and *ids to free, or the one-line error's status with
+ * nothing to free. */
+int cli_model_input(const char *cmd, const char *model, char *const *pos, int n_pos, int use_ids, Checkpoint *ck,
+                    int32_t **ids, size_t *n);
 
 /* One line of output to f: formatted, escaped (so a path or a name from a file cannot act on
  * the terminal), then a newline. The format should not end in one. */
@@ -77,6 +77,11 @@ static inline int args_seen(const ArgSpec *specs, const char *name)
     const ArgSpec *s = args_find(specs, name);
     return s && s->seen;
 }
+/* cli_args for a command that reads a model (specs has "model", which it insists on): the
+ * positionals go to *pos, malloc'd for the caller to free when this returns 0. 1 when the
+ * command is done (help printed or an error, *status set; nothing to free). */
+int cli_model_args(const char *cmd, int argc, char **argv, ArgSpec *specs, const char *usage, char ***pos, int *n_pos,
+                   int *status);
 
 /* ---- JSON ---- */
 

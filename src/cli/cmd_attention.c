@@ -78,28 +78,22 @@ int cmd_attention(int argc, char **argv)
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
         ARG_END,
     };
-    char **pos = malloc(sizeof(char *) * (size_t)(argc + 1));
+    char **pos;
     int n_pos, rc;
     Err e;
-    if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
-    if (cli_args(argc, argv, specs, pos, &n_pos, argc, usage, &rc)) return free(pos), rc;
-    if (!model) return free(pos), cli_fail_input("attention: --model FILE is required");
-    if ((rc = cli_input_check("attention", n_pos, use_ids))) return free(pos), rc;
-
+    if (cli_model_args("attention", argc, argv, specs, usage, &pos, &n_pos, &rc)) return rc;
     Checkpoint ck;
-    if (load_model(model, &ck, CKPT_WEIGHTS, !use_ids, &e)) return free(pos), cli_fail(&e);
-    const GPT2 *m = &ck.model;
-    const int L = m->cfg.n_layer, NH = m->cfg.n_head;
     int32_t *ids;
     size_t n;
+    if ((rc = cli_model_input("attention", model, pos, n_pos, use_ids, &ck, &ids, &n))) return free(pos), rc;
+    const GPT2 *m = &ck.model;
+    const int L = m->cfg.n_layer, NH = m->cfg.n_head;
     Inspect in = {0};
     int status = 0;
     if (args_seen(specs, "layer") && (layer < 0 || layer >= L))
         status = cli_fail_input("attention: --layer %d is out of range: this model's layers are 0 to %d", layer, L - 1);
     else if (args_seen(specs, "head") && (head < 0 || head >= NH))
         status = cli_fail_input("attention: --head %d is out of range: this model's heads are 0 to %d", head, NH - 1);
-    if (!status) status = cli_input_ids("attention", pos, n_pos, use_ids, &ck.tok, m->cfg.n_vocab, &ids, &n);
-    else ids = NULL;
     if (!status && inspect_create(&in, m, &e)) status = cli_fail(&e);
     if (!status && !inspect_run(&in, m, ids, (int)n, &e)) status = cli_fail(&e);
     if (!status) {

@@ -36,26 +36,21 @@ int cmd_lens(int argc, char **argv)
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
         ARG_END,
     };
-    char **pos = malloc(sizeof(char *) * (size_t)(argc + 1));
+    char **pos;
     int n_pos, rc;
     Err e;
-    if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
-    if (cli_args(argc, argv, specs, pos, &n_pos, argc, usage, &rc)) return free(pos), rc;
-    if (!model) return free(pos), cli_fail_input("lens: --model FILE is required");
-    if ((rc = cli_input_check("lens", n_pos, use_ids))) return free(pos), rc;
-
+    if (cli_model_args("lens", argc, argv, specs, usage, &pos, &n_pos, &rc)) return rc;
     Checkpoint ck;
-    if (load_model(model, &ck, CKPT_WEIGHTS, !use_ids, &e)) return free(pos), cli_fail(&e);
+    int32_t *ids;
+    size_t n;
+    if ((rc = cli_model_input("lens", model, pos, n_pos, use_ids, &ck, &ids, &n))) return free(pos), rc;
     const GPT2 *m = &ck.model;
     const int L = m->cfg.n_layer, V = m->cfg.n_vocab;
-    int32_t *ids = NULL;
-    size_t n = 0;
     Inspect in = {0};
     InspectRank *best = NULL; /* (L, n, top) */
     float *p_next = NULL;     /* (L, n) */
     int status = 0;
     if (top < 1 || top > V) status = cli_fail_input("lens: --top must be between 1 and %d, the vocabulary (got %d)", V, top);
-    if (!status) status = cli_input_ids("lens", pos, n_pos, use_ids, &ck.tok, V, &ids, &n);
     if (!status && inspect_create(&in, m, &e)) status = cli_fail(&e);
     if (!status && !inspect_run(&in, m, ids, (int)n, &e)) status = cli_fail(&e);
     const int T = (int)n;

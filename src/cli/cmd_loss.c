@@ -40,23 +40,17 @@ int cmd_loss(int argc, char **argv)
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
         ARG_END,
     };
-    int max_pos = argc;
-    char **pos = malloc(sizeof(char *) * (size_t)(argc + 1));
-    int n_pos;
+    char **pos;
+    int n_pos, rc;
     Err e;
-    int rc;
-    if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
-    if (cli_args(argc, argv, specs, pos, &n_pos, max_pos, usage, &rc)) return free(pos), rc;
-    if (!model) return free(pos), cli_fail_input("loss: --model FILE is required");
-    if ((rc = cli_input_check("loss", n_pos, use_ids))) return free(pos), rc;
-
+    if (cli_model_args("loss", argc, argv, specs, usage, &pos, &n_pos, &rc)) return rc;
     Checkpoint ck;
-    if (load_model(model, &ck, CKPT_WEIGHTS, !use_ids, &e)) return free(pos), cli_fail(&e);
-    const Tokenizer *tok = &ck.tok;
-    const int V = ck.model.cfg.n_vocab;
     int32_t *ids;
     size_t n;
-    int status = cli_input_ids("loss", pos, n_pos, use_ids, tok, V, &ids, &n);
+    if ((rc = cli_model_input("loss", model, pos, n_pos, use_ids, &ck, &ids, &n))) return free(pos), rc;
+    const Tokenizer *tok = &ck.tok;
+    const int V = ck.model.cfg.n_vocab;
+    int status = 0;
     if (!status && n < 2)
         status = cli_fail_input("loss: the text is %zu token%s; it takes two, one to read and one to predict", n, n == 1 ? "" : "s");
     if (!status && position >= (int)n)

@@ -61,12 +61,10 @@ int cmd_neighbors(int argc, char **argv)
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
         ARG_END,
     };
-    char **pos = malloc(sizeof(char *) * (size_t)(argc + 1));
+    char **pos;
     int n_pos, rc;
     Err e;
-    if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
-    if (cli_args(argc, argv, specs, pos, &n_pos, argc, usage, &rc)) return free(pos), rc;
-    if (!model) return free(pos), cli_fail_input("neighbors: --model FILE is required");
+    if (cli_model_args("neighbors", argc, argv, specs, usage, &pos, &n_pos, &rc)) return rc;
     if (n_pos == 0) return free(pos), cli_fail_input("neighbors: give at least one TOKEN (its text, or #ID)");
     /* A tokenizer is needed only to read tokens given as text (and shows pieces when there is one). */
     int need_tok = 0;

@@ -88,12 +88,22 @@ def make_params(g):
     return p
 
 
+def flat_params(p):
+    """Every weight in one float32 vector, in the order of gpt2.h's tensors."""
+    return torch.cat([p[n].detach().reshape(-1) for n, _ in tensor_shapes()]).float()
+
+
+def fixture_out(name):
+    """The file to write: the command line's first argument, else tests/fixtures/NAME."""
+    return sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", name)
+
+
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "gpt2_torch.bin")
+    out = fixture_out("gpt2_torch.bin")
     g = torch.Generator().manual_seed(SEED)
     p = make_params(g)
-    flat0 = torch.cat([p[n].detach().reshape(-1) for n, _ in tensor_shapes()]).float()
+    flat0 = flat_params(p)
     idx = torch.randint(0, V, (B, T), generator=g)
     tgt = torch.randint(0, V, (B, T), generator=g)
 

@@ -13,14 +13,12 @@ File layout (little-endian): b"NTINS001", int32 L, NH, C, ctx, V, n, int64 n_par
 float32 params[n_params], int32 ids[n], float64 att[L*NH*n*n], float64 lens[L*n*V],
 float64 wte_cos[V*V], float64 wpe_cos[ctx*ctx]
 """
-import os
 import struct
-import sys
 
 import torch
 import torch.nn.functional as F
 
-from torch_gpt2 import C, CTX, L, NH, SEED, V, forward, make_params, tensor_shapes
+from torch_gpt2 import C, CTX, L, NH, SEED, V, fixture_out, flat_params, forward, make_params
 
 
 def cosines(x):
@@ -30,11 +28,9 @@ def cosines(x):
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "inspect_torch.bin")
-    g = torch.Generator().manual_seed(SEED)
-    p = make_params(g)
-    flat = torch.cat([p[n].detach().reshape(-1) for n, _ in tensor_shapes()]).float()
+    out = fixture_out("inspect_torch.bin")
+    p = make_params(torch.Generator().manual_seed(SEED))
+    flat = flat_params(p)
     # A sequence of the context's full length, so the test covers every position embedding.
     g2 = torch.Generator().manual_seed(SEED + 1)
     ids = torch.randint(0, V, (1, CTX), generator=g2)

@@ -21,8 +21,7 @@ static uint8_t *ref_buf;
 static int load_ref(Ref *r)
 {
     size_t size;
-    ref_buf = read_file(fixture_path("inspect_torch.bin"), &size);
-    if (!ref_buf || size < 40 || memcmp(ref_buf, "NTINS001", 8) != 0) return -1;
+    if (!(ref_buf = fixture_load("inspect_torch.bin", "NTINS001", 40, &size))) return -1;
     const uint8_t *p = ref_buf + 8;
     int32_t h[6];
     memcpy(h, p, sizeof h), p += sizeof h;
@@ -31,20 +30,12 @@ static int load_ref(Ref *r)
     memcpy(&np, p, 8), p += 8;
     r->n_params = (size_t)np;
     const size_t L = r->L, NH = r->NH, n = r->n, V = r->V;
-    /* little-endian, unaligned fields: copied out */
-#define TAKE(dst, count, type)                \
-    do {                                      \
-        dst = malloc(sizeof(type) * (count)); \
-        memcpy(dst, p, sizeof(type) * (count)); \
-        p += sizeof(type) * (count);          \
-    } while (0)
-    TAKE(r->params, r->n_params, float);
-    TAKE(r->ids, n, int32_t);
-    TAKE(r->att, L * NH * n * n, double);
-    TAKE(r->lens, L * n * V, double);
-    TAKE(r->wte_cos, V * V, double);
-    TAKE(r->wpe_cos, (size_t)r->ctx * r->ctx, double);
-#undef TAKE
+    r->params = take(&p, sizeof(float) * r->n_params);
+    r->ids = take(&p, sizeof(int32_t) * n);
+    r->att = take(&p, sizeof(double) * L * NH * n * n);
+    r->lens = take(&p, sizeof(double) * L * n * V);
+    r->wte_cos = take(&p, sizeof(double) * V * V);
+    r->wpe_cos = take(&p, sizeof(double) * r->ctx * r->ctx);
     return (size_t)(p - ref_buf) == size ? 0 : -1;
 }
 

@@ -48,6 +48,28 @@ static inline uint8_t *read_file(const char *path, size_t *n)
     return buf;
 }
 
+/* A fixture file of tests/fixtures whole (*size bytes), if it is at least min_size bytes and
+ * begins with the 8-byte magic; else NULL. */
+static inline uint8_t *fixture_load(const char *name, const char *magic, size_t min_size, size_t *size)
+{
+    uint8_t *buf = read_file(fixture_path(name), size);
+    if (buf && (*size < min_size || memcmp(buf, magic, 8) != 0)) {
+        free(buf);
+        buf = NULL;
+    }
+    return buf;
+}
+
+/* A fixture's field: `bytes` bytes copied from *p into a new block (the fields are unaligned and
+ * little-endian, as is every machine we build on), *p moved past them. */
+static inline void *take(const uint8_t **p, size_t bytes)
+{
+    void *dst = malloc(bytes ? bytes : 1);
+    memcpy(dst, *p, bytes);
+    *p += bytes;
+    return dst;
+}
+
 /* A temporary directory for the test's files, removed by the caller with rm_tree. */
 static inline const char *temp_dir(void)
 {
