@@ -114,6 +114,18 @@ expect_ok $BIN neighbors --model "$M" --k 3 " the"
 expect_out "rank   cosine      id  token"
 expect_out '" the" (#'
 
+# ---- what reaches the terminal is escaped: a byte-level model reads ESC [ 2 J as tokens ----
+expect_ok $BIN train --corpus $C --preset tiny --tokenizer byte --steps 1 --out "$TMP/b.ckpt" --quiet
+ESC=$(printf '\033')
+for c in "attention --model $TMP/b.ckpt --layer 0 --head 0" "lens --model $TMP/b.ckpt --top 2"; do
+    expect_ok $BIN $c "a${ESC}[2Jb"
+    if LC_ALL=C grep -q "$ESC" "$TMP/out"; then fail "$c printed a raw escape: $(od -c "$TMP/out" | head -3)"; fi
+    expect_out '\x1b'
+done
+expect_ok $BIN neighbors --model "$TMP/b.ckpt" --k 255 "#27"
+if LC_ALL=C grep -q "$ESC" "$TMP/out"; then fail "neighbors printed a raw escape"; fi
+expect_out '"\x1b" (#27)'
+
 # ---- help ----
 for c in attention lens neighbors; do
     expect_ok $BIN $c --help
