@@ -50,6 +50,7 @@ int cmd_lens(int argc, char **argv)
     InspectRank *best = NULL; /* (L, n, top) */
     float *p_next = NULL;     /* (L, n) */
     int status = 0;
+    if (!args_seen(specs, "top") && top > V) top = V; /* the default, in a vocabulary of two */
     if (top < 1 || top > V) status = cli_fail_input("lens: --top must be between 1 and %d, the vocabulary (got %d)", V, top);
     if (!status && inspect_create(&in, m, &e)) status = cli_fail(&e);
     if (!status && !inspect_run(&in, m, ids, (int)n, &e)) status = cli_fail(&e);

@@ -78,6 +78,7 @@ int cmd_neighbors(int argc, char **argv)
     Inspect in = {0};
     int status = 0;
     if (!ids || !near) status = cli_fail_nomem("the neighbours", (sizeof *ids + sizeof *near) * (size_t)V);
+    if (!args_seen(specs, "k") && k >= V) k = V - 1; /* the default, in a vocabulary of ten or fewer */
     if (!status && (k < 1 || k >= V))
         status = cli_fail_input("neighbors: --k must be between 1 and %d, the other tokens (got %d)", V - 1, k);
     for (int i = 0; i < n_pos && !status; i++) status = token_arg(pos[i], &ck.tok, V, &ids[i]);
