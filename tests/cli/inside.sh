@@ -59,6 +59,11 @@ expect_ok $BIN attention --model "$M" --layer 0 --head 0 "$TEXT $TEXT"
 expect_out "earlier"
 expect_out "(the last 12 of"
 [ "$(awk '{ if (length($0) > w) w = length($0) } END { print w }' "$TMP/out")" -le 100 ] || fail "attention table wider than 100 columns"
+# ... but JSON is never cut
+expect_ok $BIN attention --model "$M" --json --layer 0 --head 0 "$TEXT $TEXT"
+T2=$(grep -o '"id":' "$TMP/out" | wc -l)
+[ "$T2" -gt 24 ] || fail "attention: '$TEXT $TEXT' should be more than 24 tokens, got $T2"
+check_rows "$TMP/out" "$T2" "$T2"
 
 # ---- lens ----
 expect_ok $BIN lens --model "$M" --json --top 3 "$TEXT"
