@@ -14,7 +14,7 @@ static const char usage[] =
     "the output head also uses), by cosine similarity: cos = a . b / (|a| |b|), 1 for the same\n"
     "direction, 0 for unrelated, -1 for opposite. Tokens that the model uses alike drift\n"
     "together during training. A TOKEN is the text of one token of the model's vocabulary (\" the\"\n"
-    "with its space) or #ID; a text that is not one token is refused, with what it encodes to.\n"
+    "with its space) or #ID; a text that is not one token is refused, saying how many it makes.\n"
     "\n"
     "  --model FILE   a nexttoken checkpoint or an llm.c model\n"
     "  --k K          how many neighbours (10)\n"
@@ -47,7 +47,7 @@ static int token_arg(const char *arg, const Tokenizer *tok, int V, int32_t *id)
     Err e;
     if (tokenizer_encode(tok, (const uint8_t *)arg, n, &ids, &cap, &count, &e)) return free(ids), cli_fail(&e);
     free(ids);
-    return cli_fail_input("neighbors: unknown token '%s': not one token of this vocabulary (it encodes to %zu)", arg,
+    return cli_fail_input("neighbors: unknown token '%s': not one token of this vocabulary (it encodes to %zu tokens)", arg,
                           count);
 }
 
