@@ -35,6 +35,9 @@ static const char usage[] =
     "  sample    continue a prompt with a trained model\n"
     "  loss      the model's surprise at each token of a text\n"
     "  softmax   logits to probabilities, as a worked table\n"
+    "  attention where each position looks, per layer and head\n"
+    "  lens      each block's guess for the next token (the logit lens)\n"
+    "  neighbors the tokens whose embeddings are nearest by cosine\n"
     "  slice     a text cut into (input, target) training pairs\n"
     "  bpe       learn a byte-pair vocabulary (bpe train)\n"
     "  encode    text to token ids, with any vocabulary (GPT-2, GPT-4, ours)\n"
@@ -51,7 +54,8 @@ static const struct {
     {"train", cmd_train},     {"sample", cmd_sample}, {"loss", cmd_loss},
     {"softmax", cmd_softmax}, {"slice", cmd_slice},   {"export", cmd_export},
     {"encode", cmd_encode},   {"decode", cmd_decode}, {"bpe", cmd_bpe},
-    {"info", cmd_info},
+    {"info", cmd_info},       {"attention", cmd_attention}, {"lens", cmd_lens},
+    {"neighbors", cmd_neighbors},
     {"version", cmd_version},
 };
 

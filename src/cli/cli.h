@@ -34,6 +34,14 @@ int cli_fail_nomem(const char *what, unsigned long long bytes);
  * "CMD: 'x' is not a token id of OF (0 to V-1)" and its exit status. */
 int cli_parse_ids(const char *cmd, char *const *args, int n, int V, const char *of, int32_t *ids);
 
+/* The start of a command over a model and its input, TEXT or --ids ID...: refuses no argument,
+ * or several without --ids (the text must be quoted); loads the model (a tokenizer needed only
+ * for a TEXT); gives the input as token ids, malloc'd into *ids (*n of them), each checked
+ * against the vocabulary. 0 with ck and *ids to free, or the one-line error's status with
+ * nothing to free. */
+int cli_model_input(const char *cmd, const char *model, char *const *pos, int n_pos, int use_ids, Checkpoint *ck,
+                    int32_t **ids, size_t *n);
+
 /* One line of output to f: formatted, escaped (so a path or a name from a file cannot act on
  * the terminal), then a newline. The format should not end in one. */
 void cli_line(FILE *f, const char *fmt, ...) NT_PRINTF(2, 3);
@@ -69,6 +77,11 @@ static inline int args_seen(const ArgSpec *specs, const char *name)
     const ArgSpec *s = args_find(specs, name);
     return s && s->seen;
 }
+/* cli_args for a command that reads a model (specs has "model", which it insists on): the
+ * positionals go to *pos, malloc'd for the caller to free when this returns 0. 1 when the
+ * command is done (help printed or an error, *status set; nothing to free). */
+int cli_model_args(const char *cmd, int argc, char **argv, ArgSpec *specs, const char *usage, char ***pos, int *n_pos,
+                   int *status);
 
 /* ---- JSON ---- */
 
@@ -93,6 +106,8 @@ void json_num(Json *j, double v);   /* NaN and infinities become null */
 void json_int(Json *j, long long v);
 void json_bool(Json *j, int v);
 void json_end(Json *j);             /* the final newline */
+/* "tokens": [{"id": ..., "text": ...}] for ids, the text "" without a tokenizer. */
+void cli_json_tokens(Json *j, const Tokenizer *tok, const int32_t *ids, size_t n);
 
 /* ---- progress line on stderr ---- */
 

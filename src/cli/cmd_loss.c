@@ -40,31 +40,17 @@ int cmd_loss(int argc, char **argv)
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
         ARG_END,
     };
-    int max_pos = argc;
-    char **pos = malloc(sizeof(char *) * (size_t)(argc + 1));
-    int n_pos;
+    char **pos;
+    int n_pos, rc;
     Err e;
-    int rc;
-    if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
-    if (cli_args(argc, argv, specs, pos, &n_pos, max_pos, usage, &rc)) return free(pos), rc;
-    if (!model) return free(pos), cli_fail_input("loss: --model FILE is required");
-    if (n_pos == 0) return free(pos), cli_fail_input("loss: give a TEXT to score (or --ids ID...)");
-    if (!use_ids && n_pos > 1) return free(pos), cli_fail_input("loss: give the text as one argument (quote it)");
-
+    if (cli_model_args("loss", argc, argv, specs, usage, &pos, &n_pos, &rc)) return rc;
     Checkpoint ck;
-    if (load_model(model, &ck, CKPT_WEIGHTS, !use_ids, &e)) return free(pos), cli_fail(&e);
+    int32_t *ids;
+    size_t n;
+    if ((rc = cli_model_input("loss", model, pos, n_pos, use_ids, &ck, &ids, &n))) return free(pos), rc;
     const Tokenizer *tok = &ck.tok;
     const int V = ck.model.cfg.n_vocab;
-    int32_t *ids = NULL;
-    size_t cap = 0, n = 0;
     int status = 0;
-    if (use_ids) {
-        ids = malloc(sizeof(int32_t) * (size_t)n_pos);
-        if (!ids) status = cli_fail_nomem("token ids", sizeof(int32_t) * (size_t)n_pos);
-        else if (!(status = cli_parse_ids("loss", pos, n_pos, V, "this model", ids))) n = (size_t)n_pos;
-    } else if (tokenizer_encode(tok, (const uint8_t *)pos[0], strlen(pos[0]), &ids, &cap, &n, &e)) {
-        status = cli_fail(&e);
-    }
     if (!status && n < 2)
         status = cli_fail_input("loss: the text is %zu token%s; it takes two, one to read and one to predict", n, n == 1 ? "" : "s");
     if (!status && position >= (int)n)

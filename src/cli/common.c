@@ -47,6 +47,48 @@ int cli_parse_ids(const char *cmd, char *const *args, int n, int V, const char *
     return 0;
 }
 
+int cli_model_args(const char *cmd, int argc, char **argv, ArgSpec *specs, const char *usage, char ***pos, int *n_pos,
+                   int *status)
+{
+    *pos = malloc(sizeof(char *) * (size_t)(argc + 1));
+    if (!*pos) return *status = cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1)), 1;
+    if (cli_args(argc, argv, specs, *pos, n_pos, argc, usage, status)) return free(*pos), *pos = NULL, 1;
+    if (!args_seen(specs, "model")) {
+        free(*pos), *pos = NULL;
+        *status = cli_fail_input("%s: --model FILE is required", cmd);
+        return 1;
+    }
+    return 0;
+}
+
+int cli_model_input(const char *cmd, const char *model, char *const *pos, int n_pos, int use_ids, Checkpoint *ck,
+                    int32_t **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    memset(ck, 0, sizeof *ck);
+    if (n_pos == 0) return cli_fail_input("%s: give a TEXT (or --ids ID...)", cmd);
+    if (!use_ids && n_pos > 1) return cli_fail_input("%s: give the text as one argument (quote it)", cmd);
+    Err e;
+    /* ids need no tokenizer (an llm.c model may come without one); a text does */
+    if (load_model(model, ck, CKPT_WEIGHTS, !use_ids, &e)) return cli_fail(&e);
+    const int V = ck->model.cfg.n_vocab;
+    int status = 0;
+    if (use_ids) {
+        *ids = malloc(sizeof(int32_t) * (size_t)n_pos);
+        if (!*ids) status = cli_fail_nomem("token ids", sizeof(int32_t) * (size_t)n_pos);
+        else if (!(status = cli_parse_ids(cmd, pos, n_pos, V, "this model", *ids))) *n = (size_t)n_pos;
+    } else {
+        size_t cap = 0;
+        if (tokenizer_encode(&ck->tok, (const uint8_t *)pos[0], strlen(pos[0]), ids, &cap, n, &e)) status = cli_fail(&e);
+    }
+    if (status) {
+        free(*ids), *ids = NULL;
+        checkpoint_free(ck);
+    }
+    return status;
+}
+
 int cli_fail_input(const char *fmt, ...)
 {
     Err e;
@@ -278,6 +320,20 @@ void json_bool(Json *j, int v)
 {
     json_sep(j);
     fputs(v ? "true" : "false", j->f);
+}
+
+void cli_json_tokens(Json *j, const Tokenizer *tok, const int32_t *ids, size_t n)
+{
+    json_key(j, "tokens"), json_arr(j);
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        const uint8_t *b = tokenizer_token(tok, ids[i], &k); /* "" without a tokenizer */
+        json_obj(j);
+        json_key(j, "id"), json_int(j, ids[i]);
+        json_key(j, "text"), json_strn(j, b, k);
+        json_obj_end(j);
+    }
+    json_arr_end(j);
 }
 
 void json_end(Json *j) { fputc('\n', j->f); }

@@ -40,7 +40,10 @@ def tensor_shapes():
             ("lnfw", (C,)), ("lnfb", (C,))]
 
 
-def forward(p, idx, targets):
+def forward(p, idx, targets, keep=None):
+    """Logits and per-position losses (none without targets). With a dict `keep`, also its
+    "att": each layer's attention weights (B, NH, T, T) and "resid": the residual stream after
+    each block (B, T, C), for tests/reference/torch_inspect.py."""
     Bn, Tn = idx.shape
     x = p["wte"][idx] + p["wpe"][:Tn]
     hs = C // NH
@@ -54,21 +57,25 @@ def forward(p, idx, targets):
         v = v.view(Bn, Tn, NH, hs).transpose(1, 2)
         att = (q @ k.transpose(-2, -1)) / math.sqrt(hs)
         att = att.masked_fill(~mask, float("-inf")).softmax(dim=-1)
+        if keep is not None:
+            keep.setdefault("att", []).append(att)
         y = (att @ v).transpose(1, 2).contiguous().view(Bn, Tn, C)
         x = x + y @ p["attprojw"][l].T + p["attprojb"][l]
         h = F.layer_norm(x, (C,), p["ln2w"][l], p["ln2b"][l], eps=1e-5)
         h = F.gelu(h @ p["fcw"][l].T + p["fcb"][l], approximate="tanh")
         x = x + h @ p["fcprojw"][l].T + p["fcprojb"][l]
+        if keep is not None:
+            keep.setdefault("resid", []).append(x)
     x = F.layer_norm(x, (C,), p["lnfw"], p["lnfb"], eps=1e-5)
     logits = x @ p["wte"].T
+    if targets is None:
+        return logits, None
     losses = F.cross_entropy(logits.view(-1, V), targets.view(-1), reduction="none")
     return logits, losses
 
 
-def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "gpt2_torch.bin")
-    g = torch.Generator().manual_seed(SEED)
+def make_params(g):
+    """The fixture's weights, drawn from generator g: float32 values held in float64."""
     p = {}
     for name, shape in tensor_shapes():
         if name in ("ln1w", "ln2w", "lnfw"):
@@ -78,7 +85,25 @@ def main():
         else:
             t = 0.08 * torch.randn(shape, generator=g)
         p[name] = t.float().double().requires_grad_(True)  # float32 values, float64 arithmetic
-    flat0 = torch.cat([p[n].detach().reshape(-1) for n, _ in tensor_shapes()]).float()
+    return p
+
+
+def flat_params(p):
+    """Every weight in one float32 vector, in the order of gpt2.h's tensors."""
+    return torch.cat([p[n].detach().reshape(-1) for n, _ in tensor_shapes()]).float()
+
+
+def fixture_out(name):
+    """The file to write: the command line's first argument, else tests/fixtures/NAME."""
+    return sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", name)
+
+
+def main():
+    out = fixture_out("gpt2_torch.bin")
+    g = torch.Generator().manual_seed(SEED)
+    p = make_params(g)
+    flat0 = flat_params(p)
     idx = torch.randint(0, V, (B, T), generator=g)
     tgt = torch.randint(0, V, (B, T), generator=g)
 

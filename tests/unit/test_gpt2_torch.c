@@ -19,8 +19,7 @@ static uint8_t *ref_buf;
 static int load_ref(Ref *r)
 {
     size_t size;
-    ref_buf = read_file(fixture_path("gpt2_torch.bin"), &size);
-    if (!ref_buf || size < 48 || memcmp(ref_buf, "NTREF001", 8) != 0) return -1;
+    if (!(ref_buf = fixture_load("gpt2_torch.bin", "NTREF001", 48, &size))) return -1;
     const uint8_t *p = ref_buf + 8;
     int32_t h[8];
     memcpy(h, p, sizeof h), p += sizeof h;
@@ -29,26 +28,17 @@ static int load_ref(Ref *r)
     memcpy(&n, p, 8), p += 8;
     r->n = (size_t)n;
     size_t BT = (size_t)r->B * r->T;
-    /* The fixture is little-endian and so is every machine we build on; the fields are not
-     * aligned, so copy them out. */
-#define TAKE(dst, count, type)                                   \
-    do {                                                         \
-        dst = malloc(sizeof(type) * (count));                    \
-        memcpy(dst, p, sizeof(type) * (count));                  \
-        p += sizeof(type) * (count);                             \
-    } while (0)
-    TAKE(r->params, r->n, float);
-    TAKE(r->inputs, BT, int32_t);
-    TAKE(r->targets, BT, int32_t);
-    TAKE(r->logits, BT * r->V, double);
-    TAKE(r->losses, BT, double);
+    r->params = take(&p, sizeof(float) * r->n);
+    r->inputs = take(&p, sizeof(int32_t) * BT);
+    r->targets = take(&p, sizeof(int32_t) * BT);
+    r->logits = take(&p, sizeof(double) * BT * r->V);
+    r->losses = take(&p, sizeof(double) * BT);
     memcpy(&r->mean_loss, p, 8), p += 8;
-    TAKE(r->grads, r->n, double);
-    TAKE(r->lr, (size_t)r->nsteps, float);
+    r->grads = take(&p, sizeof(double) * r->n);
+    r->lr = take(&p, sizeof(float) * r->nsteps);
     memcpy(&r->clip, p, 4), p += 4;
-    TAKE(r->step_loss, (size_t)r->nsteps, double);
-    TAKE(r->after, r->n, double);
-#undef TAKE
+    r->step_loss = take(&p, sizeof(double) * r->nsteps);
+    r->after = take(&p, sizeof(double) * r->n);
     return (size_t)(p - ref_buf) == size ? 0 : -1;
 }
 

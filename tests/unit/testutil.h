@@ -48,6 +48,28 @@ static inline uint8_t *read_file(const char *path, size_t *n)
     return buf;
 }
 
+/* A fixture file of tests/fixtures whole (*size bytes), if it is at least min_size bytes and
+ * begins with the 8-byte magic; else NULL. */
+static inline uint8_t *fixture_load(const char *name, const char *magic, size_t min_size, size_t *size)
+{
+    uint8_t *buf = read_file(fixture_path(name), size);
+    if (buf && (*size < min_size || memcmp(buf, magic, 8) != 0)) {
+        free(buf);
+        buf = NULL;
+    }
+    return buf;
+}
+
+/* A fixture's field: `bytes` bytes copied from *p into a new block (the fields are unaligned and
+ * little-endian, as is every machine we build on), *p moved past them. */
+static inline void *take(const uint8_t **p, size_t bytes)
+{
+    void *dst = malloc(bytes ? bytes : 1);
+    memcpy(dst, *p, bytes);
+    *p += bytes;
+    return dst;
+}
+
 /* A temporary directory for the test's files, removed by the caller with rm_tree. */
 static inline const char *temp_dir(void)
 {
@@ -77,7 +99,9 @@ static inline int rm_tree(const char *path)
 /* Relative agreement of two arrays as the tests define it: the error's 2-norm relative to the
  * reference's, and the largest error relative to the reference's largest magnitude, both within
  * tol. Prints the worst element when they do not agree. */
-static inline int close_rel(const char *what, const float *got, const double *want, size_t n, double tol)
+/* The two relative errors close_rel compares with its tolerance, into *rel2 and *relmax; returns
+ * the index of the largest error. */
+static inline size_t rel_errors(const float *got, const double *want, size_t n, double *rel2, double *relmax)
 {
     double en = 0, wn = 0, emax = 0, wmax = 0;
     size_t worst = 0;
@@ -88,7 +112,15 @@ static inline int close_rel(const char *what, const float *got, const double *wa
         if (d > emax || isnan(d)) emax = isnan(d) ? INFINITY : d, worst = i;
         if (fabs(want[i]) > wmax) wmax = fabs(want[i]);
     }
-    double rel2 = wn > 0 ? sqrt(en / wn) : sqrt(en), relmax = wmax > 0 ? emax / wmax : emax;
+    *rel2 = wn > 0 ? sqrt(en / wn) : sqrt(en);
+    *relmax = wmax > 0 ? emax / wmax : emax;
+    return worst;
+}
+
+static inline int close_rel(const char *what, const float *got, const double *want, size_t n, double tol)
+{
+    double rel2, relmax;
+    size_t worst = rel_errors(got, want, n, &rel2, &relmax);
     if (rel2 <= tol && relmax <= tol) return 1;
     print_error("%s: relative error %.3g (2-norm), %.3g (max, at %zu: got %.9g want %.9g), tolerance %.1g\n",
                 what, rel2, relmax, worst, got[worst], want[worst], tol);

@@ -467,6 +467,12 @@ void gpt2_cache_free(GPT2Cache *c)
 
 const float *gpt2_cache_feed(const GPT2 *m, GPT2Cache *c, const int32_t *tokens, int n)
 {
+    return gpt2_cache_feed_keep(m, c, tokens, n, NULL, NULL);
+}
+
+const float *gpt2_cache_feed_keep(const GPT2 *m, GPT2Cache *c, const int32_t *tokens, int n, float *att,
+                                  float *resid)
+{
     const GPT2Config *cfg = &m->cfg;
     const int C = cfg->n_embd, NH = cfg->n_head, V = cfg->n_vocab, p0 = c->n_pos;
     const size_t T = cfg->n_ctx;
@@ -484,14 +490,17 @@ const float *gpt2_cache_feed(const GPT2 *m, GPT2Cache *c, const int32_t *tokens,
         for (int i = 0; i < n; i++) /* append k, v of the new rows to the cache */
             memcpy(kv + (size_t)(p0 + i) * 2 * C, c->qkv + (size_t)i * 3 * C + C, sizeof(float) * 2 * C);
         const int hs = C / NH;
+        const size_t P = (size_t)p0 + n;
+        /* Each head's weights (n,P) go to scratch, or to att[l][h] when the caller keeps them. */
         for (int h = 0; h < NH; h++)
-            attention_head_forward(c->atty + h * hs, C, c->scores, c->qkv + h * hs, 3 * C,
-                                   kv + h * hs, kv + C + h * hs, 2 * C, n, p0, hs);
+            attention_head_forward(c->atty + h * hs, C, att ? att + ((size_t)l * NH + h) * n * P : c->scores,
+                                   c->qkv + h * hs, 3 * C, kv + h * hs, kv + C + h * hs, 2 * C, n, p0, hs);
         matmul_forward(c->x, c->atty, p.attprojw, p.attprojb, C, C, 1, 0, n);
         layernorm_forward(c->ln, c->scores, c->scores + n, c->x, p.ln2w, p.ln2b, C, 0, n);
         matmul_forward(c->fch, c->ln, p.fcw, p.fcb, C, 4 * C, 0, 0, n);
         gelu_forward(c->fch, c->fch, 0, (long)n * 4 * C);
         matmul_forward(c->x, c->fch, p.fcprojw, p.fcprojb, 4 * C, C, 1, 0, n);
+        if (resid) memcpy(resid + (size_t)l * n * C, c->x, sizeof(float) * n * C);
     }
     c->n_pos = p0 + n;
     /* Only the last row's prediction is wanted. */

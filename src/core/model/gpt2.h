@@ -155,5 +155,11 @@ static inline void gpt2_cache_reset(GPT2Cache *c) { c->n_pos = 0; }
  * prompt) or one at a time (generation), and returns the logits (V) predicting the token after
  * the last one. Identical, up to rounding, to the last row of a full forward over all tokens. */
 const float *gpt2_cache_feed(const GPT2 *m, GPT2Cache *c, const int32_t *tokens, int n);
+/* The same feed, keeping what it passes by for inspection (inspect.h): with att non-NULL, the
+ * attention weights of every layer and head for the new rows, att (L, NH, n, P) with
+ * P = n_pos + n keys (row i sums to 1 over keys 0 .. n_pos+i, zero after); with resid non-NULL,
+ * the residual stream after each block, resid (L, n, C). Both NULL is gpt2_cache_feed. */
+const float *gpt2_cache_feed_keep(const GPT2 *m, GPT2Cache *c, const int32_t *tokens, int n, float *att,
+                                  float *resid);
 
 #endif
