@@ -188,7 +188,7 @@ test:
 	@scripts/deps.sh test
 	@sh tests/layers.sh
 	@$(MAKE) --no-print-directory $(JOBS) programs
-	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-lessons test-tui test-build test-fuzz
+	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-lessons test-tui test-build test-install test-fuzz
 
 # The layers of core (src/core/README.md): what each file may include, checked by a script.
 test-layers:

@@ -50,6 +50,11 @@ static void add(ShippedPlace *out, int max, int *n, int tree, const char *why, c
     ShippedPlace *p = &out[*n];
     int k = snprintf(p->dir, sizeof p->dir, fmt, a, b);
     if (k <= 0 || (size_t)k >= sizeof p->dir) return;
+    /* <program>/../share/nexttoken reads better without its "bin/..", in --version and in the
+     * lessons' list; a place that does not exist is kept as written */
+    char *real = strstr(p->dir, "/..") ? realpath(p->dir, NULL) : NULL;
+    if (real && strlen(real) < sizeof p->dir) memcpy(p->dir, real, strlen(real) + 1);
+    free(real);
     for (int i = 0; i < *n; i++)
         if (strcmp(out[i].dir, p->dir) == 0) return;
     p->tree = tree;
