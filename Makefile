@@ -277,12 +277,13 @@ deps:
 # man page gzipped as Debian does (-9n: no name or time, so the bytes are reproducible), the
 # corpora and lessons under $(DATADIR)/nexttoken, the OpenAI vocabularies there when `make
 # gpt2-vocab` has fetched them (they are not committed), and the bash completion; data 644.
-# The program is built first, with this PREFIX compiled in.
+# The program is built first, with this PREFIX compiled in. The folders made on the way are 755
+# whatever root's umask: GNU install -d makes them so, the umask makes sure with another install.
 SHIP_CORPORA = $(wildcard corpora/*.txt) corpora/README.md
 SHIP_VOCAB   = $(wildcard data/gpt2/encoder.json data/gpt2/vocab.bpe data/gpt2/cl100k_base.tiktoken data/gpt2/o200k_base.tiktoken)
 SHARE        = $(DESTDIR)$(DATADIR)/nexttoken
 install: $(BIN) $(BUILD)/nexttoken.1.gz
-	$(INSTALL) -d -m 755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(BASHCOMPDIR)" \
+	umask 022 && $(INSTALL) -d -m 755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(BASHCOMPDIR)" \
 	    "$(SHARE)/corpora" "$(SHARE)/lessons/en" "$(SHARE)/lessons/ko"
 	$(INSTALL) -m 755 $(BIN) "$(DESTDIR)$(BINDIR)/nexttoken"
 	$(INSTALL) -m 644 $(BUILD)/nexttoken.1.gz "$(DESTDIR)$(MANDIR)/man1/nexttoken.1.gz"

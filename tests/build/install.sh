@@ -67,8 +67,9 @@ no_files() {
     [ -z "$left" ] || fail "$2 left: $left"
 }
 
-# 1. staged
-m DESTDIR="$stage" install
+# 1. staged, under a umask that would hide the folders install makes on the way
+(umask 077 && nice make -j2 BUILD="$TMP/build" OPT=-O0 PREFIX="$prefix" DESTDIR="$stage" install) >"$TMP/log" 2>&1
+st=$?
 [ "$st" -eq 0 ] || { fail "make install DESTDIR=...: $(tail -5 "$TMP/log")"; finish; }
 [ -z "$(find "$stage" ! -type d | grep -v "^$stage$prefix/")" ] || fail "install wrote outside \$(DESTDIR)\$(PREFIX): $(find "$stage" ! -type d | grep -v "^$stage$prefix/" | head -3)"
 [ ! -e "$prefix" ] || fail "a DESTDIR install wrote into the prefix itself"
@@ -80,6 +81,9 @@ mode "$stage$prefix/share/bash-completion/completions/nexttoken" 644
 mode "$share/corpora/stories.txt" 644
 mode "$share/lessons/en/03-softmax.md" 644
 mode "$share/lessons" 755
+mode "$share" 755
+mode "$stage$prefix/share/bash-completion" 755
+mode "$stage$prefix/share/man" 755
 gzip -t "$stage$prefix/share/man/man1/nexttoken.1.gz" || fail "the man page is not gzip"
 bash -n "$stage$prefix/share/bash-completion/completions/nexttoken" 2>/dev/null || fail "the completion is not bash"
 if [ -n "$vocab" ]; then
