@@ -44,7 +44,9 @@ typedef struct {
     int tree;
     const char *why;
 } ShippedPlace;
-#define PATH_PLACES_MAX 24
+/* Four places, $XDG_DATA_HOME and eleven $XDG_DATA_DIRS entries (more are left out); a list of
+ * them is 64 KB, on the stack of whoever asks. */
+#define PATH_PLACES_MAX 16
 
 /* The places above, in the order they are searched, whether or not they exist; returns how
  * many were written (at most max). A place whose path does not fit is left out. */
