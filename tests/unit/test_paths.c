@@ -51,7 +51,7 @@ static void test_places_in_order(void **state)
     assert_true(n >= 6);
     assert_string_equal(p[0].dir, ".");
     assert_true(p[0].tree);
-    assert_string_equal(p[1].why, "the source tree the program was built in");
+    assert_string_equal(p[1].why, "the program's parent folder, as a source tree");
     assert_true(p[1].tree);
     assert_string_equal(p[2].why, "the data directory compiled in");
     assert_true(strstr(p[2].dir, "/nexttoken") != NULL && !p[2].tree);

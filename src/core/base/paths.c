@@ -67,8 +67,8 @@ int path_shipped_places(ShippedPlace *out, int max)
     int n = 0;
     char prog[NT_PATH_MAX], home[NT_PATH_MAX];
     int have_prog = path_program_dir(prog, sizeof prog) == 0;
-    add(out, max, &n, 1, "the current directory", "%s%s", ".", "");
-    if (have_prog) add(out, max, &n, 1, "the source tree the program was built in", "%s/..%s", prog, "");
+    add(out, max, &n, 1, "the current directory, as a source tree", "%s%s", ".", "");
+    if (have_prog) add(out, max, &n, 1, "the program's parent folder, as a source tree", "%s/..%s", prog, "");
 #ifdef NT_DATADIR
     /* The Makefile's $(DATADIR), without any DESTDIR: where `make install` puts the data. */
     add(out, max, &n, 0, "the data directory compiled in", "%s/nexttoken%s", NT_DATADIR, "");
