@@ -78,7 +78,15 @@ _nexttoken() {
     case $cmd in
     "") COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
     bpe) [[ $prev == bpe ]] && COMPREPLY=($(compgen -W "train" -- "$cur")) ;;
-    lesson | lessons | loss) _nexttoken_files ;; # a lesson's file (or a shipped one's name), a text
+    lesson)
+        # a shipped lesson by name (as the program lists them: "03-softmax.md" is "softmax"), or a file
+        local names
+        names=$("${COMP_WORDS[0]}" lessons 2>/dev/null | sed -n 's|.*/[0-9]*-\([^/]*\)\.md)$|\1|p' | sort -u)
+        COMPREPLY=($(compgen -W "$names" -- "$cur"))
+        local files=($(compgen -f -- "$cur"))
+        COMPREPLY+=("${files[@]}")
+        compopt -o filenames 2>/dev/null ;;
+    lessons | loss) _nexttoken_files ;; # lessons to check; a text
     esac
 }
 complete -F _nexttoken nexttoken

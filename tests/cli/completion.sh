@@ -63,6 +63,13 @@ offers none bpe train --pattern n
 offers train bpe ""
 offers --top-p sample --top
 offers --version --ver
+# a shipped lesson by name, asked of the program being completed
+complete_bin() {
+    bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _nexttoken; printf "%s\n" "${COMPREPLY[@]}"' sh "$comp" "$BIN" "$@"
+}
+if [ -f lessons/en/03-softmax.md ]; then
+    complete_bin lesson soft | grep -qx softmax || fail "completing 'lesson soft' does not offer softmax: $(complete_bin lesson soft | tr '\n' ' ')"
+fi
 mkdir -p "$TMP/files" && : >"$TMP/files/story.txt"
 offers "$TMP/files/story.txt" train --corpus "$TMP/files/st"
 offers "$TMP/files/story.txt" encode --tokenizer "$TMP/files/s"
