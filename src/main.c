@@ -45,7 +45,8 @@ static const char usage[] =
     "  export    write a model for llm.c, or weights only\n"
     "  info      what a model file holds: sizes, tokenizer, training so far\n"
     "\n"
-    "  --version   the version, and which BLAS kernel does the arithmetic\n";
+    "  --version   the version, which BLAS kernel does the arithmetic, and where the corpora,\n"
+    "              the lessons and the vocabularies are looked for\n";
 
 static const struct {
     const char *name;
@@ -100,7 +101,7 @@ static int list_lessons(int n_pos)
 {
     if (n_pos) return cli_fail_input("lessons: files go with --check (nexttoken lessons --check FILE...)");
     char dir[NT_PATH_MAX];
-    if (path_shipped_dir("lessons", dir, sizeof dir)) return cli_fail_input("lessons: cannot find the lessons folder");
+    if (path_shipped_dir("lessons", dir, sizeof dir)) return cli_fail_input("lessons: cannot find the lessons folder (nexttoken --version lists where it looks)");
     static const char *const langs[] = {"en", "ko"};
     for (int k = 0; k < 2; k++) {
         LessonList ls;

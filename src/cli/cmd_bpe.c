@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "core/base/array.h"
 #include "core/base/clock.h"
+#include "core/base/paths.h"
 #include "core/text/bpe_train.h"
 #include "core/text/corpus.h"
 #include "core/text/pretok.h"
@@ -66,7 +67,9 @@ int cmd_bpe(int argc, char **argv)
     if (output_may_replace(out, &tokenizer_file_kind, &e)) return cli_fail(&e);
 
     Corpus c;
-    if (corpus_open(&c, corpus_path, &e)) return cli_fail(&e);
+    char found[NT_PATH_MAX];
+    path_corpus(corpus_path, found, sizeof found); /* a shipped corpus by name, from anywhere */
+    if (corpus_open(&c, found, &e)) return cli_fail(&e);
     double t0 = clock_now();
     BpeTrainer *bt = bpe_trainer_create(c.data, c.size, pattern, &e);
     if (!bt) {

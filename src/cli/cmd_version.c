@@ -1,17 +1,51 @@
-/* cmd_version.c - `nexttoken --version`: the program, and the BLAS doing its arithmetic. */
+/* cmd_version.c - `nexttoken --version`: the program, the BLAS doing its arithmetic, and where
+ * the shipped data (corpora, lessons, vocabularies) is looked for. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "core/base/blas.h"
 #include "core/base/escape.h"
+#include "core/base/paths.h"
+#include "core/text/vocabfile.h"
 
 static const char usage[] =
     "usage: nexttoken --version\n"
     "\n"
-    "The version, which BLAS kernel does the arithmetic and why, and a check of its products\n"
-    "against a reference (exit status 1 if they disagree).\n";
+    "The version, which BLAS kernel does the arithmetic and why, a check of its products\n"
+    "against a reference (exit status 1 if they disagree), and the places the corpora, the\n"
+    "lessons and the GPT-2 / cl100k / o200k vocabularies are looked for, in order, each with\n"
+    "what it holds (the first place holding a folder is the one used).\n";
+
+/* The data's places, in the order paths.h searches them, each with the folders it holds. */
+static void print_places(void)
+{
+    static const char *const names[] = {"corpora", "lessons", "gpt2"};
+    ShippedPlace places[PATH_PLACES_MAX];
+    int n = path_shipped_places(places, PATH_PLACES_MAX);
+    char safe[NT_PATH_MAX * 4], sub[NT_PATH_MAX + 16], used[NT_PATH_MAX];
+    printf("data: looked for in this order (+ holds it, - does not):\n");
+    for (int i = 0; i < n; i++) {
+        printf("  %s (%s):", escape_str(places[i].dir, safe, sizeof safe), places[i].why);
+        for (int k = 0; k < 3; k++) {
+            char probe[NT_PATH_MAX + 32];
+            int have = path_place_sub(&places[i], names[k], sub, sizeof sub) == 0
+                       && snprintf(probe, sizeof probe, "%s/.", sub) < (int)sizeof probe && access(probe, X_OK) == 0;
+            printf(" %c%s", have ? '+' : '-', names[k]);
+        }
+        putchar('\n');
+    }
+    for (int k = 0; k < 2; k++)
+        printf("%s: %s\n", names[k], path_shipped_dir(names[k], used, sizeof used) == 0 ? escape_str(used, safe, sizeof safe) : "not found");
+    const char *env = getenv("NEXTTOKEN_GPT2_DIR");
+    int found = vocab_find_dir("encoder.json", used, sizeof used) == 0;
+    if (!found) found = vocab_find_dir("cl100k_base.tiktoken", used, sizeof used) == 0;
+    if (!found) found = vocab_find_dir("o200k_base.tiktoken", used, sizeof used) == 0;
+    printf("vocabularies: %s%s\n", found ? escape_str(used, safe, sizeof safe) : "not found (make gpt2-vocab)",
+           env && *env ? " (NEXTTOKEN_GPT2_DIR, the only place looked in)" : "");
+}
 
 int cmd_version(int argc, char **argv)
 {
@@ -37,5 +71,6 @@ int cmd_version(int argc, char **argv)
     putchar('\n');
     printf("threads: %d\n", blas_threads());
     printf("check: sgemm %s a reference product (largest relative error %.2g)\n", ok ? "agrees with" : "DISAGREES with", err);
+    print_places();
     return ok ? 0 : 1;
 }

@@ -13,6 +13,7 @@
 #include "core/base/clock.h"
 #include "core/base/escape.h"
 #include "core/base/number.h"
+#include "core/base/paths.h"
 #include "core/base/utf8.h"
 #include "core/text/corpus.h"
 #include "core/text/vocabfile.h"
@@ -396,7 +397,9 @@ void progress_done(Progress *p)
 struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err *e)
 {
     Corpus c;
-    if (corpus_open(&c, corpus_path, e)) return NULL;
+    char found[NT_PATH_MAX];
+    path_corpus(corpus_path, found, sizeof found); /* a shipped corpus by name, from anywhere */
+    if (corpus_open(&c, found, e)) return NULL;
     WordTok *w = wordtok_build(strcmp(kind, "word") == 0 ? WORDTOK_WORD : WORDTOK_CHAR, c.data, c.size, e);
     corpus_close(&c);
     return w;

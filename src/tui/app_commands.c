@@ -12,6 +12,7 @@
 #include "core/base/atomicfile.h"
 #include "core/base/escape.h"
 #include "core/base/number.h"
+#include "core/base/paths.h"
 #include "core/course/lesson.h"
 #include "core/text/corpus.h"
 #include "tui.h"
@@ -98,9 +99,11 @@ static void cmd_corpus(App *a, const char *arg)
 {
     Corpus c;
     Err e;
+    char found[NT_PATH_MAX];
+    path_corpus(arg, found, sizeof found); /* a shipped corpus by name, from anywhere */
     if (!*arg) app_message(a, 1, "corpus needs a value");
-    else if (corpus_open(&c, arg, &e)) app_message(a, 1, "%s", e.msg);
-    else corpus_close(&c), new_model(a, "corpus", arg, arg, a->preset, a->seed);
+    else if (corpus_open(&c, found, &e)) app_message(a, 1, "%s", e.msg);
+    else corpus_close(&c), new_model(a, "corpus", arg, found, a->preset, a->seed);
 }
 
 static void cmd_preset(App *a, const char *arg)

@@ -717,7 +717,7 @@ int app_lessons_check(App *a, char **files, int n)
     }
     char dir[NT_PATH_MAX];
     if (path_shipped_dir("lessons", dir, sizeof dir)) {
-        fprintf(stderr, "nexttoken: cannot find the lessons folder (lessons/ here or beside the program)\n");
+        fprintf(stderr, "nexttoken: cannot find the lessons folder (nexttoken --version lists where it looks)\n");
         return -1;
     }
     static const char *const langs[] = {"en", "ko"};

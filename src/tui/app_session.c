@@ -39,17 +39,8 @@ static int mkdirs(const char *path)
     return mkdir(p, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-/* corpora/stories.txt here, or beside the program's build directory. */
-static void default_corpus(char *out, size_t cap)
-{
-    snprintf(out, cap, DEFAULT_CORPUS);
-    if (access(out, R_OK) == 0) return;
-    char dir[NT_PATH_MAX];
-    if (path_program_dir(dir, sizeof dir) == 0 && snprintf(out, cap, "%s/../" DEFAULT_CORPUS, dir) < (int)cap
-        && access(out, R_OK) == 0)
-        return;
-    snprintf(out, cap, DEFAULT_CORPUS);
-}
+/* corpora/stories.txt here, else the shipped one (paths.h: the build's tree, the installed). */
+static void default_corpus(char *out, size_t cap) { path_corpus(DEFAULT_CORPUS, out, cap); }
 
 static void clear_history(App *a)
 {
@@ -211,7 +202,7 @@ int app_session_start(App *a, Err *e)
     if (mkdirs(a->data_dir)) return err_input(e, "%s: cannot create the data directory: %s", a->data_dir, strerror(errno));
     if (snprintf(a->autosave, sizeof a->autosave, "%s/default.ckpt", a->data_dir) >= (int)sizeof a->autosave)
         return err_input(e, "the data directory's path is too long");
-    if (a->opt.corpus) snprintf(a->corpus_path, sizeof a->corpus_path, "%s", a->opt.corpus);
+    if (a->opt.corpus) path_corpus(a->opt.corpus, a->corpus_path, sizeof a->corpus_path);
     else default_corpus(a->corpus_path, sizeof a->corpus_path);
     a->pool = par_create(a->opt.threads > 0 ? a->opt.threads : par_cpu_count(), e);
     if (!a->pool) return -1;

@@ -482,29 +482,15 @@ int vocab_save_llmc(const char *path, const Tokenizer *t, Err *e)
 /* ------------------------------------------------------------------------------------------ */
 /* Finding the downloaded vocabularies */
 
-static int file_in(const char *dir, const char *file)
-{
-    char p[PATH_MAX];
-    snprintf(p, sizeof p, "%s/%s", dir, file);
-    return access(p, R_OK) == 0;
-}
-
 int vocab_find_dir(const char *file, char *dir, size_t cap)
 {
     const char *env = getenv("NEXTTOKEN_GPT2_DIR");
-    if (env && *env) {
+    if (env && *env) { /* an explicit directory is the only one looked in */
+        char p[PATH_MAX];
         snprintf(dir, cap, "%s", env);
-        return file_in(dir, file) ? 0 : -1; /* an explicit directory is the only one looked in */
+        return snprintf(p, sizeof p, "%s/%s", dir, file) < (int)sizeof p && access(p, R_OK) == 0 ? 0 : -1;
     }
-    snprintf(dir, cap, "data/gpt2");
-    if (file_in(dir, file)) return 0;
-    char base[PATH_MAX];
-    if (path_program_dir(base, sizeof base) == 0) { /* build/ -> the tree it was built in */
-        if (snprintf(dir, cap, "%s/../data/gpt2", base) < (int)cap && file_in(dir, file)) return 0;
-        if (snprintf(dir, cap, "%s/../share/nexttoken/gpt2", base) < (int)cap && file_in(dir, file)) return 0;
-    }
-    if (path_data_dir(base, sizeof base) || snprintf(dir, cap, "%s/gpt2", base) >= (int)cap) return -1;
-    return file_in(dir, file) ? 0 : -1;
+    return path_shipped_file("gpt2", file, dir, cap); /* data/gpt2 in a tree, gpt2 installed */
 }
 
 int vocab_load_named(Tokenizer *t, const char *name, Err *e)

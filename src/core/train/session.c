@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/base/clock.h"
+#include "core/base/paths.h"
 #include "core/text/bpe_train.h"
 #include "core/text/pretok.h"
 #include "core/train/checkpoint.h"
@@ -120,6 +121,10 @@ int session_open(Session *s, const SessionSpec *spec, ParPool *pool, Err *e)
         if (spec->tokenizer && spec->vocab_size) return err_input(e, "give a tokenizer or a vocabulary size to learn, not both");
         if (new_model_config(spec, &mc, e)) return -1;
     }
+    /* a bare name (or corpora/NAME) not here is the shipped corpus of that name (paths.h) */
+    char found[NT_PATH_MAX];
+    path_corpus(corpus, found, sizeof found);
+    corpus = found;
     if (train_config_check(&tc, e) || corpus_open(&s->corpus, corpus, e)) goto fail;
     /* Where the text is, so that resuming finds it again from anywhere. Taken now: corpus may
      * point into the checkpoint's state, which trainer_resume moves out and zeroes. */
