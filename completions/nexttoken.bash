@@ -20,6 +20,9 @@ _nexttoken_options() {
     decode) echo "--tokenizer --help" ;;
     export) echo "--model --format --out --tokenizer --tokenizer-out --help" ;;
     info) echo "--model --json --history --help" ;;
+    attention) echo "--model --layer --head --ids --json --help" ;;
+    lens) echo "--model --top --ids --json --help" ;;
+    neighbors) echo "--model --k --json --help" ;;
     lesson | lessons) echo "--model --corpus --fresh --present --threads --script --size --check --help" ;;
     *) echo "--model --corpus --fresh --present --threads --script --size --version --help" ;;
     esac
@@ -41,7 +44,7 @@ _nexttoken() {
     COMPREPLY=()
 
     # The command: the first word after the program that is not an option or an option's value.
-    local commands="train sample loss softmax slice bpe encode decode export info lesson lessons"
+    local commands="train sample loss softmax slice bpe encode decode export info attention lens neighbors lesson lessons"
     cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
@@ -67,7 +70,8 @@ _nexttoken() {
     --corpus | --out | --model | --resume | --script | --tokenizer-out) _nexttoken_files; return ;;
     --prompt | --layers | --heads | --dim | --ctx | --vocab-size | --batch | --steps | --seconds | --lr | \
     --warmup | --seed | --save-every | --val-every | --threads | --tokens | --count | --temperature | \
-    --top-k | --top-p | --min-p | --position | --step-lr | --rows | --context | --limit | --size)
+    --top-k | --top-p | --min-p | --position | --step-lr | --rows | --context | --limit | --size | \
+    --layer | --head | --top | --k)
         return ;; # a number or a text: nothing to offer
     esac
 
