@@ -137,3 +137,22 @@ int pretok_split(const Pretok *p, const uint8_t *text, size_t n, PretokFn fn, vo
     pcre2_match_data_free(md);
     return rc;
 }
+
+/* Unicode White_Space: the patterns' WS above. */
+static int is_space(uint32_t c)
+{
+    return (c >= 0x09 && c <= 0x0d) || c == 0x20 || c == 0x85 || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+           c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
+}
+
+int pretok_cut_ok(const uint8_t *text, size_t n, size_t p)
+{
+    if (p < 2 || p >= n || text[p - 1] != '\n' || text[p] == '/') return 0;
+    uint32_t c;
+    if (utf8_decode(text + p, n - p, &c) <= 0 || is_space(c)) return 0;
+    /* the character that ends at p - 1: back over at most three continuation bytes */
+    size_t s = p - 2;
+    while (s > 0 && p - 1 - s < 4 && (text[s] & 0xc0) == 0x80) s--;
+    int k = utf8_decode(text + s, p - 1 - s, &c);
+    return k > 0 && s + (size_t)k == p - 1 && !is_space(c);
+}
