@@ -208,9 +208,7 @@ static void test_shard_file(void **state)
     char path[256], txt[256];
     snprintf(path, sizeof path, "%s/x.bin", dir);
     snprintf(txt, sizeof txt, "%s/a.txt", dir);
-    FILE *f = fopen(txt, "w");
-    fputs("hello shard\nworld\n", f);
-    fclose(f);
+    assert_int_equal(write_text(txt, "hello shard\nworld\n"), 0);
     Tokenizer t;
     Err e;
     assert_int_equal(tokenizer_init_bytes(&t, &e), 0);
@@ -242,8 +240,14 @@ static void test_shard_file(void **state)
     /* a vocabulary too large for 16 bits */
     assert_int_equal(shard_writer_open(w, path, "cl100k", 100277, &e), -1);
     assert_non_null(strstr(e.msg, "65536"));
-    /* an empty shard is not written */
-    assert_int_equal(shard_writer_open(w, txt, "byte", 256, &e), -1); /* a text is not replaced */
+    /* a text is not replaced, and a shard of no tokens is not written */
+    assert_int_equal(shard_writer_open(w, txt, "byte", 256, &e), -1);
+    char empty[300];
+    snprintf(empty, sizeof empty, "%s/empty.bin", dir);
+    assert_int_equal(shard_writer_open(w, empty, "byte", 256, &e), 0);
+    assert_int_equal(shard_writer_commit(w, &e), -1);
+    assert_non_null(strstr(e.msg, "no tokens"));
+    assert_int_equal(access(empty, F_OK), -1);
     free(w);
     tokenizer_free(&t);
     rm_tree(dir);
