@@ -210,6 +210,7 @@ int cmd_encode(int argc, char **argv)
     if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
     if (cli_args(argc, argv, specs, pos, &n_pos, argc, encode_usage, &rc)) return free(pos), rc;
     if (!spec) return free(pos), cli_fail_input("encode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)");
+    if (!format && args_seen(specs, "threads")) return free(pos), cli_fail_input("encode: --threads goes with --format llmc");
     if (format || out) {
         if (!format) return free(pos), cli_fail_input("encode: --out goes with --format llmc");
         if (strcmp(format, "llmc") != 0) return free(pos), cli_fail_input("encode: unknown --format '%s' (llmc: llm.c's token shards)", format);

@@ -60,6 +60,7 @@ ls "$TMP" | grep -q '\.tmp\.' && fail "a temporary file was left: $(ls "$TMP")"
 expect_error 2 "unknown --format 'npy'" $BIN encode --tokenizer byte --format npy --out "$TMP/n.bin" "$TMP/a.txt"
 expect_error 2 "needs --out FILE" $BIN encode --tokenizer byte --format llmc "$TMP/a.txt"
 expect_error 2 "takes the text files" $BIN encode --tokenizer byte --format llmc --out "$TMP/n.bin"
+expect_error 2 "--threads goes with --format llmc" $BIN encode --tokenizer byte --threads 2 "hi"
 expect_error 2 "also a text to encode" $BIN encode --tokenizer byte --format llmc --out "$TMP/a.txt" "$TMP/a.txt"
 # a shard is replaced by a shard
 expect_ok $BIN encode --tokenizer byte --format llmc --out "$TMP/s.bin" "$TMP/a.txt"
