@@ -145,14 +145,25 @@ static int is_space(uint32_t c)
            c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
 }
 
+/* Whether the character that ends at text[end - 1] is one and is not white space. */
+static int nonspace_before(const uint8_t *text, size_t end)
+{
+    if (end == 0) return 0;
+    size_t s = end - 1;
+    while (s > 0 && end - s < 4 && (text[s] & 0xc0) == 0x80) s--;
+    uint32_t c;
+    int k = utf8_decode(text + s, end - s, &c);
+    return k > 0 && s + (size_t)k == end && !is_space(c);
+}
+
 int pretok_cut_ok(const uint8_t *text, size_t n, size_t p)
 {
-    if (p < 2 || p >= n || text[p - 1] != '\n' || text[p] == '/') return 0;
+    if (p == 0 || p >= n) return 0;
+    /* before a space that follows a character that is not white space */
+    if (text[p] == ' ') return nonspace_before(text, p);
+    /* after a newline, between characters that are neither white space nor (after) '/' */
+    if (p < 2 || text[p - 1] != '\n' || text[p] == '/') return 0;
     uint32_t c;
     if (utf8_decode(text + p, n - p, &c) <= 0 || is_space(c)) return 0;
-    /* the character that ends at p - 1: back over at most three continuation bytes */
-    size_t s = p - 2;
-    while (s > 0 && p - 1 - s < 4 && (text[s] & 0xc0) == 0x80) s--;
-    int k = utf8_decode(text + s, p - 1 - s, &c);
-    return k > 0 && s + (size_t)k == p - 1 && !is_space(c);
+    return nonspace_before(text, p - 1);
 }

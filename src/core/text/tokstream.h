@@ -9,7 +9,8 @@
  * tokenizer), so that the threads' tokens, put end to end, are exactly the tokens of the whole
  * file encoded at once; the text after the round's last cut waits for the next round. Memory is
  * about threads x piece bytes of text and as many ids, unless a file has no place to cut for a
- * long stretch (one enormous line): the round then grows to the next place. A byte-pair
+ * long stretch (megabytes without a space after a word or a line break): the round then grows to
+ * the next place. A byte-pair
  * vocabulary with no pre-tokenizer pattern has no place to cut at all, so each file is read
  * whole.
  */
