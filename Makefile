@@ -216,7 +216,7 @@ test-screens: $(BIN)
 	@sh tests/consistency.sh $(abspath $(BIN)) && echo "screens against commands: the same numbers"
 
 test-tui: $(BIN)
-	@sh tests/tui/e2e.sh $(abspath $(BIN)) && sh tests/tui/terminals.sh $(abspath $(BIN)) && echo "terminal tests (tmux): passed"
+	@sh tests/tui/e2e.sh $(abspath $(BIN)) && sh tests/tui/terminals.sh $(abspath $(BIN)) && sh tests/tui/llmc.sh $(abspath $(BIN)) && echo "terminal tests (tmux): passed"
 
 # A copy of the tree built the wrong way round (first without the packages, then with other
 # flags or another package version) must come out as if built right.

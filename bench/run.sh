@@ -130,6 +130,9 @@ if [ -d "$js/node_modules/tiktoken" ]; then
     [ "$ttok" = "$our_tokens" ] && say "(both encodings have $ttok tokens)" || say "(token counts differ: tiktoken $ttok, nexttoken $our_tokens)"
 fi
 say "Not run here, from ../shared/bench/FIGURES.md: Hugging Face tokenizers 0.23 about 0.52 s, minbpe 1,831 s."
+say ""
+say "## An llm.c token shard of the text with GPT-2's vocabulary, whole processes (bench/shards.sh)"
+"$here/shards.sh" "$build" "$corpus" "${BENCH_SHARD_REPS:-5}" | tee -a "$out"
 
 # ---- keys, while training runs ----
 say ""

@@ -8,7 +8,7 @@
 # The options of each command (and of the interface, "nexttoken" alone).
 _nexttoken_options() {
     case $1 in
-    train) echo "--corpus --out --preset --layers --heads --dim --ctx --vocab-size --tokenizer --batch --steps
+    train) echo "--corpus --data --val-data --out --preset --layers --heads --dim --ctx --vocab-size --tokenizer --batch --steps
                  --seconds --constant-lr --lr --warmup --seed --resume --save-every --val-every --threads --json
                  --quiet --help" ;;
     sample) echo "--model --prompt --tokens --count --temperature --top-k --top-p --min-p --seed --trace --json --help" ;;
@@ -16,7 +16,7 @@ _nexttoken_options() {
     softmax) echo "--model --prompt --rows --temperature --top-k --top-p --min-p --json --help" ;;
     slice) echo "--model --tokenizer --corpus --context --limit --json --help" ;;
     bpe) echo "--corpus --vocab-size --out --pattern --trace --json --help" ;;
-    encode) echo "--tokenizer --corpus --json --help" ;;
+    encode) echo "--tokenizer --corpus --json --format --out --threads --help" ;;
     decode) echo "--tokenizer --help" ;;
     export) echo "--model --format --out --tokenizer --tokenizer-out --help" ;;
     info) echo "--model --json --history --help" ;;
@@ -65,9 +65,11 @@ _nexttoken() {
         compopt -o filenames 2>/dev/null
         return ;;
     --preset) COMPREPLY=($(compgen -W "tiny small base" -- "$cur")); return ;;
-    --format) COMPREPLY=($(compgen -W "llmc nexttoken" -- "$cur")); return ;;
+    --format)
+        case $cmd in encode) COMPREPLY=($(compgen -W "llmc" -- "$cur")) ;; *) COMPREPLY=($(compgen -W "llmc nexttoken" -- "$cur")) ;; esac
+        return ;;
     --pattern) COMPREPLY=($(compgen -W "gpt2 cl100k o200k none" -- "$cur")); return ;;
-    --corpus | --out | --model | --resume | --script | --tokenizer-out) _nexttoken_files; return ;;
+    --corpus | --out | --model | --resume | --script | --tokenizer-out | --data | --val-data) _nexttoken_files; return ;;
     --prompt | --layers | --heads | --dim | --ctx | --vocab-size | --batch | --steps | --seconds | --lr | \
     --warmup | --seed | --save-every | --val-every | --threads | --tokens | --count | --temperature | \
     --top-k | --top-p | --min-p | --position | --step-lr | --rows | --context | --limit | --size | \

@@ -4,12 +4,16 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "core/base/clock.h"
 #include "core/base/escape.h"
 #include "core/text/corpus.h"
+#include "core/text/shard.h"
+#include "core/text/tokstream.h"
 #include "core/text/wordtok.h"
 
 static const char encode_usage[] =
     "usage: nexttoken encode --tokenizer (FILE | gpt2 | cl100k | o200k | byte) [--json] [TEXT]\n"
+    "       nexttoken encode --tokenizer T --format llmc --out FILE CORPUS...\n"
     "\n"
     "The token ids of TEXT and the pieces of text they stand for; with no TEXT, each line of\n"
     "standard input in turn. Pieces are shown with \\n, \\t and \\xNN for what would not print,\n"
@@ -20,6 +24,14 @@ static const char encode_usage[] =
     "                  o200k (GPT-4o), or a file: `nexttoken bpe train` output, a checkpoint, or\n"
     "                  llm.c's gpt2_tokenizer.bin. gpt2, cl100k and o200k need `make gpt2-vocab`.\n"
     "  --json          one object per text: {\"ids\": [...], \"pieces\": [...]}\n"
+    "\n"
+    "With --format llmc, the CORPUS files become one token shard in llm.c's format (a header of\n"
+    "256 int32 - magic 20240520, version 1, the token count - then the tokens as uint16), for\n"
+    "`nexttoken train --data` or llm.c's train_gpt2cu -i/-j. Each file is one document, preceded\n"
+    "by <|endoftext|> when the tokenizer has one (gpt2; byte and learned byte pairs have no such\n"
+    "token and get no separator). A tokenizer of more than 65,536 tokens (cl100k, o200k) cannot\n"
+    "be written in 16 bits and is refused. The files are read in pieces, encoded on every core\n"
+    "(--threads N), and --out is replaced only if it is a shard.\n"
     "\n"
     "For comparison, --tokenizer word or char with --corpus FILE: a vocabulary of the words (or\n"
     "characters) of FILE, where anything unseen becomes <unk>.\n";
@@ -114,32 +126,119 @@ static int encode_wordtok(const char *kind, const char *corpus_path, const char 
     return 0;
 }
 
+static int encode_text(const char *spec, const char *corpus, const char *text, int json);
+
+/* ---- encode --format llmc ---- */
+
+static int shard_sink(void *ctx, const int32_t *ids, size_t n, Err *e) { return shard_writer_add(ctx, ids, n, e); }
+
+typedef struct {
+    Progress p;
+    double t0;
+} EncodeProgress;
+
+static void show_progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t tokens)
+{
+    EncodeProgress *ep = ctx;
+    double el = clock_now() - ep->t0;
+    char bar[32];
+    progress_show(&ep->p, 0, "%s %.1f of %.1f MB  %llu tokens  %.1f MB/s  %.0f tokens/s", progress_bar((double)bytes / (double)total, 20, bar),
+                  bytes / 1e6, total / 1e6, (unsigned long long)tokens, el > 0 ? bytes / 1e6 / el : 0, el > 0 ? tokens / el : 0);
+}
+
+/* The corpus files as one llm.c token shard at out. */
+static int encode_shard(const char *spec, const char *out, char *const *files, int n_files, int threads)
+{
+    Err e;
+    if (n_files == 0) return cli_fail_input("encode: --format llmc takes the text files to encode (CORPUS...)");
+    for (int i = 0; i < n_files; i++)
+        if (output_same(out, files[i])) return cli_fail_input("encode: --out %s is also a text to encode", out);
+    Tokenizer t;
+    if (load_tokenizer(spec, &t, &e)) return cli_fail(&e);
+    ShardWriter *w = malloc(sizeof *w);
+    if (!w) return tokenizer_free(&t), cli_fail_nomem("shard writer", sizeof *w);
+    if (shard_writer_open(w, out, spec, t.n_vocab, &e)) {
+        free(w);
+        tokenizer_free(&t);
+        return cli_fail(&e);
+    }
+    ParPool *pool = par_create(threads ? threads : par_cpu_count(), &e);
+    int status = 0;
+    if (!pool) {
+        status = cli_fail(&e);
+        shard_writer_abort(w);
+    } else {
+        EncodeProgress ep = {.t0 = clock_now()};
+        progress_init(&ep.p);
+        TokStream ts = {&t, tokenizer_special_id(&t, "<|endoftext|>"), 0, pool, shard_sink, w, show_progress, &ep};
+        uint64_t bytes, tokens;
+        int rc = tokstream_files(&ts, (const char *const *)files, n_files, &bytes, &tokens, &e);
+        progress_done(&ep.p);
+        if (rc) {
+            shard_writer_abort(w);
+            status = cli_fail(&e);
+        } else if (shard_writer_commit(w, &e)) {
+            status = cli_fail(&e);
+        } else {
+            double el = clock_now() - ep.t0;
+            cli_line(stdout, "%llu tokens from %d file%s (%llu bytes) in %.2f s; wrote %s", (unsigned long long)tokens, n_files,
+                     n_files == 1 ? "" : "s", (unsigned long long)bytes, el, out);
+        }
+        par_free(pool);
+    }
+    free(w);
+    tokenizer_free(&t);
+    return status;
+}
+
 int cmd_encode(int argc, char **argv)
 {
-    const char *spec = NULL, *corpus = NULL;
-    int json = 0;
+    const char *spec = NULL, *corpus = NULL, *format = NULL, *out = NULL;
+    int json = 0, threads = 0;
     ArgSpec specs[] = {
         {"tokenizer", ARG_STR, &spec, NO_RANGE, 0},
         {"corpus", ARG_STR, &corpus, NO_RANGE, 0},
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
+        {"format", ARG_STR, &format, NO_RANGE, 0},
+        {"out", ARG_STR, &out, NO_RANGE, 0},
+        {"threads", ARG_INT, &threads, 1, par_max_threads(), 0},
         ARG_END,
     };
-    char *pos[1];
+    char **pos = malloc(sizeof(char *) * (size_t)(argc + 1));
     int n_pos;
-    Err e;
     int rc;
-    if (cli_args(argc, argv, specs, pos, &n_pos, 1, encode_usage, &rc)) return rc;
-    if (!spec) return cli_fail_input("encode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)");
-    if (strcmp(spec, "word") == 0 || strcmp(spec, "char") == 0)
-        return encode_wordtok(spec, corpus, n_pos ? pos[0] : NULL, json);
+    if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
+    if (cli_args(argc, argv, specs, pos, &n_pos, argc, encode_usage, &rc)) return free(pos), rc;
+    if (!spec) return free(pos), cli_fail_input("encode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)");
+    if (!format && args_seen(specs, "threads")) return free(pos), cli_fail_input("encode: --threads goes with --format llmc");
+    if (format || out) {
+        if (!format) return free(pos), cli_fail_input("encode: --out goes with --format llmc");
+        if (strcmp(format, "llmc") != 0) return free(pos), cli_fail_input("encode: unknown --format '%s' (llmc: llm.c's token shards)", format);
+        if (!out) return free(pos), cli_fail_input("encode: --format llmc needs --out FILE (the shard to write)");
+        if (json || corpus) return free(pos), cli_fail_input("encode: --format llmc writes a file; --json and --corpus do not go with it");
+        rc = encode_shard(spec, out, pos, n_pos, threads);
+        free(pos);
+        return rc;
+    }
+    if (n_pos > 1) return free(pos), cli_fail_input("encode: one TEXT at a time (quote it); files go with --format llmc --out FILE");
+    rc = encode_text(spec, corpus, n_pos ? pos[0] : NULL, json);
+    free(pos);
+    return rc;
+}
+
+/* encode TEXT, or each line of standard input */
+static int encode_text(const char *spec, const char *corpus, const char *text, int json)
+{
+    Err e;
+    if (strcmp(spec, "word") == 0 || strcmp(spec, "char") == 0) return encode_wordtok(spec, corpus, text, json);
     if (corpus) return cli_fail_input("encode: --corpus goes with --tokenizer word or char");
     Tokenizer t;
     if (load_tokenizer(spec, &t, &e)) return cli_fail(&e);
     int32_t *ids = NULL;
     size_t cap = 0, n = 0;
     int status = 0;
-    if (n_pos == 1) {
-        if (tokenizer_encode(&t, (const uint8_t *)pos[0], strlen(pos[0]), &ids, &cap, &n, &e)) status = cli_fail(&e);
+    if (text) {
+        if (tokenizer_encode(&t, (const uint8_t *)text, strlen(text), &ids, &cap, &n, &e)) status = cli_fail(&e);
         else print_encoding(&t, ids, n, json);
     } else {
         char *line = NULL;

@@ -1,4 +1,5 @@
 /* cmd_train.c - `nexttoken train`: train a model on a text file and save it. */
+#include <glob.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -13,11 +14,16 @@
 
 static const char usage[] =
     "usage: nexttoken train --corpus FILE --out FILE [options]\n"
-    "       nexttoken train --resume FILE [--corpus FILE] [--out FILE] [options]\n"
+    "       nexttoken train --data SHARDS [--val-data SHARDS] --tokenizer T --out FILE [options]\n"
+    "       nexttoken train --resume FILE [--corpus FILE | --data SHARDS] [--out FILE] [options]\n"
     "\n"
     "Trains a GPT-2 on a UTF-8 text file and saves it (atomically) to --out.\n"
     "\n"
     "  --corpus FILE        the text to learn from (resuming: the model's own text if not given)\n"
+    "  --data SHARDS        or llm.c's token shards (`encode --format llmc`, or llm.c's data\n"
+    "                       scripts): a file or a quoted pattern ('dir/*_train_*.bin'), as llm.c's\n"
+    "                       -i; needs --tokenizer, the one they were written with (gpt2 for llm.c's)\n"
+    "  --val-data SHARDS    validation shards, as llm.c's -j (default: the last tenth of --data)\n"
     "  --out FILE           where to save the model (default: the --resume file)\n"
     "  --preset NAME        tiny (2 layers, 2 heads, width 64, context 64), small (4, 4, 128, 128,\n"
     "                       the default) or base (6, 6, 192, 128)\n"
@@ -40,6 +46,17 @@ static const char usage[] =
     "The learning rate warms up linearly, then follows a cosine to a tenth of its peak at the\n"
     "last step (constant after warm-up with --constant-lr, or when only --seconds is given).\n"
     "Ctrl-C (or SIGTERM) saves and stops, with exit status 130 (143).\n";
+
+/* The files a pattern names, sorted, as llm.c's dataloader globs its -i and -j (a plain path
+ * names itself, existing or not, so that its own error says what is wrong). 0, or the exit
+ * status of the one-line error. */
+static int expand_shards(const char *flag, const char *pattern, glob_t *g)
+{
+    int rc = glob(pattern, GLOB_NOCHECK, NULL, g);
+    if (rc == GLOB_NOSPACE) return cli_fail_nomem("shard names", 0);
+    if (rc != 0 || g->gl_pathc == 0) return cli_fail_input("train: --%s %s names no file", flag, pattern);
+    return 0;
+}
 
 static volatile sig_atomic_t interrupted;
 static void on_signal(int sig) { interrupted = sig; }
@@ -89,10 +106,13 @@ static double final_validation(Trainer *tr, Err *e, int *failed)
 int cmd_train(int argc, char **argv)
 {
     TrainArgs a = {0};
+    const char *data = NULL, *val_data = NULL;
     SessionSpec sp;
     session_spec_default(&sp);
     ArgSpec specs[] = {
         {"corpus", ARG_STR, &sp.corpus, NO_RANGE, 0},
+        {"data", ARG_STR, &data, NO_RANGE, 0},
+        {"val-data", ARG_STR, &val_data, NO_RANGE, 0},
         {"out", ARG_STR, &a.out, NO_RANGE, 0},
         {"preset", ARG_STR, &sp.preset, NO_RANGE, 0},
         {"resume", ARG_STR, &sp.resume, NO_RANGE, 0},
@@ -121,7 +141,8 @@ int cmd_train(int argc, char **argv)
     Err e;
     int rc;
     if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
-    if (!sp.corpus && !sp.resume) return cli_fail_input("train: --corpus FILE is required (the text to learn from)");
+    if (!sp.corpus && !sp.resume && !data) return cli_fail_input("train: --corpus FILE is required (the text to learn from)");
+    if (val_data && !data) return cli_fail_input("train: --val-data goes with --data (token shards)");
     if (!a.out) a.out = sp.resume;
     if (!a.out) return cli_fail_input("train: --out FILE is required (where to save the model)");
     /* The cosine's horizon: --steps, else open-ended for --seconds alone or --constant-lr, else
@@ -140,14 +161,23 @@ int cmd_train(int argc, char **argv)
     AtomicFile probe;
     if (atomic_open(&probe, a.out, &checkpoint_kind, &e)) return cli_fail(&e);
     atomic_abort(&probe);
+    glob_t train_g = {0}, val_g = {0};
+    if (data) {
+        if ((rc = expand_shards("data", data, &train_g))) return rc;
+        if (val_data && (rc = expand_shards("val-data", val_data, &val_g))) return globfree(&train_g), rc;
+        sp.data = (const char *const *)train_g.gl_pathv, sp.n_data = (int)train_g.gl_pathc;
+        sp.val_data = (const char *const *)val_g.gl_pathv, sp.n_val_data = val_data ? (int)val_g.gl_pathc : 0;
+    }
     /* Our pool splits every layer; OpenBLAS runs single-threaded inside each part. */
     blas_set_threads(1);
     ParPool *pool = par_create(a.threads ? a.threads : par_cpu_count(), &e);
-    if (!pool) return cli_fail(&e);
     Session s;
-    if (session_open(&s, &sp, pool, &e)) {
+    rc = !pool ? cli_fail(&e) : session_open(&s, &sp, pool, &e) ? cli_fail(&e) : 0;
+    if (data) globfree(&train_g);
+    if (val_data) globfree(&val_g);
+    if (rc) {
         par_free(pool);
-        return cli_fail(&e);
+        return rc;
     }
     if (!a.quiet) print_notes(s.notes);
     Trainer *tr = &s.tr;

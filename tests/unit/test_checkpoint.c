@@ -482,9 +482,7 @@ static void test_refuses_to_overwrite_text(void **state)
     (void)state;
     char txt[160];
     snprintf(txt, sizeof txt, "%s/notes.txt", dir);
-    FILE *f = fopen(txt, "w");
-    fputs("my homework\n", f);
-    fclose(f);
+    assert_int_equal(write_text(txt, "my homework\n"), 0);
     GPT2 m;
     Err e;
     assert_int_equal(gpt2_create(&m, &tiny, &e), 0);

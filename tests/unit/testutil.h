@@ -78,6 +78,15 @@ static inline const char *temp_dir(void)
     return mkdtemp(dir);
 }
 
+/* Writes text to path (created or emptied); 0 on success. */
+static inline int write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    int bad = fputs(text, f) < 0;
+    return fclose(f) != 0 || bad ? -1 : 0;
+}
+
 /* Removes a directory and everything in it (or a file); 0 when it is gone. */
 static inline int rm_tree(const char *path)
 {

@@ -144,6 +144,13 @@ void atomic_write(AtomicFile *af, const void *data, size_t n)
     if (fwrite(data, 1, n, af->f) != n) af->failed = errno ? errno : EIO;
 }
 
+void atomic_patch(AtomicFile *af, uint64_t offset, const void *data, size_t n)
+{
+    if (af->failed || n == 0) return;
+    if (fseeko(af->f, (off_t)offset, SEEK_SET) != 0 || fwrite(data, 1, n, af->f) != n || fseeko(af->f, 0, SEEK_END) != 0)
+        af->failed = errno ? errno : EIO;
+}
+
 int atomic_commit(AtomicFile *af, Err *e)
 {
     int rc = 0;

@@ -56,6 +56,10 @@ typedef struct AtomicFile {
  * exist or is not writable. */
 int atomic_open(AtomicFile *af, const char *path, const FileKind *kind, Err *e);
 void atomic_write(AtomicFile *af, const void *data, size_t n);
+/* Writes n bytes at offset, over bytes already written, and goes back to the end: for a header
+ * whose counts are known only when everything after it is written (llm.c's token shards). The
+ * hash is not updated: a format that ends with a checksum does not patch. */
+void atomic_patch(AtomicFile *af, uint64_t offset, const void *data, size_t n);
 /* Flushes, fsyncs, renames over the target and fsyncs the directory. On any failure the
  * temporary file is removed and the target is untouched. */
 int atomic_commit(AtomicFile *af, Err *e);

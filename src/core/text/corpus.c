@@ -9,14 +9,23 @@
 #include "core/base/readfile.h"
 #include "core/base/utf8.h"
 
+int corpus_check_text(const char *name, const uint8_t *data, size_t n, uint64_t base, Err *e)
+{
+    const uint8_t *nul = memchr(data, 0, n);
+    if (nul)
+        return err_input(e, "%s: binary file (NUL byte at offset %llu), expected UTF-8 text", name,
+                         (unsigned long long)(base + (size_t)(nul - data)));
+    size_t bad;
+    if (!utf8_valid(data, n, &bad))
+        return err_input(e, "%s: not UTF-8 text (invalid byte 0x%02x at offset %llu)", name, data[bad],
+                         (unsigned long long)(base + bad));
+    return 0;
+}
+
 static int corpus_check(Corpus *c, Err *e)
 {
     if (c->size == 0) return err_input(e, "%s: empty file", c->name);
-    const uint8_t *nul = memchr(c->data, 0, c->size);
-    if (nul) return err_input(e, "%s: binary file (NUL byte at offset %zu), expected UTF-8 text", c->name, (size_t)(nul - c->data));
-    size_t bad;
-    if (!utf8_valid(c->data, c->size, &bad))
-        return err_input(e, "%s: not UTF-8 text (invalid byte 0x%02x at offset %zu)", c->name, c->data[bad], bad);
+    if (corpus_check_text(c->name, c->data, c->size, 0, e)) return -1;
     c->hash = fnv1a(FNV_OFFSET, c->data, c->size);
     return 0;
 }

@@ -33,4 +33,9 @@ int corpus_open(Corpus *c, const char *path, Err *e);
 int corpus_from_memory(Corpus *c, const char *name, const uint8_t *text, size_t n, Err *e);
 void corpus_close(Corpus *c);
 
+/* The text check alone, for a part of a file read piece by piece (tokstream.h): no NUL, valid
+ * UTF-8; offsets in the messages count from `base`, the part's place in the file. The part must
+ * begin and end on character boundaries. */
+int corpus_check_text(const char *name, const uint8_t *data, size_t n, uint64_t base, Err *e);
+
 #endif

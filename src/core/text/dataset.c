@@ -13,18 +13,34 @@ int dataset_build(Dataset *d, const Corpus *c, const Tokenizer *t, int T, Err *e
         err_prefix(e, c->name);
         return -1;
     }
-    d->n_vocab = t->n_vocab;
-    size_t need = 2 * ((size_t)T + 1);
-    if (d->n_tokens < need) {
+    return dataset_from_tokens(d, d->tokens, d->n_tokens, 0, t->n_vocab, T, c->name, e);
+}
+
+int dataset_from_tokens(Dataset *d, int32_t *tokens, size_t n_tokens, size_t n_train, int n_vocab, int T, const char *name,
+                        Err *e)
+{
+    d->tokens = tokens, d->n_tokens = n_tokens, d->n_vocab = n_vocab;
+    size_t need = 2 * ((size_t)T + 1), window = (size_t)T + 1;
+    if (n_train) {
+        if (n_train < window || n_tokens - n_train < window) {
+            err_input(e, "%s: too short: %zu training and %zu validation tokens, and a context of %d needs at least %zu of each", name,
+                      n_train, n_tokens - n_train, T, window);
+            dataset_free(d);
+            return -1;
+        }
+        d->n_train = n_train;
+        return 0;
+    }
+    if (n_tokens < need) {
         err_input(e, "%s: too short: %zu tokens, and a context of %d needs at least %zu (a window for training and one for validation)",
-                  c->name, d->n_tokens, T, need);
+                  name, n_tokens, T, need);
         dataset_free(d);
         return -1;
     }
-    size_t n_val = d->n_tokens / 10;
-    if (n_val < (size_t)T + 1) n_val = (size_t)T + 1;
-    d->n_train = d->n_tokens - n_val;
-    if (d->n_train < (size_t)T + 1) d->n_train = (size_t)T + 1;
+    size_t n_val = n_tokens / 10;
+    if (n_val < window) n_val = window;
+    d->n_train = n_tokens - n_val;
+    if (d->n_train < window) d->n_train = window;
     return 0;
 }
 

@@ -29,6 +29,11 @@ typedef struct Dataset {
 /* Tokenizes the corpus and splits it. T is the context the windows will have: both parts must
  * hold at least one window of T + 1 tokens, or the corpus is "too short" (ERR_INPUT). */
 int dataset_build(Dataset *d, const Corpus *c, const Tokenizer *t, int T, Err *e);
+/* The same from tokens already made (llm.c's shards, session.h), taken over (freed here on
+ * failure too): [0, n_train) train and the rest validates; n_train 0 holds out the last tenth
+ * as dataset_build does. name is for the messages. */
+int dataset_from_tokens(Dataset *d, int32_t *tokens, size_t n_tokens, size_t n_train, int n_vocab, int T, const char *name,
+                        Err *e);
 void dataset_free(Dataset *d);
 
 /* B random training windows: x (B,T) = tokens[i .. i+T), y (B,T) = tokens[i+1 .. i+T+1]. */

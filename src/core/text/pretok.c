@@ -137,3 +137,33 @@ int pretok_split(const Pretok *p, const uint8_t *text, size_t n, PretokFn fn, vo
     pcre2_match_data_free(md);
     return rc;
 }
+
+/* Unicode White_Space: the patterns' WS above. */
+static int is_space(uint32_t c)
+{
+    return (c >= 0x09 && c <= 0x0d) || c == 0x20 || c == 0x85 || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+           c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
+}
+
+/* Whether the character that ends at text[end - 1] is one and is not white space. */
+static int nonspace_before(const uint8_t *text, size_t end)
+{
+    if (end == 0) return 0;
+    size_t s = end - 1;
+    while (s > 0 && end - s < 4 && (text[s] & 0xc0) == 0x80) s--;
+    uint32_t c;
+    int k = utf8_decode(text + s, end - s, &c);
+    return k > 0 && s + (size_t)k == end && !is_space(c);
+}
+
+int pretok_cut_ok(const uint8_t *text, size_t n, size_t p)
+{
+    if (p == 0 || p >= n) return 0;
+    /* before a space that follows a character that is not white space */
+    if (text[p] == ' ') return nonspace_before(text, p);
+    /* after a newline, between characters that are neither white space nor (after) '/' */
+    if (p < 2 || text[p - 1] != '\n' || text[p] == '/') return 0;
+    uint32_t c;
+    if (utf8_decode(text + p, n - p, &c) <= 0 || is_space(c)) return 0;
+    return nonspace_before(text, p - 1);
+}

@@ -39,4 +39,21 @@ const Pretok *pretok_get(int pattern, Err *e);
 typedef int (*PretokFn)(void *ctx, const uint8_t *chunk, size_t len);
 int pretok_split(const Pretok *p, const uint8_t *text, size_t n, PretokFn fn, void *ctx, Err *e);
 
+/* Whether text (n bytes, valid UTF-8) may be cut at p, 0 < p < n, for GPT-2's, cl100k's and
+ * o200k's patterns: whether splitting text[0, p) and text[p, n) apart gives exactly the chunks of
+ * splitting the whole, so that their tokens, put end to end, are the whole's. The part after p
+ * is split as the whole is from p on whenever the whole has a chunk boundary at p (the patterns
+ * never look back); the part before, when no chunk before p looks at or runs into text[p].
+ * Two kinds of place give both:
+ *   - before a space that follows a character that is not white space: no alternative takes a
+ *     space after something else (a space only ever leads a chunk, or is part of a white-space
+ *     run, which that character ends), so the chunk holding it ends at p;
+ *   - after a newline that follows a character that is not white space and comes before one
+ *     that is neither white space nor '/': only the white-space alternatives and the
+ *     punctuation ones with trailing newlines (cl100k's, and o200k's, which take '/' too) take
+ *     a newline, and with those neighbours they end at p in the whole as in the part.
+ * tests/unit/test_shard.c checks both on random texts against splitting the whole.
+ * PRETOK_NONE has no such place: its whole text is one chunk. */
+int pretok_cut_ok(const uint8_t *text, size_t n, size_t p);
+
 #endif

@@ -122,6 +122,15 @@ int tokenizer_encode(const Tokenizer *t, const uint8_t *text, size_t n, int32_t 
     return 0;
 }
 
+int32_t tokenizer_special_id(const Tokenizer *t, const char *name)
+{
+    size_t len = strlen(name);
+    for (int i = 0; i < t->n_vocab; i++)
+        if (t->special[i] && t->offsets[i + 1] - t->offsets[i] == len && memcmp(t->bytes + t->offsets[i], name, len) == 0)
+            return i;
+    return -1;
+}
+
 int tokenizer_decode(const Tokenizer *t, const int32_t *ids, size_t n, uint8_t **out, size_t *cap,
                      size_t *len, Err *e)
 {

@@ -66,6 +66,10 @@ static inline const uint8_t *tokenizer_token(const Tokenizer *t, int32_t id, siz
     return t->bytes + t->offsets[id];
 }
 
+/* The id of the special token whose bytes are name ("<|endoftext|>"), or -1: GPT-2's 50256,
+ * cl100k's 100257; the byte tokenizer and learned byte pairs have none. */
+int32_t tokenizer_special_id(const Tokenizer *t, const char *name);
+
 /* Appends the bytes of ids to out (capacity *cap, grown with realloc), returning the length. */
 int tokenizer_decode(const Tokenizer *t, const int32_t *ids, size_t n, uint8_t **out, size_t *cap,
                      size_t *len, Err *e);

@@ -454,12 +454,11 @@ const FileKind llmc_tokenizer_kind = {"an llm.c tokenizer file", is_llmc_tokeniz
 
 int vocab_save_llmc(const char *path, const Tokenizer *t, Err *e)
 {
-    long eot = -1;
+    long eot = tokenizer_special_id(t, "<|endoftext|>");
     for (int i = 0; i < t->n_vocab; i++) {
         size_t n;
-        const uint8_t *b = tokenizer_token(t, i, &n);
+        tokenizer_token(t, i, &n);
         if (n == 0 || n > 255) return err_input(e, "%s: token %d has %zu bytes; llm.c's tokenizer file holds 1 to 255", path, i, n);
-        if (eot < 0 && t->special[i] && n == 13 && memcmp(b, "<|endoftext|>", 13) == 0) eot = i;
     }
     uint8_t h[LLMC_TOKENIZER_HEADER_BYTES] = {0};
     put_u32(h, LLMC_TOKENIZER_MAGIC);

@@ -11,6 +11,7 @@
 #include "core/base/paths.h"
 #include "core/text/bpe_train.h"
 #include "core/text/pretok.h"
+#include "core/text/shard.h"
 #include "core/train/checkpoint.h"
 #include "core/train/loader.h"
 
@@ -73,8 +74,31 @@ static const char *resumed_corpus(const SessionSpec *spec, const TrainState *st,
         err_input(e, "%s was trained on %s, which cannot be read now; name the text to go on with (--corpus FILE)", spec->resume,
                   st->corpus_path);
     else
-        err_input(e, "%s does not say which text it was trained on; name the text to go on with (--corpus FILE)", spec->resume);
+        err_input(e, "%s does not say which text it was trained on; name the text to go on with (--corpus FILE, or --data SHARD for token shards)", spec->resume);
     return NULL;
+}
+
+/* The tokens of llm.c shards: the training ones, then the validation ones (if any), each id
+ * checked against the tokenizer. */
+static int shard_dataset(Session *s, const SessionSpec *spec, int T, Err *e)
+{
+    int32_t *tokens = NULL;
+    size_t cap = 0, n = 0, n_train;
+    for (int i = 0; i < spec->n_data; i++)
+        if (shard_read(spec->data[i], s->tok.n_vocab, s->tok.name, &tokens, &cap, &n, e)) goto fail;
+    n_train = n;
+    for (int i = 0; i < spec->n_val_data; i++)
+        if (shard_read(spec->val_data[i], s->tok.n_vocab, s->tok.name, &tokens, &cap, &n, e)) goto fail;
+    char name[NT_PATH_MAX + 32];
+    snprintf(name, sizeof name, "%s%s", spec->data[0], spec->n_data > 1 || spec->n_val_data ? " and the other shards" : "");
+    if (dataset_from_tokens(&s->data, tokens, n, spec->n_val_data ? n_train : 0, s->tok.n_vocab, T, name, e)) return -1;
+    note(s, "data: %zu training tokens from %d shard%s, %zu validating (%s)", s->data.n_train, spec->n_data,
+         spec->n_data == 1 ? "" : "s", s->data.n_tokens - s->data.n_train,
+         spec->n_val_data ? "the validation shards" : "the last tenth");
+    return 0;
+fail:
+    free(tokens);
+    return -1;
 }
 
 /* The settings a resumed model trains with: its saved ones, except those the spec gives. */
@@ -104,7 +128,11 @@ int session_open(Session *s, const SessionSpec *spec, ParPool *pool, Err *e)
     GPT2Config mc;
     TrainConfig tc = spec->train;
     const char *corpus = spec->corpus;
-    int saved_settings = 0;
+    int saved_settings = 0, shards = spec->n_data > 0;
+    if (shards && corpus) return err_input(e, "train on a text or on token shards, not both");
+    if (!shards && spec->n_val_data) return err_input(e, "validation shards go with training shards (--data)");
+    if (shards && !spec->resume && !spec->tokenizer)
+        return err_input(e, "token shards need the tokenizer they were written with (--tokenizer gpt2 for llm.c's own)");
     if (spec->resume) {
         if (spec->tokenizer || spec->vocab_size || spec->preset || spec->layers || spec->heads || spec->dim || spec->ctx)
             return err_input(e, "a resumed model keeps its sizes and tokenizer: a preset, sizes, a tokenizer or a vocabulary size cannot change them");
@@ -114,29 +142,34 @@ int session_open(Session *s, const SessionSpec *spec, ParPool *pool, Err *e)
         mc = ck.model.cfg;
         saved_settings = ck.st.cfg.batch > 0;
         if (saved_settings) tc = resumed_settings(spec, &ck.st.cfg);
-        if (!(corpus = resumed_corpus(spec, &ck.st, e))) goto fail;
+        if (!shards && !(corpus = resumed_corpus(spec, &ck.st, e))) goto fail;
         s->resumed = 1;
     } else {
-        if (!corpus) return err_input(e, "a new model needs a text to learn from (--corpus FILE)");
+        if (!corpus && !shards) return err_input(e, "a new model needs a text to learn from (--corpus FILE)");
         if (spec->tokenizer && spec->vocab_size) return err_input(e, "give a tokenizer or a vocabulary size to learn, not both");
         if (new_model_config(spec, &mc, e)) return -1;
     }
     /* a bare name (or corpora/NAME) not here is the shipped corpus of that name (paths.h) */
     char found[NT_PATH_MAX];
-    path_corpus(corpus, found, sizeof found);
-    corpus = found;
-    if (train_config_check(&tc, e) || corpus_open(&s->corpus, corpus, e)) goto fail;
+    if (corpus) {
+        path_corpus(corpus, found, sizeof found);
+        corpus = found;
+    }
+    if (train_config_check(&tc, e) || (corpus && corpus_open(&s->corpus, corpus, e))) goto fail;
     /* Where the text is, so that resuming finds it again from anywhere. Taken now: corpus may
-     * point into the checkpoint's state, which trainer_resume moves out and zeroes. */
-    char *abs = realpath(corpus, NULL);
-    snprintf(s->corpus_path, sizeof s->corpus_path, "%s", abs ? abs : corpus);
-    free(abs);
+     * point into the checkpoint's state, which trainer_resume moves out and zeroes. Shards
+     * leave it empty: a resumed model is given its shards again. */
+    if (corpus) {
+        char *abs = realpath(corpus, NULL);
+        snprintf(s->corpus_path, sizeof s->corpus_path, "%s", abs ? abs : corpus);
+        free(abs);
+    }
     if (!spec->resume) {
         if (new_tokenizer(s, spec, e)) goto fail;
         mc.n_vocab = s->tok.n_vocab;
         if (gpt2_config_check(&mc, e)) goto fail;
     }
-    if (dataset_build(&s->data, &s->corpus, &s->tok, mc.n_ctx, e)) goto fail;
+    if (shards ? shard_dataset(s, spec, mc.n_ctx, e) : dataset_build(&s->data, &s->corpus, &s->tok, mc.n_ctx, e)) goto fail;
     if (!saved_settings && !(spec->given & SESSION_SET_BATCH)) {
         int fitted = fit_batch(&mc, tc.batch, spec->work_budget ? spec->work_budget : SESSION_WORK_BUDGET);
         if (fitted != tc.batch) {
@@ -147,7 +180,7 @@ int session_open(Session *s, const SessionSpec *spec, ParPool *pool, Err *e)
     int rc;
     if (spec->resume) {
         if (saved_settings) ck.st.cfg = tc;
-        if (ck.st.corpus_hash && ck.st.corpus_hash != s->corpus.hash)
+        if (corpus && ck.st.corpus_hash && ck.st.corpus_hash != s->corpus.hash)
             note(s, "note: %s is not the text this model was trained on; training continues on it", s->corpus.name);
         rc = trainer_resume(&s->tr, &ck.model, &ck.opt, &ck.st, &tc, &s->data, pool, e);
     } else {

@@ -10,6 +10,8 @@
  *   - a resumed model keeps its sizes, its tokenizer and its saved training settings, except
  *     the ones the spec marks as given; it continues on the text it was trained on when no
  *     corpus is named, and says so when the corpus named is another text;
+ *   - llm.c's token shards train in place of a text (`train --data`): the model sees exactly the
+ *     tokens llm.c's trainer would, and the checkpoint names no text (resuming names them again);
  *   - an llm.c model finds its tokenizer as the commands do (loader.h);
  *   - a batch nobody chose (not given, not saved) is the largest of the default's halvings
  *     whose activations fit the work budget, and the session says it chose it.
@@ -47,6 +49,13 @@ typedef struct SessionSpec {
     const char *fallback_corpus; /* when resuming without a corpus and the model's own text is
                                   * not named or gone: this one instead of an error (or NULL) */
     const char *resume;      /* a model file to continue; NULL: a new model */
+    /* or tokens already made: llm.c shards (shard.h) instead of a corpus; a new model then needs
+     * the tokenizer they were written with, and every id must be in its vocabulary. Without
+     * validation shards the last tenth of the training tokens validates. */
+    const char *const *data;
+    int n_data;
+    const char *const *val_data;
+    int n_val_data;
     /* a new model's tokenizer and sizes (a resumed one refuses them) */
     const char *tokenizer;   /* "byte", "gpt2", "cl100k", "o200k" or a file; NULL: learn byte pairs */
     int vocab_size;          /* the byte-pair vocabulary to learn; 0: BPE_DEFAULT_VOCAB */
