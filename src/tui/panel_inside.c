@@ -29,6 +29,7 @@ static const char *const view_names[VIEW_COUNT] = {"attention", "heads", "lens",
 #define NEAR_K 10
 #define POS_MAX 48       /* position embeddings in the heat map */
 #define FOOT_ROWS 2      /* the hint and the commands that print the same numbers */
+#define HINT "v view  [ ] layer  { } head  Left Right position"
 
 static const HelpLine help[] = {
     {"v / V", "the next / previous view: attention, heads, lens, neighbors, positions"},
@@ -219,7 +220,7 @@ static void draw_attention(const App *a, const Inside *S, WINDOW *w, int y, int 
     /* the keys: their positions, then the first columns of their text */
     int x0 = 1 + LABEL_W;
     for (int j = first; j < first + W; j++) {
-        if (j % 5 == 0 || j == sel) /* every position's number would run together */
+        if (j == sel || (j % 5 == 0 && abs(j - sel) > 1)) /* every position's number would run together */
             draw_textf(w, y, x0 + (j - first) * ATT_CELL_W, ATT_CELL_W + 1, j == sel ? ST_SELECT : ST_DIM, a, "%-3d", j);
         token_text(a, S->ids[j], 1, 0, buf, sizeof buf);
         draw_text(w, y + 1, x0 + (j - first) * ATT_CELL_W, ATT_CELL_W, j == sel ? ST_SELECT : ST_DIM, a, buf);
@@ -389,6 +390,7 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     if (!S->have) {
         draw_textf(w, 0, 1, wd - 2, ST_TITLE, a, "Inside the model, after \"%s\"", a->prompt);
         draw_text(w, 2, 2, wd - 4, ST_DIM, a, S->err[0] ? S->err : "...");
+        if (h >= FOOT_ROWS + 4) draw_text(w, h - 2, 1, wd - 2, ST_DIM, a, HINT);
         return;
     }
     const GPT2Config *c = &S->in.cfg;
@@ -402,7 +404,7 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     draw_text(w, 0, x, wd - 1 - x, ST_TITLE, a, title);
     int y = 1;
     if (S->n_all > (size_t)S->n && y < h)
-        draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "(the last %d of %zu tokens: the model's context)", S->n, S->n_all);
+        draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "(the last %d of %zu tokens, the model's context; the commands refuse longer texts)", S->n, S->n_all);
     y++;
     const int body = h - FOOT_ROWS;
     switch (S->view) {
@@ -412,8 +414,8 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     case VIEW_NEIGHBORS: draw_neighbors(a, S, w, y, body, wd); break;
     default: draw_positions(a, S, w, y, body, wd); break;
     }
-    if (h < 6) return;
-    draw_text(w, h - 2, 1, wd - 2, ST_DIM, a, "v view  [ ] layer  { } head  Left Right position");
+    if (h < FOOT_ROWS + 4) return;
+    draw_text(w, h - 2, 1, wd - 2, ST_DIM, a, HINT);
     /* the same numbers from the command line */
     switch (S->view) {
     case VIEW_ATTENTION:
