@@ -28,6 +28,7 @@ static const char *const view_names[VIEW_COUNT] = {"attention", "heads", "lens",
 #define LENS_CELL_W 14   /* a lens cell: the guess and its probability */
 #define NEAR_K 10
 #define POS_MAX 48       /* position embeddings in the heat map */
+#define TITLE_MIN_PROMPT 6 /* the title shows the prompt when at least this much of it fits */
 #define FOOT_ROWS 2      /* the hint and the commands that print the same numbers */
 #define HINT "v view  [ ] layer  { } head  Left Right position"
 
@@ -285,6 +286,10 @@ static void draw_heads(const App *a, const Inside *S, WINDOW *w, int y, int h, i
             for (int j = first; j <= i; j++)
                 draw_shade(w, gy + 1 + i - first, gx + j - first, 1, shade_level(att[(size_t)i * n + j]), a);
     }
+    const int yn = y + ((NH + per_best - 1) / per_best) * (k + 1);
+    if (yn < h)
+        draw_textf(w, yn, 1, wd - 2, ST_DIM, a, "layer %d, positions %d to %d of %d: rows are queries, columns keys", S->layer,
+                   first, first + k - 1, n);
 }
 
 /* Rows are the layers, columns positions: each block's guess for the token after the column's. */
@@ -395,13 +400,18 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     }
     const GPT2Config *c = &S->in.cfg;
     const int sel = selected(S);
-    /* the prompt cut short rather than what is selected */
+    /* the prompt cut short (or left out) rather than what is selected */
     snprintf(title, sizeof title, "\": %s, layer %d of %d, head %d of %d, position %d of %d", view_names[S->view], S->layer,
              c->n_layer, S->head, c->n_head, sel, S->n);
-    int x = 1 + draw_text(w, 0, 1, wd - 2, ST_TITLE, a, "After \"");
-    const int room = wd - 1 - x - text_width(title);
-    if (room > 0) x += draw_text(w, 0, x, room, ST_TITLE, a, a->prompt);
-    draw_text(w, 0, x, wd - 1 - x, ST_TITLE, a, title);
+    const int room = wd - 2 - text_width("After \"") - text_width(title);
+    int x = 1;
+    if (room >= TITLE_MIN_PROMPT) {
+        x += draw_text(w, 0, x, wd - 2, ST_TITLE, a, "After \"");
+        x += draw_text(w, 0, x, room, ST_TITLE, a, a->prompt);
+        draw_text(w, 0, x, wd - 1 - x, ST_TITLE, a, title);
+    } else {
+        draw_text(w, 0, x, wd - 2, ST_TITLE, a, title + 3); /* without the quote and colon */
+    }
     int y = 1;
     if (S->n_all > (size_t)S->n && y < h)
         draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "(the last %d of %zu tokens, the model's context; the commands refuse longer texts)", S->n, S->n_all);
