@@ -33,12 +33,12 @@ static const char *const view_names[VIEW_COUNT] = {"attention", "heads", "lens",
 #define HINT "v view  [ ] layer  { } head  Left Right position"
 
 static const HelpLine help[] = {
-    {"v / V", "the next / previous view: attention, heads, lens, neighbors, positions"},
+    {"v / V", "the next / previous view"},
     {"[ ]", "the layer down / up"},
     {"{ }  Up Down", "the head down / up"},
     {"Left Right", "the position (query, lens column, token); Home End: first, last"},
-    {":inside view NAME", "attention, heads, lens, neighbors or positions"},
-    {":inside layer L", "also head H, position P (from 0; position last)"},
+    {":inside view", "attention, heads, lens, neighbors or positions"},
+    {":inside layer", "L (from 0); also :inside head H, :inside position P or last"},
     {NULL, NULL},
 };
 
