@@ -15,6 +15,7 @@
 #include "core/model/inspect.h"
 #include "tui.h"
 
+/* In this order: the views up to VIEW_LENS read what the forward keeps; the others, weights only. */
 enum { VIEW_ATTENTION, VIEW_HEADS, VIEW_LENS, VIEW_NEIGHBORS, VIEW_POSITIONS, VIEW_COUNT };
 static const char *const view_names[VIEW_COUNT] = {"attention", "heads", "lens", "neighbors", "positions"};
 
@@ -44,8 +45,8 @@ static const HelpLine help[] = {
 
 typedef struct Inside {
     Inspect in;
-    int have;               /* in holds a run over ids for generation gen */
-    long gen;
+    int have;               /* ids hold the prompt for generation gen */
+    long gen, run_gen;      /* run_gen: the generation in's forward ran on */
     char err[ERR_MSG_MAX];
     int view, layer, head;
     int sel;                /* the selected position; -1: the last, whatever the text */
@@ -157,11 +158,17 @@ static void update(App *a, void *st)
         const size_t cut = S->n_all > (size_t)m->cfg.n_ctx ? S->n_all - (size_t)m->cfg.n_ctx : 0;
         S->n = (int)(S->n_all - cut);
         if (cut) memmove(S->ids, S->ids + cut, sizeof *S->ids * (size_t)S->n);
+        S->have = 1;
+    }
+    /* The forward, for the views that read what it keeps: the embeddings' views need none
+     * (with a large model and a long text it is the slow part). */
+    if (S->view <= VIEW_LENS && S->run_gen != S->gen) {
         if (!inspect_run(&S->in, m, S->ids, S->n, &e)) {
             snprintf(S->err, sizeof S->err, "%s", e.msg);
+            S->have = 0;
             return;
         }
-        S->have = 1;
+        S->run_gen = S->gen;
     }
     if (S->view == VIEW_LENS) lens_step(a, S, m);
     if (S->view == VIEW_NEIGHBORS) {
@@ -508,7 +515,7 @@ static void init(void *st)
 {
     Inside *S = st;
     S->sel = -1;
-    S->gen = S->lens_gen = S->near_gen = S->pos_gen = -1;
+    S->gen = S->run_gen = S->lens_gen = S->near_gen = S->pos_gen = -1;
 }
 
 static void release(void *st)
