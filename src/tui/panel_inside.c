@@ -370,28 +370,35 @@ static void draw_neighbors(const App *a, const Inside *S, WINDOW *w, int y, int 
     }
 }
 
+#define POS_LABEL_W 5   /* a row of the position map: its number */
+#define POS_LEGEND_W 22 /* the legend at the right of the map */
+
+/* A cosine as a shade: below 0, then up to 0.2, 0.4, 0.7 and 1. */
+static int cosine_level(float c)
+{
+    return c < 0 ? 0 : c < 0.2f ? 1 : c < 0.4f ? 2 : c < 0.7f ? 3 : 4;
+}
+
 static void draw_positions(const App *a, const Inside *S, WINDOW *w, int y, int h, int wd)
 {
     if (S->pos_gen != S->gen) return;
-    int P = S->pos_n;
+    int P = S->pos_n; /* as many as the room has, two columns each if they fit */
     if (P > h - y - 1) P = h - y - 1;
-    const int cw = 5 + 2 * P <= wd - 22 ? 2 : 1;
-    if (P > (wd - 5 - 22) / cw) P = (wd - 5 - 22) / cw;
+    const int cw = POS_LABEL_W + 2 * P <= wd - POS_LEGEND_W ? 2 : 1;
+    if (P > (wd - POS_LABEL_W - POS_LEGEND_W) / cw) P = (wd - POS_LABEL_W - POS_LEGEND_W) / cw;
     if (P < 1) return;
-    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "cos(wpe_i, wpe_j), positions 0 to %d: row i, column j", P - 1);
+    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "cos(wpe_i, wpe_j), positions 0 to %d of the context's %d: row i, column j",
+               P - 1, S->in.cfg.n_ctx);
+    const int y0 = y;
     for (int i = 0; i < P && y < h; i++, y++) {
-        draw_textf(w, y, 1, 4, ST_DIM, a, "%3d", i);
-        for (int j = 0; j < P; j++) {
-            const float c = S->pos_cos[i * S->pos_n + j];
-            draw_shade(w, y, 5 + j * cw, cw, c < 0 ? 0 : c < 0.2f ? 1 : c < 0.4f ? 2 : c < 0.7f ? 3 : 4, a);
-        }
+        draw_textf(w, y, 1, POS_LABEL_W - 1, ST_DIM, a, "%3d", i);
+        for (int j = 0; j < P; j++) draw_shade(w, y, POS_LABEL_W + j * cw, cw, cosine_level(S->pos_cos[i * S->pos_n + j]), a);
     }
     static const char *const legend[] = {"below 0", "0 to 0.2", "0.2 to 0.4", "0.4 to 0.7", "0.7 to 1"};
-    const int xl = 6 + P * cw + 2;
-    y -= P;
-    for (int l = 0; l < HEAT_LEVELS; l++) {
-        draw_shade(w, y + l, xl, 2, l, a);
-        draw_text(w, y + l, xl + 3, wd - xl - 4, ST_DIM, a, legend[l]);
+    const int xl = POS_LABEL_W + P * cw + 3;
+    for (int l = 0; l < HEAT_LEVELS && y0 + l < h; l++) {
+        draw_shade(w, y0 + l, xl, 2, l, a);
+        draw_text(w, y0 + l, xl + 3, wd - xl - 4, ST_DIM, a, legend[l]);
     }
 }
 
