@@ -1,8 +1,8 @@
 #!/bin/sh
 # consistency.sh BIN - the numbers the panels show are the numbers the commands print. The
-# interface trains a model to step 40 and saves it; then the Softmax, Loss, Sample and Slice
-# panels are dumped, and the same questions are put to `nexttoken softmax/loss/sample/slice`
-# on the saved model. Each figure must read the same on both, to the digits on screen.
+# interface trains a model to step 40 and saves it; then the Softmax, Loss, Sample, Slice, Tokens
+# and Inside panels are dumped, and the same questions are put to `nexttoken softmax/loss/sample/
+# slice/bpe/attention/lens/neighbors` on the saved model. Each figure must read the same on both, to the digits on screen.
 BIN=$1
 . tests/cli-lib.sh
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 OPENBLAS_CORETYPE=Haswell NEXTTOKEN_BLAS=keep
@@ -26,6 +26,15 @@ dump slice
 key 2
 key <Space> <Space> <Space>
 dump tokens
+key 7
+:inside layer 1
+:inside head 2
+dump inside-attention
+:inside view lens
+:inside position 5
+dump inside-lens
+:inside view neighbors
+dump inside-neighbors
 SCRIPT
 XDG_DATA_HOME="$TMP/data" NT_SCREEN_DIR="$TMP" "$BIN" --script "$TMP/c.script" --size 100x30 --threads 2 >"$TMP/log" 2>&1 ||
     fail "the script failed: $(cat "$TMP/log")"
@@ -66,4 +75,25 @@ expect_ok $BIN bpe train --corpus corpora/stories.txt --vocab-size 259 --out "$T
 set -- $(sed -n 3p "$TMP/out" | awk '{print $(NF-2), $NF}')
 grep -q "token $2 (the pair occurred $1 times)" "$TMP/tokens.screen" ||
     fail "tokens: the screen lacks merge 3's count $1 and id $2: $(grep merge "$TMP/tokens.screen")"
+
+# Inside: where the last position looks in layer 1, head 2 (its largest weight, and the key's
+# position), as `attention --json` has the weights (the last row of the one head asked for)
+expect_ok $BIN attention --model "$M" --layer 1 --head 2 --json "$P"
+want=$(sed 's/.*\[\([^][]*\)\]\]\]\].*/\1/' "$TMP/out" | awk -F, '{m = 1; for (i = 2; i <= NF; i++) if ($i + 0 > $m + 0) m = i;
+    printf "%d %.1f%%", m - 1, 100 * $m}')
+got=$(grep -A1 "looks:" "$TMP/inside-attention.screen" | tail -1 | sed -n 's/.* \([0-9][0-9]*\) [^ ]* *\([0-9.]*%\).*/\1 \2/p')
+[ -n "$want" ] && [ "$got" = "$want" ] || fail "inside attention: screen '$got', command '$want'"
+# the logit lens: p(next) at position 5 after each layer, as `lens` prints it
+expect_ok $BIN lens --model "$M" "$P"
+want=$(awk '/^ *[0-9]+ / {t = $1} t == 5 && /p\(next\)/ {printf " %d: %.3f%%", $2, $NF}' "$TMP/out")
+[ -n "$want" ] && grep -qF "by layer:$want" "$TMP/inside-lens.screen" ||
+    fail "inside lens: the screen lacks 'by layer:$want': $(grep 'by layer' "$TMP/inside-lens.screen")"
+# the nearest token embeddings of the selected (last) token, as `neighbors` lists them
+id=$(sed -n 's/.*(#\([0-9]*\), position.*/\1/p' "$TMP/inside-neighbors.screen")
+expect_ok $BIN neighbors --model "$M" "#$id"
+for r in 1 2 10; do
+    want=$(awk -v r=$r '$1 == r {print $1, $2, $3}' "$TMP/out")
+    got=$(awk -v r=$r '$1 == r && NF > 3 {print $1, $2, $3}' "$TMP/inside-neighbors.screen")
+    [ -n "$want" ] && [ "$got" = "$want" ] || fail "inside neighbors: rank $r: screen '$got', command '$want'"
+done
 finish

@@ -37,26 +37,45 @@ int app_message_shown(const App *a)
 
 static const char *const TITLE = " nexttoken ";
 
-/* Tab i's label, " 6 Train ", bracketed when active on a terminal without colour. */
-static void tab_label(const App *a, int i, char *out, size_t cap)
+/* Tab i's label, " 6 Train " (" 6 " squeezed), bracketed when active on a terminal without colour. */
+static void tab_label(const App *a, int i, int squeeze, char *out, size_t cap)
 {
-    snprintf(out, cap, " %c %s ", panels[i]->keys[0], panels[i]->title);
+    if (squeeze >= 2 && a->panel != panels[i]) snprintf(out, cap, " %c ", panels[i]->keys[0]);
+    else snprintf(out, cap, " %c %s ", panels[i]->keys[0], panels[i]->title);
     if (a->panel == panels[i] && !a->colors) out[0] = '[', out[strlen(out) - 1] = ']';
 }
 
-/* Where tab i starts, and the column after it. */
-static void tab_span(const App *a, int i, int *x0, int *x1)
+/* Where tab i starts, and the column after it (i == n_panels: the row's width). */
+static void tab_span_at(const App *a, int squeeze, int i, int *x0, int *x1)
 {
     char label[64];
-    int x = text_width(TITLE);
-    for (int k = 0;; k++) {
-        tab_label(a, k, label, sizeof label);
+    int x = squeeze ? 0 : text_width(TITLE);
+    for (int k = 0; k < n_panels; k++) {
+        tab_label(a, k, squeeze, label, sizeof label);
         if (k == i) {
             *x0 = x, *x1 = x + text_width(label);
             return;
         }
         x += text_width(label);
     }
+    *x0 = *x1 = x;
+}
+
+/* How much the tab row gives up to fit the terminal: 0 nothing, 1 the title, 2 the names of the
+ * tabs that are not active (their keys stay, so that every panel can still be seen and clicked). */
+static int tab_squeeze(const App *a)
+{
+    int x0, x1, squeeze = 0;
+    for (; squeeze < 2; squeeze++) {
+        tab_span_at(a, squeeze, n_panels, &x0, &x1);
+        if (x1 <= a->cols) break;
+    }
+    return squeeze;
+}
+
+static void tab_span(const App *a, int i, int *x0, int *x1)
+{
+    tab_span_at(a, tab_squeeze(a), i, x0, x1);
 }
 
 const Panel *frame_tab_at(const App *a, int x)
@@ -71,10 +90,11 @@ const Panel *frame_tab_at(const App *a, int x)
 
 static void draw_tabs(const App *a)
 {
-    int x = draw_text(stdscr, 0, 0, a->cols, ST_TITLE, a, TITLE);
+    const int squeeze = tab_squeeze(a);
+    int x = squeeze ? 0 : draw_text(stdscr, 0, 0, a->cols, ST_TITLE, a, TITLE);
     for (int i = 0; i < n_panels && x < a->cols; i++) {
         char label[64];
-        tab_label(a, i, label, sizeof label);
+        tab_label(a, i, squeeze, label, sizeof label);
         x += draw_text(stdscr, 0, x, a->cols - x, a->panel == panels[i] ? ST_TAB_ACTIVE : ST_TAB, a, label);
     }
 }

@@ -15,7 +15,8 @@
     X(softmax)    \
     X(loss)       \
     X(sample)     \
-    X(train)
+    X(train)      \
+    X(inside)
 
 #define DECLARE(name) extern const Panel panel_##name;
 PANELS(DECLARE)

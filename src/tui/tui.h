@@ -83,7 +83,7 @@ const Panel *panel_for_key(int ch);
 const Panel *panel_named(const char *name);
 /* "lessons, slice, ..., train": the names, for messages and completion. */
 const char *panel_names_text(void);
-/* "0-6": the range of the panels' first keys, for the footer and the help. */
+/* "0-7": the range of the panels' first keys, for the footer and the help. */
 const char *panel_keys_text(void);
 
 /* The settings a session starts from. */

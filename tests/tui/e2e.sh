@@ -19,7 +19,7 @@ wait_for "Loss  smoothing"
 # a on the Slice panel steps through the examples by itself (a again stops it)
 T send-keys 1 a
 wait_for "    3 "
-T send-keys a 6 Tab
+T send-keys a 7 Tab
 wait_for "How a language model learns"
 T send-keys 6
 T resize-window -x 40 -y 12

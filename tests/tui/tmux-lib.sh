@@ -35,7 +35,7 @@ nexttoken_child() {
 
 # panels WHAT: every panel in turn, each showing its title (WHAT names the run in a failure)
 panels() {
-    for k in 1 2 3 4 5 6 0; do
+    for k in 1 2 3 4 5 6 7 0; do
         T send-keys "$k"
         case $k in
             0) wait_for "How a language model learns" ;;
@@ -45,6 +45,7 @@ panels() {
             4) wait_for "How surprised is the model by each token?" ;;
             5) wait_for "Space draws u, uniform in [0, 1)" ;;
             6) wait_for "Loss  smoothing" ;;
+            7) wait_for "v view  [ ] layer  { } head" ;;
         esac || fail "$1: panel $k"
     done
 }
