@@ -298,12 +298,16 @@ $(BUILD)/nexttoken.1.gz: docs/nexttoken.1
 	@mkdir -p $(BUILD)
 	gzip -9n <docs/nexttoken.1 >$@
 
-# The files install wrote, and $(DATADIR)/nexttoken, which is nexttoken's own. The shared
-# directories (bin, man1, completions) stay: other programs' files live there, and an empty one
-# may have been there before; only the completions' folders are removed when left empty.
+# The files install wrote, by name, then $(DATADIR)/nexttoken's folders if that left them empty:
+# a file somebody else put there (a teacher's own lesson) stays, and so does its folder. The
+# shared directories (bin, man1, completions) stay too: other programs' files live there, and an
+# empty one may have been there before; only the completions' folders are removed when left empty.
 uninstall:
 	rm -f "$(DESTDIR)$(BINDIR)/nexttoken" "$(DESTDIR)$(MANDIR)/man1/nexttoken.1.gz" "$(DESTDIR)$(BASHCOMPDIR)/nexttoken"
-	rm -rf "$(SHARE)"
+	rm -f $(addprefix "$(SHARE)/corpora/,$(addsuffix ",$(notdir $(SHIP_CORPORA)))) "$(SHARE)/lessons/README.md" \
+	    $(addprefix "$(SHARE)/,$(addsuffix ",$(wildcard lessons/en/*.md lessons/ko/*.md))) \
+	    $(addprefix "$(SHARE)/gpt2/,$(addsuffix ",encoder.json vocab.bpe cl100k_base.tiktoken o200k_base.tiktoken))
+	@for d in corpora lessons/en lessons/ko lessons gpt2; do rmdir "$(SHARE)/$$d" 2>/dev/null; done; rmdir "$(SHARE)" 2>/dev/null; true
 	@rmdir "$(DESTDIR)$(BASHCOMPDIR)" 2>/dev/null; rmdir "$(DESTDIR)$(DATADIR)/bash-completion" 2>/dev/null; true
 
 # Installs into temporary directories with a build of its own (build/ keeps its flags), runs the

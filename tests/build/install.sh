@@ -9,7 +9,7 @@
 #   3. make uninstall DESTDIR=... leaves no file in the stage;
 #   4. installed for real (no DESTDIR): the program, and a copy of it elsewhere (which only the
 #      compiled-in prefix can lead to the data), find it;
-#   5. make uninstall leaves no file under the prefix.
+#   5. make uninstall leaves no file under the prefix but one the user put there.
 # Each program runs from another directory with an empty HOME and no XDG variables: it says
 # where it looks (--version), trains a tiny model on an installed corpus named bare and as the
 # README names it, lists the lessons, opens one headless, and encodes with GPT-2's vocabulary
@@ -111,9 +111,16 @@ works "installed" "$prefix/bin/nexttoken" "$prefix/share/nexttoken"
 cp "$prefix/bin/nexttoken" "$TMP/copy/nexttoken"
 works "a copy, through the prefix compiled in" "$TMP/copy/nexttoken" "$prefix/share/nexttoken"
 
-# 5. uninstall
+# 5. uninstall: what install wrote goes; a teacher's own lesson put beside ours stays, and its
+# folder with it
+printf 'my lesson\n' >"$prefix/share/nexttoken/lessons/en/99-mine.md"
 m uninstall
 [ "$st" -eq 0 ] || fail "make uninstall: $(tail -5 "$TMP/log")"
+[ "$(cat "$prefix/share/nexttoken/lessons/en/99-mine.md" 2>/dev/null)" = "my lesson" ] || fail "make uninstall removed a file it had not installed"
+left=$(find "$prefix" ! -type d)
+[ "$left" = "$prefix/share/nexttoken/lessons/en/99-mine.md" ] || fail "make uninstall left (or took) more than the user's file: $left"
+rm "$prefix/share/nexttoken/lessons/en/99-mine.md"
+m uninstall
 no_files "$prefix" "make uninstall"
 [ -e "$prefix/share/nexttoken" ] && fail "make uninstall left $prefix/share/nexttoken"
 [ -e "$prefix/share/bash-completion" ] && fail "make uninstall left the completions' folder it made"
