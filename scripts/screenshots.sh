@@ -63,6 +63,9 @@ tmux -L "$sock" send-keys 5 Space Space Space Space
 shot 5 sample
 tmux -L "$sock" send-keys v
 shot 5 sample-continuations 3
+shot 7 inside 3
+tmux -L "$sock" send-keys v v
+shot Left inside-lens 3
 tmux -L "$sock" send-keys 6 '?'
 sleep 1
 import -window "$win" "$out/help.png"
