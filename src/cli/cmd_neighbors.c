@@ -75,14 +75,14 @@ int cmd_neighbors(int argc, char **argv)
     const int V = m->cfg.n_vocab;
     int32_t *ids = malloc(sizeof *ids * (size_t)n_pos);
     InspectRank *near = malloc(sizeof *near * (size_t)V);
-    Inspect in = {0};
+    float *cos = malloc(sizeof(float) * 2 * (size_t)V), *norms = cos ? cos + V : NULL; /* (V) each */
     int status = 0;
-    if (!ids || !near) status = cli_fail_nomem("the neighbours", (sizeof *ids + sizeof *near) * (size_t)V);
+    if (!ids || !near || !cos)
+        status = cli_fail_nomem("the neighbours", (sizeof *ids + sizeof *near + 2 * sizeof(float)) * (size_t)V);
     if (!args_seen(specs, "k") && k >= V) k = V - 1; /* the default, in a vocabulary of ten or fewer */
     if (!status && (k < 1 || k >= V))
         status = cli_fail_input("neighbors: --k must be between 1 and %d, the other tokens (got %d)", V - 1, k);
     for (int i = 0; i < n_pos && !status; i++) status = token_arg(pos[i], &ck.tok, V, &ids[i]);
-    if (!status && inspect_create(&in, m, &e)) status = cli_fail(&e);
     if (!status) {
         Json j;
         char label[40];
@@ -93,7 +93,8 @@ int cmd_neighbors(int argc, char **argv)
         }
         for (int i = 0; i < n_pos; i++) {
             /* cos (V) of this token's row against every row; the k largest but itself */
-            int got = inspect_top(inspect_token_cosines(&in, m, ids[i]), V, k, ids[i], near);
+            inspect_row_cosines(m->w.t[GPT2_WTE], V, m->cfg.n_embd, ids[i], norms, cos);
+            int got = inspect_top(cos, V, k, ids[i], near);
             if (json) {
                 size_t len;
                 const uint8_t *b = tokenizer_token(&ck.tok, ids[i], &len);
@@ -125,7 +126,7 @@ int cmd_neighbors(int argc, char **argv)
             json_end(&j);
         }
     }
-    inspect_free(&in);
+    free(cos);
     free(near);
     free(ids);
     free(pos);

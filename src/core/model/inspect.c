@@ -100,8 +100,7 @@ static void row_norms(const float *X, int rows, int C, float *norms)
     }
 }
 
-/* cos_j = X_q . X_j / (|X_q| |X_j|) for X (rows, C); 0 where a norm is 0 (no direction). */
-static void row_cosines(const float *X, int rows, int C, int q, float *norms, float *cos)
+void inspect_row_cosines(const float *X, int rows, int C, int q, float *norms, float *cos)
 {
     row_norms(X, rows, C, norms);
     /* cos (rows) = X (rows,C) @ X_q (C) */
@@ -114,7 +113,7 @@ static void row_cosines(const float *X, int rows, int C, int q, float *norms, fl
 
 const float *inspect_token_cosines(Inspect *in, const GPT2 *m, int32_t id)
 {
-    row_cosines(m->w.t[GPT2_WTE], m->cfg.n_vocab, m->cfg.n_embd, id, in->norms, in->cos);
+    inspect_row_cosines(m->w.t[GPT2_WTE], m->cfg.n_vocab, m->cfg.n_embd, id, in->norms, in->cos);
     return in->cos;
 }
 

@@ -66,6 +66,10 @@ const float *inspect_lens(Inspect *in, const GPT2 *m, int l, int t0, int rows);
 /* Cosine similarity of token id's embedding with every token's: cos (V), cos_j = wte_id . wte_j /
  * (|wte_id| |wte_j|), 0 for a row of zeros. The result lives in `in` until the next call. */
 const float *inspect_token_cosines(Inspect *in, const GPT2 *m, int32_t id);
+/* The same for any rows, with the caller's buffers: cos (rows), cos_j = X_q . X_j / (|X_q| |X_j|)
+ * for X (rows, C), 0 where a norm is 0 (no direction); norms (rows) is scratch. What needs only
+ * cosines (nexttoken neighbors) needs no Inspect, whose cache and lens rows are large. */
+void inspect_row_cosines(const float *X, int rows, int C, int q, float *norms, float *cos);
 
 /* The cosine matrix of the first n position embeddings, out (n, n), out_ij = cos(wpe_i, wpe_j):
  * for a heat map of how the model has arranged positions. n <= n_ctx. */
