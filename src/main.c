@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/base/blas.h"
+#include "core/base/i18n.h"
 #include "core/base/number.h"
 #include "core/base/parallel.h"
 #include "core/base/paths.h"
@@ -189,6 +190,8 @@ static int uses_no_blas(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* The messages in the user's language, before anything is said (core/base/i18n.h). */
+    i18n_setup(0);
     if (!uses_no_blas(argc, argv)) blas_boot(argv);
     int status = dispatch(argc, argv);
     /* Output that never arrived (a full disk) is a failure, not a success. */

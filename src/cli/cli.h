@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "core/base/err.h"
+#include "core/base/i18n.h"
 #include "core/train/loader.h"
 
 #define NT_VERSION "0.1.0"

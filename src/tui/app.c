@@ -218,11 +218,9 @@ static int app_setup(App *a, Err *e)
     if (pipe(a->wake_fd)) return err_internal(e, "pipe: %s", strerror(errno));
     for (int i = 0; i < 2; i++) fcntl(a->wake_fd[i], F_SETFL, O_NONBLOCK), fcntl(a->wake_fd[i], F_SETFD, FD_CLOEXEC);
     signal_fd = a->wake_fd[1];
-    /* the lessons' language: the locale's (LC_ALL, then LC_MESSAGES, then LANG), English if not Korean */
-    const char *loc = getenv("LC_ALL");
-    if (!loc || !*loc) loc = getenv("LC_MESSAGES");
-    if (!loc || !*loc) loc = getenv("LANG");
-    snprintf(a->lang, sizeof a->lang, "%s", loc && !strncmp(loc, "ko", 2) ? "ko" : "en");
+    /* the lessons' language is the interface's: the locale's (LC_ALL, then LC_MESSAGES, then
+     * LANG), English if not Korean (core/base/i18n.h) */
+    snprintf(a->lang, sizeof a->lang, "%s", i18n_lang());
     a->present = a->opt.present;
     if (app_session_start(a, e)) return -1;
     if (a->opt.lesson && app_lesson_take(a, a->opt.lesson)) return err_input(e, "%s", a->message);
@@ -354,9 +352,9 @@ int tui_main(const TuiOptions *opt)
     /* The trainer's pool splits every layer; OpenBLAS runs single-threaded inside each part. */
     blas_set_threads(1);
     /* The user's locale for characters and messages, but numbers as the course writes them:
-     * 0.25, never 0,25 (a figure's check compares the digits it prints with the lesson's). */
-    setlocale(LC_ALL, "");
-    setlocale(LC_NUMERIC, "C");
+     * 0.25, never 0,25 (a figure's check compares the digits it prints with the lesson's).
+     * A locale that is not installed still gives UTF-8 and its language (core/base/i18n.h). */
+    i18n_setup(1);
     a->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     Err e;
     /* The script first: one that cannot be read (missing, a directory, a FIFO that would block)

@@ -451,8 +451,10 @@ void app_lesson_close(App *a)
 
 void app_set_lang(App *a, const char *lang)
 {
+    /* the interface and the lessons together: every frame is drawn from _() again */
     snprintf(a->lang, sizeof a->lang, "%s", lang);
-    app_message(a, 0, "lessons in %s", strcmp(lang, "ko") == 0 ? "한국어" : "English");
+    i18n_set_lang(lang);
+    app_message(a, 0, "%s", _("the interface and the lessons in English"));
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -25,6 +25,7 @@
 
 #include <stdint.h>
 
+#include "core/base/i18n.h"
 #include "core/base/paths.h"
 #include "core/model/gpt2.h"
 #include "core/model/sampler.h"
