@@ -41,7 +41,7 @@ static const char *const TITLE = " nexttoken ";
 static void tab_label(const App *a, int i, int squeeze, char *out, size_t cap)
 {
     if (squeeze >= 2 && a->panel != panels[i]) snprintf(out, cap, " %c ", panels[i]->keys[0]);
-    else snprintf(out, cap, " %c %s ", panels[i]->keys[0], panels[i]->title);
+    else snprintf(out, cap, " %c %s ", panels[i]->keys[0], _(panels[i]->title));
     if (a->panel == panels[i] && !a->colors) out[0] = '[', out[strlen(out) - 1] = ']';
 }
 
@@ -116,32 +116,32 @@ static void draw_status(const App *a)
     wattrset(stdscr, 0);
     int x = 0;
     if (!a->tt) {
-        draw_text(stdscr, y, 1, a->cols - 2, ST_STATUS, a, "no model - train start, or load FILE");
+        draw_text(stdscr, y, 1, a->cols - 2, ST_STATUS, a, _("no model - train start, or load FILE"));
         return;
     }
     const GPT2Config *c = tt_model_config(a->tt);
     char params[16];
     fmt_count(params, sizeof params, (double)gpt2_param_count(c));
-    x += draw_textf(stdscr, y, x, a->cols - x, ST_STATUS, a, " %s %s params, vocab %d ", a->preset, params, c->n_vocab);
+    x += draw_textf(stdscr, y, x, a->cols - x, ST_STATUS, a, _(" %s %s params, vocab %d "), a->preset, params, c->n_vocab);
     static const struct {
         const char *name, *utf8, *ascii;
     } states[] = {
-        [TT_RUNNING] = {"running", "\u25b6", ">"},
-        [TT_PAUSED] = {"paused", "\u2016", "||"},
-        [TT_STOPPED] = {"stopped", "\u25a0", "#"},
-        [TT_FAILED] = {"failed", "\u2717", "X"},
+        [TT_RUNNING] = {N_("running"), "\u25b6", ">"},
+        [TT_PAUSED] = {N_("paused"), "\u2016", "||"},
+        [TT_STOPPED] = {N_("stopped"), "\u25a0", "#"},
+        [TT_FAILED] = {N_("failed"), "\u2717", "X"},
     };
     int st = a->snap.state;
     if (st < 0 || st >= (int)(sizeof states / sizeof states[0]) || !states[st].name) st = TT_STOPPED;
     int sst = st == TT_RUNNING ? ST_STATUS_RUN : st == TT_FAILED ? ST_STATUS_FAIL : ST_STATUS_PAUSE;
-    x += draw_textf(stdscr, y, x, a->cols - x, sst, a, " %s %s ", a->utf8 ? states[st].utf8 : states[st].ascii, states[st].name);
-    x += draw_textf(stdscr, y, x, a->cols - x, ST_STATUS, a, " step %ld", a->snap.step);
+    x += draw_textf(stdscr, y, x, a->cols - x, sst, a, " %s %s ", a->utf8 ? states[st].utf8 : states[st].ascii, _(states[st].name));
+    x += draw_textf(stdscr, y, x, a->cols - x, ST_STATUS, a, _(" step %ld"), a->snap.step);
     /* a loaded model shows its saved last loss; one saved without a history, '-' until a step */
-    if (a->snap.step > 0 && isfinite(a->snap.loss)) x += draw_textf(stdscr, y, x, a->cols - x, ST_STATUS, a, "  loss %.3f", a->snap.loss);
-    else if (a->snap.step > 0) x += draw_textf(stdscr, y, x, a->cols - x, ST_STATUS, a, "  loss -");
+    if (a->snap.step > 0 && isfinite(a->snap.loss)) x += draw_textf(stdscr, y, x, a->cols - x, ST_STATUS, a, _("  loss %.3f"), a->snap.loss);
+    else if (a->snap.step > 0) x += draw_textf(stdscr, y, x, a->cols - x, ST_STATUS, a, _("  loss -"));
     const char *base = strrchr(a->corpus_path, '/');
     char right[300];
-    snprintf(right, sizeof right, "%.200s  seed %llu ", base ? base + 1 : a->corpus_path, (unsigned long long)a->seed);
+    snprintf(right, sizeof right, _("%.200s  seed %llu "), base ? base + 1 : a->corpus_path, (unsigned long long)a->seed);
     int rw = text_width(right);
     if (x + rw + 2 < a->cols) draw_text(stdscr, y, a->cols - rw, rw, ST_STATUS, a, right);
 }
@@ -158,7 +158,7 @@ static void draw_message(const App *a)
     } else if (app_message_shown(a)) {
         draw_text(stdscr, y, 1, a->cols - 2, a->message_error ? ST_ERROR : ST_ACCENT, a, a->message);
     } else {
-        draw_textf(stdscr, y, 1, a->cols - 2, ST_DIM, a, "? help   : command   q quit   %s panels   Tab next", panel_keys_text());
+        draw_textf(stdscr, y, 1, a->cols - 2, ST_DIM, a, _("? help   : command   q quit   %s panels   Tab next"), panel_keys_text());
     }
 }
 
@@ -168,17 +168,17 @@ static void draw_message(const App *a)
 static int global_help(HelpLine *out, char *buf, size_t cap)
 {
     int n = 0;
-    size_t at = (size_t)snprintf(buf, cap, "panels:");
+    size_t at = (size_t)snprintf(buf, cap, "%s", _("panels:"));
     for (int i = 0; i < n_panels && at < cap; i++) {
-        at += (size_t)snprintf(buf + at, cap - at, "%s %s", i ? "," : "", panels[i]->title);
-        if (panels[i]->keys[1] && at < cap) at += (size_t)snprintf(buf + at, cap - at, " (also %s)", panels[i]->keys + 1);
+        at += (size_t)snprintf(buf + at, cap - at, "%s %s", i ? "," : "", _(panels[i]->title));
+        if (panels[i]->keys[1] && at < cap) at += (size_t)snprintf(buf + at, cap - at, _(" (also %s)"), panels[i]->keys + 1);
     }
     out[n++] = (HelpLine){panel_keys_text(), buf};
-    out[n++] = (HelpLine){"Tab / S-Tab", "next / previous panel"};
-    out[n++] = (HelpLine){":", "command line (Tab completes, Up/Down history)"};
-    out[n++] = (HelpLine){"e", "edit the text the panels work on (the prompt)"};
-    out[n++] = (HelpLine){"?", "this help"};
-    out[n++] = (HelpLine){"q", "quit (saves the model)"};
+    out[n++] = (HelpLine){"Tab / S-Tab", _("next / previous panel")};
+    out[n++] = (HelpLine){":", _("command line (Tab completes, Up/Down history)")};
+    out[n++] = (HelpLine){"e", _("edit the text the panels work on (the prompt)")};
+    out[n++] = (HelpLine){"?", _("this help")};
+    out[n++] = (HelpLine){"q", _("quit (saves the model)")};
     return n;
 }
 
@@ -186,22 +186,10 @@ static int global_help(HelpLine *out, char *buf, size_t cap)
  * when w is NULL. Returns the rows it takes. */
 static int wrap(const App *a, WINDOW *w, int y, int x, int width, int last, int st, const char *text)
 {
-    int rows = 0;
-    for (const char *p = text; *p; rows++) {
-        int len = (int)strlen(p);
-        if (len > width) { /* the last space that fits (columns are bytes here: the help is ASCII) */
-            len = width;
-            while (len > 0 && p[len] != ' ') len--;
-            if (len == 0) len = width;
-        }
-        if (w && y + rows <= last) {
-            char part[256];
-            snprintf(part, sizeof part, "%.*s", len, p);
-            draw_text(w, y + rows, x, width, st, a, part);
-        }
-        p += len;
-        while (*p == ' ') p++;
-    }
+    /* in display columns (a translation's characters may be two wide), never mid-character */
+    const int all = 1000;
+    int rows = *text ? draw_wrapped(NULL, 0, 0, width, all, st, a, text) : 0;
+    if (w && rows && y <= last) draw_wrapped(w, y, x, width, last - y + 1, st, a, text);
     return rows;
 }
 
@@ -213,7 +201,7 @@ static int help_rows(const App *a, WINDOW *w, int y, int x0, int wd, int last, c
     int rows = 0;
     for (const HelpLine *l = a->panel->help; l && l->keys; l++) {
         if (w && y + rows <= last) draw_text(w, y + rows, kx, HELP_KEYS_WIDTH, ST_KEY, a, l->keys);
-        rows += wrap(a, w, y + rows, wx, ww, last, ST_NORMAL, l->what);
+        rows += wrap(a, w, y + rows, wx, ww, last, ST_NORMAL, _(l->what));
     }
     rows++;
     for (int i = 0; i < m; i++) {
@@ -231,7 +219,7 @@ static void draw_help(const App *a)
     int m = global_help(global, panel_line, sizeof panel_line);
     /* the commands, from their table */
     char cmds[1024];
-    size_t at = (size_t)snprintf(cmds, sizeof cmds, "commands:");
+    size_t at = (size_t)snprintf(cmds, sizeof cmds, "%s", _("commands:"));
     for (const CommandInfo *c = app_commands; c->name && at < sizeof cmds; c++)
         at += (size_t)snprintf(cmds + at, sizeof cmds - at, "%s %s%s%s", c == app_commands ? "" : ",", c->name, c->args[0] ? " " : "",
                                c->args);
@@ -244,7 +232,7 @@ static void draw_help(const App *a)
         for (int c = 0; c < w; c++) waddch(stdscr, ' ');
     }
     char title[64];
-    snprintf(title, sizeof title, "Help: %s", a->panel->title);
+    snprintf(title, sizeof title, _("Help: %s"), _(a->panel->title));
     draw_box(stdscr, y0, x0, h, w, a, title);
     help_rows(a, stdscr, y0 + 1, x0, w, y0 + h - 2, global, m, cmds);
 }

@@ -137,6 +137,14 @@ int draw_cell(WINDOW *w, int y, int x, int width, int st, const App *a, const ch
     return width;
 }
 
+int draw_right(WINDOW *w, int y, int x, int width, int st, const App *a, const char *s)
+{
+    int tw = text_width(s);
+    if (tw > width) tw = width;
+    draw_text(w, y, x + width - tw, tw, st, a, s);
+    return width;
+}
+
 int draw_textf(WINDOW *w, int y, int x, int width, int st, const App *a, const char *fmt, ...)
 {
     char buf[1024];

@@ -15,10 +15,10 @@ typedef struct Home {
 } Home;
 
 static const HelpLine help[] = {
-    {"Up Down  j k", "choose a lesson"},
-    {"Enter", "take it (n and p then move through its steps, Esc leaves)"},
-    {":lang en|ko", "the lessons' language"},
-    {"F5  :present", "presenter mode: the narration large, no chrome"},
+    {"Up Down  j k", N_("choose a lesson")},
+    {"Enter", N_("take it (n and p then move through its steps, Esc leaves)")},
+    {":lang en|ko", N_("the language of the interface and the lessons")},
+    {"F5  :present", N_("presenter mode: the narration large, no chrome")},
     {NULL, NULL},
 };
 
@@ -34,8 +34,8 @@ static void progress_mark(const App *a, const Lesson *l, char *out, size_t cap)
 {
     LessonProgress p = app_lesson_progress(a, l->path);
     if (p.steps > 0 && p.seen >= p.steps) {
-        if (p.asked) snprintf(out, cap, "%s %d/%d right", a->utf8 ? "\u2713" : "done", p.right, p.asked);
-        else snprintf(out, cap, "%s", a->utf8 ? "\u2713" : "done");
+        if (p.asked) snprintf(out, cap, _("%s %d/%d right"), a->utf8 ? "\u2713" : _("done"), p.right, p.asked);
+        else snprintf(out, cap, "%s", a->utf8 ? "\u2713" : _("done"));
     } else if (p.seen > 0) {
         snprintf(out, cap, "%d/%d", p.seen, p.steps);
     } else {
@@ -43,16 +43,6 @@ static void progress_mark(const App *a, const Lesson *l, char *out, size_t cap)
     }
 }
 
-/* The home's own words, in the lessons' language (the panel map is the interface's, English). */
-enum { HOME_TITLE, HOME_NONE, HOME_MIN, HOME_ENTER, HOME_COUNT };
-static const char *const home_said[2][HOME_COUNT] = {
-    {"How a language model learns, one step at a time",
-     "No lessons found in this language (lessons/en, lessons/ko beside nexttoken).", "%3d min ",
-     "Enter takes the lesson; :lang ko for Korean"},
-    {"언어 모델은 어떻게 배우는가, 한 단계씩",
-     "이 언어로 된 수업이 없습니다 (nexttoken 옆의 lessons/en, lessons/ko).", "%3d분 ",
-     "Enter로 수업을 시작합니다. :lang en은 영어"},
-};
 
 /* The model training behind the lessons, in one line, and its latest sample in another: the
  * class sees it learning from the home screen too. */
@@ -60,11 +50,11 @@ static int draw_model_now(const App *a, WINDOW *w, int y, int wd)
 {
     const TrainSnapshot *s = &a->snap;
     char loss[32] = "";
-    if (s->step > 0) snprintf(loss, sizeof loss, ", loss %.3f", s->loss);
-    draw_textf(w, y++, 2, wd - 4, ST_NORMAL, a, "The model: %s, step %ld%s (%c to watch it learn)",
-               s->state == TT_RUNNING ? "training" : "paused", s->step, loss, panel_named("train")->keys[0]);
+    if (s->step > 0) snprintf(loss, sizeof loss, _(", loss %.3f"), s->loss);
+    draw_textf(w, y++, 2, wd - 4, ST_NORMAL, a, _("The model: %s, step %ld%s (%c to watch it learn)"),
+               s->state == TT_RUNNING ? _("training") : _("paused"), s->step, loss, panel_named("train")->keys[0]);
     if (a->n_samples > 0) {
-        int x = 4 + draw_textf(w, y, 4, wd - 6, ST_DIM, a, "its sample at step %ld: ", a->sample_steps[a->n_samples - 1]);
+        int x = 4 + draw_textf(w, y, 4, wd - 6, ST_DIM, a, _("its sample at step %ld: "), a->sample_steps[a->n_samples - 1]);
         draw_text(w, y++, x, wd - 2 - x, ST_NORMAL, a, a->samples[a->n_samples - 1]);
     }
     return y;
@@ -73,12 +63,11 @@ static int draw_model_now(const App *a, WINDOW *w, int y, int wd)
 static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
 {
     const Home *S = st;
-    const char *const *said = home_said[strcmp(a->lang, "ko") == 0];
     int y = 1;
-    draw_text(w, y++, 2, wd - 4, ST_TITLE, a, said[HOME_TITLE]);
+    draw_text(w, y++, 2, wd - 4, ST_TITLE, a, _("How a language model learns, one step at a time"));
     y++;
     const LessonList *ls = S->lessons;
-    if (!ls || ls->n == 0) draw_text(w, y++, 2, wd - 4, ST_DIM, a, said[HOME_NONE]);
+    if (!ls || ls->n == 0) draw_text(w, y++, 2, wd - 4, ST_DIM, a, _("No lessons found in this language (lessons/en, lessons/ko beside nexttoken)."));
     for (int i = 0; ls && i < ls->n && y < h - 3; i++, y++) {
         const Lesson *l = &ls->lessons[i];
         char mark[32];
@@ -89,19 +78,19 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
         int tw = wd - x - MINUTES_WIDTH - 16;
         draw_cell(w, y, x, tw, sty, a, l->title);
         x += tw;
-        draw_textf(w, y, x, MINUTES_WIDTH, i == S->sel ? ST_SELECT : ST_DIM, a, said[HOME_MIN], l->minutes);
+        draw_textf(w, y, x, MINUTES_WIDTH, i == S->sel ? ST_SELECT : ST_DIM, a, _("%3d min "), l->minutes);
         draw_text(w, y, x + MINUTES_WIDTH, 14, ST_GOOD, a, mark);
     }
     y++;
-    if (y < h - 2) draw_text(w, y++, 2, wd - 4, ST_DIM, a, said[HOME_ENTER]);
+    if (y < h - 2) draw_text(w, y++, 2, wd - 4, ST_DIM, a, _("Enter takes the lesson; :lang ko for Korean"));
     y++;
     if (y < h - 2) y = draw_model_now(a, w, y, wd) + 1;
     /* the map of the other panels */
-    if (y < h - 1) draw_text(w, y++, 2, wd - 4, ST_NORMAL, a, "The panels, each one step of pretraining:");
+    if (y < h - 1) draw_text(w, y++, 2, wd - 4, ST_NORMAL, a, _("The panels, each one step of pretraining:"));
     for (int i = 0; i < n_panels && y < h; i++) {
         if (panels[i] == a->panel) continue; /* the map is of the others */
-        draw_textf(w, y, 2, MAP_KEY_WIDTH, ST_KEY, a, "%c %s", panels[i]->keys[0], panels[i]->title);
-        draw_text(w, y++, 3 + MAP_KEY_WIDTH, wd - 5 - MAP_KEY_WIDTH, ST_NORMAL, a, panels[i]->summary);
+        draw_textf(w, y, 2, MAP_KEY_WIDTH, ST_KEY, a, "%c %s", panels[i]->keys[0], _(panels[i]->title));
+        draw_text(w, y++, 3 + MAP_KEY_WIDTH, wd - 5 - MAP_KEY_WIDTH, ST_NORMAL, a, _(panels[i]->summary));
     }
 }
 
@@ -121,9 +110,9 @@ static int key(App *a, void *st, int ch)
 
 const Panel panel_lessons = {
     .name = "lessons",
-    .title = "Lessons",
+    .title = N_("Lessons"),
     .keys = "0l",
-    .summary = "the lessons, and this map of the panels",
+    .summary = N_("the lessons, and this map of the panels"),
     .state_size = sizeof(Home),
     .update = update,
     .draw = draw,

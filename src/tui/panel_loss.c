@@ -16,10 +16,10 @@
 #define GRAD_ROWS 8 /* candidates shown with the gradient */
 
 static const HelpLine help[] = {
-    {"Space / Right", "the next position (Left: the one before)"},
-    {"a", "walk through the positions;  r  back to the first"},
-    {"o", "one gradient step on this position's example, on a copy of the model"},
-    {"[ ]", "that step's learning rate, halved / doubled"},
+    {"Space / Right", N_("the next position (Left: the one before)")},
+    {"a", N_("walk through the positions;  r  back to the first")},
+    {"o", N_("one gradient step on this position's example, on a copy of the model")},
+    {"[ ]", N_("that step's learning rate, halved / doubled")},
     {NULL, NULL},
 };
 
@@ -49,7 +49,7 @@ static void compute_losses(App *a, Loss *S)
     free(S->ids), free(S->p), free(S->loss);
     S->ids = NULL, S->p = S->loss = NULL, S->n = 0, S->err[0] = 0, S->have_dist = 0, S->dist_pos = 0;
     if (!m) {
-        snprintf(S->err, sizeof S->err, "no model yet");
+        snprintf(S->err, sizeof S->err, _("no model yet"));
         return;
     }
     Err e;
@@ -60,13 +60,13 @@ static void compute_losses(App *a, Loss *S)
     }
     S->n = (int)n;
     if (S->n < 2) {
-        snprintf(S->err, sizeof S->err, "the text needs two tokens: one to read, one to predict (e edits it)");
+        snprintf(S->err, sizeof S->err, _("the text needs two tokens: one to read, one to predict (e edits it)"));
         return;
     }
     S->p = calloc(n, sizeof *S->p);
     S->loss = calloc(n, sizeof *S->loss);
     if (!S->p || !S->loss || probe_losses(m, S->ids, S->n, S->p, S->loss, &e)) {
-        snprintf(S->err, sizeof S->err, "%s", S->p ? e.msg : "out of memory");
+        snprintf(S->err, sizeof S->err, "%s", S->p ? e.msg : _("out of memory"));
         S->n = 0;
         return;
     }
@@ -112,7 +112,7 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
 {
     const Loss *S = st;
     int y = 0;
-    draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, "How surprised is the model by each token?  loss = -ln p(the token that came)");
+    draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, _("How surprised is the model by each token?  loss = -ln p(the token that came)"));
     if (S->err[0] || S->n < 2) {
         draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, S->err[0] ? S->err : "...");
         return;
@@ -122,16 +122,20 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     y += draw_strip(a, S, w, y, 2, 3, wd - 4, lnV);
     /* the heat scale */
     int x = 2;
-    x += draw_text(w, y, x, 8, ST_DIM, a, "calm ");
+    x += draw_text(w, y, x, 8, ST_DIM, a, _("calm "));
     for (int k = 0; k < HEAT_LEVELS; k++) x += draw_textf(w, y, x, 8, ST_HEAT0 + k, a, "%.1f ", lnV * k / (HEAT_LEVELS - 1));
-    draw_text(w, y, x, wd - x - 1, ST_DIM, a, "surprised (-ln p)");
+    draw_text(w, y, x, wd - x - 1, ST_DIM, a, _("surprised (-ln p)"));
     y += 2;
     int side = wd >= 96;
     /* stacked: the table and the gradient share the height */
     int table_w = side ? wd / 2 - 1 : wd - 2, rows_avail = side ? h - y - 4 : (h - y - 6) / 2;
     if (rows_avail < 3) rows_avail = 3;
     /* the table, scrolled to keep the chosen position in view */
-    draw_textf(w, y, 1, table_w, ST_DIM, a, "%4s  %-14s %9s %8s", "pos", "token", "p", "-ln p");
+    /* the header in the rows' columns, in display columns (a translation may be wider per byte) */
+    draw_right(w, y, 1, 4, ST_DIM, a, _("pos"));
+    draw_cell(w, y, 7, 14, ST_DIM, a, _("token"));
+    draw_right(w, y, 21, 10, ST_DIM, a, "p");
+    draw_right(w, y, 31, 9, ST_DIM, a, "-ln p");
     int first = S->pos - rows_avail / 2;
     if (first > S->n - rows_avail) first = S->n - rows_avail;
     if (first < 1) first = 1;
@@ -146,7 +150,7 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
         draw_bar(w, ty, 1 + used, table_w - used - 1, S->loss[i] / (2 * lnV), heat_style(S->loss[i], lnV), a);
     }
     int sy = y + 2 + rows_avail;
-    draw_textf(w, sy, 1, wd - 2, ST_ACCENT, a, "mean loss %.4f over %d predictions   perplexity e^%.3f = %.2f   uniform guess ln %d = %.3f",
+    draw_textf(w, sy, 1, wd - 2, ST_ACCENT, a, _("mean loss %.4f over %d predictions   perplexity e^%.3f = %.2f   uniform guess ln %d = %.3f"),
                S->mean, S->n - 1, S->mean, exp(S->mean), a->s.tok.n_vocab, lnV);
     /* the chosen position: its distribution and the gradient at the output */
     int gx = side ? wd / 2 + 1 : 1, gy = side ? y : sy + 2, gw = side ? wd - gx - 1 : wd - 2;
@@ -154,8 +158,8 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     if (!S->have_dist || gy >= gend - 1) return;
     char tp[50];
     token_text(a, S->ids[S->pos], 1, 1, tp, sizeof tp);
-    draw_textf(w, gy++, gx, gw, ST_TITLE, a, "position %d: target %s, p = %.4f", S->pos, tp, S->p[S->pos]);
-    draw_text(w, gy++, gx, gw, ST_DIM, a, "gradient at the output: p - onehot(target)");
+    draw_textf(w, gy++, gx, gw, ST_TITLE, a, _("position %d: target %s, p = %.4f"), S->pos, tp, S->p[S->pos]);
+    draw_text(w, gy++, gx, gw, ST_DIM, a, _("gradient at the output: p - onehot(target)"));
     int target_rank = -1;
     for (int r = 0; r < S->s.n_vocab; r++)
         if (S->s.cand[r].id == S->ids[S->pos]) target_rank = r;
@@ -178,10 +182,10 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     if (gy < gend) {
         if (S->step_pos == S->pos && S->step_gen == S->gen)
             draw_textf(w, gy++, gx, gw, S->after < S->before ? ST_GOOD : ST_BAD, a,
-                       "one step (lr %g): loss %.3f -> %.3f%s", S->step_lr, S->before, S->after,
-                       S->after < S->before ? "" : ", overshot");
+                       _("one step (lr %g): loss %.3f -> %.3f%s"), S->step_lr, S->before, S->after,
+                       S->after < S->before ? "" : _(", overshot"));
         else
-            draw_textf(w, gy++, gx, gw, ST_DIM, a, "o: one gradient step on this example (learning rate %g)", S->step_lr);
+            draw_textf(w, gy++, gx, gw, ST_DIM, a, _("o: one gradient step on this example (learning rate %g)"), S->step_lr);
     }
     if (h - 1 > gy)
         draw_textf(w, h - 1, 1, wd - 2, ST_DIM, a, "nexttoken loss --model MODEL \"%s\" --position %d --step-lr %g", a->prompt, S->pos, S->step_lr);
@@ -229,7 +233,7 @@ static int command(App *a, void *st, int argc, char **argv)
     Loss *S = st;
     if (argc < 2 || strcmp(argv[0], "position") != 0) return 0;
     long n;
-    if (num_long(argv[1], NULL, &n) || n < 1 || n > INT_MAX) app_message(a, 1, "loss position N, from 1 (the second token)");
+    if (num_long(argv[1], NULL, &n) || n < 1 || n > INT_MAX) app_message(a, 1, _("loss position N, from 1 (the second token)"));
     else S->pos = (int)n, S->dist_pos = 0, S->gen = -1; /* recomputed, and kept within the text */
     return 1;
 }
@@ -249,9 +253,9 @@ static void release(void *st)
 
 const Panel panel_loss = {
     .name = "loss",
-    .title = "Loss",
+    .title = N_("Loss"),
     .keys = "4",
-    .summary = "-ln p(target): the model's surprise at each token, and its gradient",
+    .summary = N_("-ln p(target): the model's surprise at each token, and its gradient"),
     .state_size = sizeof(Loss),
     .init = init,
     .release = release,

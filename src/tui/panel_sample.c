@@ -25,12 +25,12 @@
 enum { KNOB_TEMP, KNOB_TOPK, KNOB_TOPP, KNOB_MINP, KNOB_SEED, N_KNOBS };
 
 static const HelpLine help[] = {
-    {"Space / Right", "draw the next token (Left: take it back)"},
-    {"a", "keep drawing;  r  start again from the prompt"},
-    {"Up Down", "choose a knob: temperature, top-k, top-p, min-p, seed"},
-    {"+ -", "turn it (or click on the temperature slider)"},
-    {"v", "one token at a time, or several continuations at once"},
-    {":sample-seed N", "the seed of the draws (the knob's value)"},
+    {"Space / Right", N_("draw the next token (Left: take it back)")},
+    {"a", N_("keep drawing;  r  start again from the prompt")},
+    {"Up Down", N_("choose a knob: temperature, top-k, top-p, min-p, seed")},
+    {"+ -", N_("turn it (or click on the temperature slider)")},
+    {"v", N_("one token at a time, or several continuations at once")},
+    {":sample-seed N", N_("the seed of the draws (the knob's value)")},
     {NULL, NULL},
 };
 
@@ -111,7 +111,7 @@ static void sync(App *a, Sample *S)
 {
     const GPT2 *m = app_view_model(a);
     if (!m) {
-        snprintf(S->err, sizeof S->err, "no model yet");
+        snprintf(S->err, sizeof S->err, _("no model yet"));
         return;
     }
     S->err[0] = 0;
@@ -125,7 +125,7 @@ static void sync(App *a, Sample *S)
         S->shown_gen = -1;
     }
     if (S->shown_gen != a->generation && !S->drawn) {
-        if (distribution(a, S, m, S->n_gen)) snprintf(S->err, sizeof S->err, "cannot compute the distribution");
+        if (distribution(a, S, m, S->n_gen)) snprintf(S->err, sizeof S->err, _("cannot compute the distribution"));
         S->shown_gen = a->generation;
     }
 }
@@ -136,7 +136,7 @@ static void step_forward(App *a, Sample *S)
     sync(a, S);
     if (!m) return;
     if (S->n_gen >= MAX_STEPS) {
-        app_message(a, 0, "%d tokens drawn: r starts again", MAX_STEPS);
+        app_message(a, 0, _("%d tokens drawn: r starts again"), MAX_STEPS);
         a->animating = 0;
         return;
     }
@@ -169,7 +169,7 @@ static void step_back(App *a, Sample *S)
 
 /* ---- drawing ---- */
 
-static const char *knob_name[N_KNOBS] = {"temperature", "top-k", "top-p", "min-p", "seed"};
+static const char *knob_name[N_KNOBS] = {N_("temperature"), N_("top-k"), N_("top-p"), N_("min-p"), N_("seed")};
 
 static void draw_knobs(const App *a, const Sample *S, WINDOW *w, int y, int wd)
 {
@@ -179,12 +179,12 @@ static void draw_knobs(const App *a, const Sample *S, WINDOW *w, int y, int wd)
         char v[32];
         switch (k) {
         case KNOB_TEMP: snprintf(v, sizeof v, "%.2f", a->sc.temperature); break;
-        case KNOB_TOPK: snprintf(v, sizeof v, a->sc.top_k ? "%d" : "off", a->sc.top_k); break;
-        case KNOB_TOPP: snprintf(v, sizeof v, a->sc.top_p < 1 ? "%.2f" : "off", a->sc.top_p); break;
-        case KNOB_MINP: snprintf(v, sizeof v, a->sc.min_p > 0 ? "%.2f" : "off", a->sc.min_p); break;
+        case KNOB_TOPK: snprintf(v, sizeof v, a->sc.top_k ? "%d" : _("off"), a->sc.top_k); break;
+        case KNOB_TOPP: snprintf(v, sizeof v, a->sc.top_p < 1 ? "%.2f" : _("off"), a->sc.top_p); break;
+        case KNOB_MINP: snprintf(v, sizeof v, a->sc.min_p > 0 ? "%.2f" : _("off"), a->sc.min_p); break;
         default: snprintf(v, sizeof v, "%llu", (unsigned long long)S->seed);
         }
-        x += draw_text(w, y, x, wd - x, st, a, knob_name[k]);
+        x += draw_text(w, y, x, wd - x, st, a, _(knob_name[k]));
         x += draw_text(w, y, x, wd - x, ST_NORMAL, a, " ");
         if (k == KNOB_TEMP) { /* the slider, 0 to 2 */
             x += draw_text(w, y, x, 1, ST_DIM, a, "[");
@@ -228,8 +228,11 @@ static void draw_step(const App *a, const Sample *S, WINDOW *w, int y, int h, in
         for (int i = 0; i < s->n_vocab; i++)
             if (s->cand[i].cut_by == CUT_NONE || s->cand[i].cut_by > st) mass[st] += s->cand[i].p_temp;
     for (int st = 1; st < 4; st++) if (mass[st] <= 0) mass[st] = 1;
-    draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "%-14s %8s %8s %8s %8s %8s %8s", "next token", "p", "p at T", "top-k", "top-p",
-               "min-p", "cumul.");
+    /* the header over the rows' columns, in display columns: the token's, then six of 8 */
+    static const char *const heads[] = {"p", N_("p at T"), "top-k", "top-p", "min-p", N_("cumul.")};
+    draw_cell(w, y, 1, 14, ST_DIM, a, _("next token"));
+    for (int i = 0; i < 6; i++) draw_right(w, y, 16 + 9 * i, 8, ST_DIM, a, i == 1 || i == 5 ? _(heads[i]) : heads[i]);
+    y++;
     int rows = h - y - 4;
     if (rows > 12) rows = 12;
     if (rows < 3) rows = 3;
@@ -244,11 +247,11 @@ static void draw_step(const App *a, const Sample *S, WINDOW *w, int y, int h, in
         draw_cell(w, y, 1, 14, st, a, quoted);
         draw_textf(w, y, 15, wd - 16, st, a, " %7.2f%% %7.2f%% %7.2f%% %7.2f%% %7.2f%% %s", 100 * c->p, 100 * c->p_temp,
                    100 * share(c, 1, mass), 100 * share(c, 2, mass), 100 * share(c, 3, mass),
-                   kept ? "" : (c->cut_by == CUT_TOP_K ? "   cut by top-k" : c->cut_by == CUT_TOP_P ? "   cut by top-p" : "   cut by min-p"));
+                   kept ? "" : (c->cut_by == CUT_TOP_K ? _("   cut by top-k") : c->cut_by == CUT_TOP_P ? _("   cut by top-p") : _("   cut by min-p")));
         if (kept) draw_textf(w, y, 15 + 46, 10, st, a, "%7.2f%%", 100 * cum);
     }
     y++;
-    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "kept %d of %d tokens, %.1f%% of the probability at T; renormalised to 100%%",
+    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, _("kept %d of %d tokens, %.1f%% of the probability at T; renormalised to 100%%"),
                s->n_kept, s->n_vocab, 100 * s->kept_mass);
     /* the coin: the kept tokens as segments of [0, 1), and where u landed */
     int bw = wd - 6;
@@ -268,13 +271,13 @@ static void draw_step(const App *a, const Sample *S, WINDOW *w, int y, int h, in
             char piece[50];
             token_text(a, s->chosen, 1, 1, piece, sizeof piece);
             char msg[200];
-            snprintf(msg, sizeof msg, "u = %.4f fell in [%.4f, %.4f): %s", s->u, s->cdf_lo, s->cdf_hi, piece);
+            snprintf(msg, sizeof msg, _("u = %.4f fell in [%.4f, %.4f): %s"), s->u, s->cdf_lo, s->cdf_hi, piece);
             int mw = text_width(msg), mx = ux + 2 + mw < wd ? ux + 2 : ux - mw - 1;
             draw_text(w, y + 1, mx > 1 ? mx : 1, wd - 2, ST_KEY, a, msg);
         } else if (S->drawn && y + 1 < h) {
-            draw_text(w, y + 1, 2, wd - 4, ST_KEY, a, "temperature 0: no coin, the most likely token");
+            draw_text(w, y + 1, 2, wd - 4, ST_KEY, a, _("temperature 0: no coin, the most likely token"));
         } else if (y + 1 < h) {
-            draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, "Space draws u, uniform in [0, 1), and takes the token whose segment it falls in");
+            draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, _("Space draws u, uniform in [0, 1), and takes the token whose segment it falls in"));
         }
     }
 }
@@ -353,9 +356,9 @@ static void draw_continuations(const App *a, const Sample *S, WINDOW *w, int y, 
     for (int c = 0; c < N_CONT && y < h - 1; c++) {
         int longest = S->cont_done[c] ? S->longest[c] : 0;
         char head[96];
-        if (!S->cont_done[c]) snprintf(head, sizeof head, "seed %llu   ...", (unsigned long long)(S->seed + (uint64_t)c));
-        else if (longest) snprintf(head, sizeof head, "seed %llu   longest span copied from the corpus: %d tokens", (unsigned long long)(S->seed + (uint64_t)c), longest);
-        else snprintf(head, sizeof head, "seed %llu   nothing copied from the corpus (%d+ tokens)", (unsigned long long)(S->seed + (uint64_t)c), MIN_COPIED);
+        if (!S->cont_done[c]) snprintf(head, sizeof head, _("seed %llu   ..."), (unsigned long long)(S->seed + (uint64_t)c));
+        else if (longest) snprintf(head, sizeof head, _("seed %llu   longest span copied from the corpus: %d tokens"), (unsigned long long)(S->seed + (uint64_t)c), longest);
+        else snprintf(head, sizeof head, _("seed %llu   nothing copied from the corpus (%d+ tokens)"), (unsigned long long)(S->seed + (uint64_t)c), MIN_COPIED);
         draw_text(w, y, 1, wd - 2, ST_DIM, a, head);
         int row = y + 1, x = 2;
         x += draw_text(w, row, x, wd - 4, ST_NORMAL, a, a->prompt);
@@ -441,7 +444,7 @@ static int key(App *a, void *st, int ch)
     case '-': turn(a, S, -1); return KEY_HANDLED;
     case KEY_MOUSE: {
         /* the temperature slider: after "temperature [" on the knob row */
-        int x0 = 1 + (int)strlen("temperature ") + 1;
+        int x0 = 1 + text_width(_(knob_name[KNOB_TEMP])) + 1 + 1;
         if (a->mouse.y == 0 && a->mouse.x >= x0 && a->mouse.x < x0 + SLIDER_W) {
             S->knob = KNOB_TEMP;
             SamplerConfig sc = a->sc;
@@ -463,18 +466,18 @@ static int command(App *a, void *st, int argc, char **argv)
     if (argc < 2) return 0;
     if (!strcmp(argv[0], "sample-seed") || !strcmp(argv[0], "seed")) {
         uint64_t v;
-        if (num_u64(argv[1], NULL, &v)) app_message(a, 1, "sample seed N: a whole number");
+        if (num_u64(argv[1], NULL, &v)) app_message(a, 1, _("sample seed N: a whole number"));
         else S->seed = v, restart(S);
         return 1;
     }
     if (!strcmp(argv[0], "view")) {
-        if (strcmp(argv[1], "step") != 0 && strcmp(argv[1], "continuations") != 0) app_message(a, 1, "sample view step or continuations");
+        if (strcmp(argv[1], "step") != 0 && strcmp(argv[1], "continuations") != 0) app_message(a, 1, _("sample view step or continuations"));
         else S->view = !strcmp(argv[1], "continuations");
         return 1;
     }
     if (!strcmp(argv[0], "draw")) {
         long n;
-        if (num_long(argv[1], NULL, &n) || n < 0 || n > MAX_STEPS) app_message(a, 1, "sample draw N, 0 to %d tokens", MAX_STEPS);
+        if (num_long(argv[1], NULL, &n) || n < 0 || n > MAX_STEPS) app_message(a, 1, _("sample draw N, 0 to %d tokens"), MAX_STEPS);
         else {
             restart(S);
             S->view = 0;
@@ -501,9 +504,9 @@ static void release(void *st)
 
 const Panel panel_sample = {
     .name = "sample",
-    .title = "Sample",
+    .title = N_("Sample"),
     .keys = "5",
-    .summary = "temperature, top-k, top-p: the biased coin, one token at a time",
+    .summary = N_("temperature, top-k, top-p: the biased coin, one token at a time"),
     .state_size = sizeof(Sample),
     .init = init,
     .release = release,

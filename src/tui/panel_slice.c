@@ -13,11 +13,11 @@
 enum { MODE_BPE, MODE_WORD, MODE_CHAR, N_MODES };
 
 static const HelpLine help[] = {
-    {"Space / Right", "the next example (Left: the one before)"},
-    {"a", "animate;  r  start over"},
-    {"t", "tokens: the model's byte pairs, words, or characters"},
-    {"v", "every example, or the windows a trainer uses"},
-    {"+ -", "the window's length (windows view)"},
+    {"Space / Right", N_("the next example (Left: the one before)")},
+    {"a", N_("animate;  r  start over")},
+    {"t", N_("tokens: the model's byte pairs, words, or characters")},
+    {"v", N_("every example, or the windows a trainer uses")},
+    {"+ -", N_("the window's length (windows view)")},
     {NULL, NULL},
 };
 
@@ -34,7 +34,7 @@ typedef struct Slice {
 #define DEFAULT_WINDOW 8       /* T of the windows view */
 #define MAX_WINDOW 64
 
-static const char *mode_name[N_MODES] = {"the model's byte pairs", "words", "characters"};
+static const char *mode_name[N_MODES] = {N_("the model's byte pairs"), N_("words"), N_("characters")};
 
 static const uint8_t *piece(const App *a, const Slice *S, int32_t id, size_t *len)
 {
@@ -86,10 +86,10 @@ static int piece_width(const App *a, const Slice *S, int32_t id)
 
 static void draw_pairs(const App *a, const Slice *S, WINDOW *w, int y, int h, int wd)
 {
-    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "%d tokens -> %d training examples: every prefix, and the token after it", S->n,
+    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, _("%d tokens -> %d training examples: every prefix, and the token after it"), S->n,
                S->n > 0 ? S->n - 1 : 0);
     if (S->mode != MODE_BPE && S->unknown)
-        draw_textf(w, y++, 1, wd - 2, ST_BAD, a, "%zu of them not in the vocabulary of the corpus's %s: <unk>", S->unknown, mode_name[S->mode]);
+        draw_textf(w, y++, 1, wd - 2, ST_BAD, a, _("%zu of them not in the vocabulary of the corpus's %s: <unk>"), S->unknown, _(mode_name[S->mode]));
     y++;
     /* the revealed rows, scrolled so that the newest stays in view */
     int rows = h - y - 3, last = S->step < S->n - 1 ? S->step : S->n - 1;
@@ -119,7 +119,7 @@ static void draw_pairs(const App *a, const Slice *S, WINDOW *w, int y, int h, in
     }
     y = h - 2;
     if (S->corpus_tokens)
-        draw_textf(w, y, 1, wd - 2, ST_DIM, a, "the whole corpus, in %s: %zu tokens -> %zu examples", mode_name[S->mode],
+        draw_textf(w, y, 1, wd - 2, ST_DIM, a, _("the whole corpus, in %s: %zu tokens -> %zu examples"), _(mode_name[S->mode]),
                    S->corpus_tokens, S->corpus_tokens - 1);
 }
 
@@ -127,10 +127,10 @@ static void draw_windows(const App *a, const Slice *S, WINDOW *w, int y, int h, 
 {
     const int T = S->T;
     int windows = S->n > T ? S->n - T : 0;
-    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "windows of T = %d: x = tokens[i : i+%d], y = tokens[i+1 : i+%d]; %d windows in %d tokens", T,
+    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, _("windows of T = %d: x = tokens[i : i+%d], y = tokens[i+1 : i+%d]; %d windows in %d tokens"), T,
                T, T + 1, windows, S->n);
     if (!windows) {
-        draw_textf(w, y + 1, 2, wd - 4, ST_DIM, a, "the text needs more than %d tokens (- shortens the window)", T);
+        draw_textf(w, y + 1, 2, wd - 4, ST_DIM, a, _("the text needs more than %d tokens (- shortens the window)"), T);
         return;
     }
     int i0 = S->window;
@@ -141,7 +141,7 @@ static void draw_windows(const App *a, const Slice *S, WINDOW *w, int y, int h, 
         x += draw_piece(a, S, w, y, x, wd - 2 - x, st, S->ids[i]);
     }
     y += 2;
-    draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "window %d of %d (i = %d): each position's target under it", i0 + 1, windows, i0);
+    draw_textf(w, y++, 1, wd - 2, ST_DIM, a, _("window %d of %d (i = %d): each position's target under it"), i0 + 1, windows, i0);
     /* columns: position, x, and its target y below */
     int x0 = 6, col = x0, row = y;
     draw_text(w, row, 1, 4, ST_DIM, a, "t");
@@ -181,11 +181,11 @@ static void update(App *a, void *st)
 static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
 {
     const Slice *S = st;
-    draw_textf(w, 0, 1, wd - 2, ST_TITLE, a, "The text labels itself: \"%s\"", a->prompt);
-    draw_textf(w, 1, 1, wd - 2, ST_DIM, a, "tokens: %s (t changes)   view: %s (v changes)", mode_name[S->mode],
-               S->view ? "a trainer's windows" : "every example");
+    draw_textf(w, 0, 1, wd - 2, ST_TITLE, a, _("The text labels itself: \"%s\""), a->prompt);
+    draw_textf(w, 1, 1, wd - 2, ST_DIM, a, _("tokens: %s (t changes)   view: %s (v changes)"), _(mode_name[S->mode]),
+               S->view ? _("a trainer's windows") : _("every example"));
     if (S->n < 2) {
-        draw_text(w, 3, 2, wd - 4, ST_DIM, a, "the text needs two tokens for one example (e edits it)");
+        draw_text(w, 3, 2, wd - 4, ST_DIM, a, _("the text needs two tokens for one example (e edits it)"));
         return;
     }
     if (S->view == 0) draw_pairs(a, S, w, 3, h - 1, wd);
@@ -243,16 +243,16 @@ static int command(App *a, void *st, int argc, char **argv)
     if (!strcmp(c, "tokens")) {
         int m = 0;
         while (m < N_MODES && strcmp(v, modes[m]) != 0) m++;
-        if (m == N_MODES) app_message(a, 1, "slice tokens model, words or characters");
+        if (m == N_MODES) app_message(a, 1, _("slice tokens model, words or characters"));
         else S->mode = m, S->step = 1, S->window = 0, S->gen = -1;
     } else if (!strcmp(c, "view")) {
-        if (strcmp(v, views[0]) != 0 && strcmp(v, views[1]) != 0) app_message(a, 1, "slice view examples or windows");
+        if (strcmp(v, views[0]) != 0 && strcmp(v, views[1]) != 0) app_message(a, 1, _("slice view examples or windows"));
         else S->view = !strcmp(v, views[1]);
     } else if (!strcmp(c, "window")) {
-        if (!number || n < 1 || n > MAX_WINDOW) app_message(a, 1, "slice window N, 1 to %d tokens", MAX_WINDOW);
+        if (!number || n < 1 || n > MAX_WINDOW) app_message(a, 1, _("slice window N, 1 to %d tokens"), MAX_WINDOW);
         else S->T = (int)n;
     } else if (!strcmp(c, "example")) {
-        if (!number || n < 1 || n > INT_MAX) app_message(a, 1, "slice example N, from 1");
+        if (!number || n < 1 || n > INT_MAX) app_message(a, 1, _("slice example N, from 1"));
         else S->step = (int)n, S->window = (int)n - 1; /* update keeps them within the text */
     } else {
         return 0;
@@ -273,9 +273,9 @@ static void release(void *st)
 
 const Panel panel_slice = {
     .name = "slice",
-    .title = "Slice",
+    .title = N_("Slice"),
     .keys = "1",
-    .summary = "a sentence becomes (input, target) pairs: the text labels itself",
+    .summary = N_("a sentence becomes (input, target) pairs: the text labels itself"),
     .state_size = sizeof(Slice),
     .init = init,
     .release = release,

@@ -16,12 +16,12 @@
 #define REVEAL_ALL 3 /* 0 logits, 1 + e^logit, 2 + / sum = p, 3 + bars and temperature */
 
 static const HelpLine help[] = {
-    {"Space / Right", "the next column of the working (Left: back)"},
-    {"a", "animate the working;  r  start over"},
-    {"[ ]", "temperature down / up (0.1)"},
-    {"m", "toy mode: logits typed by hand, or the model's"},
-    {"Up Down  + -", "toy mode: choose a logit, change it by 0.1"},
-    {":logit NAME X", "toy mode: set (or add) a logit"},
+    {"Space / Right", N_("the next column of the working (Left: back)")},
+    {"a", N_("animate the working;  r  start over")},
+    {"[ ]", N_("temperature down / up (0.1)")},
+    {"m", N_("toy mode: logits typed by hand, or the model's")},
+    {"Up Down  + -", N_("toy mode: choose a logit, change it by 0.1")},
+    {":logit NAME X", N_("toy mode: set (or add) a logit")},
     {NULL, NULL},
 };
 
@@ -63,7 +63,7 @@ static void update(App *a, void *st)
     sampler_free(&S->s);
     if (S->toy) {
         if (S->n_toy == 0) { /* cleared: the words to come are a lesson's (or the user's) */
-            snprintf(S->err, sizeof S->err, "no words yet: :softmax logit NAME X adds one, r brings back mat, rug and moon");
+            snprintf(S->err, sizeof S->err, _("no words yet: :softmax logit NAME X adds one, r brings back mat, rug and moon"));
             return;
         }
         if (sampler_create(&S->s, &sc, S->n_toy, &e) == 0) {
@@ -73,7 +73,7 @@ static void update(App *a, void *st)
         return;
     }
     if (!m) {
-        snprintf(S->err, sizeof S->err, "no model yet");
+        snprintf(S->err, sizeof S->err, _("no model yet"));
         return;
     }
     int32_t *ids = NULL;
@@ -95,13 +95,13 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     const double T = a->sc.temperature;
     int y = 0;
     if (S->toy) {
-        static const char *const counts[MAX_TOY + 1] = {"no words yet", "one word and its score", "two words and their scores",
-                                                        "three words and their scores", "four words and their scores",
-                                                        "five words and their scores", "six words and their scores",
-                                                        "seven words and their scores", "eight words and their scores"};
-        draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, "Toy mode: %s (Up/Down chooses, + - changes)", counts[S->n_toy]);
+        static const char *const counts[MAX_TOY + 1] = {N_("no words yet"), N_("one word and its score"), N_("two words and their scores"),
+                                                        N_("three words and their scores"), N_("four words and their scores"),
+                                                        N_("five words and their scores"), N_("six words and their scores"),
+                                                        N_("seven words and their scores"), N_("eight words and their scores")};
+        draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, _("Toy mode: %s (Up/Down chooses, + - changes)"), _(counts[S->n_toy]));
     } else {
-        draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, "After \"%s\": the model's scores (logits) for the next token", a->prompt);
+        draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, _("After \"%s\": the model's scores (logits) for the next token"), a->prompt);
     }
     if (!S->have) {
         draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, S->err[0] ? S->err : "...");
@@ -122,16 +122,16 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     snprintf(hdr_exp, sizeof hdr_exp, shift ? "e^(l-%.0f)" : "e^logit", shift);
     y++;
     int x = 1;
-    draw_text(w, y, x, tok_w, ST_DIM, a, S->toy ? "word" : "token"), x += tok_w + 1;
-    draw_textf(w, y, x, num_w, ST_DIM, a, "%*s", num_w, "logit"), x += num_w + 1;
-    if (S->reveal >= 1) draw_textf(w, y, x, num_w, ST_DIM, a, "%*s", num_w, hdr_exp);
+    draw_text(w, y, x, tok_w, ST_DIM, a, S->toy ? _("word") : _("token")), x += tok_w + 1;
+    draw_right(w, y, x, num_w, ST_DIM, a, _("logit")), x += num_w + 1;
+    if (S->reveal >= 1) draw_right(w, y, x, num_w, ST_DIM, a, hdr_exp);
     x += num_w + 1;
-    if (S->reveal >= 2) draw_textf(w, y, x, num_w, ST_DIM, a, "%*s", num_w, "/ sum");
+    if (S->reveal >= 2) draw_right(w, y, x, num_w, ST_DIM, a, _("/ sum"));
     x += num_w + 1;
-    if (S->reveal >= 2) draw_textf(w, y, x, num_w, ST_DIM, a, "%*s", num_w, "p");
+    if (S->reveal >= 2) draw_right(w, y, x, num_w, ST_DIM, a, _("p"));
     x += num_w + 2;
     if (S->reveal >= REVEAL_ALL && T != 1) {
-        draw_textf(w, y, x + bar_w + 1, num_w + bar_w, ST_DIM, a, "%*s", num_w, "at T");
+        draw_right(w, y, x + bar_w + 1, num_w, ST_DIM, a, _("at T"));
     }
     y++;
     /* the rows: the toy's, or the model's most likely (probabilities at temperature 1) */
@@ -175,7 +175,7 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
         for (int i = rows; i < V; i++)
             rest_e += exp(s->cand[i].logit - shift), rest_p += s->cand[i].p, rest_t += s->cand[i].p_temp;
         x = 1;
-        draw_textf(w, y, x, tok_w + num_w + 1, ST_DIM, a, "(%d others)", V - rows), x += tok_w + num_w + 2;
+        draw_textf(w, y, x, tok_w + num_w + 1, ST_DIM, a, _("(%d others)"), V - rows), x += tok_w + num_w + 2;
         if (S->reveal >= 1) draw_textf(w, y, x, num_w, ST_DIM, a, "%*.4g", num_w, rest_e);
         x += num_w + 1;
         if (S->reveal >= 2) draw_textf(w, y, x, num_w, ST_DIM, a, "%*.4g", num_w, rest_e / sum1);
@@ -190,18 +190,18 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     }
     y++;
     static const char *steps[] = {
-        "The model gives every token a score, its logit: any number, higher for likelier.",
-        "Raise e to each: all become positive, and the order stays.",
-        "Divide each by the sum of them all: they now add up to 1. That is the softmax.",
-        "Temperature T divides the logits first: below 1 sharpens the distribution, above 1 flattens it.",
+        N_("The model gives every token a score, its logit: any number, higher for likelier."),
+        N_("Raise e to each: all become positive, and the order stays."),
+        N_("Divide each by the sum of them all: they now add up to 1. That is the softmax."),
+        N_("Temperature T divides the logits first: below 1 sharpens the distribution, above 1 flattens it."),
     };
-    if (y < h) draw_text(w, y++, 1, wd - 2, ST_ACCENT, a, steps[S->reveal]);
+    if (y < h) draw_text(w, y++, 1, wd - 2, ST_ACCENT, a, _(steps[S->reveal]));
     if (y < h && S->reveal >= 2)
-        draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "sum of %s over all %d %s = %.6g; the probabilities add up to 1", hdr_exp, V,
-                   S->toy ? "words" : "tokens", sum1);
+        draw_textf(w, y++, 1, wd - 2, ST_DIM, a, _("sum of %s over all %d %s = %.6g; the probabilities add up to 1"), hdr_exp, V,
+                   S->toy ? _("words") : _("tokens"), sum1);
     if (y < h && S->reveal >= REVEAL_ALL)
-        draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "temperature %.2g ([ and ] change it)%s", T,
-                   T == 1 ? "" : ": right, p proportional to e^(logit/T)");
+        draw_textf(w, y++, 1, wd - 2, ST_DIM, a, _("temperature %.2g ([ and ] change it)%s"), T,
+                   T == 1 ? "" : _(": right, p proportional to e^(logit/T)"));
     /* the same numbers from the command line */
     if (h - 1 > y) {
         char cmd[800];
@@ -283,7 +283,7 @@ static int command(App *a, void *st, int argc, char **argv)
     if (!strcmp(argv[0], "reveal")) {
         long n;
         if (!strcmp(argv[1], "all")) S->reveal = REVEAL_ALL;
-        else if (num_long(argv[1], NULL, &n) || n < 0 || n > REVEAL_ALL) app_message(a, 1, "softmax reveal 0 to %d, or all", REVEAL_ALL);
+        else if (num_long(argv[1], NULL, &n) || n < 0 || n > REVEAL_ALL) app_message(a, 1, _("softmax reveal 0 to %d, or all"), REVEAL_ALL);
         else S->reveal = (int)n;
         return 1;
     }
@@ -295,7 +295,7 @@ static int command(App *a, void *st, int argc, char **argv)
     size_t nl = sp ? (size_t)(sp - argv[1]) : 0;
     while (x && *x == ' ') x++;
     if (!nl || nl >= sizeof name || num_double(x, NULL, &v) || fabs(v) > 1000) {
-        app_message(a, 1, "logit NAME X, e.g. logit sofa 2.5");
+        app_message(a, 1, _("logit NAME X, e.g. logit sofa 2.5"));
         return 1;
     }
     memcpy(name, argv[1], nl);
@@ -304,7 +304,7 @@ static int command(App *a, void *st, int argc, char **argv)
     while (i < S->n_toy && strcmp(S->toy_name[i], name) != 0) i++;
     if (i == S->n_toy) {
         if (S->n_toy == MAX_TOY) {
-            app_message(a, 1, "at most %d toy logits", MAX_TOY);
+            app_message(a, 1, _("at most %d toy logits"), MAX_TOY);
             return 1;
         }
         snprintf(S->toy_name[S->n_toy++], sizeof S->toy_name[0], "%s", name);
@@ -329,9 +329,9 @@ static void release(void *st)
 
 const Panel panel_softmax = {
     .name = "softmax",
-    .title = "Softmax",
+    .title = N_("Softmax"),
     .keys = "3",
-    .summary = "logits -> e^logit -> / sum -> probabilities, and temperature",
+    .summary = N_("logits -> e^logit -> / sum -> probabilities, and temperature"),
     .state_size = sizeof(Softmax),
     .init = init,
     .release = release,

@@ -15,6 +15,7 @@
 #include "core/text/wordtok.h"
 #include "tui.h"
 
+#define COMPARE_NAME_WIDTH 22 /* the Tokens comparison's first column: which vocabulary */
 #define LEADERBOARD 8
 #define MAX_MERGES 4096
 #define PAIR_WIDTH 26          /* "\"t\" + \"h\"" in the leaderboard */
@@ -25,13 +26,13 @@ enum { VIEW_MERGES, VIEW_COMPARE, VIEW_INSPECT, N_VIEWS };
 enum { CUT_WORDS, CUT_CHARS, CUT_MODEL, CUT_GPT2, N_CUTS };
 
 static const HelpLine help[] = {
-    {"Space / Right", "merges: one more merge (Left: one fewer)"},
-    {"a", "keep merging;  r  back to bytes"},
-    {"c", "merges: learn from the corpus, or from the prompt alone"},
-    {"v", "merges, words vs characters vs byte pairs, or every token"},
-    {"w", "show whitespace in tokens"},
-    {":merges N", "jump to N merges"},
-    {":letter X", "inspect: count this letter in each token (r, for strawberry)"},
+    {"Space / Right", N_("merges: one more merge (Left: one fewer)")},
+    {"a", N_("keep merging;  r  back to bytes")},
+    {"c", N_("merges: learn from the corpus, or from the prompt alone")},
+    {"v", N_("merges, words vs characters vs byte pairs, or every token")},
+    {"w", N_("show whitespace in tokens")},
+    {":merges N", N_("jump to N merges")},
+    {":letter X", N_("inspect: count this letter in each token (r, for strawberry)")},
     {NULL, NULL},
 };
 
@@ -166,7 +167,7 @@ static void update_merges(App *a, Tokens *S)
         BpeMerge m;
         Err e;
         if (bpe_trainer_step(S->bt, &m, &e) != 1) {
-            app_message(a, 0, "no pair is left to merge");
+            app_message(a, 0, _("no pair is left to merge"));
             break;
         }
         S->merges++, S->last = m, S->have_last = 1;
@@ -199,10 +200,10 @@ static void show(const App *a, const BpeTrainer *bt, int32_t id, char *out, size
 static void draw_merges(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
 {
     int y = 0;
-    draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, "Byte-pair merges, learned from %s: the most frequent pair of tokens becomes a new one",
-               S->from_prompt ? "the prompt" : "the corpus");
+    draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, _("Byte-pair merges, learned from %s: the most frequent pair of tokens becomes a new one"),
+               S->from_prompt ? _("the prompt") : _("the corpus"));
     if (!S->bt) {
-        draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, "nothing to learn from");
+        draw_text(w, y + 1, 2, wd - 4, ST_DIM, a, _("nothing to learn from"));
         return;
     }
     char pa[72], pb[72], pn[72];
@@ -210,15 +211,15 @@ static void draw_merges(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
         show(a, S->bt, S->last.a, pa, sizeof pa);
         show(a, S->bt, S->last.b, pb, sizeof pb);
         show(a, S->bt, S->last.id, pn, sizeof pn);
-        draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "merge %d: %s + %s -> %s, token %d (the pair occurred %lld times)%s", S->last.rank + 1, pa,
-                   pb, pn, S->last.id, (long long)S->last.count, S->last.is_new ? "" : " - already a token");
+        draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, _("merge %d: %s + %s -> %s, token %d (the pair occurred %lld times)%s"), S->last.rank + 1, pa,
+                   pb, pn, S->last.id, (long long)S->last.count, S->last.is_new ? "" : _(" - already a token"));
     } else {
-        draw_text(w, y++, 1, wd - 2, ST_ACCENT, a, "no merges yet: the 256 bytes are the vocabulary (Space merges)");
+        draw_text(w, y++, 1, wd - 2, ST_ACCENT, a, _("no merges yet: the 256 bytes are the vocabulary (Space merges)"));
     }
-    draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "vocabulary %d tokens after %d merges", bpe_trainer_vocab_size(S->bt), S->merges);
+    draw_textf(w, y++, 1, wd - 2, ST_DIM, a, _("vocabulary %d tokens after %d merges"), bpe_trainer_vocab_size(S->bt), S->merges);
     y++;
     int left = wd >= 90 ? wd / 2 : wd;
-    draw_text(w, y, 1, left - 2, ST_DIM, a, "the most frequent pairs (the next merge first)");
+    draw_text(w, y, 1, left - 2, ST_DIM, a, _("the most frequent pairs (the next merge first)"));
     for (int i = 0; i < S->n_top && y + 1 + i < h - 6; i++) {
         show(a, S->bt, S->top[i].a, pa, sizeof pa);
         show(a, S->bt, S->top[i].b, pb, sizeof pb);
@@ -234,15 +235,15 @@ static void draw_merges(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
         PlotSeries s = {S->bpt_at, S->bpt, S->n_bpt, ST_PLOT_VAL};
         float ymax = 1;
         for (int i = 0; i < S->n_bpt; i++) ymax = fmaxf(ymax, S->bpt[i]);
-        draw_text(w, y, left + 1, wd - left - 2, ST_DIM, a, "bytes per token of the prompt");
+        draw_text(w, y, left + 1, wd - left - 2, ST_DIM, a, _("bytes per token of the prompt"));
         plot_draw(w, y + 1, left, LEADERBOARD, wd - left - 1, a, &s, 1, NULL, 0, 0, S->merges > 1 ? S->merges : 1, 1,
-                  ymax * 1.1, 0, "merges");
+                  ymax * 1.1, 0, _("merges"));
     }
     y += LEADERBOARD + 2;
     /* the prompt, cut by the vocabulary so far */
     if (S->cut.n_vocab && y < h - 2) {
         size_t len = strlen(a->prompt), n = S->cut_prompt.n;
-        draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "the prompt: %zu bytes in %zu tokens, %.2f bytes per token", len, n, n ? (double)len / n : 0);
+        draw_textf(w, y++, 1, wd - 2, ST_DIM, a, _("the prompt: %zu bytes in %zu tokens, %.2f bytes per token"), len, n, n ? (double)len / n : 0);
         draw_tokens_line(a, S, w, y++, 2, wd - 4, &S->cut, &S->cut_prompt);
     }
     draw_textf(w, h - 1, 1, wd - 2, ST_DIM, a, "nexttoken bpe train --corpus %s --vocab-size %d --out FILE --trace",
@@ -284,9 +285,11 @@ static int compare_row(const App *a, const Tokens *S, WINDOW *w, int y, int h, i
 {
     const Cut *c = &S->cuts[k];
     if (!c->vocab) return y;
-    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "%-22s vocabulary %7d   %3zu tokens%s", name, c->vocab, c->n,
-               c->unknown ? "" : "   nothing unknown");
-    if (c->unknown) draw_textf(w, y - 1, 60, wd - 61, ST_BAD, a, "%zu unknown: <unk>", c->unknown);
+    /* the name in a cell of display columns: a translated one may be two columns a character */
+    draw_cell(w, y, 1, COMPARE_NAME_WIDTH, ST_ACCENT, a, name);
+    draw_textf(w, y++, 2 + COMPARE_NAME_WIDTH, wd - 3 - COMPARE_NAME_WIDTH, ST_ACCENT, a, _("vocabulary %7d   %3zu tokens%s"), c->vocab,
+               c->n, c->unknown ? "" : _("   nothing unknown"));
+    if (c->unknown) draw_textf(w, y - 1, 60, wd - 61, ST_BAD, a, _("%zu unknown: <unk>"), c->unknown);
     const int words = k == CUT_WORDS, vocabulary = k <= CUT_CHARS; /* words lost their spaces: put one back */
     int x = 3;
     for (size_t i = 0; i < c->n && y < h; i++) {
@@ -307,14 +310,14 @@ static int compare_row(const App *a, const Tokens *S, WINDOW *w, int y, int h, i
 static void draw_compare(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
 {
     int y = 0;
-    draw_text(w, y++, 1, wd - 2, ST_TITLE, a, "Words are too many, characters too long: byte pairs sit between");
-    draw_text(w, y++, 1, wd - 2, ST_DIM, a, "try a typo or a new word: e, then prompt I love hyper-threading, awesommmme!");
+    draw_text(w, y++, 1, wd - 2, ST_TITLE, a, _("Words are too many, characters too long: byte pairs sit between"));
+    draw_text(w, y++, 1, wd - 2, ST_DIM, a, _("try a typo or a new word: e, then prompt I love hyper-threading, awesommmme!"));
     y++;
-    y = compare_row(a, S, w, y, h - 1, wd, "words (of the corpus)", CUT_WORDS);
-    y = compare_row(a, S, w, y, h - 1, wd, "characters", CUT_CHARS);
-    y = compare_row(a, S, w, y, h - 1, wd, "the model's byte pairs", CUT_MODEL);
-    if (S->gpt2.n_vocab) compare_row(a, S, w, y, h - 1, wd, "GPT-2's byte pairs", CUT_GPT2);
-    else if (y < h - 1) draw_text(w, y, 1, wd - 2, ST_DIM, a, "(GPT-2's vocabulary: make gpt2-vocab)");
+    y = compare_row(a, S, w, y, h - 1, wd, _("words (of the corpus)"), CUT_WORDS);
+    y = compare_row(a, S, w, y, h - 1, wd, _("characters"), CUT_CHARS);
+    y = compare_row(a, S, w, y, h - 1, wd, _("the model's byte pairs"), CUT_MODEL);
+    if (S->gpt2.n_vocab) compare_row(a, S, w, y, h - 1, wd, _("GPT-2's byte pairs"), CUT_GPT2);
+    else if (y < h - 1) draw_text(w, y, 1, wd - 2, ST_DIM, a, _("(GPT-2's vocabulary: make gpt2-vocab)"));
     draw_text(w, h - 1, 1, wd - 2, ST_DIM, a, "nexttoken encode --tokenizer word --corpus CORPUS TEXT   (char, MODEL, gpt2)");
 }
 
@@ -328,8 +331,12 @@ static int inspect_table(const App *a, const Tokens *S, WINDOW *w, int y, int x0
         const uint8_t *b = cut_piece(a, S, k, c->ids[i], &len);
         for (size_t j = 0; j < len; j++) total += tolower(b[j]) == S->letter;
     }
-    draw_textf(w, y++, x0, wd, ST_ACCENT, a, "%s: %zu tokens, '%c' %d times in them", name, c->n, S->letter, total);
-    draw_textf(w, y++, x0, wd, ST_DIM, a, "%6s  %-14s %-18s %s", "id", "token", "bytes", (char[]){'#', S->letter, 0});
+    draw_textf(w, y++, x0, wd, ST_ACCENT, a, _("%s: %zu tokens, '%c' %d times in them"), name, c->n, S->letter, total);
+    /* the header in the rows' columns, each cell in display columns */
+    draw_textf(w, y, x0, 7, ST_DIM, a, "%6s ", "id");
+    draw_cell(w, y, x0 + 8, 14, ST_DIM, a, _("token"));
+    draw_cell(w, y, x0 + 23, 18, ST_DIM, a, _("bytes"));
+    draw_text(w, y++, x0 + 42, wd - 42, ST_DIM, a, (char[]){'#', S->letter, 0});
     for (size_t i = 0; i < c->n && y < h; i++, y++) {
         size_t len;
         const uint8_t *b = cut_piece(a, S, k, c->ids[i], &len);
@@ -345,20 +352,20 @@ static int inspect_table(const App *a, const Tokens *S, WINDOW *w, int y, int x0
         draw_cell(w, y, x0 + 23, 18, ST_DIM, a, hex);
         if (count) draw_textf(w, y, x0 + 42, wd - 42, ST_KEY, a, "%d", count);
     }
-    if (y < h) draw_text(w, y++, x0, wd, ST_DIM, a, "the model sees only the ids, never the letters");
+    if (y < h) draw_text(w, y++, x0, wd, ST_DIM, a, _("the model sees only the ids, never the letters"));
     return y;
 }
 
 static void draw_inspect(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
 {
     int y = 0;
-    draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, "Every token of \"%s\": its id and its bytes", a->prompt);
+    draw_textf(w, y++, 1, wd - 2, ST_TITLE, a, _("Every token of \"%s\": its id and its bytes"), a->prompt);
     y++;
     int two = S->gpt2.n_vocab && wd >= INSPECT_TWO_COLS;
     int half = two ? wd / 2 : wd - 2;
-    int y1 = inspect_table(a, S, w, y, 1, h - 1, half - 2, "the model's vocabulary", CUT_MODEL);
+    int y1 = inspect_table(a, S, w, y, 1, h - 1, half - 2, _("the model's vocabulary"), CUT_MODEL);
     if (S->gpt2.n_vocab) inspect_table(a, S, w, two ? y : y1 + 1, two ? half + 1 : 1, h - 1, half - 2, "GPT-2", CUT_GPT2);
-    else if (y1 + 1 < h - 1) draw_text(w, y1 + 1, 1, wd - 2, ST_DIM, a, "(GPT-2's vocabulary: make gpt2-vocab)");
+    else if (y1 + 1 < h - 1) draw_text(w, y1 + 1, 1, wd - 2, ST_DIM, a, _("(GPT-2's vocabulary: make gpt2-vocab)"));
     draw_text(w, h - 1, 1, wd - 2, ST_DIM, a, "nexttoken encode --tokenizer MODEL TEXT   (or gpt2)");
 }
 
@@ -374,8 +381,9 @@ static void update(App *a, void *st)
 static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
 {
     const Tokens *S = st;
-    static const char *names[N_VIEWS] = {"merges", "words vs characters vs byte pairs", "every token"};
-    draw_textf(w, 0, wd - 2 - (int)strlen(names[S->view]) - 7, (int)strlen(names[S->view]) + 8, ST_DIM, a, "v: %s", names[S->view]);
+    static const char *names[N_VIEWS] = {N_("merges"), N_("words vs characters vs byte pairs"), N_("every token")};
+    const char *name = _(names[S->view]);
+    draw_textf(w, 0, wd - 2 - text_width(name) - 7, text_width(name) + 8, ST_DIM, a, "v: %s", name);
     WINDOW *sub = derwin(w, h - 1, wd, 1, 0);
     if (!sub) return;
     if (S->view == VIEW_MERGES) draw_merges(a, S, sub, h - 1, wd);
@@ -418,7 +426,7 @@ static int command(App *a, void *st, int argc, char **argv)
     if (argc < 2) return 0;
     if (!strcmp(argv[0], "merges")) {
         long n;
-        if (num_long(argv[1], NULL, &n) || n < 0 || n > MAX_MERGES) app_message(a, 1, "merges N, 0 to %d", MAX_MERGES);
+        if (num_long(argv[1], NULL, &n) || n < 0 || n > MAX_MERGES) app_message(a, 1, _("merges N, 0 to %d"), MAX_MERGES);
         else S->want_merges = (int)n, S->bt_gen = -1, S->view = VIEW_MERGES;
         return 1;
     }
@@ -426,17 +434,17 @@ static int command(App *a, void *st, int argc, char **argv)
         static const char *const views[N_VIEWS] = {"merges", "compare", "inspect"};
         int v = 0;
         while (v < N_VIEWS && strcmp(argv[1], views[v]) != 0) v++;
-        if (v == N_VIEWS) app_message(a, 1, "tokens view merges, compare or inspect");
+        if (v == N_VIEWS) app_message(a, 1, _("tokens view merges, compare or inspect"));
         else S->view = v;
         return 1;
     }
     if (!strcmp(argv[0], "from")) {
-        if (strcmp(argv[1], "corpus") != 0 && strcmp(argv[1], "prompt") != 0) app_message(a, 1, "tokens from corpus or prompt");
+        if (strcmp(argv[1], "corpus") != 0 && strcmp(argv[1], "prompt") != 0) app_message(a, 1, _("tokens from corpus or prompt"));
         else S->from_prompt = !strcmp(argv[1], "prompt"), S->want_merges = 0, S->view = VIEW_MERGES;
         return 1;
     }
     if (!strcmp(argv[0], "letter")) {
-        if (strlen(argv[1]) != 1 || !isalpha((unsigned char)argv[1][0])) app_message(a, 1, "letter X: one letter");
+        if (strlen(argv[1]) != 1 || !isalpha((unsigned char)argv[1][0])) app_message(a, 1, _("letter X: one letter"));
         else S->letter = (char)tolower((unsigned char)argv[1][0]), S->view = VIEW_INSPECT;
         return 1;
     }
@@ -461,9 +469,9 @@ static void release(void *st)
 
 const Panel panel_tokens = {
     .name = "tokens",
-    .title = "Tokens",
+    .title = N_("Tokens"),
     .keys = "2",
-    .summary = "byte-pair merges, live; words vs characters vs subwords; GPT-2's vocabulary",
+    .summary = N_("byte-pair merges, live; words vs characters vs subwords; GPT-2's vocabulary"),
     .state_size = sizeof(Tokens),
     .init = init,
     .release = release,

@@ -19,12 +19,12 @@ typedef struct TrainView {
 } TrainView;
 
 static const HelpLine help[] = {
-    {"Space", "pause / resume training"},
-    {"o", "log scale for the loss axis"},
-    {"x", "x axis: steps or training time"},
-    {"s", "smoothing of the training curve: 0, 0.6, 0.9, 0.99"},
-    {"w", "save the model now (to the session's file)"},
-    {"j k / Down Up", "scroll through older samples"},
+    {"Space", N_("pause / resume training")},
+    {"o", N_("log scale for the loss axis")},
+    {"x", N_("x axis: steps or training time")},
+    {"s", N_("smoothing of the training curve: 0, 0.6, 0.9, 0.99")},
+    {"w", N_("save the model now (to the session's file)")},
+    {"j k / Down Up", N_("scroll through older samples")},
     {NULL, NULL},
 };
 
@@ -64,13 +64,13 @@ static long bucket(const float *x, const float *y, long n, long buckets, float *
 static void draw_plot(const App *a, const TrainView *v, WINDOW *w, int y, int x, int h, int wd)
 {
     char title[96];
-    snprintf(title, sizeof title, "Loss%s  smoothing %.2g%s", v->plot_log ? " (log)" : "",
-             plot_smoothing[v->smooth_idx], v->plot_time ? "  by time" : "");
+    snprintf(title, sizeof title, _("Loss%s  smoothing %.2g%s"), v->plot_log ? _(" (log)") : "",
+             plot_smoothing[v->smooth_idx], v->plot_time ? _("  by time") : "");
     draw_box(w, y, x, h, wd, a, title);
     long n = a->hist_n;
     int ih = h - 2, iw = wd - 2;
     if (n == 0) {
-        draw_text(w, y + ih / 2, x + 3, iw - 4, ST_DIM, a, "no steps yet: Space starts training");
+        draw_text(w, y + ih / 2, x + 3, iw - 4, ST_DIM, a, _("no steps yet: Space starts training"));
         return;
     }
     long buckets = 2L * iw;
@@ -95,7 +95,7 @@ static void draw_plot(const App *a, const TrainView *v, WINDOW *w, int y, int x,
     for (long i = 0; i < nv; i++) ymin = fmin(ymin, vy[i]), ymax = fmax(ymax, vy[i]);
     const GPT2Config *c = tt_model_config(a->tt);
     double uniform = log((double)c->n_vocab);
-    PlotRef refs[2] = {{(float)uniform, ST_PLOT_REF, "uniform ln V"}, {(float)a->unigram_entropy, ST_PLOT_REF, "unigram"}};
+    PlotRef refs[2] = {{(float)uniform, ST_PLOT_REF, _("uniform ln V")}, {(float)a->unigram_entropy, ST_PLOT_REF, _("unigram")}};
     int n_refs = isfinite(a->unigram_entropy) ? 2 : 1;
     for (int i = 0; i < n_refs; i++) ymin = fmin(ymin, refs[i].y), ymax = fmax(ymax, refs[i].y);
     double pad = (ymax - ymin) * 0.05 + 1e-3;
@@ -108,17 +108,17 @@ static void draw_plot(const App *a, const TrainView *v, WINDOW *w, int y, int x,
     if (nv) s[k++] = (PlotSeries){vx, vy, nv, ST_PLOT_VAL};
     double xmax = xs[n - 1] > 1 ? xs[n - 1] : 1;
     plot_draw(w, y + 1, x + 1, ih, iw, a, s, k, refs, n_refs, v->plot_time ? 0 : 1, xmax, ymin, ymax, v->plot_log,
-              v->plot_time ? (a->headless ? "s (masked)" : "s") : "steps");
+              v->plot_time ? (a->headless ? "s (masked)" : "s") : _("steps"));
     /* legend, in the top line of the box, right-aligned */
     char legend[64];
-    snprintf(legend, sizeof legend, " %s train %s val ", a->utf8 ? "\u2500" : "-", a->utf8 ? "\u2500" : "o");
+    snprintf(legend, sizeof legend, " %s%s%s%s", a->utf8 ? "\u2500" : "-", _(" train "), a->utf8 ? "\u2500" : "o", _(" val "));
     int lw = text_width(legend);
     if (lw < wd - text_width(title) - 8) {
         int lx = x + wd - lw - 2;
         draw_text(w, y, lx, 3, ST_PLOT_TRAIN, a, a->utf8 ? " \u2500" : " -");
-        draw_text(w, y, lx + 2, 7, ST_NORMAL, a, " train ");
-        draw_text(w, y, lx + 9, 1, ST_PLOT_VAL, a, a->utf8 ? "\u2500" : "o");
-        draw_text(w, y, lx + 10, 5, ST_NORMAL, a, " val ");
+        int tw = draw_text(w, y, lx + 2, lw, ST_NORMAL, a, _(" train "));
+        draw_text(w, y, lx + 2 + tw, 1, ST_PLOT_VAL, a, a->utf8 ? "\u2500" : "o");
+        draw_text(w, y, lx + 3 + tw, lw, ST_NORMAL, a, _(" val "));
     }
 done:
     free(xs), free(sm), free(bx), free(by), free(sx), free(sy), free(vx), free(vy);
@@ -136,39 +136,39 @@ static int figures(const App *a, const TrainView *v, char rows[][2][40])
 {
     const TrainSnapshot *s = &a->snap;
     int n = 0;
-#define ROW(label, ...) (snprintf(rows[n][0], 40, "%s", label), snprintf(rows[n][1], 40, __VA_ARGS__), n++)
-    ROW("step", "%ld", s->step);
+#define ROW(label, ...) (snprintf(rows[n][0], 40, "%s", _(label)), snprintf(rows[n][1], 40, __VA_ARGS__), n++)
+    ROW(N_("step"), "%ld", s->step);
     if (s->step > 0) {
-        ROW("loss", isfinite(s->loss) ? "%.4f" : "-", s->loss);
+        ROW(N_("loss"), isfinite(s->loss) ? "%.4f" : "-", s->loss);
         float wgt = plot_smoothing[v->smooth_idx];
         if (wgt > 0 && a->hist_n > 0) {
             double last = 0, weight = 0, smoothed = 0;
             for (long i = 0; i < a->hist_n; i++) smoothed = smooth_step(&last, &weight, wgt, a->hist_loss[i]);
-            ROW("smoothed", "%.4f", smoothed);
+            ROW(N_("smoothed"), "%.4f", smoothed);
         }
     } else {
-        ROW("loss", "-");
+        ROW(N_("loss"), "-");
     }
-    if (isfinite(s->val_loss)) ROW("validation", "%.4f", s->val_loss);
-    else ROW("validation", "-");
+    if (isfinite(s->val_loss)) ROW(N_("validation"), "%.4f", s->val_loss);
+    else ROW(N_("validation"), "-");
     /* before a step of this session (a loaded model): the rate set, and no norm yet */
-    ROW("learning rate", "%.2e", s->step > 0 && isfinite(s->lr) ? s->lr : a->lr);
-    ROW("gradient norm", s->step > 0 && isfinite(s->grad_norm) ? "%.3f" : "-", s->grad_norm);
-    if (a->headless) ROW("tokens/s", "--"), ROW("time", "--");
+    ROW(N_("learning rate"), "%.2e", s->step > 0 && isfinite(s->lr) ? s->lr : a->lr);
+    ROW(N_("gradient norm"), s->step > 0 && isfinite(s->grad_norm) ? "%.3f" : "-", s->grad_norm);
+    if (a->headless) ROW(N_("tokens/s"), "--"), ROW(N_("time"), "--");
     else {
-        ROW("tokens/s", "%.0f", s->tokens_per_s);
+        ROW(N_("tokens/s"), "%.0f", s->tokens_per_s);
         char d[24];
         fmt_duration(s->seconds, d, sizeof d);
-        ROW("time", "%s", d);
+        ROW(N_("time"), "%s", d);
     }
-    ROW("threads", "%d", par_threads(a->pool));
+    ROW(N_("threads"), "%d", par_threads(a->pool));
 #undef ROW
     return n;
 }
 
 static void draw_figures(const App *a, const TrainView *v, WINDOW *w, int y, int x, int h, int wd)
 {
-    draw_box(w, y, x, h, wd, a, "Now");
+    draw_box(w, y, x, h, wd, a, _("Now"));
     char rows[12][2][40];
     int n = figures(a, v, rows);
     for (int i = 0; i < n && i < h - 2; i++) {
@@ -197,10 +197,10 @@ static void flatten(const char *in, char *out, size_t cap, int utf8)
 static void draw_samples(const App *a, const TrainView *v, WINDOW *w, int y, int x, int h, int wd)
 {
     char title[640];
-    snprintf(title, sizeof title, "Samples  prompt \"%s\", temperature %.2g", a->prompt, a->sc.temperature);
+    snprintf(title, sizeof title, _("Samples  prompt \"%s\", temperature %.2g"), a->prompt, a->sc.temperature);
     draw_box(w, y, x, h, wd, a, title);
     if (a->n_samples == 0) {
-        draw_textf(w, y + 1, x + 2, wd - 4, ST_DIM, a, "a sample every %d steps", TT_SAMPLE_EVERY);
+        draw_textf(w, y + 1, x + 2, wd - 4, ST_DIM, a, _("a sample every %d steps"), TT_SAMPLE_EVERY);
         return;
     }
     int row = y + 1;
@@ -249,7 +249,7 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
 {
     const TrainView *v = st;
     if (!a->tt) {
-        draw_text(w, h / 2, 2, wd - 4, ST_DIM, a, "no model: train start begins a new one");
+        draw_text(w, h / 2, 2, wd - 4, ST_DIM, a, _("no model: train start begins a new one"));
         return;
     }
     int sample_h = h / 3 < 5 ? 5 : h / 3;
@@ -301,9 +301,9 @@ static void init(void *st)
 
 const Panel panel_train = {
     .name = "train",
-    .title = "Train",
+    .title = N_("Train"),
     .keys = "6",
-    .summary = "a real GPT-2 learning now: the loss falls, samples turn into words",
+    .summary = N_("a real GPT-2 learning now: the loss falls, samples turn into words"),
     .state_size = sizeof(TrainView),
     .init = init,
     .draw = draw,

@@ -304,6 +304,8 @@ int draw_textf(WINDOW *w, int y, int x, int width, int st, const App *a, const c
 int draw_wrapped(WINDOW *w, int y, int x, int width, int max_rows, int st, const App *a, const char *text);
 /* draw_text padded with spaces to exactly `width` columns (a table cell). */
 int draw_cell(WINDOW *w, int y, int x, int width, int st, const App *a, const char *s);
+/* draw_text right-aligned in `width` display columns (a column's header); returns width. */
+int draw_right(WINDOW *w, int y, int x, int width, int st, const App *a, const char *s);
 /* A box with a title, in line-drawing characters or ASCII. */
 void draw_box(WINDOW *w, int y, int x, int h, int wd, const App *a, const char *title);
 int text_width(const char *s);
