@@ -108,9 +108,9 @@ void app_switch(App *a, const Panel *p)
 static void draw_too_small(const App *a)
 {
     char msg[3][64];
-    snprintf(msg[0], sizeof msg[0], "nexttoken needs");
-    snprintf(msg[1], sizeof msg[1], "at least %dx%d", MIN_COLS, MIN_ROWS);
-    snprintf(msg[2], sizeof msg[2], "(this is %dx%d)", a->cols, a->rows);
+    snprintf(msg[0], sizeof msg[0], _("nexttoken needs"));
+    snprintf(msg[1], sizeof msg[1], _("at least %dx%d"), MIN_COLS, MIN_ROWS);
+    snprintf(msg[2], sizeof msg[2], _("(this is %dx%d)"), a->cols, a->rows);
     for (int i = 0; i < 3; i++) {
         int w = text_width(msg[i]);
         draw_text(stdscr, a->rows / 2 - 1 + i, w < a->cols ? (a->cols - w) / 2 : 0, a->cols, i ? ST_NORMAL : ST_ERROR, a, msg[i]);
@@ -158,7 +158,7 @@ void app_key(App *a, int ch)
     if (ch == KEY_RESIZE) return; /* redrawn below at the new size */
     if (a->pending.kind != PENDING_NONE) {
         if (ch == 'y' || ch == 'Y') app_do_pending(a);
-        else a->pending.kind = PENDING_NONE, app_message(a, 0, "cancelled");
+        else a->pending.kind = PENDING_NONE, app_message(a, 0, "%s", _("cancelled"));
         return;
     }
     if (a->cmd_open) {
@@ -242,7 +242,7 @@ static void app_teardown(App *a, int save)
     if (a->kept_autosave[0]) {
         char kept[2 * sizeof a->kept_autosave];
         escape_bytes((const uint8_t *)a->kept_autosave, strlen(a->kept_autosave), ESCAPE_KEEP_BACKSLASH, kept, sizeof kept);
-        fprintf(stderr, "nexttoken: the model that could not be resumed is kept as %s\n", kept);
+        fprintf(stderr, _("nexttoken: the model that could not be resumed is kept as %s\n"), kept);
     }
     if (a->wake_fd[0] > 0) close(a->wake_fd[0]), close(a->wake_fd[1]);
     signal_fd = -1;
@@ -260,11 +260,11 @@ static int start_curses(App *a)
         setenv("COLUMNS", cols, 1);
         FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
         if (!out || !in || !newterm("xterm-256color", out, in)) {
-            fputs("nexttoken: cannot start curses for the script (is the xterm-256color terminfo installed?)\n", stderr);
+            fputs(_("nexttoken: cannot start curses for the script (is the xterm-256color terminfo installed?)\n"), stderr);
             return -1;
         }
     } else if (!newterm(getenv("TERM"), stdout, stdin)) {
-        fprintf(stderr, "nexttoken: cannot start the terminal interface on TERM=%s\n", getenv("TERM"));
+        fprintf(stderr, _("nexttoken: cannot start the terminal interface on TERM=%s\n"), getenv("TERM"));
         return -1;
     }
     curses_active = 1;
@@ -366,7 +366,7 @@ int tui_main(const TuiOptions *opt)
         return 2;
     }
     if (!a->headless && (!isatty(0) || !isatty(1))) {
-        fputs("nexttoken: the interactive interface needs a terminal; without one, use the commands (nexttoken train, sample, loss, softmax, slice, bpe, encode: nexttoken --help)\n", stderr);
+        fputs(_("nexttoken: the interactive interface needs a terminal; without one, use the commands (nexttoken train, sample, loss, softmax, slice, bpe, encode: nexttoken --help)\n"), stderr);
         free(a);
         return 2;
     }
@@ -374,7 +374,7 @@ int tui_main(const TuiOptions *opt)
         const char *term = getenv("TERM");
         int err;
         if (!term || !*term || setupterm(term, 1, &err) != OK) {
-            fprintf(stderr, "nexttoken: unknown terminal type '%s' (TERM); try TERM=xterm-256color, or use the commands (nexttoken --help)\n", term ? term : "");
+            fprintf(stderr, _("nexttoken: unknown terminal type '%s' (TERM); try TERM=xterm-256color, or use the commands (nexttoken --help)\n"), term ? term : "");
             free(a);
             return 2;
         }
@@ -382,7 +382,7 @@ int tui_main(const TuiOptions *opt)
          * frame would be drawn nowhere: a blank screen, and no way to tell why. */
         const char *cup = tigetstr("cup");
         if (!cup || cup == (const char *)-1) {
-            fprintf(stderr, "nexttoken: the terminal type '%s' (TERM) cannot move the cursor, which the interface needs; try TERM=xterm-256color, or use the commands (nexttoken --help)\n", term);
+            fprintf(stderr, _("nexttoken: the terminal type '%s' (TERM) cannot move the cursor, which the interface needs; try TERM=xterm-256color, or use the commands (nexttoken --help)\n"), term);
             free(a);
             return 2;
         }
@@ -409,7 +409,7 @@ int tui_main(const TuiOptions *opt)
         int problems = app_lessons_check(a, opt->check_files, opt->n_check);
         status = problems ? 2 : 0; /* a lesson that does not run as written is bad input */
         app_teardown(a, 0);
-        if (problems == 0) fprintf(stderr, "lessons: every step applied, every figure computed and every check read as written\n");
+        if (problems == 0) fprintf(stderr, _("lessons: every step applied, every figure computed and every check read as written\n"));
     } else if (a->headless) {
         status = script_run(a, script, opt->script);
         app_teardown(a, 0);

@@ -54,19 +54,19 @@ static void cmd_train(App *a, const char *arg)
     if (!strcmp(arg, "pause")) app_train_pause(a);
     else if (!strcmp(arg, "resume") || !strcmp(arg, "start")) app_train_resume(a);
     else if (!strcmp(arg, "stop")) app_train_stop(a);
-    else app_message(a, 1, "train start, pause, resume or stop");
+    else app_message(a, 1, _("train start, pause, resume or stop"));
 }
 
 static void cmd_save(App *a, const char *arg)
 {
-    if (!*arg) app_message(a, 1, "save FILE");
+    if (!*arg) app_message(a, 1, _("save FILE"));
     else app_save(a, arg);
 }
 
 static void cmd_load(App *a, const char *arg)
 {
     if (!*arg) {
-        app_message(a, 1, "load FILE");
+        app_message(a, 1, _("load FILE"));
         return;
     }
     if (!app_unsaved(a)) {
@@ -75,7 +75,7 @@ static void cmd_load(App *a, const char *arg)
     }
     Pending p = {.kind = PENDING_LOAD};
     snprintf(p.path, sizeof p.path, "%s", arg);
-    snprintf(p.question, sizeof p.question, "Load %s? The current model's last %ld steps are not saved. [y/N]", arg,
+    snprintf(p.question, sizeof p.question, _("Load %s? The current model's last %ld steps are not saved. [y/N]"), arg,
              a->snap.step - a->saved_step);
     app_ask(a, &p);
 }
@@ -90,7 +90,7 @@ static void new_model(App *a, const char *what, const char *value, const char *c
     Pending p = {.kind = PENDING_NEW_MODEL, .seed = seed};
     snprintf(p.path, sizeof p.path, "%s", corpus);
     snprintf(p.preset, sizeof p.preset, "%s", preset);
-    snprintf(p.question, sizeof p.question, "Start a new model with %s %s? The current one's last %ld steps are not saved. [y/N]",
+    snprintf(p.question, sizeof p.question, _("Start a new model with %s %s? The current one's last %ld steps are not saved. [y/N]"),
              what, value, a->snap.step - a->saved_step);
     app_ask(a, &p);
 }
@@ -101,7 +101,7 @@ static void cmd_corpus(App *a, const char *arg)
     Err e;
     char found[NT_PATH_MAX];
     path_corpus(arg, found, sizeof found); /* a shipped corpus by name, from anywhere */
-    if (!*arg) app_message(a, 1, "corpus needs a value");
+    if (!*arg) app_message(a, 1, _("corpus needs a value"));
     else if (corpus_open(&c, found, &e)) app_message(a, 1, "%s", e.msg);
     else corpus_close(&c), new_model(a, "corpus", arg, found, a->preset, a->seed);
 }
@@ -110,7 +110,7 @@ static void cmd_preset(App *a, const char *arg)
 {
     GPT2Config probe;
     Err e;
-    if (!*arg) app_message(a, 1, "preset needs a value");
+    if (!*arg) app_message(a, 1, _("preset needs a value"));
     else if (gpt2_preset(arg, &probe, &e)) app_message(a, 1, "%s", e.msg);
     else new_model(a, "preset", arg, a->corpus_path, arg, a->seed);
 }
@@ -118,15 +118,15 @@ static void cmd_preset(App *a, const char *arg)
 static void cmd_seed(App *a, const char *arg)
 {
     uint64_t v;
-    if (!*arg) app_message(a, 1, "seed needs a value");
-    else if (num_u64(arg, NULL, &v) != NUM_OK) app_message(a, 1, "seed takes a whole number");
+    if (!*arg) app_message(a, 1, _("seed needs a value"));
+    else if (num_u64(arg, NULL, &v) != NUM_OK) app_message(a, 1, _("seed takes a whole number"));
     else new_model(a, "seed", arg, a->corpus_path, a->preset, v);
 }
 
 static void cmd_lr(App *a, const char *arg)
 {
     float f;
-    if (parse_float(arg, &f)) app_message(a, 1, "lr takes a learning rate in (0, 10]");
+    if (parse_float(arg, &f)) app_message(a, 1, _("lr takes a learning rate in (0, 10]"));
     else app_set_lr(a, f);
 }
 
@@ -142,12 +142,12 @@ static void set_knob(App *a, const char *name, const char *arg, int knob)
     long k;
     if (knob == 2) { /* a whole number; past any vocabulary is as good as off */
         if (num_long(arg, NULL, &k) != NUM_OK || k < 0) {
-            app_message(a, 1, "top-k takes a whole number of tokens (0: off)");
+            app_message(a, 1, _("top-k takes a whole number of tokens (0: off)"));
             return;
         }
         sc.top_k = k > TOKENIZER_MAX_VOCAB ? TOKENIZER_MAX_VOCAB : (int)k;
     } else if (parse_float(arg, &f)) {
-        app_message(a, 1, "%s takes a number", name);
+        app_message(a, 1, _("%s takes a number"), name);
         return;
     } else if (knob == 0) {
         sc.temperature = f;
@@ -167,19 +167,19 @@ static void cmd_panel(App *a, const char *arg)
 {
     const Panel *p = panel_named(arg);
     if (p) app_switch(a, p);
-    else app_message(a, 1, "no panel '%s' (%s)", arg, panel_names_text());
+    else app_message(a, 1, _("no panel '%s' (%s)"), arg, panel_names_text());
 }
 
 /* :lesson NAME - a lesson file, or a shipped lesson by its file's name or its order */
 static void cmd_lesson(App *a, const char *arg)
 {
-    if (!*arg) app_message(a, 1, "lesson NAME: a lesson file, or one of the lessons by name or number (the Lessons panel lists them)");
+    if (!*arg) app_message(a, 1, _("lesson NAME: a lesson file, or one of the lessons by name or number (the Lessons panel lists them)"));
     else app_lesson_take(a, arg);
 }
 
 static void cmd_lang(App *a, const char *arg)
 {
-    if (strcmp(arg, "en") != 0 && strcmp(arg, "ko") != 0) app_message(a, 1, "lang en or lang ko");
+    if (strcmp(arg, "en") != 0 && strcmp(arg, "ko") != 0) app_message(a, 1, _("lang en or lang ko"));
     else app_set_lang(a, arg);
 }
 
@@ -219,12 +219,12 @@ static void export_loss(App *a, const char *path)
         atomic_write(&af, line, (size_t)n);
     }
     if (atomic_commit(&af, &e)) app_message(a, 1, "%s", e.msg);
-    else app_message(a, 0, "wrote %ld steps of loss history to %s", a->hist_n, path);
+    else app_message(a, 0, _("wrote %ld steps of loss history to %s"), a->hist_n, path);
 }
 
 static void cmd_export(App *a, const char *arg)
 {
-    if (strncmp(arg, "loss ", 5) != 0 || !arg[5]) app_message(a, 1, "export loss FILE");
+    if (strncmp(arg, "loss ", 5) != 0 || !arg[5]) app_message(a, 1, _("export loss FILE"));
     else export_loss(a, arg + 5);
 }
 
@@ -298,8 +298,8 @@ void app_command(App *a, const char *line)
         while (*args == ' ') args++;
         char *argv[2] = {sub, (char *)args};
         if (!sub[0] || !p->command || !p->command(a, app_panel_state(a, p), 2, argv))
-            app_message(a, 1, "the %s panel has no command '%s'%s", p->name, sub, p->command ? "" : " (it takes none)");
+            app_message(a, 1, _("the %s panel has no command '%s'%s"), p->name, sub, p->command ? "" : _(" (it takes none)"));
         return;
     }
-    app_message(a, 1, "unknown command '%s' (help lists them)", cmd);
+    app_message(a, 1, _("unknown command '%s' (help lists them)"), cmd);
 }

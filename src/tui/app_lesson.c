@@ -124,8 +124,8 @@ int app_lesson_take(App *a, const char *name)
     for (int i = 0; i < ls->n; i++)
         if (lesson_named(ls->lessons[i].path, name) || (numbered && order == ls->lessons[i].order))
             return app_lesson_open(a, ls->lessons[i].path);
-    app_message(a, 1, "no lesson '%s': not a file, nor one of the %s lessons by name or number (nexttoken lessons lists them)", name,
-                strcmp(a->lang, "ko") ? "English" : "Korean");
+    app_message(a, 1, strcmp(a->lang, "ko") ? _("no lesson '%s': not a file, nor one of the English lessons by name or number (nexttoken lessons lists them)")
+                                             : _("no lesson '%s': not a file, nor one of the Korean lessons by name or number (nexttoken lessons lists them)"), name);
     return -1;
 }
 
@@ -259,8 +259,8 @@ static void keep_model(App *a, char *note, size_t cap)
     Err e;
     snprintf(path, sizeof path, "%s/before-lesson.ckpt", a->data_dir);
     long step = a->snap.step;
-    if (app_save_now(a, path, &e)) snprintf(note, cap, "; the model you had could not be kept: %s", e.msg);
-    else snprintf(note, cap, "; the model you had (step %ld) is in %s: :load brings it back", step, path);
+    if (app_save_now(a, path, &e)) snprintf(note, cap, _("; the model you had could not be kept: %s"), e.msg);
+    else snprintf(note, cap, _("; the model you had (step %ld) is in %s: :load brings it back"), step, path);
 }
 
 /* Stops waiting, and training with it. */
@@ -324,7 +324,7 @@ static void apply(App *a, const LessonText *d)
             if (gpt2_preset(args, &probe, &e)) return problem(a, d->line, e.msg);
             snprintf(preset, sizeof preset, "%s", args);
         } else if (num_u64(args, NULL, &seed)) {
-            return problem(a, d->line, "seed takes a whole number");
+            return problem(a, d->line, _("seed takes a whole number"));
         }
         char kept[NT_PATH_MAX + 128];
         keep_model(a, kept, sizeof kept);
@@ -336,7 +336,7 @@ static void apply(App *a, const LessonText *d)
     if (!strcmp(word, "train") && strcmp(args, "start") != 0 && strcmp(args, "pause") != 0 && strcmp(args, "resume") != 0) {
         double val;
         long steps;
-        if (lesson_train_wait(args, &val, &steps)) return problem(a, d->line, "train takes start, pause, resume, 'until val < X [or N steps]' or 'N steps'");
+        if (lesson_train_wait(args, &val, &steps)) return problem(a, d->line, _("train takes start, pause, resume, 'until val < X [or N steps]' or 'N steps'"));
         start_wait(a, val, steps);
         return;
     }
@@ -407,7 +407,7 @@ int app_lesson_open(App *a, const char *path)
     app_lesson_close(a);
     struct LessonRun *r = calloc(1, sizeof *r);
     Err e;
-    if (!r) return app_message(a, 1, "out of memory"), -1;
+    if (!r) return app_message(a, 1, "%s", _("out of memory")), -1;
     if (lesson_load(&r->l, path, &e)) {
         free(r);
         app_message(a, 1, "%s", e.msg);
@@ -419,7 +419,7 @@ int app_lesson_open(App *a, const char *path)
         free(r->choice), free(r->correct);
         lesson_free(&r->l);
         free(r);
-        return app_message(a, 1, "out of memory"), -1;
+        return app_message(a, 1, "%s", _("out of memory")), -1;
     }
     for (int i = 0; i < r->l.n_steps; i++) r->choice[i] = -1;
     figures_init(&r->fig);
@@ -550,7 +550,7 @@ static void render(App *a)
         if (!strcmp(r->choices[k], ans)) r->right = k;
     if (r->right < 0 && a->opt.check) {
         char msg[ERR_MSG_MAX];
-        snprintf(msg, sizeof msg, "the answer reads '%s', which is none of the choices", ans);
+        snprintf(msg, sizeof msg, _("the answer reads '%s', which is none of the choices"), ans);
         problem(a, s->answer.line, msg);
     }
 }
@@ -593,7 +593,7 @@ static int narration(const App *a, WINDOW *w, int h, int wd)
         for (int k = 0; k < s->n_choices && y < h; k++, y++) {
             int st = !answered ? ST_NORMAL : k == r->right ? ST_GOOD : k == r->choice[r->step] ? ST_BAD : ST_DIM;
             if (w) draw_textf(w, y, x + 2, width - 2, st, a, "%c) %s%s", 'a' + k, r->choices[k],
-                              answered && k == r->right ? (a->utf8 ? "  \u2713" : "  (right)") : "");
+                              answered && k == r->right ? (a->utf8 ? "  \u2713" : _("  (right)")) : "");
         }
         if (answered && before < r->n_shown) y++;
     }
@@ -688,12 +688,12 @@ static int check_one(App *a, const char *path)
     for (int i = 0; i < r->l.n_steps; i++) {
         if (i) goto_step(a, i);
         const LessonStep *s = &r->l.steps[i];
-        if (check_wait(a)) problem(a, s->line, "the training this step waits for did not finish");
+        if (check_wait(a)) problem(a, s->line, _("the training this step waits for did not finish"));
         app_draw(a); /* the panel draws the step: update computes, draw must not fail */
         render(a);
         if (s->ask.text && r->choice[i] < 0) {
             answer(a, r->right >= 0 ? r->right : 0);
-            if (check_wait(a)) problem(a, s->line, "the training this step waits for did not finish");
+            if (check_wait(a)) problem(a, s->line, _("the training this step waits for did not finish"));
             app_draw(a);
             r->rendered_step = -1;
             render(a);
@@ -719,7 +719,7 @@ int app_lessons_check(App *a, char **files, int n)
     }
     char dir[NT_PATH_MAX];
     if (path_shipped_dir("lessons", dir, sizeof dir)) {
-        fprintf(stderr, "nexttoken: cannot find the lessons folder (nexttoken --version lists where it looks)\n");
+        fprintf(stderr, _("nexttoken: cannot find the lessons folder (nexttoken --version lists where it looks)\n"));
         return -1;
     }
     static const char *const langs[] = {"en", "ko"};
@@ -748,6 +748,6 @@ int app_lessons_check(App *a, char **files, int n)
         free(paths);
     }
     char safe[2 * NT_PATH_MAX];
-    if (!checked) fprintf(stderr, "nexttoken: no lessons in %s\n", escape_str(dir, safe, sizeof safe));
+    if (!checked) fprintf(stderr, _("nexttoken: no lessons in %s\n"), escape_str(dir, safe, sizeof safe));
     return problems;
 }

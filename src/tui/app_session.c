@@ -144,7 +144,7 @@ int app_new_model(App *a, const char *corpus, const char *preset, uint64_t seed)
     a->saved_step = 0;
     a->model_path[0] = 0;
     char notes[512];
-    app_message(a, 0, "training a new %s model on %s (seed %llu)%s", a->preset, a->s.corpus.name, (unsigned long long)a->seed,
+    app_message(a, 0, _("training a new %s model on %s (seed %llu)%s"), a->preset, a->s.corpus.name, (unsigned long long)a->seed,
                 notes_line(a, notes, sizeof notes));
     return 0;
 }
@@ -168,8 +168,8 @@ int app_load_model(App *a, const char *path, int running)
     if (strcmp(path, a->autosave) != 0) snprintf(a->model_path, sizeof a->model_path, "%s", path);
     else a->model_path[0] = 0;
     char notes[512];
-    app_message(a, 0, "%s %s at step %ld%s%s", strcmp(path, a->autosave) == 0 ? "resumed" : "loaded", path, a->snap.step,
-                running ? "" : ": train resume (or Space on the Train panel) to continue", notes_line(a, notes, sizeof notes));
+    app_message(a, 0, strcmp(path, a->autosave) == 0 ? _("resumed %s at step %ld%s%s") : _("loaded %s at step %ld%s%s"), path, a->snap.step,
+                running ? "" : _(": train resume (or Space on the Train panel) to continue"), notes_line(a, notes, sizeof notes));
     return 0;
 }
 
@@ -186,22 +186,22 @@ static int start_over(App *a, Err *e)
     int damaged = checkpoint_load(a->autosave, &ck, 0, &bad) != 0;
     if (!damaged) checkpoint_free(&ck);
     if (file_set_aside(a->autosave, damaged ? "damaged" : "unresumed", kept, sizeof kept, &e2))
-        return err_input(e, "could not resume %s (%s), nor move it aside (%s): move it yourself, or start with --fresh to replace it",
+        return err_input(e, _("could not resume %s (%s), nor move it aside (%s): move it yourself, or start with --fresh to replace it"),
                          a->autosave, why, e2.msg);
     snprintf(a->kept_autosave, sizeof a->kept_autosave, "%s", kept);
     if (app_new_model(a, a->corpus_path, a->preset, a->seed)) return err_input(e, "%s", a->message);
     const char *name = strrchr(kept, '/');
     /* the new name first: a narrow status line cuts the end */
-    app_message(a, 1, "kept the autosave as %s: it could not be resumed (%s); started a new model", name ? name + 1 : kept, why);
+    app_message(a, 1, _("kept the autosave as %s: it could not be resumed (%s); started a new model"), name ? name + 1 : kept, why);
     return 0;
 }
 
 int app_session_start(App *a, Err *e)
 {
-    if (path_data_dir(a->data_dir, sizeof a->data_dir - 16)) return err_input(e, "the data directory's path is too long");
-    if (mkdirs(a->data_dir)) return err_input(e, "%s: cannot create the data directory: %s", a->data_dir, strerror(errno));
+    if (path_data_dir(a->data_dir, sizeof a->data_dir - 16)) return err_input(e, _("the data directory's path is too long"));
+    if (mkdirs(a->data_dir)) return err_input(e, _("%s: cannot create the data directory: %s"), a->data_dir, strerror(errno));
     if (snprintf(a->autosave, sizeof a->autosave, "%s/default.ckpt", a->data_dir) >= (int)sizeof a->autosave)
-        return err_input(e, "the data directory's path is too long");
+        return err_input(e, _("the data directory's path is too long"));
     if (a->opt.corpus) path_corpus(a->opt.corpus, a->corpus_path, sizeof a->corpus_path);
     else default_corpus(a->corpus_path, sizeof a->corpus_path);
     a->pool = par_create(a->opt.threads > 0 ? a->opt.threads : par_cpu_count(), e);
@@ -236,9 +236,9 @@ void app_session_end(App *a, int save)
     if (save && !a->quit_note[0] && !a->quit_unsaved && a->s.tr.st.step > 0) {
         Err e;
         if (session_save(&a->s, a->autosave, &e))
-            snprintf(done, sizeof done, "nexttoken: could not save the model: %s\n", e.msg);
+            snprintf(done, sizeof done, _("nexttoken: could not save the model: %s\n"), e.msg);
         else
-            snprintf(done, sizeof done, "nexttoken: saved the model at step %ld to %s (it resumes from there next time)\n",
+            snprintf(done, sizeof done, _("nexttoken: saved the model at step %ld to %s (it resumes from there next time)\n"),
                      a->s.tr.st.step, a->autosave);
     }
     snprintf(a->quit_note, sizeof a->quit_note, "%s", done);
@@ -270,7 +270,7 @@ void app_request_quit(App *a)
     session_stop(a);
     Err e;
     if (session_save(&a->s, a->autosave, &e) == 0) {
-        snprintf(a->quit_note, sizeof a->quit_note, "nexttoken: saved the model at step %ld to %s (it resumes from there next time)\n",
+        snprintf(a->quit_note, sizeof a->quit_note, _("nexttoken: saved the model at step %ld to %s (it resumes from there next time)\n"),
                  a->s.tr.st.step, a->autosave);
         a->quit = 1;
         return;
@@ -279,7 +279,7 @@ void app_request_quit(App *a)
     Err e2;
     if (session_begin(a, 0, &e2)) session_close(&a->s);
     Pending p = {.kind = PENDING_QUIT};
-    snprintf(p.question, sizeof p.question, "Could not save the model (%s). Quit anyway, losing its %ld steps? [y/N]", e.msg, steps);
+    snprintf(p.question, sizeof p.question, _("Could not save the model (%s). Quit anyway, losing its %ld steps? [y/N]"), e.msg, steps);
     app_ask(a, &p);
 }
 
@@ -376,7 +376,7 @@ void app_set_prompt(App *a, const char *text)
     snprintf(a->prompt, sizeof a->prompt, "%s", text);
     app_touch(a);
     if (a->tt) tt_set_sampling(a->tt, a->prompt, &a->sc);
-    app_message(a, 0, "prompt: \"%s\"", a->prompt);
+    app_message(a, 0, _("prompt: \"%s\""), a->prompt);
 }
 
 int app_set_sampling(App *a, const SamplerConfig *sc)
@@ -389,7 +389,7 @@ int app_set_sampling(App *a, const SamplerConfig *sc)
     a->sc = *sc;
     app_touch(a);
     if (a->tt) tt_set_sampling(a->tt, NULL, &a->sc);
-    app_message(a, 0, "sampling: temperature %g, top-k %d, top-p %g, min-p %g", sc->temperature, sc->top_k, sc->top_p, sc->min_p);
+    app_message(a, 0, _("sampling: temperature %g, top-k %d, top-p %g, min-p %g"), sc->temperature, sc->top_k, sc->top_p, sc->min_p);
     return 0;
 }
 
@@ -397,7 +397,7 @@ void app_train_pause(App *a)
 {
     if (!a->tt) return;
     tt_pause(a->tt);
-    app_message(a, 0, "training paused at the end of this step");
+    app_message(a, 0, _("training paused at the end of this step"));
 }
 
 void app_train_resume(App *a)
@@ -407,7 +407,7 @@ void app_train_resume(App *a)
         return;
     }
     tt_resume(a->tt);
-    app_message(a, 0, "training");
+    app_message(a, 0, "%s", _("training"));
 }
 
 void app_train_stop(App *a)
@@ -416,25 +416,25 @@ void app_train_stop(App *a)
     tt_pause(a->tt);
     Err e;
     if (app_save_now(a, a->autosave, &e)) app_message(a, 1, "%s", e.msg);
-    else app_message(a, 0, "training stopped at step %ld and saved to %s; train resume continues", a->snap.step, a->autosave);
+    else app_message(a, 0, _("training stopped at step %ld and saved to %s; train resume continues"), a->snap.step, a->autosave);
 }
 
 int app_set_lr(App *a, float lr)
 {
     if (!(lr > 0 && lr <= 10)) {
-        app_message(a, 1, "lr takes a learning rate in (0, 10]");
+        app_message(a, 1, _("lr takes a learning rate in (0, 10]"));
         return -1;
     }
     a->lr = lr;
     if (a->tt) tt_set_lr(a->tt, lr);
-    app_message(a, 0, "learning rate %g from the next step", lr);
+    app_message(a, 0, _("learning rate %g from the next step"), lr);
     return 0;
 }
 
 void app_save(App *a, const char *path)
 {
     if (!a->tt) {
-        app_message(a, 1, "no model to save");
+        app_message(a, 1, _("no model to save"));
         return;
     }
     tt_request_save(a->tt, path);

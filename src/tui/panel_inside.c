@@ -17,7 +17,7 @@
 
 /* In this order: the views up to VIEW_LENS read what the forward keeps; the others, weights only. */
 enum { VIEW_ATTENTION, VIEW_HEADS, VIEW_LENS, VIEW_NEIGHBORS, VIEW_POSITIONS, VIEW_COUNT };
-static const char *const view_names[VIEW_COUNT] = {"attention", "heads", "lens", "neighbors", "positions"};
+static const char *const view_names[VIEW_COUNT] = {N_("attention"), N_("heads"), N_("lens"), N_("neighbors"), N_("positions")};
 
 #define ATT_MAX 24       /* the grid shows at most this many positions */
 #define ATT_CELL_W 2     /* columns per key in the one-head grid */
@@ -31,15 +31,15 @@ static const char *const view_names[VIEW_COUNT] = {"attention", "heads", "lens",
 #define POS_MAX 48       /* position embeddings in the heat map */
 #define TITLE_MIN_PROMPT 6 /* the title shows the prompt when at least this much of it fits */
 #define FOOT_ROWS 2      /* the hint and the commands that print the same numbers */
-#define HINT "v view  [ ] layer  { } head  Left Right position"
+#define HINT _("v view  [ ] layer  { } head  Left Right position")
 
 static const HelpLine help[] = {
-    {"v / V", "the next / previous view"},
-    {"[ ]", "the layer down / up"},
-    {"{ }  Up Down", "the head down / up"},
-    {"Left Right", "the position (query, lens column, token); Home End: first, last"},
-    {":inside view", "attention, heads, lens, neighbors or positions"},
-    {":inside layer", "L (from 0); also :inside head H, :inside position P or last"},
+    {"v / V", N_("the next / previous view")},
+    {"[ ]", N_("the layer down / up")},
+    {"{ }  Up Down", N_("the head down / up")},
+    {"Left Right", N_("the position (query, lens column, token); Home End: first, last")},
+    {":inside view", N_("attention, heads, lens, neighbors or positions")},
+    {":inside layer", N_("L (from 0); also :inside head H, :inside position P or last")},
     {NULL, NULL},
 };
 
@@ -98,7 +98,7 @@ static int fit_model(Inside *S, const GPT2 *m, Err *e)
     const size_t L = (size_t)m->cfg.n_layer;
     S->lens_top = malloc(sizeof *S->lens_top * L * LENS_COLS);
     S->lens_next = malloc(sizeof *S->lens_next * L * LENS_COLS);
-    if (!S->lens_top || !S->lens_next) return err_nomem(e, "the lens", (sizeof(InspectRank) + sizeof(float)) * L * LENS_COLS);
+    if (!S->lens_top || !S->lens_next) return err_nomem(e, _("the lens"), (sizeof(InspectRank) + sizeof(float)) * L * LENS_COLS);
     if (S->layer >= (int)L) S->layer = (int)L - 1;
     if (S->head >= m->cfg.n_head) S->head = m->cfg.n_head - 1;
     return 0;
@@ -140,7 +140,7 @@ static void update(App *a, void *st)
     const GPT2 *m = app_view_model(a);
     if (!m) {
         S->have = 0;
-        snprintf(S->err, sizeof S->err, "no model yet");
+        snprintf(S->err, sizeof S->err, _("no model yet"));
         return;
     }
     Err e;
@@ -233,7 +233,7 @@ static void draw_attention(const App *a, const Inside *S, WINDOW *w, int y, int 
         token_text(a, S->ids[j], 1, 0, buf, sizeof buf);
         draw_text(w, y + 1, x0 + (j - first) * ATT_CELL_W, ATT_CELL_W, j == sel ? ST_SELECT : ST_DIM, a, buf);
     }
-    if (first) draw_text(w, y, x0 + W * ATT_CELL_W + 1, EARLIER_W, ST_DIM, a, "earlier");
+    if (first) draw_text(w, y, x0 + W * ATT_CELL_W + 1, EARLIER_W, ST_DIM, a, _("earlier"));
     y += 2;
     for (int i = first; i < first + W && y < h; i++, y++) {
         const float *row = att + (size_t)i * n;
@@ -251,7 +251,7 @@ static void draw_attention(const App *a, const Inside *S, WINDOW *w, int y, int 
     int yr = y - W - 2;
     InspectRank top[TOP_KEYS];
     const int k = inspect_top(att + (size_t)sel * n, sel + 1, TOP_KEYS, -1, top);
-    draw_textf(w, yr++, xr, right - 1, ST_ACCENT, a, "where %d looks:", sel);
+    draw_textf(w, yr++, xr, right - 1, ST_ACCENT, a, _("where %d looks:"), sel);
     for (int r = 0; r < k; r++, yr++) {
         label(a, S, top[r].id, buf, sizeof buf);
         draw_cell(w, yr, xr, LABEL_W + 2, ST_NORMAL, a, buf);
@@ -259,10 +259,10 @@ static void draw_attention(const App *a, const Inside *S, WINDOW *w, int y, int 
         draw_bar(w, yr, xr + LABEL_W + 10, right - LABEL_W - 11, top[r].v, ST_PLOT_TRAIN, a);
     }
     yr++;
-    static const char *const legend[] = {"under 2%", "2-10%", "10-30%", "30-60%", "60% +"};
+    static const char *const legend[] = {N_("under 2%"), N_("2-10%"), N_("10-30%"), N_("30-60%"), N_("60% +")};
     for (int l = 0; l < HEAT_LEVELS && yr < h; l++, yr++) {
         draw_shade(w, yr, xr, ATT_CELL_W, l, a);
-        draw_text(w, yr, xr + ATT_CELL_W + 1, right - ATT_CELL_W - 2, ST_DIM, a, legend[l]);
+        draw_text(w, yr, xr + ATT_CELL_W + 1, right - ATT_CELL_W - 2, ST_DIM, a, _(legend[l]));
     }
 }
 
@@ -288,14 +288,14 @@ static void draw_heads(const App *a, const Inside *S, WINDOW *w, int y, int h, i
     for (int hd = 0; hd < NH; hd++) {
         const int gy = y + (hd / per_best) * (k + 1), gx = 1 + (hd % per_best) * gw;
         const float *att = inspect_attention(&S->in, S->layer, hd);
-        draw_textf(w, gy, gx, gw - 1, hd == S->head ? ST_SELECT : ST_DIM, a, "head %d", hd);
+        draw_textf(w, gy, gx, gw - 1, hd == S->head ? ST_SELECT : ST_DIM, a, _("head %d"), hd);
         for (int i = first; i < first + k; i++)
             for (int j = first; j <= i; j++)
                 draw_shade(w, gy + 1 + i - first, gx + j - first, 1, shade_level(att[(size_t)i * n + j]), a);
     }
     const int yn = y + ((NH + per_best - 1) / per_best) * (k + 1);
     if (yn < h)
-        draw_textf(w, yn, 1, wd - 2, ST_DIM, a, "layer %d, positions %d to %d of %d: rows are queries, columns keys", S->layer,
+        draw_textf(w, yn, 1, wd - 2, ST_DIM, a, _("layer %d, positions %d to %d of %d: rows are queries, columns keys"), S->layer,
                    first, first + k - 1, n);
 }
 
@@ -304,7 +304,7 @@ static void draw_lens(const App *a, const Inside *S, WINDOW *w, int y, int h, in
 {
     const int L = S->in.cfg.n_layer, sel = selected(S), cols = S->lens_cols;
     if (S->lens_done < L || S->lens_gen != S->gen) {
-        draw_textf(w, y, 2, wd - 4, ST_DIM, a, "reading the residual stream: layer %d of %d ...", S->lens_done, L);
+        draw_textf(w, y, 2, wd - 4, ST_DIM, a, _("reading the residual stream: layer %d of %d ..."), S->lens_done, L);
         return;
     }
     int fit = (wd - 2 - LABEL_W) / LENS_CELL_W;
@@ -313,8 +313,8 @@ static void draw_lens(const App *a, const Inside *S, WINDOW *w, int y, int h, in
     const int c0 = window_first(cols, fit, sel - S->lens_t0);
     char buf[64], piece[64];
     const int x0 = 1 + LABEL_W;
-    draw_text(w, y, 1, LABEL_W, ST_DIM, a, "position");
-    draw_text(w, y + 1, 1, LABEL_W, ST_DIM, a, "next is");
+    draw_text(w, y, 1, LABEL_W, ST_DIM, a, _("position"));
+    draw_text(w, y + 1, 1, LABEL_W, ST_DIM, a, _("next is"));
     for (int c = c0; c < c0 + fit; c++) {
         const int t = S->lens_t0 + c, st = t == sel ? ST_SELECT : ST_DIM;
         draw_cell(w, y, x0 + (c - c0) * LENS_CELL_W, LENS_CELL_W - 1, st, a, label(a, S, t, buf, sizeof buf));
@@ -324,7 +324,7 @@ static void draw_lens(const App *a, const Inside *S, WINDOW *w, int y, int h, in
     }
     y += 2;
     for (int l = 0; l < L && y < h - 2; l++, y++) {
-        draw_textf(w, y, 1, LABEL_W, l == S->layer ? ST_SELECT : ST_NORMAL, a, "layer %d", l);
+        draw_textf(w, y, 1, LABEL_W, l == S->layer ? ST_SELECT : ST_NORMAL, a, _("layer %d"), l);
         for (int c = c0; c < c0 + fit; c++) {
             const InspectRank *b = &S->lens_top[l * LENS_COLS + c];
             const int t = S->lens_t0 + c;
@@ -339,11 +339,11 @@ static void draw_lens(const App *a, const Inside *S, WINDOW *w, int y, int h, in
     y++;
     const int c = sel - S->lens_t0;
     if (y >= h || sel + 1 >= S->n) {
-        if (y < h) draw_text(w, y, 1, wd - 2, ST_DIM, a, "the last position: nothing came after it to compare with");
+        if (y < h) draw_text(w, y, 1, wd - 2, ST_DIM, a, _("the last position: nothing came after it to compare with"));
         return;
     }
     token_text(a, S->ids[sel + 1], 1, 1, piece, sizeof piece);
-    int x = 1 + draw_textf(w, y, 1, wd - 2, ST_ACCENT, a, "p(next = %s) at %d by layer:", piece, sel);
+    int x = 1 + draw_textf(w, y, 1, wd - 2, ST_ACCENT, a, _("p(next = %s) at %d by layer:"), piece, sel);
     for (int l = 0; l < L; l++) {
         snprintf(buf, sizeof buf, " %d: %.3f%%", l, 100 * S->lens_next[l * LENS_COLS + c]);
         if (x + text_width(buf) > wd - 1) {
@@ -360,8 +360,12 @@ static void draw_neighbors(const App *a, const Inside *S, WINDOW *w, int y, int 
     char buf[64];
     if (S->near_gen != S->gen) return;
     token_text(a, S->ids[sel], 1, 1, buf, sizeof buf);
-    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "%s (#%d, position %d): nearest token embeddings by cosine", buf, S->ids[sel], sel);
-    draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "%5s %8s %7s  %-20s", "rank", "cosine", "id", "token");
+    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, _("%s (#%d, position %d): nearest token embeddings by cosine"), buf, S->ids[sel], sel);
+    /* the header over the rows' columns, in display columns */
+    draw_right(w, y, 1, 5, ST_DIM, a, _("rank"));
+    draw_right(w, y, 7, 8, ST_DIM, a, _("cosine"));
+    draw_right(w, y, 16, 7, ST_DIM, a, "id");
+    draw_cell(w, y++, 25, 20, ST_DIM, a, _("token"));
     for (int r = 0; r < S->n_near && y < h; r++, y++) {
         token_text(a, S->near[r].id, 1, 1, buf, sizeof buf);
         int x = 1 + draw_textf(w, y, 1, 24, ST_NORMAL, a, "%5d %8.4f %7d  ", r + 1, S->near[r].v, S->near[r].id);
@@ -387,18 +391,18 @@ static void draw_positions(const App *a, const Inside *S, WINDOW *w, int y, int 
     const int cw = POS_LABEL_W + 2 * P <= wd - POS_LEGEND_W ? 2 : 1;
     if (P > (wd - POS_LABEL_W - POS_LEGEND_W) / cw) P = (wd - POS_LABEL_W - POS_LEGEND_W) / cw;
     if (P < 1) return;
-    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "cos(wpe_i, wpe_j), positions 0 to %d of the context's %d: row i, column j",
+    draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, _("cos(wpe_i, wpe_j), positions 0 to %d of the context's %d: row i, column j"),
                P - 1, S->in.cfg.n_ctx);
     const int y0 = y;
     for (int i = 0; i < P && y < h; i++, y++) {
         draw_textf(w, y, 1, POS_LABEL_W - 1, ST_DIM, a, "%3d", i);
         for (int j = 0; j < P; j++) draw_shade(w, y, POS_LABEL_W + j * cw, cw, cosine_level(S->pos_cos[i * S->pos_n + j]), a);
     }
-    static const char *const legend[] = {"below 0", "0 to 0.2", "0.2 to 0.4", "0.4 to 0.7", "0.7 to 1"};
+    static const char *const legend[] = {N_("below 0"), N_("0 to 0.2"), N_("0.2 to 0.4"), N_("0.4 to 0.7"), N_("0.7 to 1")};
     const int xl = POS_LABEL_W + P * cw + 3;
     for (int l = 0; l < HEAT_LEVELS && y0 + l < h; l++) {
         draw_shade(w, y0 + l, xl, 2, l, a);
-        draw_text(w, y0 + l, xl + 3, wd - xl - 4, ST_DIM, a, legend[l]);
+        draw_text(w, y0 + l, xl + 3, wd - xl - 4, ST_DIM, a, _(legend[l]));
     }
 }
 
@@ -407,7 +411,7 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     const Inside *S = st;
     char title[PROMPT_BYTES + 128];
     if (!S->have) {
-        draw_textf(w, 0, 1, wd - 2, ST_TITLE, a, "Inside the model, after \"%s\"", a->prompt);
+        draw_textf(w, 0, 1, wd - 2, ST_TITLE, a, _("Inside the model, after \"%s\""), a->prompt);
         draw_text(w, 2, 2, wd - 4, ST_DIM, a, S->err[0] ? S->err : "...");
         if (h >= FOOT_ROWS + 4) draw_text(w, h - 2, 1, wd - 2, ST_DIM, a, HINT);
         return;
@@ -415,20 +419,24 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     const GPT2Config *c = &S->in.cfg;
     const int sel = selected(S);
     /* the prompt cut short (or left out) rather than what is selected */
-    snprintf(title, sizeof title, "\": %s, layer %d of %d, head %d of %d, position %d of %d", view_names[S->view], S->layer,
+    char rest[128];
+    snprintf(rest, sizeof rest, _("%s, layer %d of %d, head %d of %d, position %d of %d"), _(view_names[S->view]), S->layer,
              c->n_layer, S->head, c->n_head, sel, S->n);
-    const int room = wd - 2 - text_width("After \"") - text_width(title);
+    /* TRANSLATORS: the title is this, the prompt, then this and the view's figures */
+    const char *open = _("After \""), *close = _("\": ");
+    snprintf(title, sizeof title, "%s%s", close, rest);
+    const int room = wd - 2 - text_width(open) - text_width(title);
     int x = 1;
     if (room >= TITLE_MIN_PROMPT) {
-        x += draw_text(w, 0, x, wd - 2, ST_TITLE, a, "After \"");
+        x += draw_text(w, 0, x, wd - 2, ST_TITLE, a, open);
         x += draw_text(w, 0, x, room, ST_TITLE, a, a->prompt);
         draw_text(w, 0, x, wd - 1 - x, ST_TITLE, a, title);
     } else {
-        draw_text(w, 0, x, wd - 2, ST_TITLE, a, title + 3); /* without the quote and colon */
+        draw_text(w, 0, x, wd - 2, ST_TITLE, a, rest); /* without the prompt's quotes */
     }
     int y = 1;
     if (S->n_all > (size_t)S->n && y < h)
-        draw_textf(w, y++, 1, wd - 2, ST_DIM, a, "(the last %d of %zu tokens, the model's context; the commands refuse longer texts)", S->n, S->n_all);
+        draw_textf(w, y++, 1, wd - 2, ST_DIM, a, _("(the last %d of %zu tokens, the model's context; the commands refuse longer texts)"), S->n, S->n_all);
     y++;
     const int body = h - FOOT_ROWS;
     switch (S->view) {
@@ -448,7 +456,7 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     case VIEW_HEADS: snprintf(title, sizeof title, "nexttoken attention --model FILE --layer %d \"%s\"", S->layer, a->prompt); break;
     case VIEW_LENS: snprintf(title, sizeof title, "nexttoken lens --model FILE \"%s\"", a->prompt); break;
     case VIEW_NEIGHBORS: snprintf(title, sizeof title, "nexttoken neighbors --model FILE \"#%d\"", S->ids[sel]); break;
-    default: snprintf(title, sizeof title, "no command prints the positions' cosines (nexttoken neighbors: the tokens')"); break;
+    default: snprintf(title, sizeof title, _("no command prints the positions' cosines (nexttoken neighbors: the tokens')")); break;
     }
     draw_text(w, h - 1, 1, wd - 2, ST_DIM, a, title);
 }
@@ -494,24 +502,24 @@ static int command(App *a, void *st, int argc, char **argv)
                 S->view = v;
                 return 1;
             }
-        app_message(a, 1, "inside view attention, heads, lens, neighbors or positions");
+        app_message(a, 1, _("inside view attention, heads, lens, neighbors or positions"));
         return 1;
     }
     long v;
     const int L = S->in.mem ? S->in.cfg.n_layer : 1, NH = S->in.mem ? S->in.cfg.n_head : 1;
     if (!strcmp(argv[0], "layer")) {
-        if (num_long(arg, NULL, &v) || v < 0 || v >= L) app_message(a, 1, "inside layer 0 to %d", L - 1);
+        if (num_long(arg, NULL, &v) || v < 0 || v >= L) app_message(a, 1, _("inside layer 0 to %d"), L - 1);
         else S->layer = (int)v;
         return 1;
     }
     if (!strcmp(argv[0], "head")) {
-        if (num_long(arg, NULL, &v) || v < 0 || v >= NH) app_message(a, 1, "inside head 0 to %d", NH - 1);
+        if (num_long(arg, NULL, &v) || v < 0 || v >= NH) app_message(a, 1, _("inside head 0 to %d"), NH - 1);
         else S->head = (int)v;
         return 1;
     }
     if (!strcmp(argv[0], "position")) {
         if (!strcmp(arg, "last")) S->sel = -1;
-        else if (num_long(arg, NULL, &v) || v < 0 || v > 100000) app_message(a, 1, "inside position P (from 0), or last");
+        else if (num_long(arg, NULL, &v) || v < 0 || v > 100000) app_message(a, 1, _("inside position P (from 0), or last"));
         else S->sel = (int)v; /* beyond the text: the last (selected() says so) */
         return 1;
     }
@@ -535,9 +543,9 @@ static void release(void *st)
 
 const Panel panel_inside = {
     .name = "inside",
-    .title = "Inside",
+    .title = N_("Inside"),
     .keys = "7",
-    .summary = "attention weights, the logit lens, embedding neighbours",
+    .summary = N_("attention weights, the logit lens, embedding neighbours"),
     .state_size = sizeof(Inside),
     .init = init,
     .release = release,
