@@ -19,7 +19,7 @@
 #include "tui/tui.h"
 
 static const char usage[] =
-    "usage: nexttoken [--model FILE] [--corpus FILE] [--fresh] [--present] [--threads N] [LESSON]\n"
+    N_("usage: nexttoken [--model FILE] [--corpus FILE] [--fresh] [--present] [--threads N] [LESSON]\n"
     "       nexttoken --script FILE [--size COLSxROWS]\n"
     "       nexttoken lesson LESSON [--present]   take a lesson (lessons/README.md)\n"
     "       nexttoken lessons [--check] [FILE...]   list the lessons, or run them to check them\n"
@@ -47,7 +47,7 @@ static const char usage[] =
     "  info      what a model file holds: sizes, tokenizer, training so far\n"
     "\n"
     "  --version   the version, which BLAS kernel does the arithmetic, and where the corpora,\n"
-    "              the lessons and the vocabularies are looked for\n";
+    "              the lessons and the vocabularies are looked for\n");
 
 static const struct {
     const char *name;
@@ -100,9 +100,9 @@ static void blas_boot(char **argv)
 /* nexttoken lessons: the shipped lessons, by language and order. */
 static int list_lessons(int n_pos)
 {
-    if (n_pos) return cli_fail_input("lessons: files go with --check (nexttoken lessons --check FILE...)");
+    if (n_pos) return cli_fail_input(_("lessons: files go with --check (nexttoken lessons --check FILE...)"));
     char dir[NT_PATH_MAX];
-    if (path_shipped_dir("lessons", dir, sizeof dir)) return cli_fail_input("lessons: cannot find the lessons folder (nexttoken --version lists where it looks)");
+    if (path_shipped_dir("lessons", dir, sizeof dir)) return cli_fail_input(_("lessons: cannot find the lessons folder (nexttoken --version lists where it looks)"));
     static const char *const langs[] = {"en", "ko"};
     for (int k = 0; k < 2; k++) {
         LessonList ls;
@@ -110,10 +110,12 @@ static int list_lessons(int n_pos)
         int broken;
         if (lesson_list(dir, langs[k], &ls, &broken, &e)) return cli_fail(&e);
         for (int i = 0; i < ls.n; i++)
-            cli_line(stdout, "%s %2d  %3d min  %s  (%s)", langs[k], ls.lessons[i].order, ls.lessons[i].minutes, ls.lessons[i].title,
+            cli_line(stdout, _("%s %2d  %3d min  %s  (%s)"), langs[k], ls.lessons[i].order, ls.lessons[i].minutes, ls.lessons[i].title,
                      ls.lessons[i].path);
-        if (broken) cli_line(stderr, "nexttoken: %d lesson%s in %s/%s cannot be read: nexttoken lessons --check says why", broken,
-                             broken > 1 ? "s" : "", dir, langs[k]);
+        if (broken)
+            cli_line(stderr, P_("nexttoken: %d lesson in %s/%s cannot be read: nexttoken lessons --check says why",
+                                "nexttoken: %d lessons in %s/%s cannot be read: nexttoken lessons --check says why", broken),
+                     broken, dir, langs[k]);
         lesson_list_free(&ls);
     }
     return 0;
@@ -140,9 +142,9 @@ static int run_tui(int argc, char **argv, const char *what)
     int n_pos, rc;
     argv[0] = what ? (char *)what : ""; /* errors say "lesson: ...", or nothing before nexttoken's own */
     if (cli_args(argc, argv, specs, pos, &n_pos, what ? MAX_FILES : 1, usage, &rc)) return rc;
-    if (o.check && (!what || strcmp(what, "lessons") != 0)) return cli_fail_input("--check goes with nexttoken lessons");
+    if (o.check && (!what || strcmp(what, "lessons") != 0)) return cli_fail_input(_("--check goes with nexttoken lessons"));
     if (what && !strcmp(what, "lesson")) {
-        if (n_pos != 1) return cli_fail_input("lesson: one lesson, a file or a shipped one's name or number (nexttoken lesson FILE)");
+        if (n_pos != 1) return cli_fail_input(_("lesson: one lesson, a file or a shipped one's name or number (nexttoken lesson FILE)"));
         o.lesson = pos[0];
     } else if (!what && n_pos == 1) {
         o.lesson = pos[0];
@@ -153,11 +155,11 @@ static int run_tui(int argc, char **argv, const char *what)
     }
     long cols, rows;
     if (size && (num_pair(size, 'x', &cols, &rows) || cols < 20 || rows < 8 || cols > 1000 || rows > 500))
-        return cli_fail_input("--size takes COLSxROWS, 20x8 to 1000x500, e.g. 100x30");
+        return cli_fail_input(_("--size takes COLSxROWS, 20x8 to 1000x500, e.g. 100x30"));
     if (size) o.cols = (int)cols, o.rows = (int)rows;
-    if (size && !o.script) return cli_fail_input("--size goes with --script");
-    if (o.model && access(o.model, R_OK) != 0) return cli_fail_input("%s: cannot read the model", o.model);
-    if (o.corpus && access(o.corpus, R_OK) != 0) return cli_fail_input("%s: cannot read the corpus", o.corpus);
+    if (size && !o.script) return cli_fail_input(_("--size goes with --script"));
+    if (o.model && access(o.model, R_OK) != 0) return cli_fail_input(_("%s: cannot read the model"), o.model);
+    if (o.corpus && access(o.corpus, R_OK) != 0) return cli_fail_input(_("%s: cannot read the corpus"), o.corpus);
     return tui_main(&o);
 }
 
@@ -170,12 +172,12 @@ static int dispatch(int argc, char **argv)
     }
     if (!strcmp(argv[1], "lesson") || !strcmp(argv[1], "lessons")) return run_tui(argc - 1, argv + 1, argv[1]);
     if (strcmp(argv[1], "help") == 0) {
-        if (argc > 2) return cli_fail_input("help takes nothing more (nexttoken COMMAND --help for a command's)");
-        return fputs(usage, stdout), 0;
+        if (argc > 2) return cli_fail_input(_("help takes nothing more (nexttoken COMMAND --help for a command's)"));
+        return fputs(_(usage), stdout), 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
-    return cli_fail_input("unknown command '%s' (see nexttoken --help)", argv[1]);
+    return cli_fail_input(_("unknown command '%s' (see nexttoken --help)"), argv[1]);
 }
 
 /* The commands that multiply no matrices: they need no better BLAS kernel, and skip the check
@@ -198,7 +200,7 @@ int main(int argc, char **argv)
     int err = fflush(stdout) != 0 ? errno : 0;
     if ((err || ferror(stdout)) && status == 0) {
         Err e;
-        err_internal(&e, "cannot write the output: %s", err ? strerror(err) : "write error");
+        err_internal(&e, _("cannot write the output: %s"), err ? strerror(err) : _("write error"));
         status = cli_fail(&e);
     }
     return status;

@@ -7,7 +7,7 @@
 #include "core/model/inspect.h"
 
 static const char usage[] =
-    "usage: nexttoken attention --model FILE [--layer L] [--head H] TEXT\n"
+    N_("usage: nexttoken attention --model FILE [--layer L] [--head H] TEXT\n"
     "       nexttoken attention --model FILE [--layer L] [--head H] --ids ID...\n"
     "\n"
     "The attention weights of the model over a text: in layer l, head h, the weight with which the\n"
@@ -24,7 +24,7 @@ static const char usage[] =
     "  --ids          the arguments are token ids rather than text\n"
     "  --json         print {tokens: [{id, text}], layers, heads, attention: A}, A[l][h][i][j] the\n"
     "                 weight query i gives key j; with --layer or --head that dimension holds\n"
-    "                 only the one asked for (layers and heads say which)\n";
+    "                 only the one asked for (layers and heads say which)\n");
 
 /* The table shows at most this many positions (keys and queries); its width at 12 is 95
  * columns: a row label of ATT_LABEL_W, then ATT_CELL_W per key, then the "earlier" column. */
@@ -37,10 +37,10 @@ static void print_grid(const Tokenizer *tok, const int32_t *ids, int n, const fl
 {
     const int first = n > ATT_MAX_COLS ? n - ATT_MAX_COLS : 0;
     char label[32];
-    printf("layer %d, head %d: row = query position, column = key; %% of the row's attention\n", l, h);
+    printf(_("layer %d, head %d: row = query position, column = key; %% of the row's attention\n"), l, h);
     printf("%*s", ATT_LABEL_W, "");
     for (int j = first; j < n; j++) printf("%*d", ATT_CELL_W, j);
-    if (first) printf("  earlier");
+    if (first) printf(_("  earlier"));
     putchar('\n');
     printf("%*s", ATT_LABEL_W, "");
     for (int j = first; j < n; j++) printf("%*s", ATT_CELL_W, cli_token_label(tok, ids[j], label, ATT_CELL_W));
@@ -61,7 +61,7 @@ static void print_grid(const Tokenizer *tok, const int32_t *ids, int n, const fl
         putchar('\n');
     }
     if (first)
-        printf("(the last %d of %d positions; \"earlier\" is what each row gives positions 0 to %d; --json has all)\n",
+        printf(_("(the last %d of %d positions; \"earlier\" is what each row gives positions 0 to %d; --json has all)\n"),
                ATT_MAX_COLS, n, first - 1);
     putchar('\n');
 }
@@ -91,9 +91,9 @@ int cmd_attention(int argc, char **argv)
     Inspect in = {0};
     int status = 0;
     if (args_seen(specs, "layer") && (layer < 0 || layer >= L))
-        status = cli_fail_input("attention: --layer %d is out of range: this model's layers are 0 to %d", layer, L - 1);
+        status = cli_fail_input(_("attention: --layer %d is out of range: this model's layers are 0 to %d"), layer, L - 1);
     else if (args_seen(specs, "head") && (head < 0 || head >= NH))
-        status = cli_fail_input("attention: --head %d is out of range: this model's heads are 0 to %d", head, NH - 1);
+        status = cli_fail_input(_("attention: --head %d is out of range: this model's heads are 0 to %d"), head, NH - 1);
     if (!status && inspect_create(&in, m, &e)) status = cli_fail(&e);
     if (!status && !inspect_run(&in, m, ids, (int)n, &e)) status = cli_fail(&e);
     if (!status) {

@@ -13,7 +13,7 @@
 #include "core/text/vocabfile.h"
 
 static const char usage[] =
-    "usage: nexttoken bpe train --corpus FILE --vocab-size N --out FILE [--trace] [--json]\n"
+    N_("usage: nexttoken bpe train --corpus FILE --vocab-size N --out FILE [--trace] [--json]\n"
     "\n"
     "Learns byte-pair merges: starting from the 256 bytes, the most frequent adjacent pair of\n"
     "tokens in the corpus is merged into a new token, again and again, until the vocabulary has\n"
@@ -25,7 +25,7 @@ static const char usage[] =
     "  --out FILE        the tokenizer, for --tokenizer FILE elsewhere\n"
     "  --pattern P       gpt2 (default), cl100k, o200k, or none (no pre-tokenizer)\n"
     "  --trace           one line per merge: rank, the pair as text, its count, the new id\n"
-    "  --json            {vocab_size, seconds, merges: [{rank, pair, pieces, count, id}]}\n";
+    "  --json            {vocab_size, seconds, merges: [{rank, pair, pieces, count, id}]}\n");
 
 static void show_piece(const BpeTrainer *t, int32_t id)
 {
@@ -39,7 +39,7 @@ int cmd_bpe(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) return fputs(usage, stdout), 0;
     if (argc < 2 || strcmp(argv[1], "train") != 0)
-        return cli_fail_input("bpe: the subcommand is train (nexttoken bpe train --help)");
+        return cli_fail_input(_("bpe: the subcommand is train (nexttoken bpe train --help)"));
     argc--, argv++;
     argv[0] = "bpe train";
     const char *corpus_path = NULL, *out = NULL, *pattern_name = "gpt2";
@@ -58,11 +58,11 @@ int cmd_bpe(int argc, char **argv)
     Err e;
     int rc;
     if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
-    if (!corpus_path || !vocab || !out) return cli_fail_input("bpe train: --corpus, --vocab-size and --out are all required");
+    if (!corpus_path || !vocab || !out) return cli_fail_input(_("bpe train: --corpus, --vocab-size and --out are all required"));
     int pattern = -1;
     for (int p = 0; p < PRETOK_COUNT; p++)
         if (strcmp(pattern_name, pretok_name(p)) == 0) pattern = p;
-    if (pattern < 0) return cli_fail_input("bpe train: unknown pattern '%s' (gpt2, cl100k, o200k or none)", pattern_name);
+    if (pattern < 0) return cli_fail_input(_("bpe train: unknown pattern '%s' (gpt2, cl100k, o200k or none)"), pattern_name);
     /* Refuse a bad --out before the work, not after. */
     if (output_may_replace(out, &tokenizer_file_kind, &e)) return cli_fail(&e);
 
@@ -104,11 +104,11 @@ int cmd_bpe(int argc, char **argv)
             putchar(' ');
             show_piece(bt, m.b);
             printf(" %lld -> %d", (long long)m.count, m.id);
-            if (!m.is_new) printf(" (already a token)");
+            if (!m.is_new) printf(_(" (already a token)"));
             putchar('\n');
         }
         char bar[32];
-        progress_show(&prog, 0, "%s %d/%d tokens, %d merges",
+        progress_show(&prog, 0, _("%s %d/%d tokens, %d merges"),
                       progress_bar((double)(bpe_trainer_vocab_size(bt) - 256) / (vocab - 256 > 0 ? vocab - 256 : 1), 20, bar),
                       bpe_trainer_vocab_size(bt), vocab, n_merges);
     }
@@ -125,7 +125,7 @@ int cmd_bpe(int argc, char **argv)
         bpe_trainer_chunk_counts(bt, &total, &distinct);
         int got = bpe_trainer_vocab_size(bt);
         if (stopped_early)
-            cli_line(stderr, "nexttoken: note: stopped at %d tokens: no pair of tokens is left to merge in %s", got, corpus_path);
+            cli_line(stderr, _("nexttoken: note: stopped at %d tokens: no pair of tokens is left to merge in %s"), got, corpus_path);
         if (json) {
             Json j;
             json_init(&j, stdout);
@@ -151,7 +151,7 @@ int cmd_bpe(int argc, char **argv)
             json_obj_end(&j);
             json_end(&j);
         } else {
-            cli_line(stdout, "learned %d merges in %.3f s: %d tokens from %zu chunks (%zu distinct) of %s; saved %s", n_merges,
+            cli_line(stdout, _("learned %d merges in %.3f s: %d tokens from %zu chunks (%zu distinct) of %s; saved %s"), n_merges,
                      secs, got, total, distinct, corpus_path, out);
         }
     }

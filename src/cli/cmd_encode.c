@@ -12,7 +12,7 @@
 #include "core/text/wordtok.h"
 
 static const char encode_usage[] =
-    "usage: nexttoken encode --tokenizer (FILE | gpt2 | cl100k | o200k | byte) [--json] [TEXT]\n"
+    N_("usage: nexttoken encode --tokenizer (FILE | gpt2 | cl100k | o200k | byte) [--json] [TEXT]\n"
     "       nexttoken encode --tokenizer T --format llmc --out FILE CORPUS...\n"
     "\n"
     "The token ids of TEXT and the pieces of text they stand for; with no TEXT, each line of\n"
@@ -34,12 +34,12 @@ static const char encode_usage[] =
     "(--threads N), and --out is replaced only if it is a shard.\n"
     "\n"
     "For comparison, --tokenizer word or char with --corpus FILE: a vocabulary of the words (or\n"
-    "characters) of FILE, where anything unseen becomes <unk>.\n";
+    "characters) of FILE, where anything unseen becomes <unk>.\n");
 
 static const char decode_usage[] =
-    "usage: nexttoken decode --tokenizer (FILE | gpt2 | cl100k | o200k | byte) ID...\n"
+    N_("usage: nexttoken decode --tokenizer (FILE | gpt2 | cl100k | o200k | byte) ID...\n"
     "\n"
-    "The text the token ids stand for, byte for byte.\n";
+    "The text the token ids stand for, byte for byte.\n");
 
 static void print_encoding(const Tokenizer *t, const int32_t *ids, size_t n, int json)
 {
@@ -61,9 +61,9 @@ static void print_encoding(const Tokenizer *t, const int32_t *ids, size_t n, int
         json_end(&j);
         return;
     }
-    printf("%zu token%s:", n, n == 1 ? "" : "s");
+    printf(P_("%zu token:", "%zu tokens:", n), n);
     for (size_t i = 0; i < n; i++) printf(" %d", ids[i]);
-    printf("\npieces:");
+    fputs(_("\npieces:"), stdout);
     for (size_t i = 0; i < n; i++) {
         char label[514];
         printf(" %s", cli_token_label(t, ids[i], label, sizeof label));
@@ -75,8 +75,8 @@ static void print_encoding(const Tokenizer *t, const int32_t *ids, size_t n, int
 static int encode_wordtok(const char *kind, const char *corpus_path, const char *text, int json)
 {
     Err e;
-    if (!corpus_path) return cli_fail_input("encode: --tokenizer %s learns its vocabulary from --corpus FILE", kind);
-    if (!text) return cli_fail_input("encode: --tokenizer %s takes a TEXT", kind);
+    if (!corpus_path) return cli_fail_input(_("encode: --tokenizer %s learns its vocabulary from --corpus FILE"), kind);
+    if (!text) return cli_fail_input(_("encode: --tokenizer %s takes a TEXT"), kind);
     WordTok *w = cli_load_wordtok(kind, corpus_path, &e);
     if (!w) return cli_fail(&e);
     size_t n = strlen(text), unknown;
@@ -99,10 +99,10 @@ static int encode_wordtok(const char *kind, const char *corpus_path, const char 
         json_key(&j, "pieces"), json_arr(&j);
     } else {
         char from[1024];
-        printf("%ld token%s (%s vocabulary of %d from %s, %zu unknown):", k, k == 1 ? "" : "s", kind,
+        printf(P_("%ld token (%s vocabulary of %d from %s, %zu unknown):", "%ld tokens (%s vocabulary of %d from %s, %zu unknown):", k), k, kind,
                wordtok_vocab_size(w), escape_str(corpus_path, from, sizeof from), unknown);
         for (long i = 0; i < k; i++) printf(" %d", ids[i]);
-        printf("\npieces:");
+        fputs(_("\npieces:"), stdout);
     }
     for (long i = 0; i < k; i++) {
         size_t len;
@@ -150,9 +150,9 @@ static void show_progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t to
 static int encode_shard(const char *spec, const char *out, char *const *files, int n_files, int threads)
 {
     Err e;
-    if (n_files == 0) return cli_fail_input("encode: --format llmc takes the text files to encode (CORPUS...)");
+    if (n_files == 0) return cli_fail_input(_("encode: --format llmc takes the text files to encode (CORPUS...)"));
     for (int i = 0; i < n_files; i++)
-        if (output_same(out, files[i])) return cli_fail_input("encode: --out %s is also a text to encode", out);
+        if (output_same(out, files[i])) return cli_fail_input(_("encode: --out %s is also a text to encode"), out);
     Tokenizer t;
     if (load_tokenizer(spec, &t, &e)) return cli_fail(&e);
     ShardWriter *w = malloc(sizeof *w);
@@ -181,8 +181,8 @@ static int encode_shard(const char *spec, const char *out, char *const *files, i
             status = cli_fail(&e);
         } else {
             double el = clock_now() - ep.t0;
-            cli_line(stdout, "%llu tokens from %d file%s (%llu bytes) in %.2f s; wrote %s", (unsigned long long)tokens, n_files,
-                     n_files == 1 ? "" : "s", (unsigned long long)bytes, el, out);
+            cli_line(stdout, P_("%llu tokens from %d file (%llu bytes) in %.2f s; wrote %s", "%llu tokens from %d files (%llu bytes) in %.2f s; wrote %s", n_files),
+                     (unsigned long long)tokens, n_files, (unsigned long long)bytes, el, out);
         }
         par_free(pool);
     }
@@ -209,18 +209,18 @@ int cmd_encode(int argc, char **argv)
     int rc;
     if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
     if (cli_args(argc, argv, specs, pos, &n_pos, argc, encode_usage, &rc)) return free(pos), rc;
-    if (!spec) return free(pos), cli_fail_input("encode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)");
-    if (!format && args_seen(specs, "threads")) return free(pos), cli_fail_input("encode: --threads goes with --format llmc");
+    if (!spec) return free(pos), cli_fail_input(_("encode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)"));
+    if (!format && args_seen(specs, "threads")) return free(pos), cli_fail_input(_("encode: --threads goes with --format llmc"));
     if (format || out) {
-        if (!format) return free(pos), cli_fail_input("encode: --out goes with --format llmc");
-        if (strcmp(format, "llmc") != 0) return free(pos), cli_fail_input("encode: unknown --format '%s' (llmc: llm.c's token shards)", format);
-        if (!out) return free(pos), cli_fail_input("encode: --format llmc needs --out FILE (the shard to write)");
-        if (json || corpus) return free(pos), cli_fail_input("encode: --format llmc writes a file; --json and --corpus do not go with it");
+        if (!format) return free(pos), cli_fail_input(_("encode: --out goes with --format llmc"));
+        if (strcmp(format, "llmc") != 0) return free(pos), cli_fail_input(_("encode: unknown --format '%s' (llmc: llm.c's token shards)"), format);
+        if (!out) return free(pos), cli_fail_input(_("encode: --format llmc needs --out FILE (the shard to write)"));
+        if (json || corpus) return free(pos), cli_fail_input(_("encode: --format llmc writes a file; --json and --corpus do not go with it"));
         rc = encode_shard(spec, out, pos, n_pos, threads);
         free(pos);
         return rc;
     }
-    if (n_pos > 1) return free(pos), cli_fail_input("encode: one TEXT at a time (quote it); files go with --format llmc --out FILE");
+    if (n_pos > 1) return free(pos), cli_fail_input(_("encode: one TEXT at a time (quote it); files go with --format llmc --out FILE"));
     rc = encode_text(spec, corpus, n_pos ? pos[0] : NULL, json);
     free(pos);
     return rc;
@@ -231,7 +231,7 @@ static int encode_text(const char *spec, const char *corpus, const char *text, i
 {
     Err e;
     if (strcmp(spec, "word") == 0 || strcmp(spec, "char") == 0) return encode_wordtok(spec, corpus, text, json);
-    if (corpus) return cli_fail_input("encode: --corpus goes with --tokenizer word or char");
+    if (corpus) return cli_fail_input(_("encode: --corpus goes with --tokenizer word or char"));
     Tokenizer t;
     if (load_tokenizer(spec, &t, &e)) return cli_fail(&e);
     int32_t *ids = NULL;
@@ -273,7 +273,7 @@ int cmd_decode(int argc, char **argv)
     int rc;
     if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
     if (cli_args(argc, argv, specs, pos, &n_pos, argc, decode_usage, &rc)) return free(pos), rc;
-    if (!spec) return free(pos), cli_fail_input("decode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)");
+    if (!spec) return free(pos), cli_fail_input(_("decode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)"));
     Tokenizer t;
     if (load_tokenizer(spec, &t, &e)) return free(pos), cli_fail(&e);
     int32_t *ids = malloc(sizeof(int32_t) * (size_t)(n_pos + 1));

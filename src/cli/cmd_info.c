@@ -7,14 +7,14 @@
 #include "core/text/pretok.h"
 
 static const char usage[] =
-    "usage: nexttoken info --model FILE [--json] [--history]\n"
+    N_("usage: nexttoken info --model FILE [--json] [--history]\n"
     "\n"
     "The model's sizes, its tokenizer, and how far it has trained: steps, training time, the last\n"
     "losses, and the corpus it learned from.\n"
     "  --json      {format, preset, layers, heads, dim, ctx, vocab, params, tokenizer, steps, seconds,\n"
     "              loss, val_loss, corpus}\n"
     "  --history   every validation loss so far instead, as CSV: step,loss,val_loss (loss: the\n"
-    "              training loss of that step); with --json, a val_history array of the same\n";
+    "              training loss of that step); with --json, a val_history array of the same\n");
 
 int cmd_info(int argc, char **argv)
 {
@@ -31,7 +31,7 @@ int cmd_info(int argc, char **argv)
     Err e;
     int rc;
     if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
-    if (!model) return cli_fail_input("info: --model FILE is required");
+    if (!model) return cli_fail_input(_("info: --model FILE is required"));
     Checkpoint ck;
     if (checkpoint_load(model, &ck, CKPT_WEIGHTS | CKPT_STATE, &e)) return cli_fail(&e);
     const GPT2Config *c = &ck.model.cfg;
@@ -81,21 +81,21 @@ int cmd_info(int argc, char **argv)
         json_end(&j);
     } else {
         /* The file's name, its tokenizer's and its corpus's come from outside: cli_line escapes. */
-        cli_line(stdout, "%s (%s format)", model, ck.format);
-        cli_line(stdout, "model: %s, %d layers, %d heads, width %d, context %d, vocabulary %d: %zu parameters",
-                 preset ? preset : "custom sizes", c->n_layer, c->n_head, c->n_embd, c->n_ctx, c->n_vocab, ck.model.n_params);
-        if (ck.tok.n_vocab) cli_line(stdout, "tokenizer: %s, %d tokens, pre-tokenizer %s", ck.tok.name, ck.tok.n_vocab, pretok_name(ck.tok.pattern));
-        else cli_line(stdout, "tokenizer: none (an llm.c file)");
+        cli_line(stdout, _("%s (%s format)"), model, ck.format);
+        cli_line(stdout, _("model: %s, %d layers, %d heads, width %d, context %d, vocabulary %d: %zu parameters"),
+                 preset ? preset : _("custom sizes"), c->n_layer, c->n_head, c->n_embd, c->n_ctx, c->n_vocab, ck.model.n_params);
+        if (ck.tok.n_vocab) cli_line(stdout, _("tokenizer: %s, %d tokens, pre-tokenizer %s"), ck.tok.name, ck.tok.n_vocab, pretok_name(ck.tok.pattern));
+        else cli_line(stdout, _("tokenizer: none (an llm.c file)"));
         if (ck.st.cfg.batch > 0) {
-            cli_line(stdout, "trained: %ld steps in %.1f s, batch %d, learning rate %g, seed %llu", ck.st.step, ck.st.seconds,
+            cli_line(stdout, _("trained: %ld steps in %.1f s, batch %d, learning rate %g, seed %llu"), ck.st.step, ck.st.seconds,
                      ck.st.cfg.batch, ck.st.cfg.lr, (unsigned long long)ck.st.cfg.seed);
             char last[64] = "", valid[80] = "";
-            if (h->n) snprintf(last, sizeof last, "last loss %.4f", loss);
-            if (h->n_val) snprintf(valid, sizeof valid, "validation %.4f (step %ld)", val, h->val_step[h->n_val - 1]);
+            if (h->n) snprintf(last, sizeof last, _("last loss %.4f"), loss);
+            if (h->n_val) snprintf(valid, sizeof valid, _("validation %.4f (step %ld)"), val, h->val_step[h->n_val - 1]);
             if (h->n || h->n_val) cli_line(stdout, "%s%s%s", last, h->n && h->n_val ? ", " : "", valid);
-            if (ck.st.corpus_path[0]) cli_line(stdout, "corpus: %s", ck.st.corpus_path);
+            if (ck.st.corpus_path[0]) cli_line(stdout, _("corpus: %s"), ck.st.corpus_path);
         } else {
-            cli_line(stdout, "trained: no training state saved (weights only)");
+            cli_line(stdout, _("trained: no training state saved (weights only)"));
         }
     }
     checkpoint_free(&ck);

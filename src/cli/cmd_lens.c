@@ -8,7 +8,7 @@
 #include "core/model/inspect.h"
 
 static const char usage[] =
-    "usage: nexttoken lens --model FILE [--top K] TEXT\n"
+    N_("usage: nexttoken lens --model FILE [--top K] TEXT\n"
     "       nexttoken lens --model FILE [--top K] --ids ID...\n"
     "\n"
     "The logit lens: what the model would predict if it stopped after each block. The residual\n"
@@ -23,7 +23,7 @@ static const char usage[] =
     "  --top K        the K most likely tokens per block and position (3)\n"
     "  --ids          the arguments are token ids rather than text\n"
     "  --json         print {tokens: [{id, text}], layers: [{layer, positions: [{top: [{id,\n"
-    "                 text, p}], p_next}]}]}, p_next absent at the last position\n";
+    "                 text, p}], p_next}]}]}, p_next absent at the last position\n");
 
 int cmd_lens(int argc, char **argv)
 {
@@ -51,7 +51,7 @@ int cmd_lens(int argc, char **argv)
     float *p_next = NULL;     /* (L, n) */
     int status = 0;
     if (!args_seen(specs, "top") && top > V) top = V; /* the default, in a vocabulary of two */
-    if (top < 1 || top > V) status = cli_fail_input("lens: --top must be between 1 and %d, the vocabulary (got %d)", V, top);
+    if (top < 1 || top > V) status = cli_fail_input(_("lens: --top must be between 1 and %d, the vocabulary (got %d)"), V, top);
     if (!status && inspect_create(&in, m, &e)) status = cli_fail(&e);
     if (!status && !inspect_run(&in, m, ids, (int)n, &e)) status = cli_fail(&e);
     const int T = (int)n;
@@ -112,14 +112,14 @@ int cmd_lens(int argc, char **argv)
             /* position by position, a line per block: its guesses, and p of what comes next */
             for (int t = 0; t < T; t++) {
                 printf("%4d %s", t, cli_token_label(&ck.tok, ids[t], label, 20));
-                if (t + 1 < T) printf(" -> next %s\n", cli_token_label(&ck.tok, ids[t + 1], label, 20));
-                else printf(" (the last: nothing to compare with)\n");
+                if (t + 1 < T) printf(_(" -> next %s\n"), cli_token_label(&ck.tok, ids[t + 1], label, 20));
+                else printf(_(" (the last: nothing to compare with)\n"));
                 for (int l = 0; l < L; l++) {
                     const InspectRank *b = best + ((size_t)l * T + t) * top;
-                    printf("     layer %-3d", l);
+                    printf(_("     layer %-3d"), l);
                     for (int k = 0; k < top; k++)
                         printf(" %-12s %6.2f%%", cli_token_label(&ck.tok, b[k].id, label, 13), 100 * b[k].v);
-                    if (t + 1 < T) printf("   p(next) %7.3f%%", 100 * p_next[(size_t)l * T + t]);
+                    if (t + 1 < T) printf(_("   p(next) %7.3f%%"), 100 * p_next[(size_t)l * T + t]);
                     putchar('\n');
                 }
             }

@@ -10,7 +10,7 @@
 #include "core/model/sampler.h"
 
 static const char usage[] =
-    "usage: nexttoken loss --model FILE TEXT\n"
+    N_("usage: nexttoken loss --model FILE TEXT\n"
     "       nexttoken loss --model FILE --ids ID...\n"
     "\n"
     "For every token after the first: the probability the model gave it, p(target), and the\n"
@@ -25,7 +25,7 @@ static const char usage[] =
     "                 loss at the output, p - onehot(target)\n"
     "  --step-lr X    with --position: one step of gradient descent (learning rate X) on that\n"
     "                 example alone, on a copy of the model; its loss before and after\n"
-    "  --json         print {tokens: [{id, text, p, loss}], mean_loss, perplexity, uniform_loss}\n";
+    "  --json         print {tokens: [{id, text, p, loss}], mean_loss, perplexity, uniform_loss}\n");
 
 int cmd_loss(int argc, char **argv)
 {
@@ -52,10 +52,11 @@ int cmd_loss(int argc, char **argv)
     const int V = ck.model.cfg.n_vocab;
     int status = 0;
     if (!status && n < 2)
-        status = cli_fail_input("loss: the text is %zu token%s; it takes two, one to read and one to predict", n, n == 1 ? "" : "s");
+        status = cli_fail_input(P_("loss: the text is %zu token; it takes two, one to read and one to predict",
+                                   "loss: the text is %zu tokens; it takes two, one to read and one to predict", n), n);
     if (!status && position >= (int)n)
-        status = cli_fail_input("loss: --position %d is past the text's last token (%zu)", position, n - 1);
-    if (!status && step_lr > 0 && !position) status = cli_fail_input("loss: --step-lr goes with --position");
+        status = cli_fail_input(_("loss: --position %d is past the text's last token (%zu)"), position, n - 1);
+    if (!status && step_lr > 0 && !position) status = cli_fail_input(_("loss: --step-lr goes with --position"));
     double *p = NULL, *loss = NULL;
     if (!status) {
         p = calloc(n, sizeof *p);
@@ -134,11 +135,11 @@ int cmd_loss(int argc, char **argv)
                 if (i == 0) printf("%5zu  %-16s %10s %9s\n", i, quoted, "(context)", "");
                 else printf("%5zu  %-16s %10.6f %9.4f\n", i, quoted, p[i], loss[i]);
             }
-            printf("mean loss %.4f over %zu predictions; perplexity %.3f; a uniform guess over %d tokens scores ln %d = %.4f\n",
+            printf(_("mean loss %.4f over %zu predictions; perplexity %.3f; a uniform guess over %d tokens scores ln %d = %.4f\n"),
                    mean, n - 1, ppl, V, V, uniform);
             if (position) {
-                printf("\nposition %d: p(target) = %.6f, loss %.4f. The gradient of its loss with respect to the\n"
-                       "logits is p - onehot(target): every token pushed down by its probability, the target up.\n",
+                printf(_("\nposition %d: p(target) = %.6f, loss %.4f. The gradient of its loss with respect to the\n"
+                       "logits is p - onehot(target): every token pushed down by its probability, the target up.\n"),
                        position, p[position], loss[position]);
                 printf("%5s  %-16s %10s %10s\n", "rank", "token", "p", "p - y");
                 int target_shown = 0;
@@ -149,10 +150,10 @@ int cmd_loss(int argc, char **argv)
                     target_shown |= is_t;
                     char quoted[66];
                     cli_token_label(tok, c->id, quoted, sizeof quoted);
-                    printf("%5d  %-16s %10.6f %+10.6f%s\n", r + 1, quoted, c->p, c->p - is_t, is_t ? "  <- target" : "");
+                    printf("%5d  %-16s %10.6f %+10.6f%s\n", r + 1, quoted, c->p, c->p - is_t, is_t ? _("  <- target") : "");
                 }
                 if (step_lr > 0)
-                    printf("one gradient step (learning rate %g) on this example alone: loss %.4f -> %.4f\n", step_lr, before, after);
+                    printf(_("one gradient step (learning rate %g) on this example alone: loss %.4f -> %.4f\n"), step_lr, before, after);
             }
         }
     }

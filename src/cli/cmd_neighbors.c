@@ -8,7 +8,7 @@
 #include "core/model/inspect.h"
 
 static const char usage[] =
-    "usage: nexttoken neighbors --model FILE [--k K] TOKEN...\n"
+    N_("usage: nexttoken neighbors --model FILE [--k K] TOKEN...\n"
     "\n"
     "Each token's nearest neighbours among the model's token embeddings (the rows of wte, which\n"
     "the output head also uses), by cosine similarity: cos = a . b / (|a| |b|), 1 for the same\n"
@@ -18,21 +18,21 @@ static const char usage[] =
     "\n"
     "  --model FILE   a nexttoken checkpoint or an llm.c model\n"
     "  --k K          how many neighbours (10)\n"
-    "  --json         print {tokens: [{id, text, neighbors: [{id, text, cos}]}]}\n";
+    "  --json         print {tokens: [{id, text, neighbors: [{id, text, cos}]}]}\n");
 
 /* A token given as #ID or as its text (the bytes of exactly one vocabulary entry). */
 static int token_arg(const char *arg, const Tokenizer *tok, int V, int32_t *id)
 {
     long v;
     if (arg[0] == '#' && num_long(arg + 1, NULL, &v) == NUM_OK) {
-        if (v < 0 || v >= V) return cli_fail_input("neighbors: %s is not a token id of this model (0 to %d)", arg, V - 1);
+        if (v < 0 || v >= V) return cli_fail_input(_("neighbors: %s is not a token id of this model (0 to %d)"), arg, V - 1);
         *id = (int32_t)v;
         return 0;
     }
     if (!tok->n_vocab)
-        return cli_fail_input("neighbors: this model has no vocabulary to find '%s' in; give tokens as #ID", arg);
+        return cli_fail_input(_("neighbors: this model has no vocabulary to find '%s' in; give tokens as #ID"), arg);
     const size_t n = strlen(arg);
-    if (n == 0) return cli_fail_input("neighbors: an empty TOKEN; give a token's text or #ID");
+    if (n == 0) return cli_fail_input(_("neighbors: an empty TOKEN; give a token's text or #ID"));
     /* A scan of the whole table: once per argument, and V rows of embeddings are read anyway. */
     for (int32_t i = 0; i < tok->n_vocab; i++) {
         size_t k;
@@ -47,7 +47,7 @@ static int token_arg(const char *arg, const Tokenizer *tok, int V, int32_t *id)
     Err e;
     if (tokenizer_encode(tok, (const uint8_t *)arg, n, &ids, &cap, &count, &e)) return free(ids), cli_fail(&e);
     free(ids);
-    return cli_fail_input("neighbors: unknown token '%s': not one token of this vocabulary (it encodes to %zu tokens)", arg,
+    return cli_fail_input(_("neighbors: unknown token '%s': not one token of this vocabulary (it encodes to %zu tokens)"), arg,
                           count);
 }
 
@@ -65,7 +65,7 @@ int cmd_neighbors(int argc, char **argv)
     int n_pos, rc;
     Err e;
     if (cli_model_args("neighbors", argc, argv, specs, usage, &pos, &n_pos, &rc)) return rc;
-    if (n_pos == 0) return free(pos), cli_fail_input("neighbors: give at least one TOKEN (its text, or #ID)");
+    if (n_pos == 0) return free(pos), cli_fail_input(_("neighbors: give at least one TOKEN (its text, or #ID)"));
     /* A tokenizer is needed only to read tokens given as text (and shows pieces when there is one). */
     int need_tok = 0;
     for (int i = 0; i < n_pos; i++) need_tok |= pos[i][0] != '#';
@@ -81,7 +81,7 @@ int cmd_neighbors(int argc, char **argv)
         status = cli_fail_nomem("the neighbours", (sizeof *ids + sizeof *near + 2 * sizeof(float)) * (size_t)V);
     if (!args_seen(specs, "k") && k >= V) k = V - 1; /* the default, in a vocabulary of ten or fewer */
     if (!status && (k < 1 || k >= V))
-        status = cli_fail_input("neighbors: --k must be between 1 and %d, the other tokens (got %d)", V - 1, k);
+        status = cli_fail_input(_("neighbors: --k must be between 1 and %d, the other tokens (got %d)"), V - 1, k);
     for (int i = 0; i < n_pos && !status; i++) status = token_arg(pos[i], &ck.tok, V, &ids[i]);
     if (!status) {
         Json j;
@@ -114,7 +114,7 @@ int cmd_neighbors(int argc, char **argv)
                 json_obj_end(&j);
             } else {
                 if (i) putchar('\n');
-                printf("%s (#%d): nearest token embeddings by cosine\n", cli_token_label(&ck.tok, ids[i], label, 34), ids[i]);
+                printf(_("%s (#%d): nearest token embeddings by cosine\n"), cli_token_label(&ck.tok, ids[i], label, 34), ids[i]);
                 printf("%5s %8s %7s  %s\n", "rank", "cosine", "id", "token");
                 for (int r = 0; r < got; r++)
                     printf("%5d %8.4f %7d  %s\n", r + 1, near[r].v, near[r].id, cli_token_label(&ck.tok, near[r].id, label, 34));

@@ -10,7 +10,7 @@
 #include "core/model/sampler.h"
 
 static const char usage[] =
-    "usage: nexttoken sample --model FILE [options]\n"
+    N_("usage: nexttoken sample --model FILE [options]\n"
     "\n"
     "Continues a prompt one token at a time: the model gives logits, the sampler turns them into\n"
     "probabilities and draws, the token is fed back.\n"
@@ -28,7 +28,7 @@ static const char usage[] =
     "                       mass, the random number u drawn, the slice of the cumulative\n"
     "                       distribution it fell in, and the token chosen\n"
     "  --json               print {seed, prompt, samples: [{text, ids}]} instead of text (with\n"
-    "                       --trace, each sample also has its trace)\n";
+    "                       --trace, each sample also has its trace)\n");
 
 typedef struct {
     const Tokenizer *tok;
@@ -61,9 +61,9 @@ static int on_token(void *ctx, int32_t token, const Sampler *s)
             char label[66];
             cli_token_label(c->tok, token, label, sizeof label);
             if (s->cfg.temperature == 0)
-                printf("%4d  greedy: the most likely, %s (p %.4f)\n", c->n, label, ch->p);
+                printf(_("%4d  greedy: the most likely, %s (p %.4f)\n"), c->n, label, ch->p);
             else
-                printf("%4d  kept %d (mass %.4f)  u = %.4f in [%.4f, %.4f)  -> %s (p %.4f, rank %d)\n", c->n, s->n_kept,
+                printf(_("%4d  kept %d (mass %.4f)  u = %.4f in [%.4f, %.4f)  -> %s (p %.4f, rank %d)\n"), c->n, s->n_kept,
                        s->kept_mass, s->u, s->cdf_lo, s->cdf_hi, label, ch->p_final, s->chosen_rank + 1);
         }
         return 0;
@@ -103,7 +103,7 @@ int cmd_sample(int argc, char **argv)
     Err e;
     int rc;
     if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
-    if (!model) return cli_fail_input("sample: --model FILE is required");
+    if (!model) return cli_fail_input(_("sample: --model FILE is required"));
     if (sampler_config_check(&sc, &e)) return cli_fail(&e);
     if (!args_seen(specs, "seed")) seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 
@@ -140,7 +140,7 @@ int cmd_sample(int argc, char **argv)
         }
         for (int k = 0; k < count; k++) {
             if (!json) {
-                if (count > 1) printf("%s--- sample %d of %d ---\n", k ? "\n" : "", k + 1, count);
+                if (count > 1) printf(_("%s--- sample %d of %d ---\n"), k ? "\n" : "", k + 1, count);
                 if (prompt && !trace) textout_write(&ctx.out, (const uint8_t *)prompt, strlen(prompt));
             }
             if (json && trace) {

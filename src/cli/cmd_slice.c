@@ -8,7 +8,7 @@
 #include "core/text/wordtok.h"
 
 static const char usage[] =
-    "usage: nexttoken slice [--model FILE | --tokenizer T] [--context T] [--limit N] [--json] TEXT\n"
+    N_("usage: nexttoken slice [--model FILE | --tokenizer T] [--context T] [--limit N] [--json] TEXT\n"
     "\n"
     "Shows how a text labels itself: n tokens give n-1 training examples, each an input (the\n"
     "tokens so far) and a target (the token that comes next). With --context T, the windows a\n"
@@ -22,7 +22,7 @@ static const char usage[] =
     "  --limit N        print the first N examples or windows (100; 0: all of them). A text of\n"
     "                   n tokens makes n-1 examples of up to n tokens each: all of a long text's\n"
     "                   are a quadratic amount of output (16,000 tokens: 384 MB)\n"
-    "  --json           print {tokens: [{id, text}], examples: [{input, target}], not_shown: K}\n";
+    "  --json           print {tokens: [{id, text}], examples: [{input, target}], not_shown: K}\n");
 
 /* Examples printed by default: enough to see the pattern, and a long text stays readable. */
 #define SLICE_DEFAULT_LIMIT 100
@@ -68,11 +68,11 @@ int cmd_slice(int argc, char **argv)
     Err e;
     int rc;
     if (cli_args(argc, argv, specs, pos, &n_pos, 1, usage, &rc)) return rc;
-    if (n_pos != 1) return cli_fail_input("slice: give one TEXT to slice (quote it)");
+    if (n_pos != 1) return cli_fail_input(_("slice: give one TEXT to slice (quote it)"));
 
-    if (model && spec) return cli_fail_input("slice: give --model or --tokenizer, not both");
+    if (model && spec) return cli_fail_input(_("slice: give --model or --tokenizer, not both"));
     int words = spec && (!strcmp(spec, "word") || !strcmp(spec, "char"));
-    if (words != (corpus != NULL)) return cli_fail_input("slice: --corpus goes with --tokenizer word or char, and they with it");
+    if (words != (corpus != NULL)) return cli_fail_input(_("slice: --corpus goes with --tokenizer word or char, and they with it"));
     Slicer sl = {.name = spec ? spec : "byte"};
     Checkpoint ck = {0};
     if (model) {
@@ -98,7 +98,8 @@ int cmd_slice(int argc, char **argv)
         status = cli_fail(&e);
     }
     if (status) {
-    } else if (n < 2) status = cli_fail_input("slice: the text is %zu token%s; it takes two to make one example", n, n == 1 ? "" : "s");
+    } else if (n < 2) status = cli_fail_input(P_("slice: the text is %zu token; it takes two to make one example",
+                                                  "slice: the text is %zu tokens; it takes two to make one example", n), n);
     /* The examples (or windows) there are, and how many of them are printed. */
     size_t total = context ? (n > (size_t)context ? n - (size_t)context : 0) : n > 0 ? n - 1 : 0;
     size_t shown = limit == 0 || total < (size_t)limit ? total : (size_t)limit;
@@ -145,19 +146,19 @@ int cmd_slice(int argc, char **argv)
         json_obj_end(&j);
         json_end(&j);
     } else if (!status && context) {
-        cli_line(stdout, "%zu tokens (%s tokenizer); windows of %d give %zu (x, y) pairs of %d positions each", n,
+        cli_line(stdout, _("%zu tokens (%s tokenizer); windows of %d give %zu (x, y) pairs of %d positions each"), n,
                  sl.name, context, total, context);
         for (size_t i = 0; i < shown; i++) {
-            printf("window %zu\n  x:", i);
+            printf(_("window %zu\n  x:"), i);
             for (int t = 0; t < context; t++) putchar(' '), print_piece(&sl, ids[i + t]);
-            printf("\n  y:");
+            printf(_("\n  y:"));
             for (int t = 0; t < context; t++) putchar(' '), print_piece(&sl, ids[i + t + 1]);
             putchar('\n');
         }
-        if (!total) printf("(the text needs more than %d tokens for one window)\n", context);
+        if (!total) printf(_("(the text needs more than %d tokens for one window)\n"), context);
     } else if (!status) {
-        cli_line(stdout, "%zu tokens (%s tokenizer) -> %zu training examples", n, sl.name, n - 1);
-        if (words && unknown) printf("(%zu of them unknown to the vocabulary: <unk>)\n", unknown);
+        cli_line(stdout, _("%zu tokens (%s tokenizer) -> %zu training examples"), n, sl.name, n - 1);
+        if (words && unknown) printf(_("(%zu of them unknown to the vocabulary: <unk>)\n"), unknown);
         for (size_t k = 1; k <= shown; k++) {
             printf("%4zu  ", k);
             for (size_t i = 0; i < k; i++) print_piece(&sl, ids[i]);
@@ -167,8 +168,8 @@ int cmd_slice(int argc, char **argv)
         }
     }
     if (!status && !json && shown < total)
-        printf("... and %zu more %s, not printed (--limit N prints the first N, --limit 0 all of them)\n", total - shown,
-               context ? "windows" : "examples");
+        printf(context ? _("... and %zu more windows, not printed (--limit N prints the first N, --limit 0 all of them)\n")
+                       : _("... and %zu more examples, not printed (--limit N prints the first N, --limit 0 all of them)\n"), total - shown);
     free(ids);
     checkpoint_free(&ck);
     tokenizer_free(&sl.tok);

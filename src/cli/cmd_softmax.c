@@ -10,7 +10,7 @@
 #include "core/model/sampler.h"
 
 static const char usage[] =
-    "usage: nexttoken softmax [--temperature T] [--top-k K] [--top-p P] [--min-p P] LOGIT...\n"
+    N_("usage: nexttoken softmax [--temperature T] [--top-k K] [--top-p P] [--min-p P] LOGIT...\n"
     "       nexttoken softmax --model FILE --prompt TEXT [--rows N] [filters]\n"
     "\n"
     "Turns scores into probabilities the way a language model does, as a table to check by hand:\n"
@@ -22,7 +22,7 @@ static const char usage[] =
     "table shows the --rows most likely (10) and sums up the rest of the vocabulary; the\n"
     "probabilities are over all of it.\n"
     "\n"
-    "  --json         print {logits, scaled, exp, sum, probs_temperature, probs, kept}\n";
+    "  --json         print {logits, scaled, exp, sum, probs_temperature, probs, kept}\n");
 
 /* The model's next-token distribution after a prompt, as the worked table: the most likely
  * rows, then the rest of the vocabulary summed. */

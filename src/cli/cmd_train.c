@@ -13,7 +13,7 @@
 #include "core/train/session.h"
 
 static const char usage[] =
-    "usage: nexttoken train --corpus FILE --out FILE [options]\n"
+    N_("usage: nexttoken train --corpus FILE --out FILE [options]\n"
     "       nexttoken train --data SHARDS [--val-data SHARDS] --tokenizer T --out FILE [options]\n"
     "       nexttoken train --resume FILE [--corpus FILE | --data SHARDS] [--out FILE] [options]\n"
     "\n"
@@ -45,7 +45,7 @@ static const char usage[] =
     "\n"
     "The learning rate warms up linearly, then follows a cosine to a tenth of its peak at the\n"
     "last step (constant after warm-up with --constant-lr, or when only --seconds is given).\n"
-    "Ctrl-C (or SIGTERM) saves and stops, with exit status 130 (143).\n";
+    "Ctrl-C (or SIGTERM) saves and stops, with exit status 130 (143).\n");
 
 /* The files a pattern names, sorted, as llm.c's dataloader globs its -i and -j (a plain path
  * names itself, existing or not, so that its own error says what is wrong). 0, or the exit
@@ -54,7 +54,7 @@ static int expand_shards(const char *flag, const char *pattern, glob_t *g)
 {
     int rc = glob(pattern, GLOB_NOCHECK, NULL, g);
     if (rc == GLOB_NOSPACE) return cli_fail_nomem("shard names", 0);
-    if (rc != 0 || g->gl_pathc == 0) return cli_fail_input("train: --%s %s names no file", flag, pattern);
+    if (rc != 0 || g->gl_pathc == 0) return cli_fail_input(_("train: --%s %s names no file"), flag, pattern);
     return 0;
 }
 
@@ -141,10 +141,10 @@ int cmd_train(int argc, char **argv)
     Err e;
     int rc;
     if (cli_args(argc, argv, specs, pos, &n_pos, 0, usage, &rc)) return rc;
-    if (!sp.corpus && !sp.resume && !data) return cli_fail_input("train: --corpus FILE is required (the text to learn from)");
-    if (val_data && !data) return cli_fail_input("train: --val-data goes with --data (token shards)");
+    if (!sp.corpus && !sp.resume && !data) return cli_fail_input(_("train: --corpus FILE is required (the text to learn from)"));
+    if (val_data && !data) return cli_fail_input(_("train: --val-data goes with --data (token shards)"));
     if (!a.out) a.out = sp.resume;
-    if (!a.out) return cli_fail_input("train: --out FILE is required (where to save the model)");
+    if (!a.out) return cli_fail_input(_("train: --out FILE is required (where to save the model)"));
     /* The cosine's horizon: --steps, else open-ended for --seconds alone or --constant-lr, else
      * 1000 steps. A resumed model keeps its own unless one of them is given. */
     sp.train.total_steps = a.constant_lr ? 0 : a.steps ? a.steps : a.seconds > 0 ? 0 : 1000;
@@ -185,7 +185,7 @@ int cmd_train(int argc, char **argv)
     /* Where to stop: --steps, else the cosine's horizon (1000 steps for --constant-lr alone). */
     long target = a.steps ? a.steps : a.constant_lr && !(a.seconds > 0) ? 1000 : tr->st.cfg.total_steps;
     if (target && tr->st.step >= target)
-        fprintf(stderr, "nexttoken: note: the model has already done %ld steps (target %ld); use --steps to go further\n",
+        fprintf(stderr, _("nexttoken: note: the model has already done %ld steps (target %ld); use --steps to go further\n"),
                 tr->st.step, target);
 
     struct sigaction sa = {0};
@@ -218,7 +218,7 @@ int cmd_train(int argc, char **argv)
             /* the bar follows whichever limit comes first */
             double frac = target ? (double)(tr->st.step - step0) / (double)(target - step0) : 0;
             if (a.seconds > 0 && wall / a.seconds > frac) frac = wall / a.seconds;
-            progress_show(&prog, 0, "%s step %ld%s  loss %.3f%s  %.0f tok/s  ETA %s", progress_bar(frac, 20, bar),
+            progress_show(&prog, 0, _("%s step %ld%s  loss %.3f%s  %.0f tok/s  ETA %s"), progress_bar(frac, 20, bar),
                           tr->st.step, total, tr->loss, vals, tps, etas);
         }
     }
@@ -252,8 +252,8 @@ int cmd_train(int argc, char **argv)
         } else {
             char els[32];
             fmt_duration(el, els, sizeof els);
-            cli_line(stdout, "%s %ld steps in %s (%.0f tokens/s): loss %.3f, validation %.3f; saved %s",
-                     interrupted ? "interrupted after" : "trained", done, els, tps,
+            cli_line(stdout, interrupted ? _("interrupted after %ld steps in %s (%.0f tokens/s): loss %.3f, validation %.3f; saved %s")
+                                         : _("trained %ld steps in %s (%.0f tokens/s): loss %.3f, validation %.3f; saved %s"), done, els, tps,
                      tr->st.hist.n ? tr->st.hist.loss[tr->st.hist.n - 1] : NAN, val, a.out);
         }
     }

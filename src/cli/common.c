@@ -28,7 +28,7 @@
 static void say_problem(const char *msg)
 {
     char safe[4 * ERR_MSG_MAX];
-    fprintf(stderr, "nexttoken: %s\n", escape_str(msg[0] ? msg : "unknown error", safe, sizeof safe));
+    fprintf(stderr, "nexttoken: %s\n", escape_str(msg[0] ? msg : _("unknown error"), safe, sizeof safe));
 }
 
 int cli_fail(const Err *e)
@@ -42,7 +42,7 @@ int cli_parse_ids(const char *cmd, char *const *args, int n, int V, const char *
     for (int i = 0; i < n; i++) {
         long v;
         if (num_long(args[i], NULL, &v) != NUM_OK || v < 0 || v >= V)
-            return cli_fail_input("%s: '%s' is not a token id of %s (0 to %d)", cmd, args[i], of, V - 1);
+            return cli_fail_input(_("%s: '%s' is not a token id of %s (0 to %d)"), cmd, args[i], of, V - 1);
         ids[i] = (int32_t)v;
     }
     return 0;
@@ -56,7 +56,7 @@ int cli_model_args(const char *cmd, int argc, char **argv, ArgSpec *specs, const
     if (cli_args(argc, argv, specs, *pos, n_pos, argc, usage, status)) return free(*pos), *pos = NULL, 1;
     if (!args_seen(specs, "model")) {
         free(*pos), *pos = NULL;
-        *status = cli_fail_input("%s: --model FILE is required", cmd);
+        *status = cli_fail_input(_("%s: --model FILE is required"), cmd);
         return 1;
     }
     return 0;
@@ -68,8 +68,8 @@ int cli_model_input(const char *cmd, const char *model, char *const *pos, int n_
     *ids = NULL;
     *n = 0;
     memset(ck, 0, sizeof *ck);
-    if (n_pos == 0) return cli_fail_input("%s: give a TEXT (or --ids ID...)", cmd);
-    if (!use_ids && n_pos > 1) return cli_fail_input("%s: give the text as one argument (quote it)", cmd);
+    if (n_pos == 0) return cli_fail_input(_("%s: give a TEXT (or --ids ID...)"), cmd);
+    if (!use_ids && n_pos > 1) return cli_fail_input(_("%s: give the text as one argument (quote it)"), cmd);
     Err e;
     /* ids need no tokenizer (an llm.c model may come without one); a text does */
     if (load_model(model, ck, CKPT_WEIGHTS, !use_ids, &e)) return cli_fail(&e);
@@ -78,7 +78,7 @@ int cli_model_input(const char *cmd, const char *model, char *const *pos, int n_
     if (use_ids) {
         *ids = malloc(sizeof(int32_t) * (size_t)n_pos);
         if (!*ids) status = cli_fail_nomem("token ids", sizeof(int32_t) * (size_t)n_pos);
-        else if (!(status = cli_parse_ids(cmd, pos, n_pos, V, "this model", *ids))) *n = (size_t)n_pos;
+        else if (!(status = cli_parse_ids(cmd, pos, n_pos, V, _("this model"), *ids))) *n = (size_t)n_pos;
     } else {
         size_t cap = 0;
         if (tokenizer_encode(&ck->tok, (const uint8_t *)pos[0], strlen(pos[0]), ids, &cap, n, &e)) status = cli_fail(&e);
@@ -149,21 +149,21 @@ static int set_value(const char *pre, ArgSpec *s, const char *val, Err *e)
     double v = 0;
     int rc = s->type == ARG_U64 ? num_u64(val, NULL, &u) : integral ? num_long(val, NULL, &l) : num_double(val, NULL, &v);
     if (rc == NUM_BAD)
-        return err_input(e, "%s--%s expects %s, not '%s'", pre, s->name,
-                         s->type == ARG_U64 ? "a whole number >= 0" : integral ? "a whole number" : "a number", val);
-    if (rc == NUM_RANGE) return err_input(e, "%s--%s is too large (%s)", pre, s->name, val);
+        return err_input(e, _("%s--%s expects %s, not '%s'"), pre, s->name,
+                         s->type == ARG_U64 ? _("a whole number >= 0") : integral ? _("a whole number") : _("a number"), val);
+    if (rc == NUM_RANGE) return err_input(e, _("%s--%s is too large (%s)"), pre, s->name, val);
     if (integral) v = s->type == ARG_U64 ? (double)u : (double)l;
     if (s->min <= s->max && (v < s->min || v > s->max))
-        return err_input(e, "%s--%s must be between %.15g and %.15g (got %s)", pre, s->name, s->min, s->max, val);
+        return err_input(e, _("%s--%s must be between %.15g and %.15g (got %s)"), pre, s->name, s->min, s->max, val);
     switch (s->type) {
     case ARG_INT:
-        if (l < INT_MIN || l > INT_MAX) return err_input(e, "%s--%s is too large (%s)", pre, s->name, val);
+        if (l < INT_MIN || l > INT_MAX) return err_input(e, _("%s--%s is too large (%s)"), pre, s->name, val);
         *(int *)s->dst = (int)l;
         break;
     case ARG_LONG: *(long *)s->dst = l; break;
     case ARG_U64: *(uint64_t *)s->dst = u; break;
     case ARG_FLOAT:
-        if (fabs(v) > FLT_MAX) return err_input(e, "%s--%s is too large (%s)", pre, s->name, val);
+        if (fabs(v) > FLT_MAX) return err_input(e, _("%s--%s is too large (%s)"), pre, s->name, val);
         *(float *)s->dst = (float)v;
         break;
     case ARG_DOUBLE: *(double *)s->dst = v; break;
@@ -196,21 +196,21 @@ int args_parse(int argc, char **argv, ArgSpec *specs, char **pos, int *n_pos, in
             memcpy(name, a + 2, len);
             name[len] = 0;
             ArgSpec *s = (ArgSpec *)args_find(specs, name);
-            if (!s) return err_input(e, "%sunknown option --%s (see %s)", pre, name, see);
+            if (!s) return err_input(e, _("%sunknown option --%s (see %s)"), pre, name, see);
             s->seen = 1;
             if (s->type == ARG_FLAG) {
-                if (eq) return err_input(e, "%s--%s takes no value", pre, name);
+                if (eq) return err_input(e, _("%s--%s takes no value"), pre, name);
                 *(int *)s->dst = 1;
                 continue;
             }
             const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!val) return err_input(e, "%s--%s needs a value", pre, name);
+            if (!val) return err_input(e, _("%s--%s needs a value"), pre, name);
             if (set_value(pre, s, val, e)) return -1;
             continue;
         }
         if (!only_pos && a[0] == '-' && a[1] && !looks_numeric(a))
-            return err_input(e, "%sunknown option %s (see %s)", pre, a, see);
-        if (*n_pos >= max_pos) return err_input(e, "%sunexpected argument '%s' (see %s)", pre, a, see);
+            return err_input(e, _("%sunknown option %s (see %s)"), pre, a, see);
+        if (*n_pos >= max_pos) return err_input(e, _("%sunexpected argument '%s' (see %s)"), pre, a, see);
         pos[(*n_pos)++] = a;
     }
     return 0;
@@ -222,7 +222,7 @@ int cli_args(int argc, char **argv, ArgSpec *specs, char **pos, int *n_pos, int 
     Err e;
     int rc = args_parse(argc, argv, specs, pos, n_pos, max_pos, &e);
     if (rc == 1) {
-        fputs(usage, stdout);
+        fputs(_(usage), stdout);
         *status = 0;
         return 1;
     }

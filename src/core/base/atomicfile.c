@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/base/bytes.h"
+#include "core/base/i18n.h"
 #include "core/base/readfile.h"
 
 /* A temporary file whose writer's pid is alive is still taken once untouched this long: the
@@ -32,14 +33,14 @@ int output_may_replace(const char *path, const FileKind *kind, Err *e)
         if (errno == ENOENT) return 0; /* a new file (or no directory: atomic_open will say) */
         return err_input(e, "%s: %s", path, strerror(errno));
     }
-    if (S_ISDIR(st.st_mode)) return err_input(e, "%s: is a directory; refusing to write there", path);
+    if (S_ISDIR(st.st_mode)) return err_input(e, _("%s: is a directory; refusing to write there"), path);
     if (!S_ISREG(st.st_mode))
-        return err_input(e, "%s: not a regular file (a FIFO, a device or a socket); refusing to write to it", path);
+        return err_input(e, _("%s: not a regular file (a FIFO, a device or a socket); refusing to write to it"), path);
     uint8_t head[FILE_KIND_HEAD];
     long n = readfile_head(path, head, sizeof head, e); /* refuses what became a FIFO since stat */
     if (n < 0) return -1;
     if (n == 0 || !kind->is || kind->is(head, (size_t)n)) return 0;
-    return err_input(e, "%s: exists and is not %s; refusing to overwrite it", path, kind->name);
+    return err_input(e, _("%s: exists and is not %s; refusing to overwrite it"), path, kind->name);
 }
 
 /* The directory (made absolute) and name of path, into out; -1 when the directory is not there. */
@@ -115,13 +116,13 @@ static void remove_stale_temps(const char *path)
 int atomic_open(AtomicFile *af, const char *path, const FileKind *kind, Err *e)
 {
     memset(af, 0, sizeof *af);
-    if (strlen(path) + 32 > sizeof af->tmp) return err_input(e, "%s: path too long", path);
+    if (strlen(path) + 32 > sizeof af->tmp) return err_input(e, _("%s: path too long"), path);
     if (output_may_replace(path, kind, e)) return -1;
     remove_stale_temps(path);
     snprintf(af->path, sizeof af->path, "%s", path);
     snprintf(af->tmp, sizeof af->tmp, "%s.tmp.%ld.XXXXXX", path, (long)getpid());
     int fd = mkstemp(af->tmp);
-    if (fd < 0) return err_input(e, "%s: cannot write: %s", path, strerror(errno));
+    if (fd < 0) return err_input(e, _("%s: cannot write: %s"), path, strerror(errno));
     /* Held until the file is closed: says to remove_stale_temps that its writer is alive. */
     flock(fd, LOCK_EX | LOCK_NB);
     af->f = fdopen(fd, "wb");
@@ -154,13 +155,13 @@ void atomic_patch(AtomicFile *af, uint64_t offset, const void *data, size_t n)
 int atomic_commit(AtomicFile *af, Err *e)
 {
     int rc = 0;
-    if (af->failed) rc = err_input(e, "%s: write failed: %s", af->path, strerror(af->failed));
+    if (af->failed) rc = err_input(e, _("%s: write failed: %s"), af->path, strerror(af->failed));
     else if (fflush(af->f) != 0 || fsync(fileno(af->f)) != 0)
-        rc = err_input(e, "%s: write failed: %s", af->path, strerror(errno));
-    if (fclose(af->f) != 0 && rc == 0) rc = err_input(e, "%s: write failed: %s", af->path, strerror(errno));
+        rc = err_input(e, _("%s: write failed: %s"), af->path, strerror(errno));
+    if (fclose(af->f) != 0 && rc == 0) rc = err_input(e, _("%s: write failed: %s"), af->path, strerror(errno));
     af->f = NULL;
     if (rc == 0 && rename(af->tmp, af->path) != 0)
-        rc = err_input(e, "%s: cannot replace: %s", af->path, strerror(errno));
+        rc = err_input(e, _("%s: cannot replace: %s"), af->path, strerror(errno));
     if (rc != 0) {
         unlink(af->tmp);
         return rc;
@@ -195,7 +196,7 @@ int file_set_aside(const char *path, const char *tag, char *out, size_t cap, Err
     for (int k = 1; k < 1000; k++) {
         int n = k == 1 ? snprintf(name, sizeof name, "%s.%s-%s", path, tag, stamp)
                        : snprintf(name, sizeof name, "%s.%s-%s-%d", path, tag, stamp, k);
-        if (n >= (int)sizeof name || (size_t)n >= cap) return err_input(e, "%s: path too long", path);
+        if (n >= (int)sizeof name || (size_t)n >= cap) return err_input(e, _("%s: path too long"), path);
         /* link, unlike rename, never replaces a name that is taken: another kept file stays */
         int rc = link(path, name);
         if (rc != 0 && errno == EEXIST) continue;
@@ -210,9 +211,9 @@ int file_set_aside(const char *path, const char *tag, char *out, size_t cap, Err
             errno = err;
             rc = -1;
         }
-        if (rc != 0) return err_input(e, "%s: cannot keep it as %s: %s", path, name, strerror(errno));
+        if (rc != 0) return err_input(e, _("%s: cannot keep it as %s: %s"), path, name, strerror(errno));
         snprintf(out, cap, "%s", name);
         return 0;
     }
-    return err_input(e, "%s: cannot keep it: too many kept copies beside it", path);
+    return err_input(e, _("%s: cannot keep it: too many kept copies beside it"), path);
 }

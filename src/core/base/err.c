@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/base/escape.h"
+#include "core/base/i18n.h"
 
 /* Messages name files and quote what was in them, so every one is escaped as it is made: a
  * corpus path or a section tag holding "\033[2J" shows as \x1b[2J instead of clearing the
@@ -41,7 +42,7 @@ int err_internal(Err *e, const char *fmt, ...)
 
 int err_nomem(Err *e, const char *what, unsigned long long bytes)
 {
-    return err_internal(e, "out of memory allocating %llu bytes for %s", bytes, what);
+    return err_internal(e, _("out of memory allocating %llu bytes for %s"), bytes, what);
 }
 
 void err_prefix(Err *e, const char *prefix)

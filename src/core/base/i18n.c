@@ -1,6 +1,4 @@
 /* i18n.c - the locale, the language and the translations' folder. See i18n.h. */
-#include "core/base/i18n.h"
-
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/base/paths.h"
+#include "core/base/i18n.h"
 
 static char lang[8] = "en";
 static char dir[NT_PATH_MAX];

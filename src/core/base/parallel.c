@@ -10,6 +10,8 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+
+#include "core/base/i18n.h"
 #define cpu_relax() _mm_pause()
 #else
 #define cpu_relax() ((void)0)
@@ -70,7 +72,7 @@ ParPool *par_create(int n, Err *e)
 {
     if (n < 1) n = 1;
     ParPool *p = calloc(1, sizeof *p);
-    if (!p) return err_nomem(e, "thread pool", sizeof *p), NULL;
+    if (!p) return err_nomem(e, _("thread pool"), sizeof *p), NULL;
     p->n = n;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->start, NULL);
@@ -79,7 +81,7 @@ ParPool *par_create(int n, Err *e)
     p->threads = calloc((size_t)n, sizeof *p->threads);
     if (!p->threads) {
         par_free(p);
-        return err_nomem(e, "thread pool", sizeof *p->threads * (size_t)n), NULL;
+        return err_nomem(e, _("thread pool"), sizeof *p->threads * (size_t)n), NULL;
     }
     /* Helpers take no signals: they belong to whichever thread the program handles them in. */
     sigset_t all, old;
@@ -93,7 +95,7 @@ ParPool *par_create(int n, Err *e)
             p->n = i; /* the helpers started so far are stopped by par_free */
             pthread_sigmask(SIG_SETMASK, &old, NULL);
             par_free(p);
-            err_internal(e, "cannot start a worker thread");
+            err_internal(e, _("cannot start a worker thread"));
             return NULL;
         }
     }

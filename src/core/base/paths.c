@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/base/i18n.h"
+
 int path_data_dir(char *out, size_t cap)
 {
     const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
@@ -67,13 +69,13 @@ int path_shipped_places(ShippedPlace *out, int max)
     int n = 0;
     char prog[NT_PATH_MAX], home[NT_PATH_MAX];
     int have_prog = path_program_dir(prog, sizeof prog) == 0;
-    add(out, max, &n, 1, "the current directory, as a source tree", "%s%s", ".", "");
-    if (have_prog) add(out, max, &n, 1, "the program's parent folder, as a source tree", "%s/..%s", prog, "");
+    add(out, max, &n, 1, N_("the current directory, as a source tree"), "%s%s", ".", "");
+    if (have_prog) add(out, max, &n, 1, N_("the program's parent folder, as a source tree"), "%s/..%s", prog, "");
 #ifdef NT_DATADIR
     /* The Makefile's $(DATADIR), without any DESTDIR: where `make install` puts the data. */
-    add(out, max, &n, 0, "the data directory compiled in", "%s/nexttoken%s", NT_DATADIR, "");
+    add(out, max, &n, 0, N_("the data directory compiled in"), "%s/nexttoken%s", NT_DATADIR, "");
 #endif
-    if (have_prog) add(out, max, &n, 0, "beside the program", "%s/../share/nexttoken%s", prog, "");
+    if (have_prog) add(out, max, &n, 0, N_("beside the program"), "%s/../share/nexttoken%s", prog, "");
     if (path_data_dir(home, sizeof home) == 0) add(out, max, &n, 0, "$XDG_DATA_HOME", "%s%s", home, "");
     /* $XDG_DATA_DIRS: a colon-separated list; empty entries are skipped, as the spec says. */
     const char *dirs = getenv("XDG_DATA_DIRS");

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/base/i18n.h"
+
 int readfile_open(const char *path, const char *expected, uint64_t *size, Err *e)
 {
     /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer before fstat
@@ -17,9 +19,9 @@ int readfile_open(const char *path, const char *expected, uint64_t *size, Err *e
     struct stat st;
     int rc = 0;
     if (fstat(fd, &st) != 0) rc = err_input(e, "%s: %s", path, strerror(errno));
-    else if (S_ISDIR(st.st_mode) && expected) rc = err_input(e, "%s: is a directory, expected %s", path, expected);
-    else if (S_ISDIR(st.st_mode)) rc = err_input(e, "%s: is a directory", path);
-    else if (!S_ISREG(st.st_mode)) rc = err_input(e, "%s: not a regular file", path);
+    else if (S_ISDIR(st.st_mode) && expected) rc = err_input(e, _("%s: is a directory, expected %s"), path, expected);
+    else if (S_ISDIR(st.st_mode)) rc = err_input(e, _("%s: is a directory"), path);
+    else if (!S_ISREG(st.st_mode)) rc = err_input(e, _("%s: not a regular file"), path);
     if (rc) {
         close(fd);
         return -1;
@@ -48,7 +50,7 @@ int readfile_exact(int fd, const char *path, void *dst, size_t n, Err *e)
     const char *sep = path ? ": " : "";
     if (!path) path = "";
     if (got < 0) return err_input(e, "%s%s%s", path, sep, strerror(errno));
-    if ((size_t)got < n) return err_input(e, "%s%sthe file was cut short while it was being read", path, sep);
+    if ((size_t)got < n) return err_input(e, _("%s%sthe file was cut short while it was being read"), path, sep);
     return 0;
 }
 
@@ -68,7 +70,7 @@ int readfile_all(const char *path, const char *expected, uint8_t **data, size_t 
     int rc = readfile_exact(fd, path, buf, (size_t)n, e);
     uint8_t extra;
     if (rc == 0 && read_full(fd, &extra, 1) != 0)
-        rc = err_input(e, "%s: the file grew while it was being read", path);
+        rc = err_input(e, _("%s: the file grew while it was being read"), path);
     close(fd);
     if (rc) {
         free(buf);

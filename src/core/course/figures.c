@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/i18n.h"
 #include "core/base/number.h"
 #include "core/model/probe.h"
 #include "core/model/sampler.h"
@@ -52,8 +53,8 @@ static int parse(const char *s, size_t n, Parsed *p, Err *e)
             while (a < n && s[a] == ' ') a++;
             size_t b = n;
             while (b > a && s[b - 1] == ' ') b--;
-            if (b == a) return err_input(e, "'=' needs what the figure reads after it");
-            if (b - a >= sizeof p->expect) return err_input(e, "what the figure reads is too long");
+            if (b == a) return err_input(e, _("'=' needs what the figure reads after it"));
+            if (b - a >= sizeof p->expect) return err_input(e, _("what the figure reads is too long"));
             memcpy(p->expect, s + a, b - a);
             p->has_expect = 1;
             break;
@@ -64,29 +65,29 @@ static int parse(const char *s, size_t n, Parsed *p, Err *e)
         if (quoted) {
             for (i++; i < n && s[i] != '"'; i++) {
                 if (s[i] == '\\' && i + 1 < n) i++;
-                if (k + 1 >= sizeof word) return err_input(e, "a quoted text of at most %d bytes", ARG_BYTES - 1);
+                if (k + 1 >= sizeof word) return err_input(e, _("a quoted text of at most %d bytes"), ARG_BYTES - 1);
                 word[k++] = s[i];
             }
-            if (i >= n) return err_input(e, "a quoted text is not closed with \"");
+            if (i >= n) return err_input(e, _("a quoted text is not closed with \""));
             i++;
         } else {
             while (i < n && s[i] != ' ') {
-                if (k + 1 >= sizeof word) return err_input(e, "an argument of at most %d bytes", ARG_BYTES - 1);
+                if (k + 1 >= sizeof word) return err_input(e, _("an argument of at most %d bytes"), ARG_BYTES - 1);
                 word[k++] = s[i++];
             }
         }
         word[k] = 0;
         if (first) {
-            if (quoted || k >= sizeof p->name) return err_input(e, "a figure starts with its name (softmax, surprise, count, ...)");
+            if (quoted || k >= sizeof p->name) return err_input(e, _("a figure starts with its name (softmax, surprise, count, ...)"));
             memcpy(p->name, word, k + 1);
             first = 0;
         } else {
-            if (p->n == MAX_ARGS) return err_input(e, "at most %d arguments", MAX_ARGS);
+            if (p->n == MAX_ARGS) return err_input(e, _("at most %d arguments"), MAX_ARGS);
             memcpy(p->arg[p->n], word, k + 1);
             p->quoted[p->n++] = quoted;
         }
     }
-    if (first) return err_input(e, "an empty figure {{}}");
+    if (first) return err_input(e, _("an empty figure {{}}"));
     return 0;
 }
 
@@ -115,22 +116,22 @@ static int numbers_options(const Parsed *p, double *x, int *nx, double *T, int *
         const char *a = p->arg[i];
         double v;
         if (!strncmp(a, "T=", 2)) {
-            if (number(a + 2, T) || !(*T > 0 && *T <= 100)) return err_input(e, "%s: T= takes a temperature above 0", p->name);
+            if (number(a + 2, T) || !(*T > 0 && *T <= 100)) return err_input(e, _("%s: T= takes a temperature above 0"), p->name);
             have_t = 1;
         } else if (a[0] == '#') {
             /* past MAX_ARGS there is no such number, and an int would not hold every long */
             long k;
-            if (num_long(a + 1, NULL, &k) || k < 1 || k > MAX_ARGS) return err_input(e, "%s: #K takes which one, from 1", p->name);
+            if (num_long(a + 1, NULL, &k) || k < 1 || k > MAX_ARGS) return err_input(e, _("%s: #K takes which one, from 1"), p->name);
             *K = (int)k;
         } else if (!p->quoted[i] && number(a, &v) == 0) {
             x[(*nx)++] = v;
         } else {
-            return err_input(e, "%s: '%s' is not a number", p->name, a);
+            return err_input(e, _("%s: '%s' is not a number"), p->name, a);
         }
     }
-    if (*nx < 1) return err_input(e, "%s needs numbers", p->name);
-    if (*K > *nx) return err_input(e, "%s: #%d of %d", p->name, *K, *nx);
-    if (need_t && !have_t) return err_input(e, "%s needs a temperature: T=X", p->name);
+    if (*nx < 1) return err_input(e, _("%s needs numbers"), p->name);
+    if (*K > *nx) return err_input(e, _("%s: #%d of %d"), p->name, *K, *nx);
+    if (need_t && !have_t) return err_input(e, _("%s needs a temperature: T=X"), p->name);
     return 0;
 }
 
@@ -138,10 +139,10 @@ static int numbers_options(const Parsed *p, double *x, int *nx, double *T, int *
 static int text_by(const Parsed *p, int *by, Err *e)
 {
     if (p->n != 3 || !p->quoted[0] || strcmp(p->arg[1], "by") != 0)
-        return err_input(e, "%s takes \"TEXT\" by words, characters, gpt2, cl100k, o200k or model", p->name);
-    if ((*by = by_name(p->arg[2])) < 0) return err_input(e, "%s: by words, characters, gpt2, cl100k, o200k or model, not '%s'", p->name, p->arg[2]);
+        return err_input(e, _("%s takes \"TEXT\" by words, characters, gpt2, cl100k, o200k or model"), p->name);
+    if ((*by = by_name(p->arg[2])) < 0) return err_input(e, _("%s: by words, characters, gpt2, cl100k, o200k or model, not '%s'"), p->name, p->arg[2]);
     if ((!strcmp(p->name, "ids") || !strcmp(p->name, "pieces")) && *by <= BY_CHARACTERS)
-        return err_input(e, "%s: by a tokenizer (gpt2, cl100k, o200k or model)", p->name);
+        return err_input(e, _("%s: by a tokenizer (gpt2, cl100k, o200k or model)"), p->name);
     return 0;
 }
 
@@ -153,14 +154,14 @@ static int check_parsed(const Parsed *p, Err *e)
 {
     int known = 0;
     for (int i = 0; names[i]; i++) known |= !strcmp(p->name, names[i]);
-    if (!known) return err_input(e, "unknown figure '%s' (softmax, temper, exp, ln, surprise, count, examples, ids, pieces, vocab, loss, trainloss, val, step, lnvocab, unigram, top, p)", p->name);
+    if (!known) return err_input(e, _("unknown figure '%s' (softmax, temper, exp, ln, surprise, count, examples, ids, pieces, vocab, loss, trainloss, val, step, lnvocab, unigram, top, p)"), p->name);
     double x[MAX_ARGS], T, v;
     int nx, K, by;
     if (!strcmp(p->name, "softmax")) return numbers_options(p, x, &nx, &T, &K, 0, e);
     if (!strcmp(p->name, "temper")) return numbers_options(p, x, &nx, &T, &K, 1, e);
     if (!strcmp(p->name, "exp") || !strcmp(p->name, "ln")) {
-        if (p->n != 1 || number(p->arg[0], &v)) return err_input(e, "%s takes one number", p->name);
-        if (!strcmp(p->name, "ln") && !(v > 0)) return err_input(e, "ln takes a number above 0");
+        if (p->n != 1 || number(p->arg[0], &v)) return err_input(e, _("%s takes one number"), p->name);
+        if (!strcmp(p->name, "ln") && !(v > 0)) return err_input(e, _("ln takes a number above 0"));
         return 0;
     }
     if (!strcmp(p->name, "surprise")) {
@@ -170,32 +171,32 @@ static int check_parsed(const Parsed *p, Err *e)
         int pct = k > 0 && a[k - 1] == '%';
         if (pct) a[k - 1] = 0;
         if (p->n != 1 || number(a, &v) || (pct && (v /= 100, 0)) || !(v > 0 && v <= 1))
-            return err_input(e, "surprise takes a probability: 0.866 or 86.6%%");
+            return err_input(e, _("surprise takes a probability: 0.866 or 86.6%%"));
         return 0;
     }
     if (!strcmp(p->name, "count") || !strcmp(p->name, "examples") || !strcmp(p->name, "ids") || !strcmp(p->name, "pieces"))
         return text_by(p, &by, e);
     if (!strcmp(p->name, "vocab")) {
-        if (p->n != 1 || (by = by_name(p->arg[0])) < BY_GPT2) return err_input(e, "vocab takes gpt2, cl100k, o200k or model");
+        if (p->n != 1 || (by = by_name(p->arg[0])) < BY_GPT2) return err_input(e, _("vocab takes gpt2, cl100k, o200k or model"));
         return 0;
     }
     if (!strcmp(p->name, "top")) {
         long k;
-        if (p->n != 1 || num_long(p->arg[0], NULL, &k) || k < 1 || k > 100) return err_input(e, "top takes which one, 1 to 100");
+        if (p->n != 1 || num_long(p->arg[0], NULL, &k) || k < 1 || k > 100) return err_input(e, _("top takes which one, 1 to 100"));
         return 0;
     }
     if (!strcmp(p->name, "p")) {
-        if (p->n != 1 || !p->quoted[0] || !p->arg[0][0]) return err_input(e, "p takes the next token as a \"quoted text\"");
+        if (p->n != 1 || !p->quoted[0] || !p->arg[0][0]) return err_input(e, _("p takes the next token as a \"quoted text\""));
         return 0;
     }
-    if (p->n) return err_input(e, "%s takes no arguments", p->name);
+    if (p->n) return err_input(e, _("%s takes no arguments"), p->name);
     return 0;
 }
 
 int figure_check(const char *expr, size_t n, Err *e)
 {
     Parsed *p = malloc(sizeof *p);
-    if (!p) return err_nomem(e, "a figure", sizeof *p);
+    if (!p) return err_nomem(e, _("a figure"), sizeof *p);
     int rc = parse(expr, n, p, e) || check_parsed(p, e) ? -1 : 0;
     free(p);
     return rc;
@@ -231,7 +232,7 @@ static void percentages(const double *p, int n, int K, char *out, size_t cap)
 static const Tokenizer *named_tokenizer(Figures *f, int by, Err *e)
 {
     if (by == BY_MODEL) {
-        if (!f->live.tok || !f->live.tok->n_vocab) return err_input(e, "no model yet"), NULL;
+        if (!f->live.tok || !f->live.tok->n_vocab) return err_input(e, _("no model yet")), NULL;
         return f->live.tok;
     }
     int k = by - BY_GPT2;
@@ -243,7 +244,7 @@ static const Tokenizer *named_tokenizer(Figures *f, int by, Err *e)
     }
     if (!f->named[k].n_vocab) {
         f->unavailable = 1;
-        return err_input(e, "%s's vocabulary is not installed (make gpt2-vocab)", vocab[k]), NULL;
+        return err_input(e, _("%s's vocabulary is not installed (make gpt2-vocab)"), vocab[k]), NULL;
     }
     return &f->named[k];
 }
@@ -252,7 +253,7 @@ static const Tokenizer *named_tokenizer(Figures *f, int by, Err *e)
 static int live_ids(Figures *f, int32_t **ids, size_t *n, Err *e)
 {
     const FigureModel *m = &f->live;
-    if (!m->model || !m->tok) return err_input(e, "no model yet");
+    if (!m->model || !m->tok) return err_input(e, _("no model yet"));
     const char *t = m->text && *m->text ? m->text : "\n";
     size_t cap = 0;
     *ids = NULL;
@@ -271,7 +272,7 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
         for (int i = 0; i < nx; i++) total += x[i];
         for (int i = 0; i < nx; i++) {
             if (!strcmp(name, "temper")) {
-                if (!(x[i] > 0)) return err_input(e, "temper takes probabilities above 0");
+                if (!(x[i] > 0)) return err_input(e, _("temper takes probabilities above 0"));
                 x[i] = log(x[i] / total);
             }
             mx = fmax(mx, x[i] / T);
@@ -338,16 +339,16 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
     }
     /* the live model */
     const FigureModel *m = &f->live;
-    if (!m->model) return err_input(e, "no model yet");
+    if (!m->model) return err_input(e, _("no model yet"));
     if (!strcmp(name, "step")) return thousands(out, cap, m->step), 0;
     if (!strcmp(name, "lnvocab")) return snprintf(out, cap, "%.3f", log((double)m->model->cfg.n_vocab)), 0;
     if (!strcmp(name, "unigram")) return snprintf(out, cap, "%.3f", m->unigram), 0;
     if (!strcmp(name, "val")) {
-        if (isnan(m->val_loss)) return err_input(e, "no validation loss yet");
+        if (isnan(m->val_loss)) return err_input(e, _("no validation loss yet"));
         return snprintf(out, cap, "%.3f", m->val_loss), 0;
     }
     if (!strcmp(name, "trainloss")) {
-        if (isnan(m->train_loss)) return err_input(e, "no training step yet");
+        if (isnan(m->train_loss)) return err_input(e, _("no training step yet"));
         return snprintf(out, cap, "%.3f", m->train_loss), 0;
     }
     int32_t *ids;
@@ -356,8 +357,8 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
     int rc = 0;
     if (!strcmp(name, "loss")) {
         double *pr = calloc(n + 1, sizeof *pr), *loss = calloc(n + 1, sizeof *loss), mean = 0;
-        if (n < 2) rc = err_input(e, "the text needs two tokens for a loss");
-        else if (!pr || !loss) rc = err_nomem(e, "the loss", n * 16);
+        if (n < 2) rc = err_input(e, _("the text needs two tokens for a loss"));
+        else if (!pr || !loss) rc = err_nomem(e, _("the loss"), n * 16);
         else if ((rc = probe_losses(m->model, ids, (int)n, pr, loss, e)) == 0) {
             for (size_t i = 1; i < n; i++) mean += loss[i];
             snprintf(out, cap, "%.3f", mean / (double)(n - 1));
@@ -370,7 +371,7 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
         sampler_config_default(&sc);
         Sampler s = {0};
         if ((rc = tokenizer_encode(m->tok, (const uint8_t *)p->arg[0], strlen(p->arg[0]), &want, &wcap, &wn, e)) == 0) {
-            if (wn != 1) rc = err_input(e, "p: \"%s\" is %zu tokens of the model's, not one", p->arg[0], wn);
+            if (wn != 1) rc = err_input(e, _("p: \"%s\" is %zu tokens of the model's, not one"), p->arg[0], wn);
             else if ((rc = probe_next_distribution(m->model, ids, (int)n, &sc, &s, e)) == 0) {
                 for (int r = 0; r < s.n_vocab; r++)
                     if (s.cand[r].id == want[0]) {
@@ -386,9 +387,9 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
         sampler_config_default(&sc);
         Sampler s = {0};
         long k = 0;
-        if (num_long(p->arg[0], NULL, &k) || k < 1 || k > 100) rc = err_input(e, "top takes which one, 1 to 100");
+        if (num_long(p->arg[0], NULL, &k) || k < 1 || k > 100) rc = err_input(e, _("top takes which one, 1 to 100"));
         else if ((rc = probe_next_distribution(m->model, ids, (int)n, &sc, &s, e)) == 0) {
-            if (k > s.n_vocab) rc = err_input(e, "top %ld of %d tokens", k, s.n_vocab);
+            if (k > s.n_vocab) rc = err_input(e, _("top %ld of %d tokens"), k, s.n_vocab);
             else {
                 size_t len;
                 const uint8_t *b = tokenizer_token(m->tok, s.cand[k - 1].id, &len);
@@ -404,11 +405,11 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
 int figure_eval(Figures *f, const char *expr, size_t n, char *out, size_t cap, int *matches, Err *e)
 {
     Parsed *p = malloc(sizeof *p);
-    if (!p) return err_nomem(e, "a figure", sizeof *p);
+    if (!p) return err_nomem(e, _("a figure"), sizeof *p);
     int rc = parse(expr, n, p, e) || check_parsed(p, e) || compute(f, p, out, cap, e) ? -1 : 0;
     if (rc == 0 && matches) *matches = !p->has_expect || strcmp(out, p->expect) == 0;
     if (rc == 0 && p->has_expect && strcmp(out, p->expect) != 0)
-        err_input(e, "{{%.*s}} reads '%s', not '%s'", (int)n, expr, out, p->expect);
+        err_input(e, _("{{%.*s}} reads '%s', not '%s'"), (int)n, expr, out, p->expect);
     free(p);
     return rc;
 }

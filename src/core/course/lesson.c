@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/base/array.h"
+#include "core/base/i18n.h"
 #include "core/base/number.h"
 #include "core/base/readfile.h"
 #include "core/base/utf8.h"
@@ -61,7 +62,7 @@ typedef struct Parser {
     int para_line;
 } Parser;
 
-static int oom(Parser *p) { return err_nomem(p->e, "the lesson", 0); }
+static int oom(Parser *p) { return err_nomem(p->e, _("the lesson"), 0); }
 
 /* Ends the paragraph being gathered, if any, and adds it to the step. */
 static int end_paragraph(Parser *p)
@@ -252,7 +253,7 @@ int lesson_parse(Lesson *l, const char *name, const char *text, size_t n, Err *e
     memset(l, 0, sizeof *l);
     snprintf(l->path, sizeof l->path, "%s", name);
     Parser p = {.l = l, .name = name, .e = e};
-    if (n > LESSON_MAX_BYTES) return err_input(e, "%s: %zu bytes is not a lesson (at most %d)", name, n, LESSON_MAX_BYTES);
+    if (n > LESSON_MAX_BYTES) return err_input(e, _("%s: %zu bytes is not a lesson (at most %d)"), name, n, LESSON_MAX_BYTES);
     enum { START, FRONT, BODY, DIRECTIVES, CODE } state = START;
     unsigned seen = 0;
     int fence_line = 0, rc = 0;
@@ -395,7 +396,7 @@ static int inside(const char *dir, const char *path, char *resolved, size_t cap)
 int lesson_corpus_path(const Lesson *l, const char *name, const char *corpora_dir, char *out, size_t cap, Err *e)
 {
     if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
-        return err_input(e, "corpus takes a file name (no folders)");
+        return err_input(e, _("corpus takes a file name (no folders)"));
     const char *dirs[2] = {l->dir, corpora_dir};
     for (int i = 0; i < 2; i++) {
         if (!dirs[i] || !dirs[i][0]) continue;
@@ -403,7 +404,7 @@ int lesson_corpus_path(const Lesson *l, const char *name, const char *corpora_di
         snprintf(path, sizeof path, "%s/%s", dirs[i], name);
         if (inside(dirs[i], path, out, cap)) return 0;
     }
-    return err_input(e, "no corpus '%s' in the lesson's folder or in corpora/ (or it leads out of them)", name);
+    return err_input(e, _("no corpus '%s' in the lesson's folder or in corpora/ (or it leads out of them)"), name);
 }
 
 /* ---- a folder of lessons ---- */
@@ -420,7 +421,7 @@ int lesson_list(const char *dir, const char *lang, LessonList *out, int *broken,
     memset(out, 0, sizeof *out);
     if (broken) *broken = 0;
     char folder[NT_PATH_MAX];
-    if (snprintf(folder, sizeof folder, "%s/%s", dir, lang) >= (int)sizeof folder) return err_input(e, "%s: path too long", dir);
+    if (snprintf(folder, sizeof folder, "%s/%s", dir, lang) >= (int)sizeof folder) return err_input(e, _("%s: path too long"), dir);
     DIR *d = opendir(folder);
     if (!d) return errno == ENOENT ? 0 : err_input(e, "%s: %s", folder, strerror(errno));
     size_t cap = 0;
@@ -429,7 +430,7 @@ int lesson_list(const char *dir, const char *lang, LessonList *out, int *broken,
         size_t k = strlen(ent->d_name);
         if (k < 4 || strcmp(ent->d_name + k - 3, ".md") != 0 || ent->d_name[0] == '.') continue;
         if (array_grow((void **)&out->lessons, &cap, (size_t)out->n + 1, sizeof *out->lessons, 8)) {
-            rc = err_nomem(e, "the lessons", 0);
+            rc = err_nomem(e, _("the lessons"), 0);
             break;
         }
         char path[NT_PATH_MAX + 256];

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/i18n.h"
+
 int generator_create(Generator *g, const GPT2 *m, Err *e)
 {
     memset(g, 0, sizeof *g);
@@ -12,7 +14,7 @@ int generator_create(Generator *g, const GPT2 *m, Err *e)
     g->window = malloc(sizeof(int32_t) * m->cfg.n_ctx);
     if (!g->window) {
         generator_free(g);
-        return err_nomem(e, "context window", 4ULL * m->cfg.n_ctx);
+        return err_nomem(e, _("context window"), 4ULL * m->cfg.n_ctx);
     }
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/base/clock.h"
+#include "core/base/i18n.h"
 #include "core/model/layers.h"
 #include "core/model/layers_parallel.h"
 #include "core/text/tokenizer.h"
@@ -40,7 +41,7 @@ int gpt2_preset(const char *name, GPT2Config *cfg, Err *e)
     size_t at = 0;
     for (size_t i = 0; i < n && at < sizeof names; i++)
         at += (size_t)snprintf(names + at, sizeof names - at, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ", presets[i].name);
-    return err_input(e, "unknown preset '%s' (%s)", name, names);
+    return err_input(e, _("unknown preset '%s' (%s)"), name, names);
 }
 
 const char *gpt2_preset_name(int i)
@@ -63,19 +64,19 @@ const char *gpt2_preset_of(const GPT2Config *cfg)
 int gpt2_config_check(const GPT2Config *c, Err *e)
 {
     if (c->n_layer < 1 || c->n_layer > GPT2_MAX_LAYER)
-        return err_input(e, "layers must be between 1 and %d (got %d)", GPT2_MAX_LAYER, c->n_layer);
+        return err_input(e, _("layers must be between 1 and %d (got %d)"), GPT2_MAX_LAYER, c->n_layer);
     if (c->n_embd < 1 || c->n_embd > GPT2_MAX_EMBD)
-        return err_input(e, "width must be between 1 and %d (got %d)", GPT2_MAX_EMBD, c->n_embd);
+        return err_input(e, _("width must be between 1 and %d (got %d)"), GPT2_MAX_EMBD, c->n_embd);
     if (c->n_head < 1 || c->n_head > c->n_embd)
-        return err_input(e, "heads must be between 1 and the width %d (got %d)", c->n_embd, c->n_head);
+        return err_input(e, _("heads must be between 1 and the width %d (got %d)"), c->n_embd, c->n_head);
     if (c->n_embd % c->n_head != 0)
-        return err_input(e, "heads (%d) must divide the width (%d)", c->n_head, c->n_embd);
+        return err_input(e, _("heads (%d) must divide the width (%d)"), c->n_head, c->n_embd);
     if (c->n_ctx < 2 || c->n_ctx > GPT2_MAX_CTX)
-        return err_input(e, "context must be between 2 and %d (got %d)", GPT2_MAX_CTX, c->n_ctx);
+        return err_input(e, _("context must be between 2 and %d (got %d)"), GPT2_MAX_CTX, c->n_ctx);
     if (c->n_vocab < 2 || c->n_vocab > TOKENIZER_MAX_VOCAB)
-        return err_input(e, "vocabulary must be between 2 and %d (got %d)", TOKENIZER_MAX_VOCAB, c->n_vocab);
+        return err_input(e, _("vocabulary must be between 2 and %d (got %d)"), TOKENIZER_MAX_VOCAB, c->n_vocab);
     if ((unsigned long long)gpt2_param_count(c) > GPT2_MAX_PARAMS)
-        return err_input(e, "model too large (%zu parameters)", gpt2_param_count(c));
+        return err_input(e, _("model too large (%zu parameters)"), gpt2_param_count(c));
     return 0;
 }
 
@@ -131,7 +132,7 @@ int gpt2_create(GPT2 *m, const GPT2Config *cfg, Err *e)
     m->cfg = *cfg;
     m->n_params = gpt2_param_count(cfg);
     m->params = calloc(m->n_params, sizeof(float));
-    if (!m->params) return err_nomem(e, "model weights", m->n_params * sizeof(float));
+    if (!m->params) return err_nomem(e, _("model weights"), m->n_params * sizeof(float));
     gpt2_tensors_point(&m->w, m->params, cfg);
     return 0;
 }
@@ -236,7 +237,7 @@ int gpt2_work_create(GPT2Work *w, const GPT2 *m, int B, int T, int training, Par
     const int nparts = par_threads(pool);
     w->pool = pool;
     if (B < 1 || T < 1 || T > m->cfg.n_ctx)
-        return err_input(e, "batch %dx%d does not fit a model with context %d", B, T, m->cfg.n_ctx);
+        return err_input(e, _("batch %dx%d does not fit a model with context %d"), B, T, m->cfg.n_ctx);
     w->B = B;
     w->T = T;
     w->training = training;
@@ -249,7 +250,7 @@ int gpt2_work_create(GPT2Work *w, const GPT2 *m, int B, int T, int training, Par
     if (training) w->grads = malloc(m->n_params * sizeof(float));
     if (!w->mem || !w->inputs || (training && !w->grads)) {
         gpt2_work_free(w);
-        return err_nomem(e, "activations", gpt2_work_bytes(&m->cfg, B, T, training, nparts));
+        return err_nomem(e, _("activations"), gpt2_work_bytes(&m->cfg, B, T, training, nparts));
     }
     /* Touch every page now, so that the first step does not pay for the page faults and the
      * memory figure is honest from the start. */
@@ -446,7 +447,7 @@ int gpt2_cache_create(GPT2Cache *c, const GPT2 *m, Err *e)
     /* kv + rows of x, ln, qkv, atty, fch (1+1+3+1+4 C) + one head's score matrix + logits */
     size_t n = L * T * 2 * C + T * 10 * C + T * T + V;
     c->mem = malloc(n * sizeof(float));
-    if (!c->mem) return err_nomem(e, "the inference cache", n * sizeof(float));
+    if (!c->mem) return err_nomem(e, _("the inference cache"), n * sizeof(float));
     float *p = c->mem;
     c->kv = p, p += L * T * 2 * C;
     c->x = p, p += T * C;

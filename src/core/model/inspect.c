@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/base/heap.h"
+#include "core/base/i18n.h"
 #include "core/model/layers.h"
 
 int inspect_create(Inspect *in, const GPT2 *m, Err *e)
@@ -21,7 +22,7 @@ int inspect_create(Inspect *in, const GPT2 *m, Err *e)
     in->mem = malloc(n * sizeof(float));
     if (!in->mem) {
         inspect_free(in);
-        return err_nomem(e, "the inspection buffers", n * sizeof(float));
+        return err_nomem(e, _("the inspection buffers"), n * sizeof(float));
     }
     float *p = in->mem;
     in->lens_ln = p, p += R * C;
@@ -48,12 +49,12 @@ void inspect_free(Inspect *in)
 const float *inspect_run(Inspect *in, const GPT2 *m, const int32_t *ids, int n, Err *e)
 {
     const GPT2Config *cfg = &m->cfg;
-    if (n < 1) return err_input(e, "nothing to inspect: the text is empty"), NULL;
+    if (n < 1) return err_input(e, _("nothing to inspect: the text is empty")), NULL;
     if (n > cfg->n_ctx)
-        return err_input(e, "the text is %d tokens, longer than the model's context of %d", n, cfg->n_ctx), NULL;
+        return err_input(e, _("the text is %d tokens, longer than the model's context of %d"), n, cfg->n_ctx), NULL;
     for (int i = 0; i < n; i++)
         if (ids[i] < 0 || ids[i] >= cfg->n_vocab)
-            return err_input(e, "token id %d is not in the model's vocabulary (0 to %d)", (int)ids[i], cfg->n_vocab - 1), NULL;
+            return err_input(e, _("token id %d is not in the model's vocabulary (0 to %d)"), (int)ids[i], cfg->n_vocab - 1), NULL;
     const size_t L = cfg->n_layer, NH = cfg->n_head, C = cfg->n_embd;
     if (n > in->cap) {
         /* Grown to the longest text so far and kept: att (L,NH,n,n) and resid (L,n,C). */
@@ -61,7 +62,7 @@ const float *inspect_run(Inspect *in, const GPT2 *m, const int32_t *ids, int n, 
         if (att) in->att = att;
         float *resid = realloc(in->resid, sizeof(float) * L * n * C);
         if (resid) in->resid = resid;
-        if (!att || !resid) return err_nomem(e, "the attention weights", sizeof(float) * L * n * (NH * n + C)), NULL;
+        if (!att || !resid) return err_nomem(e, _("the attention weights"), sizeof(float) * L * n * (NH * n + C)), NULL;
         in->cap = n;
     }
     in->n = n;

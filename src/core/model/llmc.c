@@ -7,6 +7,7 @@
 
 #include "core/base/atomicfile.h"
 #include "core/base/bytes.h"
+#include "core/base/i18n.h"
 #include "core/base/readfile.h"
 
 #define LLMC_HEADER_INTS 256
@@ -24,26 +25,26 @@ const FileKind llmc_model_kind = {"an llm.c model", llmc_is_model};
 int llmc_load_model(int fd, uint64_t n, GPT2 *m, Err *e)
 {
     memset(m, 0, sizeof *m);
-    if (n < LLMC_HEADER_BYTES) return err_input(e, "truncated llm.c header (%llu bytes)", (unsigned long long)n);
+    if (n < LLMC_HEADER_BYTES) return err_input(e, _("truncated llm.c header (%llu bytes)"), (unsigned long long)n);
     uint8_t head[LLMC_HEADER_BYTES];
     if (readfile_exact(fd, NULL, head, sizeof head, e)) return -1;
     int32_t h[8];
     for (int i = 0; i < 8; i++) h[i] = (int32_t)get_u32(head + 4 * i);
     int version = h[1];
     if (version != LLMC_VERSION_FP32 && version != LLMC_VERSION_BF16)
-        return err_input(e, "llm.c model version %d is not supported (3: float32, 5: bfloat16)", version);
+        return err_input(e, _("llm.c model version %d is not supported (3: float32, 5: bfloat16)"), version);
     GPT2Config cfg = {.n_ctx = h[2], .n_vocab = h[3], .n_layer = h[4], .n_head = h[5], .n_embd = h[6]};
     int Vp = h[7];
     Err sub;
-    if (gpt2_config_check(&cfg, &sub)) return err_input(e, "impossible llm.c model sizes: %s", sub.msg);
+    if (gpt2_config_check(&cfg, &sub)) return err_input(e, _("impossible llm.c model sizes: %s"), sub.msg);
     if (Vp < cfg.n_vocab || Vp > cfg.n_vocab + 65536)
-        return err_input(e, "impossible padded vocabulary %d for vocabulary %d", Vp, cfg.n_vocab);
+        return err_input(e, _("impossible padded vocabulary %d for vocabulary %d"), Vp, cfg.n_vocab);
     /* The file holds Vp rows of wte where we keep n_vocab. */
     size_t pad = (size_t)(Vp - cfg.n_vocab) * cfg.n_embd;
     size_t n_params = gpt2_param_count(&cfg), per = version == LLMC_VERSION_FP32 ? 4 : 2;
     uint64_t want = LLMC_HEADER_BYTES + (uint64_t)(n_params + pad) * per;
     if (n != want)
-        return err_input(e, "llm.c model has %llu bytes; its header's sizes need %llu (%s)", (unsigned long long)n,
+        return err_input(e, _("llm.c model has %llu bytes; its header's sizes need %llu (%s)"), (unsigned long long)n,
                          (unsigned long long)want, n < want ? "truncated" : "trailing data");
     if (gpt2_create(m, &cfg, e)) return -1;
     size_t wte = (size_t)cfg.n_vocab * cfg.n_embd, total = n_params + pad;
@@ -64,7 +65,7 @@ int llmc_load_model(int fd, uint64_t n, GPT2 *m, Err *e)
             }
             if (!isfinite(x)) {
                 gpt2_free(m);
-                return err_input(e, "llm.c model has a non-finite weight (parameter %zu)", i);
+                return err_input(e, _("llm.c model has a non-finite weight (parameter %zu)"), i);
             }
             m->params[i++] = x;
         }

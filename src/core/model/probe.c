@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/i18n.h"
+
 int probe_losses(const GPT2 *m, const int32_t *ids, int n, double *p, double *loss, Err *e)
 {
     const int ctx = m->cfg.n_ctx, V = m->cfg.n_vocab;
@@ -31,7 +33,7 @@ int probe_losses(const GPT2 *m, const int32_t *ids, int n, double *p, double *lo
 
 int probe_next_logits(const GPT2 *m, const int32_t *ids, int n, float *logits, Err *e)
 {
-    if (n < 1) return err_input(e, "nothing to continue");
+    if (n < 1) return err_input(e, _("nothing to continue"));
     const int ctx = m->cfg.n_ctx;
     if (n > ctx) ids += n - ctx, n = ctx;
     GPT2Cache c;
@@ -48,7 +50,7 @@ int probe_next_distribution(const GPT2 *m, const int32_t *ids, int n, const Samp
     const int V = m->cfg.n_vocab;
     memset(s, 0, sizeof *s);
     float *logits = malloc(sizeof(float) * (size_t)V);
-    if (!logits) return err_nomem(e, "logits", 4ULL * V);
+    if (!logits) return err_nomem(e, _("logits"), 4ULL * V);
     int rc = sampler_create(s, c, V, e);
     if (rc == 0) rc = probe_next_logits(m, ids, n, logits, e);
     if (rc == 0) sampler_distribution(s, logits);
@@ -60,7 +62,7 @@ int probe_next_distribution(const GPT2 *m, const int32_t *ids, int n, const Samp
 int probe_sgd_step(const GPT2 *m, const int32_t *ids, int pos, float lr, double *loss_before,
                    double *loss_after, Err *e)
 {
-    if (pos < 1) return err_input(e, "position %d has nothing before it to predict from", pos);
+    if (pos < 1) return err_input(e, _("position %d has nothing before it to predict from"), pos);
     /* the example: inputs ids[s .. pos) predicting ids[s+1 .. pos], of which only the last counts */
     int s = pos > m->cfg.n_ctx ? pos - m->cfg.n_ctx : 0, T = pos - s;
     GPT2 copy;
@@ -75,7 +77,7 @@ int probe_sgd_step(const GPT2 *m, const int32_t *ids, int pos, float lr, double 
     if (!weights) {
         gpt2_work_free(&w);
         gpt2_free(&copy);
-        return err_nomem(e, "loss weights", 4ULL * T);
+        return err_nomem(e, _("loss weights"), 4ULL * T);
     }
     weights[T - 1] = 1.0f;
     gpt2_forward(&copy, &w, ids + s, ids + s + 1, 1, T);

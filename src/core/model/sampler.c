@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/i18n.h"
+
 void sampler_config_default(SamplerConfig *c)
 {
     *c = (SamplerConfig){.temperature = 1.0f, .top_k = 0, .top_p = 1.0f, .min_p = 0.0f};
@@ -13,10 +15,10 @@ void sampler_config_default(SamplerConfig *c)
 int sampler_config_check(const SamplerConfig *c, Err *e)
 {
     if (!(c->temperature >= 0 && c->temperature <= 100))
-        return err_input(e, "temperature must be between 0 and 100 (got %g)", c->temperature);
-    if (c->top_k < 0) return err_input(e, "top-k must be >= 0 (got %d)", c->top_k);
-    if (!(c->top_p > 0 && c->top_p <= 1)) return err_input(e, "top-p must be in (0, 1] (got %g)", c->top_p);
-    if (!(c->min_p >= 0 && c->min_p <= 1)) return err_input(e, "min-p must be in [0, 1] (got %g)", c->min_p);
+        return err_input(e, _("temperature must be between 0 and 100 (got %g)"), c->temperature);
+    if (c->top_k < 0) return err_input(e, _("top-k must be >= 0 (got %d)"), c->top_k);
+    if (!(c->top_p > 0 && c->top_p <= 1)) return err_input(e, _("top-p must be in (0, 1] (got %g)"), c->top_p);
+    if (!(c->min_p >= 0 && c->min_p <= 1)) return err_input(e, _("min-p must be in [0, 1] (got %g)"), c->min_p);
     return 0;
 }
 
@@ -27,7 +29,7 @@ int sampler_create(Sampler *s, const SamplerConfig *c, int n_vocab, Err *e)
     s->cfg = *c;
     s->n_vocab = n_vocab;
     s->cand = calloc((size_t)n_vocab, sizeof *s->cand);
-    if (!s->cand) return err_nomem(e, "sampler", (unsigned long long)n_vocab * sizeof *s->cand);
+    if (!s->cand) return err_nomem(e, _("sampler"), (unsigned long long)n_vocab * sizeof *s->cand);
     s->u = NAN;
     return 0;
 }

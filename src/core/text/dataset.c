@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/i18n.h"
+
 int dataset_build(Dataset *d, const Corpus *c, const Tokenizer *t, int T, Err *e)
 {
     memset(d, 0, sizeof *d);
@@ -23,7 +25,7 @@ int dataset_from_tokens(Dataset *d, int32_t *tokens, size_t n_tokens, size_t n_t
     size_t need = 2 * ((size_t)T + 1), window = (size_t)T + 1;
     if (n_train) {
         if (n_train < window || n_tokens - n_train < window) {
-            err_input(e, "%s: too short: %zu training and %zu validation tokens, and a context of %d needs at least %zu of each", name,
+            err_input(e, _("%s: too short: %zu training and %zu validation tokens, and a context of %d needs at least %zu of each"), name,
                       n_train, n_tokens - n_train, T, window);
             dataset_free(d);
             return -1;
@@ -32,7 +34,7 @@ int dataset_from_tokens(Dataset *d, int32_t *tokens, size_t n_tokens, size_t n_t
         return 0;
     }
     if (n_tokens < need) {
-        err_input(e, "%s: too short: %zu tokens, and a context of %d needs at least %zu (a window for training and one for validation)",
+        err_input(e, _("%s: too short: %zu tokens, and a context of %d needs at least %zu (a window for training and one for validation)"),
                   name, n_tokens, T, need);
         dataset_free(d);
         return -1;

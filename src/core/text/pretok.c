@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/base/i18n.h"
 #include "core/base/utf8.h"
 
 /* Unicode White_Space: tab to carriage return, U+0085 and the separators (Zs, Zl, Zp). */
@@ -65,7 +66,7 @@ const Pretok *pretok_get(int pattern, Err *e)
 {
     if (pattern == PRETOK_NONE) return NULL;
     if (pattern < 0 || pattern >= PRETOK_COUNT) {
-        err_input(e, "unknown pre-tokenizer pattern %d", pattern);
+        err_input(e, _("unknown pre-tokenizer pattern %d"), pattern);
         return NULL;
     }
     static void (*const fns[PRETOK_COUNT])(void) = {NULL, compile_1, compile_2, compile_3};
@@ -89,7 +90,7 @@ static int split_valid(const Pretok *p, pcre2_match_data *md, const uint8_t *tex
         if (rc == PCRE2_ERROR_NOMATCH) {
             s = t = n;
         } else if (rc < 0) {
-            return err_internal(e, "pattern match failed (PCRE2 error %d)", rc);
+            return err_internal(e, _("pattern match failed (PCRE2 error %d)"), rc);
         } else {
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
             s = ov[0], t = ov[1];
@@ -120,7 +121,7 @@ int pretok_split(const Pretok *p, const uint8_t *text, size_t n, PretokFn fn, vo
 {
     if (!p) return n ? fn(ctx, text, n) : 0;
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(p->code, NULL);
-    if (!md) return err_nomem(e, "pattern match data", 64);
+    if (!md) return err_nomem(e, _("pattern match data"), 64);
     /* Valid UTF-8 runs go through the pattern; each invalid byte is a chunk alone. */
     size_t at = 0;
     int rc = 0;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/i18n.h"
+
 /* A token and its position in one integer: a plain comparator then sorts by token (as signed
  * ids, the order the lookups compare in) and, among equal tokens, by position, with no state
  * beside it. */
@@ -42,13 +44,13 @@ int suffix_build(SuffixArray *s, const int32_t *tokens, size_t n, Err *e)
     s->tokens = tokens;
     s->n = n;
     if (n == 0) return 0;
-    if (n >= UINT32_MAX) return err_input(e, "corpus too long for a suffix array (%zu tokens)", n);
+    if (n >= UINT32_MAX) return err_input(e, _("corpus too long for a suffix array (%zu tokens)"), n);
     uint32_t *sa = malloc(n * sizeof *sa), *rank = malloc(n * sizeof *rank), *next = NULL, *bucket = NULL;
     long top = sa && rank ? first_round(tokens, n, sa, rank) : -1;
     if (top >= 0) next = malloc(n * sizeof *next), bucket = malloc(n * sizeof *bucket);
     if (top < 0 || !next || !bucket) {
         free(sa), free(rank), free(next), free(bucket);
-        return err_nomem(e, "suffix array", 16ULL * n);
+        return err_nomem(e, _("suffix array"), 16ULL * n);
     }
     uint32_t r = (uint32_t)top;
     /* Sorted and ranked by their first k tokens, suffixes sort by their first 2k as the pairs

@@ -7,6 +7,7 @@
 
 #include "core/base/array.h"
 #include "core/base/bytes.h"
+#include "core/base/i18n.h"
 #include "core/text/bpe.h"
 #include "core/text/pretok.h"
 
@@ -33,13 +34,13 @@ int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_voca
                          Err *e)
 {
     memset(t, 0, sizeof *t);
-    if (n_vocab < 256) return err_input(e, "vocabulary has %d tokens; it needs at least the 256 bytes", n_vocab);
-    if (offsets[0] != 0) return err_input(e, "vocabulary table is malformed");
+    if (n_vocab < 256) return err_input(e, _("vocabulary has %d tokens; it needs at least the 256 bytes"), n_vocab);
+    if (offsets[0] != 0) return err_input(e, _("vocabulary table is malformed"));
     for (int i = 0; i < n_vocab; i++) {
         if (offsets[i + 1] < offsets[i] || (offsets[i + 1] == offsets[i] && !special[i]))
-            return err_input(e, "vocabulary token %d is empty or malformed", i);
+            return err_input(e, _("vocabulary token %d is empty or malformed"), i);
         if (offsets[i + 1] - offsets[i] > TOKENIZER_MAX_TOKEN)
-            return err_input(e, "vocabulary token %d has %u bytes; a token has at most %d", i, offsets[i + 1] - offsets[i],
+            return err_input(e, _("vocabulary token %d has %u bytes; a token has at most %d"), i, offsets[i + 1] - offsets[i],
                              TOKENIZER_MAX_TOKEN);
     }
     for (int b = 0; b < 256; b++) t->byte_id[b] = -1;
@@ -47,11 +48,11 @@ int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_voca
         if (offsets[i + 1] - offsets[i] == 1 && !special[i]) {
             int b = bytes[offsets[i]];
             if (t->byte_id[b] >= 0)
-                return err_input(e, "vocabulary has byte 0x%02x twice (tokens %d and %d)", b, t->byte_id[b], i);
+                return err_input(e, _("vocabulary has byte 0x%02x twice (tokens %d and %d)"), b, t->byte_id[b], i);
             t->byte_id[b] = i;
         }
     for (int b = 0; b < 256; b++)
-        if (t->byte_id[b] < 0) return err_input(e, "vocabulary has no token for byte 0x%02x", b);
+        if (t->byte_id[b] < 0) return err_input(e, _("vocabulary has no token for byte 0x%02x"), b);
 
     size_t total = offsets[n_vocab];
     t->offsets = malloc(sizeof(uint32_t) * (n_vocab + 1));
@@ -59,7 +60,7 @@ int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_voca
     t->special = malloc((size_t)n_vocab);
     if (!t->offsets || !t->bytes || !t->special) {
         tokenizer_free(t);
-        return err_nomem(e, "vocabulary", total + 5ULL * n_vocab);
+        return err_nomem(e, _("vocabulary"), total + 5ULL * n_vocab);
     }
     memcpy(t->offsets, offsets, sizeof(uint32_t) * (n_vocab + 1));
     memcpy(t->bytes, bytes, total);
@@ -67,7 +68,7 @@ int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_voca
     snprintf(t->name, sizeof t->name, "%s", name);
     if (pattern < 0 || pattern >= PRETOK_COUNT) {
         tokenizer_free(t);
-        return err_input(e, "unknown pre-tokenizer pattern %d", pattern);
+        return err_input(e, _("unknown pre-tokenizer pattern %d"), pattern);
     }
     t->pattern = pattern;
     t->n_vocab = n_vocab;
@@ -104,7 +105,7 @@ int tokenizer_encode(const Tokenizer *t, const uint8_t *text, size_t n, int32_t 
 {
     /* A text never has more tokens than bytes. */
     if (array_grow((void **)ids, cap, n ? n : 1, sizeof(int32_t), 256))
-        return err_nomem(e, "token buffer", (unsigned long long)n * sizeof(int32_t));
+        return err_nomem(e, _("token buffer"), (unsigned long long)n * sizeof(int32_t));
     if (!t->bpe) {
         for (size_t i = 0; i < n; i++) (*ids)[i] = t->byte_id[text[i]];
         *n_ids = n;
@@ -113,10 +114,10 @@ int tokenizer_encode(const Tokenizer *t, const uint8_t *text, size_t n, int32_t 
     const Pretok *p = pretok_get(t->pattern, e);
     if (t->pattern != PRETOK_NONE && !p) return -1;
     EncodeCtx c = {t, bpe_work_create(), *ids, 0, 0};
-    if (!c.w) return err_nomem(e, "encoder", sizeof(void *));
+    if (!c.w) return err_nomem(e, _("encoder"), sizeof(void *));
     int rc = pretok_split(p, text, n, encode_chunk, &c, e);
     bpe_work_free(c.w);
-    if (c.oom) return err_nomem(e, "encoder", n * 8);
+    if (c.oom) return err_nomem(e, _("encoder"), n * 8);
     if (rc) return -1;
     *n_ids = c.n;
     return 0;
@@ -140,7 +141,7 @@ int tokenizer_decode(const Tokenizer *t, const int32_t *ids, size_t n, uint8_t *
         tokenizer_token(t, ids[i], &k);
         total += k;
     }
-    if (array_grow((void **)out, cap, total + 1, 1, 256)) return err_nomem(e, "text buffer", total + 1);
+    if (array_grow((void **)out, cap, total + 1, 1, 256)) return err_nomem(e, _("text buffer"), total + 1);
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
         size_t k;
@@ -180,17 +181,17 @@ void tokenizer_serialize(const Tokenizer *t, uint8_t *out)
 int tokenizer_deserialize(Tokenizer *t, const uint8_t *in, size_t n, Err *e)
 {
     memset(t, 0, sizeof *t);
-    if (n < TOK_HEADER) return err_input(e, "tokenizer section is truncated");
+    if (n < TOK_HEADER) return err_input(e, _("tokenizer section is truncated"));
     char name[32];
     memcpy(name, in, 32);
     name[31] = 0;
     uint32_t pattern = get_u32(in + 32), n_vocab = get_u32(in + 36), total = get_u32(in + 40);
     if (n_vocab < 256 || n_vocab > TOKENIZER_MAX_VOCAB)
-        return err_input(e, "tokenizer has an impossible vocabulary size %u", n_vocab);
+        return err_input(e, _("tokenizer has an impossible vocabulary size %u"), n_vocab);
     if ((uint64_t)TOK_HEADER + 3ULL * n_vocab + total != n)
-        return err_input(e, "tokenizer section has the wrong size");
+        return err_input(e, _("tokenizer section has the wrong size"));
     uint32_t *offsets = malloc(sizeof(uint32_t) * (n_vocab + 1));
-    if (!offsets) return err_nomem(e, "vocabulary", 4ULL * n_vocab);
+    if (!offsets) return err_nomem(e, _("vocabulary"), 4ULL * n_vocab);
     const uint8_t *lens = in + TOK_HEADER, *special = lens + 2 * (size_t)n_vocab,
                   *bytes = special + n_vocab;
     uint64_t at = 0;
@@ -200,7 +201,7 @@ int tokenizer_deserialize(Tokenizer *t, const uint8_t *in, size_t n, Err *e)
         offsets[i + 1] = (uint32_t)(at <= total ? at : total + 1);
     }
     int rc;
-    if (at != total) rc = err_input(e, "tokenizer token lengths do not add up");
+    if (at != total) rc = err_input(e, _("tokenizer token lengths do not add up"));
     else rc = tokenizer_init_table(t, name, (int)pattern, (int)n_vocab, offsets, bytes, special, e);
     free(offsets);
     return rc;

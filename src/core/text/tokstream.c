@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/base/array.h"
+#include "core/base/i18n.h"
 #include "core/base/readfile.h"
 #include "core/text/corpus.h"
 #include "core/text/pretok.h"
@@ -61,7 +62,7 @@ int tokstream_files(const TokStream *s, const char *const *paths, int n_paths, u
         int fd = readfile_open(paths[i], "a text file", &size, e);
         if (fd < 0) return -1;
         close(fd);
-        if (size == 0) return err_input(e, "%s: empty file", paths[i]);
+        if (size == 0) return err_input(e, _("%s: empty file"), paths[i]);
         total += size;
     }
     const int nparts = par_threads(s->pool);
@@ -70,7 +71,7 @@ int tokstream_files(const TokStream *s, const char *const *paths, int n_paths, u
     uint8_t *buf = NULL;
     size_t cap = 0;
     int rc = -1, fd = -1;
-    if (!parts) return err_nomem(e, "encoder parts", sizeof *parts * (size_t)nparts);
+    if (!parts) return err_nomem(e, _("encoder parts"), sizeof *parts * (size_t)nparts);
     for (int f = 0; f < n_paths; f++) {
         uint64_t left;
         if ((fd = readfile_open(paths[f], "a text file", &left, e)) < 0) goto done;
@@ -85,7 +86,7 @@ int tokstream_files(const TokStream *s, const char *const *paths, int n_paths, u
             size_t want = (size_t)nparts * piece;
             if (want > left) want = (size_t)left;
             if (array_grow((void **)&buf, &cap, len + want + 1, 1, want + 1)) {
-                err_nomem(e, "text buffer", len + want + 1);
+                err_nomem(e, _("text buffer"), len + want + 1);
                 goto done;
             }
             if (readfile_exact(fd, paths[f], buf + len, want, e)) goto done;

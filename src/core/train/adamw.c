@@ -2,10 +2,11 @@
 #include "core/train/adamw.h"
 
 #include "core/base/fastmath.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/base/i18n.h"
 
 int adamw_create(AdamW *opt, size_t n, Err *e)
 {
@@ -15,7 +16,7 @@ int adamw_create(AdamW *opt, size_t n, Err *e)
     opt->v = calloc(n, sizeof(float));
     if (!opt->m || !opt->v) {
         adamw_free(opt);
-        return err_nomem(e, "optimizer state", 2 * n * sizeof(float));
+        return err_nomem(e, _("optimizer state"), 2 * n * sizeof(float));
     }
     opt->beta1 = 0.9f;
     opt->beta2 = 0.95f;

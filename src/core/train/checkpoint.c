@@ -11,6 +11,7 @@
 
 #include "core/base/atomicfile.h"
 #include "core/base/bytes.h"
+#include "core/base/i18n.h"
 #include "core/base/readfile.h"
 #include "core/model/llmc.h"
 
@@ -108,10 +109,10 @@ int checkpoint_save(const char *path, const GPT2 *m, const Tokenizer *tok, const
                     const TrainState *st, Err *e)
 {
     if (tok->n_vocab != m->cfg.n_vocab)
-        return err_internal(e, "%s: tokenizer has %d tokens, model %d", path, tok->n_vocab, m->cfg.n_vocab);
+        return err_internal(e, _("%s: tokenizer has %d tokens, model %d"), path, tok->n_vocab, m->cfg.n_vocab);
     size_t tok_bytes = tokenizer_serialized_size(tok);
     uint8_t *tokbuf = malloc(tok_bytes);
-    if (!tokbuf) return err_nomem(e, "tokenizer", tok_bytes);
+    if (!tokbuf) return err_nomem(e, _("tokenizer"), tok_bytes);
     tokenizer_serialize(tok, tokbuf);
 
     AtomicFile af;
@@ -222,7 +223,7 @@ typedef struct {
 static int read_trst(TrainState *st, const uint8_t *p, uint64_t len, Err *e)
 {
     memset(st, 0, sizeof *st);
-    if (len < TRST_FIXED + 8) return err_input(e, "training state is truncated");
+    if (len < TRST_FIXED + 8) return err_input(e, _("training state is truncated"));
     TrainConfig *c = &st->cfg;
     const uint8_t *q = p;
     c->batch = (int)get_u32(q), q += 4;
@@ -246,18 +247,18 @@ static int read_trst(TrainState *st, const uint8_t *p, uint64_t len, Err *e)
      * the checksum only proves the file is as written, and a count taken on trust has made
      * int overflows and resumes that validated for minutes. */
     Err sub;
-    if (train_config_check(c, &sub)) return err_input(e, "training state: %s", sub.msg);
+    if (train_config_check(c, &sub)) return err_input(e, _("training state: %s"), sub.msg);
     if (st->step < 0 || st->step > TRAIN_MAX_STEPS || !(st->seconds >= 0 && isfinite(st->seconds)))
-        return err_input(e, "training state has an impossible step or time");
+        return err_input(e, _("training state has an impossible step or time"));
     if (!(st->rng.s[0] | st->rng.s[1] | st->rng.s[2] | st->rng.s[3]))
-        return err_input(e, "training state: the random generator's state is all zeros");
+        return err_input(e, _("training state: the random generator's state is all zeros"));
     if (n > (uint64_t)st->step || n > (len - (uint64_t)(q - p)) / 8)
-        return err_input(e, "training state: loss history is truncated or too long");
+        return err_input(e, _("training state: loss history is truncated or too long"));
     uint64_t rest = len - (uint64_t)(q - p) - n * 8;
-    if (rest < 8) return err_input(e, "training state is truncated");
+    if (rest < 8) return err_input(e, _("training state is truncated"));
     uint64_t nv = get_u64(q + n * 8);
-    if (nv > (rest - 8) / 12 || rest - 8 != nv * 12) return err_input(e, "training state: validation history has the wrong size");
-    if (nv > (uint64_t)st->step) return err_input(e, "training state: more validation losses than steps");
+    if (nv > (rest - 8) / 12 || rest - 8 != nv * 12) return err_input(e, _("training state: validation history has the wrong size"));
+    if (nv > (uint64_t)st->step) return err_input(e, _("training state: more validation losses than steps"));
     TrainHistory *h = &st->hist;
     h->loss = malloc((n ? n : 1) * sizeof(float));
     h->seconds = malloc((n ? n : 1) * sizeof(float));
@@ -265,7 +266,7 @@ static int read_trst(TrainState *st, const uint8_t *p, uint64_t len, Err *e)
     h->val_loss = malloc((nv ? nv : 1) * sizeof(float));
     if (!h->loss || !h->seconds || !h->val_step || !h->val_loss) {
         train_state_free(st);
-        return err_nomem(e, "loss history", n * 8 + nv * 12);
+        return err_nomem(e, _("loss history"), n * 8 + nv * 12);
     }
     h->n = h->cap = n;
     h->n_val = h->cap_val = nv;
@@ -277,13 +278,13 @@ static int read_trst(TrainState *st, const uint8_t *p, uint64_t len, Err *e)
     for (uint64_t i = 0; i < n; i++)
         if (!isfinite(h->loss[i]) || !(h->seconds[i] >= 0 && isfinite(h->seconds[i]))) {
             train_state_free(st);
-            return err_input(e, "training state: step %llu of the loss history is not finite", (unsigned long long)i + 1);
+            return err_input(e, _("training state: step %llu of the loss history is not finite"), (unsigned long long)i + 1);
         }
     /* the steps of the validation losses go up, and never past the last step */
     for (uint64_t i = 0; i < nv; i++)
         if (h->val_step[i] < 1 || h->val_step[i] > st->step || (i > 0 && h->val_step[i] <= h->val_step[i - 1])) {
             train_state_free(st);
-            return err_input(e, "training state: validation loss %llu is at an impossible step", (unsigned long long)i + 1);
+            return err_input(e, _("training state: validation loss %llu is at an impossible step"), (unsigned long long)i + 1);
         }
     return 0;
 }
@@ -297,7 +298,7 @@ static int check_finite(const float *x, size_t n, const GPT2Config *cfg, const c
             gpt2_tensor_sizes(cfg, s);
             int t = 0;
             while (t < GPT2_NUM_TENSORS - 1 && at >= s[t]) at -= s[t++];
-            return err_input(e, "non-finite %s (%g) in %s at index %zu", what, x[i], gpt2_tensor_names[t], at);
+            return err_input(e, _("non-finite %s (%g) in %s at index %zu"), what, x[i], gpt2_tensor_names[t], at);
         }
     return 0;
 }
@@ -308,7 +309,7 @@ static int load_native(In *in, Checkpoint *ck, int parts, Err *e)
     if (in_read(in, head, HEADER_BYTES, e)) return -1;
     uint32_t version = get_u32(head + 8);
     if (version == 0 || version > CHECKPOINT_VERSION)
-        return err_input(e, "checkpoint format version %u is not one this nexttoken reads (1 to %d)", version, CHECKPOINT_VERSION);
+        return err_input(e, _("checkpoint format version %u is not one this nexttoken reads (1 to %d)"), version, CHECKPOINT_VERSION);
     enum { CONF, TOKN, WGHT, ADAM, TRST, CRPS, N_SECTIONS };
     static const char *const tags[N_SECTIONS] = {TAG_CONF, TAG_TOKN, TAG_WGHT, TAG_ADAM, TAG_TRST, TAG_CRPS};
     Section sec[N_SECTIONS] = {{0}};
@@ -319,7 +320,7 @@ static int load_native(In *in, Checkpoint *ck, int parts, Err *e)
     for (;;) {
         uint8_t h[SECTION_HEADER];
         if (in->size - in->at < SECTION_HEADER) {
-            err_input(e, "truncated (%llu bytes; the end marker is missing)", (unsigned long long)in->size);
+            err_input(e, _("truncated (%llu bytes; the end marker is missing)"), (unsigned long long)in->size);
             goto out;
         }
         /* Not hashed yet: the checksum covers every byte before the END section's header. */
@@ -327,24 +328,24 @@ static int load_native(In *in, Checkpoint *ck, int parts, Err *e)
         in->at += SECTION_HEADER;
         uint64_t len = get_u64(h + 4);
         if (len > in->size - in->at) {
-            err_input(e, "truncated (section %.4s needs %llu bytes, %llu remain)", (const char *)h, (unsigned long long)len,
+            err_input(e, _("truncated (section %.4s needs %llu bytes, %llu remain)"), (const char *)h, (unsigned long long)len,
                       (unsigned long long)(in->size - in->at));
             goto out;
         }
         if (memcmp(h, TAG_END, 4) == 0) {
             uint8_t want[8];
             if (len != 8) {
-                err_input(e, "malformed end marker");
+                err_input(e, _("malformed end marker"));
                 goto out;
             }
             if (readfile_exact(in->fd, NULL, want, 8, e)) goto out;
             in->at += 8;
             if (get_u64(want) != in->hash) {
-                err_input(e, "corrupted (checksum mismatch)");
+                err_input(e, _("corrupted (checksum mismatch)"));
                 goto out;
             }
             if (in->at != in->size) {
-                err_input(e, "corrupted (%llu bytes after the end marker)", (unsigned long long)(in->size - in->at));
+                err_input(e, _("corrupted (%llu bytes after the end marker)"), (unsigned long long)(in->size - in->at));
                 goto out;
             }
             break;
@@ -357,7 +358,7 @@ static int load_native(In *in, Checkpoint *ck, int parts, Err *e)
             continue;
         }
         if (sec[k].seen) {
-            err_input(e, "section %s appears twice", tags[k]);
+            err_input(e, _("section %s appears twice"), tags[k]);
             goto out;
         }
         sec[k].seen = 1, sec[k].len = len;
@@ -371,7 +372,7 @@ static int load_native(In *in, Checkpoint *ck, int parts, Err *e)
             if (in_skip(in, len, e)) goto out;
         } else {
             if (!(sec[k].p = malloc(len ? len : 1))) {
-                err_nomem(e, "checkpoint section", len);
+                err_nomem(e, _("checkpoint section"), len);
                 goto out;
             }
             if (in_read(in, sec[k].p, len, e)) goto out;
@@ -385,37 +386,37 @@ static int load_native(In *in, Checkpoint *ck, int parts, Err *e)
     }
     /* The checksum holds: now what the sections say, in the order a person would look. */
     if (!sec[CONF].seen || sec[CONF].len != 20) {
-        err_input(e, "the model configuration is missing or malformed");
+        err_input(e, _("the model configuration is missing or malformed"));
         goto out;
     }
     if (!sec[TOKN].seen) {
-        err_input(e, "the tokenizer is missing");
+        err_input(e, _("the tokenizer is missing"));
         goto out;
     }
     if (!sec[WGHT].seen) {
-        err_input(e, "the weights are missing");
+        err_input(e, _("the weights are missing"));
         goto out;
     }
     Err sub;
     if (gpt2_config_check(&cfg, &sub)) {
-        err_input(e, "impossible model sizes: %s", sub.msg);
+        err_input(e, _("impossible model sizes: %s"), sub.msg);
         goto out;
     }
     n_params = gpt2_param_count(&cfg);
     if (sec[WGHT].len != (uint64_t)n_params * 4) {
-        err_input(e, "the weights section has %llu bytes; the model's sizes need %zu", (unsigned long long)sec[WGHT].len,
+        err_input(e, _("the weights section has %llu bytes; the model's sizes need %zu"), (unsigned long long)sec[WGHT].len,
                   n_params * 4);
         goto out;
     }
     if (tokenizer_deserialize(&ck->tok, sec[TOKN].p, sec[TOKN].len, e)) goto out; /* its errors say what is wrong */
     if (ck->tok.n_vocab != cfg.n_vocab) {
-        err_input(e, "the tokenizer has %d tokens but the model %d", ck->tok.n_vocab, cfg.n_vocab);
+        err_input(e, _("the tokenizer has %d tokens but the model %d"), ck->tok.n_vocab, cfg.n_vocab);
         goto out;
     }
     if (parts & CKPT_WEIGHTS) {
         /* nexttoken writes the sizes first; a file that does not cannot be read in one pass */
         if (!ck->model.params) {
-            err_input(e, "the weights come before the model configuration");
+            err_input(e, _("the weights come before the model configuration"));
             goto out;
         }
         if (check_finite(ck->model.params, n_params, &cfg, "weight", e)) goto out;
@@ -425,11 +426,11 @@ static int load_native(In *in, Checkpoint *ck, int parts, Err *e)
     }
     if ((parts & CKPT_OPTIMIZER) && sec[ADAM].seen) {
         if (sec[ADAM].len != 24 + 8 * (uint64_t)n_params) {
-            err_input(e, "the optimizer section has the wrong size");
+            err_input(e, _("the optimizer section has the wrong size"));
             goto out;
         }
         if (!ck->opt.m) {
-            err_input(e, "the optimizer section comes before the model configuration");
+            err_input(e, _("the optimizer section comes before the model configuration"));
             goto out;
         }
         AdamW *o = &ck->opt;
@@ -440,7 +441,7 @@ static int load_native(In *in, Checkpoint *ck, int parts, Err *e)
         o->weight_decay = get_f32(adam_head + 20);
         if (o->t < 0 || o->t > TRAIN_MAX_STEPS || !(o->beta1 >= 0 && o->beta1 < 1) || !(o->beta2 >= 0 && o->beta2 < 1)
             || !(o->eps > 0 && isfinite(o->eps)) || !(o->weight_decay >= 0 && o->weight_decay < 1)) {
-            err_input(e, "the optimizer settings are impossible");
+            err_input(e, _("the optimizer settings are impossible"));
             goto out;
         }
         if (check_finite(o->m, n_params, &cfg, "optimizer moment", e) || check_finite(o->v, n_params, &cfg, "optimizer moment", e))
@@ -465,16 +466,16 @@ int checkpoint_load(const char *path, Checkpoint *ck, int parts, Err *e)
     if ((in.fd = readfile_open(path, "a model file", &in.size, e)) < 0) return -1;
     uint8_t magic[8];
     int rc;
-    if (in.size < 8) rc = err_input(e, "not a model file (%llu bytes)", (unsigned long long)in.size);
+    if (in.size < 8) rc = err_input(e, _("not a model file (%llu bytes)"), (unsigned long long)in.size);
     /* the magic number, then back to the start, where each format's reader begins */
     else if (readfile_exact(in.fd, NULL, magic, 8, e)) rc = -1;
-    else if (lseek(in.fd, 0, SEEK_SET) != 0) rc = err_internal(e, "cannot seek: %s", strerror(errno));
+    else if (lseek(in.fd, 0, SEEK_SET) != 0) rc = err_internal(e, _("cannot seek: %s"), strerror(errno));
     else if (in.size >= HEADER_BYTES && memcmp(magic, CHECKPOINT_MAGIC, 8) == 0) rc = load_native(&in, ck, parts, e);
     else if (llmc_is_model(magic, 8)) {
         rc = llmc_load_model(in.fd, in.size, &ck->model, e);
         snprintf(ck->format, sizeof ck->format, "llm.c");
     } else {
-        rc = err_input(e, "not a nexttoken checkpoint or llm.c model (unknown magic number)");
+        rc = err_input(e, _("not a nexttoken checkpoint or llm.c model (unknown magic number)"));
     }
     close(in.fd);
     if (rc) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/base/clock.h"
+#include "core/base/i18n.h"
 #include "core/base/paths.h"
 #include "core/text/bpe_train.h"
 #include "core/text/pretok.h"
@@ -71,10 +72,10 @@ static const char *resumed_corpus(const SessionSpec *spec, const TrainState *st,
     if (st->corpus_path[0] && access(st->corpus_path, R_OK) == 0) return st->corpus_path;
     if (spec->fallback_corpus) return spec->fallback_corpus;
     if (st->corpus_path[0])
-        err_input(e, "%s was trained on %s, which cannot be read now; name the text to go on with (--corpus FILE)", spec->resume,
+        err_input(e, _("%s was trained on %s, which cannot be read now; name the text to go on with (--corpus FILE)"), spec->resume,
                   st->corpus_path);
     else
-        err_input(e, "%s does not say which text it was trained on; name the text to go on with (--corpus FILE, or --data SHARD for token shards)", spec->resume);
+        err_input(e, _("%s does not say which text it was trained on; name the text to go on with (--corpus FILE, or --data SHARD for token shards)"), spec->resume);
     return NULL;
 }
 
@@ -129,13 +130,13 @@ int session_open(Session *s, const SessionSpec *spec, ParPool *pool, Err *e)
     TrainConfig tc = spec->train;
     const char *corpus = spec->corpus;
     int saved_settings = 0, shards = spec->n_data > 0;
-    if (shards && corpus) return err_input(e, "train on a text or on token shards, not both");
-    if (!shards && spec->n_val_data) return err_input(e, "validation shards go with training shards (--data)");
+    if (shards && corpus) return err_input(e, _("train on a text or on token shards, not both"));
+    if (!shards && spec->n_val_data) return err_input(e, _("validation shards go with training shards (--data)"));
     if (shards && !spec->resume && !spec->tokenizer)
-        return err_input(e, "token shards need the tokenizer they were written with (--tokenizer gpt2 for llm.c's own)");
+        return err_input(e, _("token shards need the tokenizer they were written with (--tokenizer gpt2 for llm.c's own)"));
     if (spec->resume) {
         if (spec->tokenizer || spec->vocab_size || spec->preset || spec->layers || spec->heads || spec->dim || spec->ctx)
-            return err_input(e, "a resumed model keeps its sizes and tokenizer: a preset, sizes, a tokenizer or a vocabulary size cannot change them");
+            return err_input(e, _("a resumed model keeps its sizes and tokenizer: a preset, sizes, a tokenizer or a vocabulary size cannot change them"));
         if (load_model(spec->resume, &ck, CKPT_RESUME, 1, e)) return -1;
         s->tok = ck.tok;
         memset(&ck.tok, 0, sizeof ck.tok);
@@ -145,8 +146,8 @@ int session_open(Session *s, const SessionSpec *spec, ParPool *pool, Err *e)
         if (!shards && !(corpus = resumed_corpus(spec, &ck.st, e))) goto fail;
         s->resumed = 1;
     } else {
-        if (!corpus && !shards) return err_input(e, "a new model needs a text to learn from (--corpus FILE)");
-        if (spec->tokenizer && spec->vocab_size) return err_input(e, "give a tokenizer or a vocabulary size to learn, not both");
+        if (!corpus && !shards) return err_input(e, _("a new model needs a text to learn from (--corpus FILE)"));
+        if (spec->tokenizer && spec->vocab_size) return err_input(e, _("give a tokenizer or a vocabulary size to learn, not both"));
         if (new_model_config(spec, &mc, e)) return -1;
     }
     /* a bare name (or corpora/NAME) not here is the shipped corpus of that name (paths.h) */

@@ -7,18 +7,19 @@
 #include <time.h>
 
 #include "core/base/clock.h"
+#include "core/base/i18n.h"
 
 /* Everything but the model, the optimizer and the state: the work area and batch buffers. */
 static int trainer_setup(Trainer *tr, const Dataset *d, Err *e)
 {
     const GPT2Config *mc = &tr->model.cfg;
     if (d->n_vocab != mc->n_vocab)
-        return err_input(e, "the data has a vocabulary of %d tokens but the model has %d", d->n_vocab, mc->n_vocab);
+        return err_input(e, _("the data has a vocabulary of %d tokens but the model has %d"), d->n_vocab, mc->n_vocab);
     tr->data = d;
     int B = tr->st.cfg.batch, T = mc->n_ctx;
     if (gpt2_work_create(&tr->work, &tr->model, B, T, 1, tr->pool, e)) return -1;
     tr->x = malloc(2 * sizeof(int32_t) * B * T);
-    if (!tr->x) return err_nomem(e, "batch", 8ULL * B * T);
+    if (!tr->x) return err_nomem(e, _("batch"), 8ULL * B * T);
     tr->y = tr->x + (size_t)B * T;
     size_t sizes[GPT2_NUM_TENSORS];
     gpt2_tensor_sizes(mc, sizes);
@@ -109,11 +110,11 @@ int trainer_step(Trainer *tr, Err *e)
     dataset_train_batch(tr->data, &st->rng, B, T, tr->x, tr->y);
     double loss = gpt2_forward(&tr->model, &tr->work, tr->x, tr->y, B, T);
     if (!isfinite(loss))
-        return err_input(e, "training stopped at step %ld: the loss is %g; the weights of the last good step are kept (a lower learning rate may help)", st->step + 1, loss);
+        return err_input(e, _("training stopped at step %ld: the loss is %g; the weights of the last good step are kept (a lower learning rate may help)"), st->step + 1, loss);
     gpt2_backward(&tr->model, &tr->work);
     double norm = grad_norm(tr->work.grads, tr->model.n_params, tr->pool);
     if (!isfinite(norm))
-        return err_input(e, "training stopped at step %ld: the gradient is not finite; the weights of the last good step are kept (a lower learning rate may help)", st->step + 1);
+        return err_input(e, _("training stopped at step %ld: the gradient is not finite; the weights of the last good step are kept (a lower learning rate may help)"), st->step + 1);
     grad_clip(tr->work.grads, tr->model.n_params, norm, st->cfg.grad_clip, tr->pool);
     float lr = lr_at(&sched, st->step);
     adamw_update(&tr->opt, tr->model.params, tr->work.grads, tr->seg_size, tr->seg_decay, tr->n_seg, lr, tr->pool);

@@ -12,6 +12,7 @@
 
 #include "core/base/array.h"
 #include "core/base/clock.h"
+#include "core/base/i18n.h"
 #include "core/model/generate.h"
 
 struct TrainerThread {
@@ -231,7 +232,7 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
                         const TrainThreadConfig *cfg, int running, int wake_fd, Err *e)
 {
     TrainerThread *tt = calloc(1, sizeof *tt);
-    if (!tt) return err_nomem(e, "trainer", sizeof *tt), NULL;
+    if (!tt) return err_nomem(e, _("trainer"), sizeof *tt), NULL;
     tt->cfg = *cfg;
     if (tt->cfg.publish_seconds <= 0) tt->cfg.publish_seconds = TT_PUBLISH_SECONDS;
     tt->wake_fd = wake_fd;
@@ -248,7 +249,7 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
     size_t n = tokenizer_serialized_size(tok);
     uint8_t *blob = malloc(n);
     int ok = blob != NULL;
-    if (!ok) err_nomem(e, "the training thread's tokenizer", n);
+    if (!ok) err_nomem(e, _("the training thread's tokenizer"), n);
     if (ok) {
         tokenizer_serialize(tok, blob);
         ok = tokenizer_deserialize(&tt->tok, blob, n, e) == 0;
@@ -283,7 +284,7 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
         gpt2_free(&tt->pub);
         sampler_free(&tt->sampler);
         free(tt);
-        err_internal(e, "cannot start the training thread");
+        err_internal(e, _("cannot start the training thread"));
         return NULL;
     }
     return tt;
