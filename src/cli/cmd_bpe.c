@@ -93,7 +93,7 @@ int cmd_bpe(int argc, char **argv)
             break;
         }
         if (json && array_grow((void **)&merges, &merges_cap, (size_t)n_merges + 1, sizeof *merges, 1024)) {
-            status = cli_fail_nomem("the merges", sizeof *merges * ((size_t)n_merges + 1));
+            status = cli_fail_nomem(N_("the merges"), sizeof *merges * ((size_t)n_merges + 1));
             break;
         }
         if (json) merges[n_merges] = m;

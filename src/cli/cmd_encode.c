@@ -85,7 +85,7 @@ static int encode_wordtok(const char *kind, const char *corpus_path, const char 
     if (k < 0) {
         free(ids);
         wordtok_free(w);
-        return cli_fail_nomem("token ids", sizeof(int32_t) * (n + 1));
+        return cli_fail_nomem(N_("token ids"), sizeof(int32_t) * (n + 1));
     }
     Json j;
     if (json) {
@@ -142,7 +142,7 @@ static void show_progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t to
     EncodeProgress *ep = ctx;
     double el = clock_now() - ep->t0;
     char bar[32];
-    progress_show(&ep->p, 0, "%s %.1f of %.1f MB  %llu tokens  %.1f MB/s  %.0f tokens/s", progress_bar((double)bytes / (double)total, 20, bar),
+    progress_show(&ep->p, 0, _("%s %.1f of %.1f MB  %llu tokens  %.1f MB/s  %.0f tokens/s"), progress_bar((double)bytes / (double)total, 20, bar),
                   bytes / 1e6, total / 1e6, (unsigned long long)tokens, el > 0 ? bytes / 1e6 / el : 0, el > 0 ? tokens / el : 0);
 }
 
@@ -156,7 +156,7 @@ static int encode_shard(const char *spec, const char *out, char *const *files, i
     Tokenizer t;
     if (load_tokenizer(spec, &t, &e)) return cli_fail(&e);
     ShardWriter *w = malloc(sizeof *w);
-    if (!w) return tokenizer_free(&t), cli_fail_nomem("shard writer", sizeof *w);
+    if (!w) return tokenizer_free(&t), cli_fail_nomem(N_("shard writer"), sizeof *w);
     if (shard_writer_open(w, out, spec, t.n_vocab, &e)) {
         free(w);
         tokenizer_free(&t);
@@ -207,7 +207,7 @@ int cmd_encode(int argc, char **argv)
     char **pos = malloc(sizeof(char *) * (size_t)(argc + 1));
     int n_pos;
     int rc;
-    if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
+    if (!pos) return cli_fail_nomem(N_("arguments"), sizeof(char *) * (size_t)(argc + 1));
     if (cli_args(argc, argv, specs, pos, &n_pos, argc, encode_usage, &rc)) return free(pos), rc;
     if (!spec) return free(pos), cli_fail_input(_("encode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)"));
     if (!format && args_seen(specs, "threads")) return free(pos), cli_fail_input(_("encode: --threads goes with --format llmc"));
@@ -271,14 +271,14 @@ int cmd_decode(int argc, char **argv)
     int n_pos;
     Err e;
     int rc;
-    if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
+    if (!pos) return cli_fail_nomem(N_("arguments"), sizeof(char *) * (size_t)(argc + 1));
     if (cli_args(argc, argv, specs, pos, &n_pos, argc, decode_usage, &rc)) return free(pos), rc;
     if (!spec) return free(pos), cli_fail_input(_("decode: --tokenizer is required (byte, gpt2, cl100k, o200k or a file)"));
     Tokenizer t;
     if (load_tokenizer(spec, &t, &e)) return free(pos), cli_fail(&e);
     int32_t *ids = malloc(sizeof(int32_t) * (size_t)(n_pos + 1));
     int status = ids ? cli_parse_ids("decode", pos, n_pos, t.n_vocab, t.name, ids)
-                     : cli_fail_nomem("token ids", sizeof(int32_t) * (size_t)(n_pos + 1));
+                     : cli_fail_nomem(N_("token ids"), sizeof(int32_t) * (size_t)(n_pos + 1));
     if (!status) {
         uint8_t *text = NULL;
         size_t tcap = 0, len = 0;

@@ -58,7 +58,7 @@ int cmd_lens(int argc, char **argv)
     if (!status) {
         best = malloc(sizeof *best * (size_t)L * T * top);
         p_next = malloc(sizeof *p_next * (size_t)L * T);
-        if (!best || !p_next) status = cli_fail_nomem("the lens", (sizeof *best * (size_t)top + sizeof *p_next) * L * T);
+        if (!best || !p_next) status = cli_fail_nomem(N_("the lens"), (sizeof *best * (size_t)top + sizeof *p_next) * L * T);
     }
     if (!status) {
         /* Each block's distributions, a chunk of positions at a time: p (rows,V) =

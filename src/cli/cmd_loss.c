@@ -61,7 +61,7 @@ int cmd_loss(int argc, char **argv)
     if (!status) {
         p = calloc(n, sizeof *p);
         loss = calloc(n, sizeof *loss);
-        if (!p || !loss) status = cli_fail_nomem("losses", 2 * sizeof(double) * n);
+        if (!p || !loss) status = cli_fail_nomem(N_("losses"), 2 * sizeof(double) * n);
         else if (probe_losses(&ck.model, ids, (int)n, p, loss, &e)) status = cli_fail(&e);
     }
     /* One position in detail: the distribution there, the output gradient, one step. */

@@ -78,7 +78,7 @@ int cmd_neighbors(int argc, char **argv)
     float *cos = malloc(sizeof(float) * 2 * (size_t)V), *norms = cos ? cos + V : NULL; /* (V) each */
     int status = 0;
     if (!ids || !near || !cos)
-        status = cli_fail_nomem("the neighbours", (sizeof *ids + sizeof *near + 2 * sizeof(float)) * (size_t)V);
+        status = cli_fail_nomem(N_("the neighbours"), (sizeof *ids + sizeof *near + 2 * sizeof(float)) * (size_t)V);
     if (!args_seen(specs, "k") && k >= V) k = V - 1; /* the default, in a vocabulary of ten or fewer */
     if (!status && (k < 1 || k >= V))
         status = cli_fail_input(_("neighbors: --k must be between 1 and %d, the other tokens (got %d)"), V - 1, k);

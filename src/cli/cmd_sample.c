@@ -116,7 +116,7 @@ int cmd_sample(int argc, char **argv)
     Generator g;
     Sampler s;
     int status = 0;
-    if (!out) status = cli_fail_nomem("the sample", sizeof(int32_t) * (size_t)tokens);
+    if (!out) status = cli_fail_nomem(N_("the sample"), sizeof(int32_t) * (size_t)tokens);
     else if (tokenizer_encode(tok, (const uint8_t *)ptext, strlen(ptext), &pids, &cap, &n_prompt, &e)
              || sampler_create(&s, &sc, tok->n_vocab, &e)) {
         status = cli_fail(&e);

@@ -92,7 +92,7 @@ int cmd_slice(int argc, char **argv)
         size_t len = strlen(pos[0]);
         ids = malloc(sizeof(int32_t) * (len + 1));
         long k = ids ? wordtok_encode(sl.words, (const uint8_t *)pos[0], len, ids, &unknown) : -1;
-        if (k < 0) status = cli_fail_nomem("token ids", sizeof(int32_t) * (len + 1));
+        if (k < 0) status = cli_fail_nomem(N_("token ids"), sizeof(int32_t) * (len + 1));
         n = k < 0 ? 0 : (size_t)k;
     } else if (tokenizer_encode(&sl.tok, (const uint8_t *)pos[0], strlen(pos[0]), &ids, &cap, &n, &e)) {
         status = cli_fail(&e);

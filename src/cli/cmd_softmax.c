@@ -81,7 +81,7 @@ static int softmax_model(const char *model, const char *prompt, const SamplerCon
         } else {
             char exp_h[64];
             snprintf(exp_h, sizeof exp_h, T > 0 && s.exp_shift ? "e^(z-%.3g)" : "e^z", s.exp_shift);
-            cli_line(stdout, "after \"%s\" (%zu tokens), temperature %g: z = logit/T", prompt, n, T);
+            cli_line(stdout, _("after \"%s\" (%zu tokens), temperature %g: z = logit/T"), prompt, n, T);
             printf("%4s  %-16s %9s %9s %12s %9s\n", "rank", "token", "logit", "z", exp_h, "p");
             for (int i = 0; i < rows; i++) {
                 const SampleCandidate *c = &s.cand[i];
@@ -91,7 +91,7 @@ static int softmax_model(const char *model, const char *prompt, const SamplerCon
                        T > 0 ? exp(c->logit / T - s.exp_shift) : NAN, 100 * c->p_temp);
             }
             if (rows < V) printf("      (%d others)                               %12.6g %8.3f%%\n", V - rows, rest_exp, 100 * rest_p);
-            if (T > 0) printf("sum of e^z over all %d tokens = %.6g; each p = e^z / sum\n", V, s.exp_sum);
+            if (T > 0) printf(_("sum of e^z over all %d tokens = %.6g; each p = e^z / sum\n"), V, s.exp_sum);
         }
     }
     free(ids);
@@ -121,22 +121,22 @@ int cmd_softmax(int argc, char **argv)
     int n_pos;
     Err e;
     int rc;
-    if (!pos) return cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1));
+    if (!pos) return cli_fail_nomem(N_("arguments"), sizeof(char *) * (size_t)(argc + 1));
     if (cli_args(argc, argv, specs, pos, &n_pos, argc, usage, &rc)) return free(pos), rc;
     if (model || prompt) {
         free(pos);
-        if (!model || !prompt) return cli_fail_input("softmax: --model and --prompt go together");
+        if (!model || !prompt) return cli_fail_input(_("softmax: --model and --prompt go together"));
         if (sampler_config_check(&sc, &e)) return cli_fail(&e);
         return softmax_model(model, prompt, &sc, rows, json);
     }
-    if (n_pos < 1) return free(pos), cli_fail_input("softmax: give at least one logit, e.g. nexttoken softmax 3.2 1.3 -2.1");
+    if (n_pos < 1) return free(pos), cli_fail_input(_("softmax: give at least one logit, e.g. nexttoken softmax 3.2 1.3 -2.1"));
     if (sampler_config_check(&sc, &e)) return free(pos), cli_fail(&e);
     float *logits = malloc(sizeof(float) * (size_t)n_pos);
-    if (!logits) return free(pos), cli_fail_nomem("logits", sizeof(float) * (size_t)n_pos);
+    if (!logits) return free(pos), cli_fail_nomem(N_("logits"), sizeof(float) * (size_t)n_pos);
     for (int i = 0; i < n_pos; i++) {
         double v;
         if (num_double(pos[i], NULL, &v) != NUM_OK || fabs(v) > 1e30) {
-            int st = cli_fail_input("softmax: '%s' is not a number", pos[i]);
+            int st = cli_fail_input(_("softmax: '%s' is not a number"), pos[i]);
             free(logits), free(pos);
             return st;
         }
@@ -153,7 +153,7 @@ int cmd_softmax(int argc, char **argv)
     if (!row) {
         sampler_free(&s);
         free(logits), free(pos);
-        return cli_fail_nomem("the table", sizeof *row * (size_t)n_pos);
+        return cli_fail_nomem(N_("the table"), sizeof *row * (size_t)n_pos);
     }
     for (int i = 0; i < n_pos; i++) row[s.cand[i].id] = &s.cand[i];
     const double T = sc.temperature;
@@ -186,7 +186,7 @@ int cmd_softmax(int argc, char **argv)
         json_obj_end(&j);
         json_end(&j);
     } else if (T == 0) {
-        printf("temperature 0: no division, no exponent; the most likely token takes all the probability.\n");
+        printf("%s", _("temperature 0: no division, no exponent; the most likely token takes all the probability.\n"));
         printf("%3s %10s %8s\n", "#", "logit", "p");
         for (int i = 0; i < n_pos; i++) printf("%3d %10.4f %7.1f%%\n", i + 1, logits[i], 100 * row[i]->p_final);
     } else {
@@ -205,9 +205,9 @@ int cmd_softmax(int argc, char **argv)
             if (filtered) printf(" %11s %8.2f%%", cut_names[row[i]->cut_by], 100 * row[i]->p_final);
             putchar('\n');
         }
-        printf("sum of e^(logit/%g%s) = %.6g; the probabilities add up to 1.\n", T, shift, s.exp_sum);
+        printf(_("sum of e^(logit/%g%s) = %.6g; the probabilities add up to 1.\n"), T, shift, s.exp_sum);
         if (filtered)
-            printf("the filters kept %d of %d, holding %.2f%% of the probability; renormalised, they add up to 1.\n",
+            printf(_("the filters kept %d of %d, holding %.2f%% of the probability; renormalised, they add up to 1.\n"),
                    s.n_kept, n_pos, 100 * s.kept_mass);
     }
     free(row);

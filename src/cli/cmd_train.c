@@ -53,7 +53,7 @@ static const char usage[] =
 static int expand_shards(const char *flag, const char *pattern, glob_t *g)
 {
     int rc = glob(pattern, GLOB_NOCHECK, NULL, g);
-    if (rc == GLOB_NOSPACE) return cli_fail_nomem("shard names", 0);
+    if (rc == GLOB_NOSPACE) return cli_fail_nomem(N_("shard names"), 0);
     if (rc != 0 || g->gl_pathc == 0) return cli_fail_input(_("train: --%s %s names no file"), flag, pattern);
     return 0;
 }
@@ -213,7 +213,7 @@ int cmd_train(int argc, char **argv)
             if (a.seconds > 0 && (eta < 0 || a.seconds - wall < eta)) eta = a.seconds - wall;
             char etas[32], vals[32] = "", total[24] = "", bar[32];
             fmt_duration(eta, etas, sizeof etas);
-            if (!isnan(tr->val_loss)) snprintf(vals, sizeof vals, "  val %.3f", tr->val_loss);
+            if (!isnan(tr->val_loss)) snprintf(vals, sizeof vals, _("  val %.3f"), tr->val_loss);
             if (target) snprintf(total, sizeof total, "/%ld", target);
             /* the bar follows whichever limit comes first */
             double frac = target ? (double)(tr->st.step - step0) / (double)(target - step0) : 0;

@@ -52,7 +52,7 @@ int cli_model_args(const char *cmd, int argc, char **argv, ArgSpec *specs, const
                    int *status)
 {
     *pos = malloc(sizeof(char *) * (size_t)(argc + 1));
-    if (!*pos) return *status = cli_fail_nomem("arguments", sizeof(char *) * (size_t)(argc + 1)), 1;
+    if (!*pos) return *status = cli_fail_nomem(N_("arguments"), sizeof(char *) * (size_t)(argc + 1)), 1;
     if (cli_args(argc, argv, specs, *pos, n_pos, argc, usage, status)) return free(*pos), *pos = NULL, 1;
     if (!args_seen(specs, "model")) {
         free(*pos), *pos = NULL;
@@ -77,7 +77,7 @@ int cli_model_input(const char *cmd, const char *model, char *const *pos, int n_
     int status = 0;
     if (use_ids) {
         *ids = malloc(sizeof(int32_t) * (size_t)n_pos);
-        if (!*ids) status = cli_fail_nomem("token ids", sizeof(int32_t) * (size_t)n_pos);
+        if (!*ids) status = cli_fail_nomem(N_("token ids"), sizeof(int32_t) * (size_t)n_pos);
         else if (!(status = cli_parse_ids(cmd, pos, n_pos, V, _("this model"), *ids))) *n = (size_t)n_pos;
     } else {
         size_t cap = 0;

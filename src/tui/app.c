@@ -213,7 +213,7 @@ void app_key(App *a, int ch)
 
 static int app_setup(App *a, Err *e)
 {
-    if (panels_create(a)) return err_nomem(e, "the panels", 0);
+    if (panels_create(a)) return err_nomem(e, N_("the panels"), 0);
     a->panel = panel_named("lessons"); /* the home: the lessons, and the model training behind them */
     if (pipe(a->wake_fd)) return err_internal(e, "pipe: %s", strerror(errno));
     for (int i = 0; i < 2; i++) fcntl(a->wake_fd[i], F_SETFL, O_NONBLOCK), fcntl(a->wake_fd[i], F_SETFD, FD_CLOEXEC);
@@ -360,7 +360,7 @@ int tui_main(const TuiOptions *opt)
     /* The script first: one that cannot be read (missing, a directory, a FIFO that would block)
      * is refused before a model is trained for it. */
     FILE *script = NULL;
-    if (opt->script && !(script = readfile_stream(opt->script, "a script file", &e))) {
+    if (opt->script && !(script = readfile_stream(opt->script, N_("a script file"), &e))) {
         fprintf(stderr, "nexttoken: %s\n", e.msg);
         free(a);
         return 2;

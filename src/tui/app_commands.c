@@ -194,7 +194,7 @@ static int is_loss_csv(const uint8_t *head, size_t n)
     size_t k = n < strlen(LOSS_CSV_HEADER) ? n : strlen(LOSS_CSV_HEADER);
     return memcmp(head, LOSS_CSV_HEADER, k) == 0;
 }
-static const FileKind loss_csv_kind = {"a loss export", is_loss_csv};
+static const FileKind loss_csv_kind = {N_("a loss export"), is_loss_csv};
 
 /* The loss history as CSV, one row per step, the validation loss where there was one. */
 static void export_loss(App *a, const char *path)

@@ -188,7 +188,7 @@ LessonProgress app_lesson_progress(const App *a, const char *path)
 }
 
 /* A file at a path of our own (the state directory's), which a user does not name. */
-static const FileKind progress_kind = {"a lessons progress file", NULL};
+static const FileKind progress_kind = {N_("a lessons progress file"), NULL};
 
 /* Remembers how far the lesson went (never less far than before); writes the file atomically
  * unless headless. */

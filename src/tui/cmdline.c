@@ -142,7 +142,7 @@ void cmdline_init(App *a)
     using_history();
     /* readline writes the history file itself, in place: it is kept only where our rule for
      * outputs would write it (never a FIFO, which would block, nor a directory) */
-    static const FileKind history_kind = {"a command history", NULL};
+    static const FileKind history_kind = {N_("a command history"), NULL};
     Err e;
     snprintf(history_path, sizeof history_path, "%s/history", a->data_dir);
     if (a->headless || output_may_replace(history_path, &history_kind, &e)) history_path[0] = 0;

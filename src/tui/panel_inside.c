@@ -98,7 +98,7 @@ static int fit_model(Inside *S, const GPT2 *m, Err *e)
     const size_t L = (size_t)m->cfg.n_layer;
     S->lens_top = malloc(sizeof *S->lens_top * L * LENS_COLS);
     S->lens_next = malloc(sizeof *S->lens_next * L * LENS_COLS);
-    if (!S->lens_top || !S->lens_next) return err_nomem(e, _("the lens"), (sizeof(InspectRank) + sizeof(float)) * L * LENS_COLS);
+    if (!S->lens_top || !S->lens_next) return err_nomem(e, N_("the lens"), (sizeof(InspectRank) + sizeof(float)) * L * LENS_COLS);
     if (S->layer >= (int)L) S->layer = (int)L - 1;
     if (S->head >= m->cfg.n_head) S->head = m->cfg.n_head - 1;
     return 0;

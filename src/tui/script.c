@@ -160,7 +160,7 @@ static int wait_step(App *a, long step)
 }
 
 /* NAME.screen in the directory of dumps: a path the script makes up, not one a user names. */
-static const FileKind screen_dump_kind = {"a screen dump", NULL};
+static const FileKind screen_dump_kind = {N_("a screen dump"), NULL};
 
 int script_run(App *a, FILE *f, const char *path)
 {

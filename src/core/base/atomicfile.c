@@ -40,7 +40,7 @@ int output_may_replace(const char *path, const FileKind *kind, Err *e)
     long n = readfile_head(path, head, sizeof head, e); /* refuses what became a FIFO since stat */
     if (n < 0) return -1;
     if (n == 0 || !kind->is || kind->is(head, (size_t)n)) return 0;
-    return err_input(e, _("%s: exists and is not %s; refusing to overwrite it"), path, kind->name);
+    return err_input(e, _("%s: exists and is not %s; refusing to overwrite it"), path, _(kind->name));
 }
 
 /* The directory (made absolute) and name of path, into out; -1 when the directory is not there. */

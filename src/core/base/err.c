@@ -42,7 +42,7 @@ int err_internal(Err *e, const char *fmt, ...)
 
 int err_nomem(Err *e, const char *what, unsigned long long bytes)
 {
-    return err_internal(e, _("out of memory allocating %llu bytes for %s"), bytes, what);
+    return err_internal(e, _("out of memory allocating %llu bytes for %s"), bytes, _(what));
 }
 
 void err_prefix(Err *e, const char *prefix)

@@ -72,7 +72,7 @@ ParPool *par_create(int n, Err *e)
 {
     if (n < 1) n = 1;
     ParPool *p = calloc(1, sizeof *p);
-    if (!p) return err_nomem(e, _("thread pool"), sizeof *p), NULL;
+    if (!p) return err_nomem(e, N_("thread pool"), sizeof *p), NULL;
     p->n = n;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->start, NULL);
@@ -81,7 +81,7 @@ ParPool *par_create(int n, Err *e)
     p->threads = calloc((size_t)n, sizeof *p->threads);
     if (!p->threads) {
         par_free(p);
-        return err_nomem(e, _("thread pool"), sizeof *p->threads * (size_t)n), NULL;
+        return err_nomem(e, N_("thread pool"), sizeof *p->threads * (size_t)n), NULL;
     }
     /* Helpers take no signals: they belong to whichever thread the program handles them in. */
     sigset_t all, old;

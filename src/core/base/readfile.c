@@ -19,7 +19,7 @@ int readfile_open(const char *path, const char *expected, uint64_t *size, Err *e
     struct stat st;
     int rc = 0;
     if (fstat(fd, &st) != 0) rc = err_input(e, "%s: %s", path, strerror(errno));
-    else if (S_ISDIR(st.st_mode) && expected) rc = err_input(e, _("%s: is a directory, expected %s"), path, expected);
+    else if (S_ISDIR(st.st_mode) && expected) rc = err_input(e, _("%s: is a directory, expected %s"), path, _(expected));
     else if (S_ISDIR(st.st_mode)) rc = err_input(e, _("%s: is a directory"), path);
     else if (!S_ISREG(st.st_mode)) rc = err_input(e, _("%s: not a regular file"), path);
     if (rc) {

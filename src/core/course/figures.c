@@ -196,7 +196,7 @@ static int check_parsed(const Parsed *p, Err *e)
 int figure_check(const char *expr, size_t n, Err *e)
 {
     Parsed *p = malloc(sizeof *p);
-    if (!p) return err_nomem(e, _("a figure"), sizeof *p);
+    if (!p) return err_nomem(e, N_("a figure"), sizeof *p);
     int rc = parse(expr, n, p, e) || check_parsed(p, e) ? -1 : 0;
     free(p);
     return rc;
@@ -358,7 +358,7 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
     if (!strcmp(name, "loss")) {
         double *pr = calloc(n + 1, sizeof *pr), *loss = calloc(n + 1, sizeof *loss), mean = 0;
         if (n < 2) rc = err_input(e, _("the text needs two tokens for a loss"));
-        else if (!pr || !loss) rc = err_nomem(e, _("the loss"), n * 16);
+        else if (!pr || !loss) rc = err_nomem(e, N_("the loss"), n * 16);
         else if ((rc = probe_losses(m->model, ids, (int)n, pr, loss, e)) == 0) {
             for (size_t i = 1; i < n; i++) mean += loss[i];
             snprintf(out, cap, "%.3f", mean / (double)(n - 1));
@@ -405,7 +405,7 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
 int figure_eval(Figures *f, const char *expr, size_t n, char *out, size_t cap, int *matches, Err *e)
 {
     Parsed *p = malloc(sizeof *p);
-    if (!p) return err_nomem(e, _("a figure"), sizeof *p);
+    if (!p) return err_nomem(e, N_("a figure"), sizeof *p);
     int rc = parse(expr, n, p, e) || check_parsed(p, e) || compute(f, p, out, cap, e) ? -1 : 0;
     if (rc == 0 && matches) *matches = !p->has_expect || strcmp(out, p->expect) == 0;
     if (rc == 0 && p->has_expect && strcmp(out, p->expect) != 0)

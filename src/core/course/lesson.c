@@ -62,7 +62,7 @@ typedef struct Parser {
     int para_line;
 } Parser;
 
-static int oom(Parser *p) { return err_nomem(p->e, _("the lesson"), 0); }
+static int oom(Parser *p) { return err_nomem(p->e, N_("the lesson"), 0); }
 
 /* Ends the paragraph being gathered, if any, and adds it to the step. */
 static int end_paragraph(Parser *p)
@@ -108,9 +108,9 @@ static int check_figures(Parser *p, const char *text, int line)
         const char *end = strstr(s + 2, "}}");
         int at = line;
         for (const char *c = text; c < s; c++) at += *c == '\n';
-        if (!end) return at_line(p->e, p->name, at, "a figure opens with {{ and is not closed with }}");
+        if (!end) return at_line(p->e, p->name, at, _("a figure opens with {{ and is not closed with }}"));
         Err fe;
-        if (figure_check(s + 2, (size_t)(end - s - 2), &fe)) return at_line(p->e, p->name, at, "%s", fe.msg);
+        if (figure_check(s + 2, (size_t)(end - s - 2), &fe)) return at_line(p->e, p->name, at, _("%s"), fe.msg);
         s = end + 2;
     }
     return 0;
@@ -144,7 +144,7 @@ static int check_train(Parser *p, const char *args, int line)
     long n;
     if (!strcmp(args, "start") || !strcmp(args, "pause") || !strcmp(args, "resume")) return 0;
     if (lesson_train_wait(args, &x, &n) == 0) return 0;
-    return at_line(p->e, p->name, line, "train takes start, pause, resume, 'until val < X', 'until val < X or N steps' or 'N steps'");
+    return at_line(p->e, p->name, line, _("train takes start, pause, resume, 'until val < X', 'until val < X or N steps' or 'N steps'"));
 }
 
 /* One line of a ```nexttoken block. */
@@ -158,8 +158,8 @@ static int directive(Parser *p, char *text, int line)
     snprintf(word, sizeof word, "%.*s", (int)(w < sizeof word ? w : sizeof word - 1), t);
     char *args = trim(t + w);
     if (!strcmp(word, "ask")) {
-        if (s->ask.text) return at_line(p->e, p->name, line, "a step asks one question");
-        if (!*args) return at_line(p->e, p->name, line, "ask needs a question");
+        if (s->ask.text) return at_line(p->e, p->name, line, _("a step asks one question"));
+        if (!*args) return at_line(p->e, p->name, line, _("ask needs a question"));
         if (end_paragraph(p) || check_figures(p, args, line)) return -1;
         s->n_before = s->n_para;
         if (!(s->ask.text = dup_n(args, strlen(args)))) return oom(p);
@@ -167,38 +167,38 @@ static int directive(Parser *p, char *text, int line)
         return 0;
     }
     if (!strcmp(word, "choices")) {
-        if (!s->ask.text) return at_line(p->e, p->name, line, "choices come after ask");
-        if (s->n_choices) return at_line(p->e, p->name, line, "a question has one line of choices");
+        if (!s->ask.text) return at_line(p->e, p->name, line, _("choices come after ask"));
+        if (s->n_choices) return at_line(p->e, p->name, line, _("a question has one line of choices"));
         for (char *c = args, *bar; c; c = bar ? bar + 1 : NULL) {
             bar = strchr(c, '|');
             if (bar) *bar = 0;
             char *one = trim(c);
-            if (!*one) return at_line(p->e, p->name, line, "an empty choice (choices A | B | C)");
-            if (s->n_choices == LESSON_MAX_CHOICES) return at_line(p->e, p->name, line, "at most %d choices", LESSON_MAX_CHOICES);
+            if (!*one) return at_line(p->e, p->name, line, _("an empty choice (choices A | B | C)"));
+            if (s->n_choices == LESSON_MAX_CHOICES) return at_line(p->e, p->name, line, _("at most %d choices"), LESSON_MAX_CHOICES);
             if (check_figures(p, one, line)) return -1;
             if (!(s->choices[s->n_choices++] = dup_n(one, strlen(one)))) return oom(p);
         }
-        if (s->n_choices < 2) return at_line(p->e, p->name, line, "a question needs at least two choices (choices A | B)");
+        if (s->n_choices < 2) return at_line(p->e, p->name, line, _("a question needs at least two choices (choices A | B)"));
         return 0;
     }
     if (!strcmp(word, "answer")) {
-        if (!s->n_choices) return at_line(p->e, p->name, line, "answer comes after ask and choices");
-        if (s->answer.text) return at_line(p->e, p->name, line, "a question has one answer");
-        if (!*args) return at_line(p->e, p->name, line, "answer needs the right choice");
+        if (!s->n_choices) return at_line(p->e, p->name, line, _("answer comes after ask and choices"));
+        if (s->answer.text) return at_line(p->e, p->name, line, _("a question has one answer"));
+        if (!*args) return at_line(p->e, p->name, line, _("answer needs the right choice"));
         if (check_figures(p, args, line)) return -1;
         int found = strstr(args, "{{") != NULL; /* a figure: compared with the choices when shown */
         for (int i = 0; i < s->n_choices && !found; i++) found = !strcmp(s->choices[i], args);
-        if (!found) return at_line(p->e, p->name, line, "the answer '%s' is not one of the choices", args);
+        if (!found) return at_line(p->e, p->name, line, _("the answer '%s' is not one of the choices"), args);
         if (!(s->answer.text = dup_n(args, strlen(args)))) return oom(p);
         s->answer.line = line;
         return 0;
     }
     for (int i = 0; forbidden[i]; i++)
         if (!strcmp(word, forbidden[i]))
-            return at_line(p->e, p->name, line, "a lesson cannot '%s': it may not read or write the user's files or end the program", word);
+            return at_line(p->e, p->name, line, _("a lesson cannot '%s': it may not read or write the user's files or end the program"), word);
     if (!strcmp(word, "corpus")) {
         if (!*args || strchr(args, '/') || !strcmp(args, ".") || !strcmp(args, ".."))
-            return at_line(p->e, p->name, line, "corpus takes a file name (no folders): a text in the lesson's folder or in corpora/");
+            return at_line(p->e, p->name, line, _("corpus takes a file name (no folders): a text in the lesson's folder or in corpora/"));
     }
     if (!strcmp(word, "train") && check_train(p, args, line)) return -1;
     if (check_figures(p, t, line)) return -1;
@@ -221,27 +221,27 @@ static int parse_int(const char *v, int lo, int hi, int *out)
 static int front_matter_field(Parser *p, char *line, int lineno, unsigned *seen)
 {
     char *colon = strchr(line, ':');
-    if (!colon) return at_line(p->e, p->name, lineno, "the front matter takes 'field: value' lines");
+    if (!colon) return at_line(p->e, p->name, lineno, _("the front matter takes 'field: value' lines"));
     *colon = 0;
     char *key = trim(line), *v = trim(colon + 1);
     Lesson *l = p->l;
     if (!strcmp(key, "title")) {
-        if (!*v || strlen(v) >= sizeof l->title) return at_line(p->e, p->name, lineno, "title: a title of at most %zu bytes", sizeof l->title - 1);
+        if (!*v || strlen(v) >= sizeof l->title) return at_line(p->e, p->name, lineno, _("title: a title of at most %zu bytes"), sizeof l->title - 1);
         snprintf(l->title, sizeof l->title, "%s", v), *seen |= 1;
     } else if (!strcmp(key, "lang")) {
         size_t n = strlen(v);
         int ok = n >= 2 && n <= 3;
         for (size_t i = 0; i < n; i++) ok &= v[i] >= 'a' && v[i] <= 'z';
-        if (!ok) return at_line(p->e, p->name, lineno, "lang: a language code such as en or ko");
+        if (!ok) return at_line(p->e, p->name, lineno, _("lang: a language code such as en or ko"));
         snprintf(l->lang, sizeof l->lang, "%s", v), *seen |= 2;
     } else if (!strcmp(key, "order")) {
-        if (parse_int(v, 0, 9999, &l->order)) return at_line(p->e, p->name, lineno, "order: a whole number from 0 to 9999");
+        if (parse_int(v, 0, 9999, &l->order)) return at_line(p->e, p->name, lineno, _("order: a whole number from 0 to 9999"));
         *seen |= 4;
     } else if (!strcmp(key, "minutes")) {
-        if (parse_int(v, 1, 240, &l->minutes)) return at_line(p->e, p->name, lineno, "minutes: a whole number from 1 to 240");
+        if (parse_int(v, 1, 240, &l->minutes)) return at_line(p->e, p->name, lineno, _("minutes: a whole number from 1 to 240"));
         *seen |= 8;
     } else {
-        return at_line(p->e, p->name, lineno, "unknown front matter field '%s' (title, lang, order, minutes)", key);
+        return at_line(p->e, p->name, lineno, _("unknown front matter field '%s' (title, lang, order, minutes)"), key);
     }
     return 0;
 }
@@ -276,23 +276,23 @@ int lesson_parse(Lesson *l, const char *name, const char *text, size_t n, Err *e
         buf[len] = 0;
         at = next;
         if (!utf8_valid((const uint8_t *)buf, len, NULL)) {
-            rc = at_line(e, name, lineno, "not UTF-8 text");
+            rc = at_line(e, name, lineno, _("not UTF-8 text"));
             break;
         }
         if (memchr(buf, 0, len)) {
-            rc = at_line(e, name, lineno, "a NUL byte: not text");
+            rc = at_line(e, name, lineno, _("a NUL byte: not text"));
             break;
         }
         switch (state) {
         case START:
-            if (strcmp(trim(buf), "---") != 0) rc = at_line(e, name, lineno, "a lesson starts with front matter: a line '---', then title, lang, order and minutes");
+            if (strcmp(trim(buf), "---") != 0) rc = at_line(e, name, lineno, _("a lesson starts with front matter: a line '---', then title, lang, order and minutes"));
             state = FRONT;
             break;
         case FRONT:
             if (!strcmp(trim(buf), "---")) {
                 static const char *fields[] = {"title", "lang", "order", "minutes"};
                 for (int i = 0; i < 4 && rc == 0; i++)
-                    if (!(seen & (1u << i))) rc = at_line(e, name, lineno, "the front matter lacks '%s'", fields[i]);
+                    if (!(seen & (1u << i))) rc = at_line(e, name, lineno, _("the front matter lacks '%s'"), fields[i]);
                 state = BODY;
             } else if (*trim(buf)) {
                 rc = front_matter_field(&p, buf, lineno, &seen);
@@ -302,7 +302,7 @@ int lesson_parse(Lesson *l, const char *name, const char *text, size_t n, Err *e
             if (!strncmp(buf, "## ", 3)) {
                 rc = new_step(&p, trim(buf + 3), lineno);
             } else if (!strcmp(trim(buf), DIRECTIVE_FENCE)) {
-                if (!p.step) rc = at_line(e, name, lineno, "directives belong to a step: put a '## heading' before them");
+                if (!p.step) rc = at_line(e, name, lineno, _("directives belong to a step: put a '## heading' before them"));
                 else rc = end_paragraph(&p), state = DIRECTIVES, fence_line = lineno;
             } else if (!p.step) {
                 /* before the first step: a title, an introduction for readers of the file */
@@ -318,7 +318,7 @@ int lesson_parse(Lesson *l, const char *name, const char *text, size_t n, Err *e
         case DIRECTIVES:
             if (!strcmp(trim(buf), FENCE)) state = BODY;
             else if (!strncmp(buf, FENCE, 3) || !strncmp(buf, "## ", 3)) /* the block was left open */
-                rc = at_line(e, name, fence_line, "this block is not closed with a line ``` before line %d", lineno);
+                rc = at_line(e, name, fence_line, _("this block is not closed with a line ``` before line %d"), lineno);
             else rc = directive(&p, buf, lineno);
             break;
         case CODE: /* a code block of the narration, kept as it is */
@@ -329,15 +329,15 @@ int lesson_parse(Lesson *l, const char *name, const char *text, size_t n, Err *e
     }
     free(buf);
     if (rc == 0) {
-        if (state == START || state == FRONT) rc = at_line(e, name, lineno ? lineno : 1, "the front matter is not closed with a line '---'");
-        else if (state == DIRECTIVES || state == CODE) rc = at_line(e, name, fence_line, "this block is not closed with a line ```");
+        if (state == START || state == FRONT) rc = at_line(e, name, lineno ? lineno : 1, _("the front matter is not closed with a line '---'"));
+        else if (state == DIRECTIVES || state == CODE) rc = at_line(e, name, fence_line, _("this block is not closed with a line ```"));
         else if (p.step) rc = end_paragraph(&p);
     }
-    if (rc == 0 && l->n_steps == 0) rc = at_line(e, name, lineno, "a lesson has at least one step: a '## heading'");
+    if (rc == 0 && l->n_steps == 0) rc = at_line(e, name, lineno, _("a lesson has at least one step: a '## heading'"));
     for (int i = 0; rc == 0 && i < l->n_steps; i++) {
         LessonStep *s = &l->steps[i];
         if (s->ask.text && !s->answer.text)
-            rc = at_line(e, name, s->ask.line, "a question needs its choices and its answer (choices A | B, answer A)");
+            rc = at_line(e, name, s->ask.line, _("a question needs its choices and its answer (choices A | B, answer A)"));
         if (s->n_before < 0) s->n_before = s->n_para;
         for (int k = 0; rc == 0 && k < s->n_para; k++) rc = check_figures(&p, s->para[k].text, s->para[k].line);
     }
@@ -351,7 +351,7 @@ int lesson_load(Lesson *l, const char *path, Err *e)
     memset(l, 0, sizeof *l);
     uint8_t *data;
     size_t size;
-    if (readfile_all(path, "a lesson file", &data, &size, e)) return -1;
+    if (readfile_all(path, N_("a lesson file"), &data, &size, e)) return -1;
     int rc = lesson_parse(l, path, (const char *)data, size, e);
     free(data);
     if (rc) return -1;
@@ -430,7 +430,7 @@ int lesson_list(const char *dir, const char *lang, LessonList *out, int *broken,
         size_t k = strlen(ent->d_name);
         if (k < 4 || strcmp(ent->d_name + k - 3, ".md") != 0 || ent->d_name[0] == '.') continue;
         if (array_grow((void **)&out->lessons, &cap, (size_t)out->n + 1, sizeof *out->lessons, 8)) {
-            rc = err_nomem(e, _("the lessons"), 0);
+            rc = err_nomem(e, N_("the lessons"), 0);
             break;
         }
         char path[NT_PATH_MAX + 256];

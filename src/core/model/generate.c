@@ -14,7 +14,7 @@ int generator_create(Generator *g, const GPT2 *m, Err *e)
     g->window = malloc(sizeof(int32_t) * m->cfg.n_ctx);
     if (!g->window) {
         generator_free(g);
-        return err_nomem(e, _("context window"), 4ULL * m->cfg.n_ctx);
+        return err_nomem(e, N_("context window"), 4ULL * m->cfg.n_ctx);
     }
     return 0;
 }

@@ -132,7 +132,7 @@ int gpt2_create(GPT2 *m, const GPT2Config *cfg, Err *e)
     m->cfg = *cfg;
     m->n_params = gpt2_param_count(cfg);
     m->params = calloc(m->n_params, sizeof(float));
-    if (!m->params) return err_nomem(e, _("model weights"), m->n_params * sizeof(float));
+    if (!m->params) return err_nomem(e, N_("model weights"), m->n_params * sizeof(float));
     gpt2_tensors_point(&m->w, m->params, cfg);
     return 0;
 }
@@ -250,7 +250,7 @@ int gpt2_work_create(GPT2Work *w, const GPT2 *m, int B, int T, int training, Par
     if (training) w->grads = malloc(m->n_params * sizeof(float));
     if (!w->mem || !w->inputs || (training && !w->grads)) {
         gpt2_work_free(w);
-        return err_nomem(e, _("activations"), gpt2_work_bytes(&m->cfg, B, T, training, nparts));
+        return err_nomem(e, N_("activations"), gpt2_work_bytes(&m->cfg, B, T, training, nparts));
     }
     /* Touch every page now, so that the first step does not pay for the page faults and the
      * memory figure is honest from the start. */
@@ -447,7 +447,7 @@ int gpt2_cache_create(GPT2Cache *c, const GPT2 *m, Err *e)
     /* kv + rows of x, ln, qkv, atty, fch (1+1+3+1+4 C) + one head's score matrix + logits */
     size_t n = L * T * 2 * C + T * 10 * C + T * T + V;
     c->mem = malloc(n * sizeof(float));
-    if (!c->mem) return err_nomem(e, _("the inference cache"), n * sizeof(float));
+    if (!c->mem) return err_nomem(e, N_("the inference cache"), n * sizeof(float));
     float *p = c->mem;
     c->kv = p, p += L * T * 2 * C;
     c->x = p, p += T * C;

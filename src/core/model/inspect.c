@@ -22,7 +22,7 @@ int inspect_create(Inspect *in, const GPT2 *m, Err *e)
     in->mem = malloc(n * sizeof(float));
     if (!in->mem) {
         inspect_free(in);
-        return err_nomem(e, _("the inspection buffers"), n * sizeof(float));
+        return err_nomem(e, N_("the inspection buffers"), n * sizeof(float));
     }
     float *p = in->mem;
     in->lens_ln = p, p += R * C;
@@ -62,7 +62,7 @@ const float *inspect_run(Inspect *in, const GPT2 *m, const int32_t *ids, int n, 
         if (att) in->att = att;
         float *resid = realloc(in->resid, sizeof(float) * L * n * C);
         if (resid) in->resid = resid;
-        if (!att || !resid) return err_nomem(e, _("the attention weights"), sizeof(float) * L * n * (NH * n + C)), NULL;
+        if (!att || !resid) return err_nomem(e, N_("the attention weights"), sizeof(float) * L * n * (NH * n + C)), NULL;
         in->cap = n;
     }
     in->n = n;

@@ -20,7 +20,7 @@ int llmc_is_model(const uint8_t *buf, size_t n)
     return n >= 8 && get_u32(buf) == LLMC_MODEL_MAGIC;
 }
 
-const FileKind llmc_model_kind = {"an llm.c model", llmc_is_model};
+const FileKind llmc_model_kind = {N_("an llm.c model"), llmc_is_model};
 
 int llmc_load_model(int fd, uint64_t n, GPT2 *m, Err *e)
 {
@@ -45,7 +45,7 @@ int llmc_load_model(int fd, uint64_t n, GPT2 *m, Err *e)
     uint64_t want = LLMC_HEADER_BYTES + (uint64_t)(n_params + pad) * per;
     if (n != want)
         return err_input(e, _("llm.c model has %llu bytes; its header's sizes need %llu (%s)"), (unsigned long long)n,
-                         (unsigned long long)want, n < want ? "truncated" : "trailing data");
+                         (unsigned long long)want, n < want ? _("truncated") : _("trailing data"));
     if (gpt2_create(m, &cfg, e)) return -1;
     size_t wte = (size_t)cfg.n_vocab * cfg.n_embd, total = n_params + pad;
     uint8_t buf[1 << 16];

@@ -50,7 +50,7 @@ int probe_next_distribution(const GPT2 *m, const int32_t *ids, int n, const Samp
     const int V = m->cfg.n_vocab;
     memset(s, 0, sizeof *s);
     float *logits = malloc(sizeof(float) * (size_t)V);
-    if (!logits) return err_nomem(e, _("logits"), 4ULL * V);
+    if (!logits) return err_nomem(e, N_("logits"), 4ULL * V);
     int rc = sampler_create(s, c, V, e);
     if (rc == 0) rc = probe_next_logits(m, ids, n, logits, e);
     if (rc == 0) sampler_distribution(s, logits);
@@ -77,7 +77,7 @@ int probe_sgd_step(const GPT2 *m, const int32_t *ids, int pos, float lr, double 
     if (!weights) {
         gpt2_work_free(&w);
         gpt2_free(&copy);
-        return err_nomem(e, _("loss weights"), 4ULL * T);
+        return err_nomem(e, N_("loss weights"), 4ULL * T);
     }
     weights[T - 1] = 1.0f;
     gpt2_forward(&copy, &w, ids + s, ids + s + 1, 1, T);

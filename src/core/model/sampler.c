@@ -29,7 +29,7 @@ int sampler_create(Sampler *s, const SamplerConfig *c, int n_vocab, Err *e)
     s->cfg = *c;
     s->n_vocab = n_vocab;
     s->cand = calloc((size_t)n_vocab, sizeof *s->cand);
-    if (!s->cand) return err_nomem(e, _("sampler"), (unsigned long long)n_vocab * sizeof *s->cand);
+    if (!s->cand) return err_nomem(e, N_("sampler"), (unsigned long long)n_vocab * sizeof *s->cand);
     s->u = NAN;
     return 0;
 }

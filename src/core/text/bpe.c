@@ -42,7 +42,7 @@ BpeIndex *bpe_index_build(const Tokenizer *t, Err *e)
     BpeIndex *ix = calloc(1, sizeof *ix);
     if (!ix || hashidx_init(&ix->ids, slots, 50)) {
         bpe_index_free(ix);
-        err_nomem(e, _("vocabulary index"), slots * 4);
+        err_nomem(e, N_("vocabulary index"), slots * 4);
         return NULL;
     }
     ix->off = t->offsets;
@@ -54,7 +54,7 @@ BpeIndex *bpe_index_build(const Tokenizer *t, Err *e)
         int32_t j = hashidx_put(&ix->ids, hash_bytes(k.p, k.n), id, token_is, token_hash, ix, &k);
         if (j != id) {
             bpe_index_free(ix);
-            if (j == HASHIDX_NOMEM) err_nomem(e, _("vocabulary index"), slots * 4);
+            if (j == HASHIDX_NOMEM) err_nomem(e, N_("vocabulary index"), slots * 4);
             else err_input(e, _("vocabulary tokens %d and %d have the same bytes"), j, id);
             return NULL;
         }

@@ -314,7 +314,7 @@ BpeTrainer *bpe_trainer_create(const uint8_t *text, size_t n, int pattern, Err *
 oom:
     chunks_free(&cc);
     bpe_trainer_free(t);
-    err_nomem(e, _("BPE training"), n * 16);
+    err_nomem(e, N_("BPE training"), n * 16);
     return NULL;
 }
 
@@ -381,14 +381,14 @@ int bpe_trainer_step(BpeTrainer *t, BpeMerge *out, Err *e)
     bpe_trainer_token(t, a, &na);
     bpe_trainer_token(t, b, &nb);
     uint8_t stack[256], *joined = na + nb <= sizeof stack ? stack : malloc(na + nb);
-    if (!joined) return err_nomem(e, _("BPE token"), na + nb);
+    if (!joined) return err_nomem(e, N_("BPE token"), na + nb);
     memcpy(joined, t->tok_bytes + t->tok_off[a], na);
     memcpy(joined + na, t->tok_bytes + t->tok_off[b], nb);
     int32_t x = vocab_find(t, joined, na + nb);
     int is_new = x < 0;
     if (is_new) x = vocab_add(t, joined, na, joined + na, nb);
     if (joined != stack) free(joined);
-    if (x < 0) return err_nomem(e, _("BPE vocabulary"), t->tb_len);
+    if (x < 0) return err_nomem(e, N_("BPE vocabulary"), t->tb_len);
 
     /* Each chunk holding the pair: take its pairs out, merge left to right, put its pairs
      * back. Recounting the whole chunk is what makes overlapping pairs ("aaa") come out as a
@@ -405,7 +405,7 @@ int bpe_trainer_step(BpeTrainer *t, BpeMerge *out, Err *e)
         if (i + 1 >= len) continue;
         int64_t c = t->wcount[w];
         for (i = 0; i + 1 < len; i++)
-            if (pair_delta(t, s[i], s[i + 1], -c)) return err_nomem(e, _("BPE pairs"), t->n_pairs * sizeof(Pair));
+            if (pair_delta(t, s[i], s[i + 1], -c)) return err_nomem(e, N_("BPE pairs"), t->n_pairs * sizeof(Pair));
         uint32_t o = 0;
         for (i = 0; i < len;) {
             if (i + 1 < len && s[i] == a && s[i + 1] == b) s[o++] = x, i += 2;
@@ -413,11 +413,11 @@ int bpe_trainer_step(BpeTrainer *t, BpeMerge *out, Err *e)
         }
         t->wlen[w] = len = o;
         for (i = 0; i + 1 < len; i++) {
-            if (pair_delta(t, s[i], s[i + 1], c)) return err_nomem(e, _("BPE pairs"), t->n_pairs * sizeof(Pair));
+            if (pair_delta(t, s[i], s[i + 1], c)) return err_nomem(e, N_("BPE pairs"), t->n_pairs * sizeof(Pair));
             /* Pairs with the new token are new to this chunk; the others already list it. */
             if (s[i] == x || s[i + 1] == x) {
                 long q = pair_index(t, s[i], s[i + 1], 0);
-                if (pair_note_word(&t->pairs[q], w)) return err_nomem(e, _("BPE pairs"), 0);
+                if (pair_note_word(&t->pairs[q], w)) return err_nomem(e, N_("BPE pairs"), 0);
             }
         }
         p = &t->pairs[pi]; /* pair_delta may have moved the array */
@@ -428,7 +428,7 @@ int bpe_trainer_step(BpeTrainer *t, BpeMerge *out, Err *e)
         if (q->delta == 0) continue;
         q->count += q->delta;
         q->delta = 0;
-        if (q->count > 0 && item_push(t, (PairItem){q->count, q->a, q->b})) return err_nomem(e, _("BPE heap"), 0);
+        if (q->count > 0 && item_push(t, (PairItem){q->count, q->a, q->b})) return err_nomem(e, N_("BPE heap"), 0);
     }
     t->n_touched = 0;
     /* The merged pair's chunk list is spent. */
@@ -463,7 +463,7 @@ int bpe_learn(const uint8_t *text, size_t n, int pattern, int vocab, Tokenizer *
 int bpe_trainer_tokenizer(const BpeTrainer *t, Tokenizer *out, Err *e)
 {
     uint8_t *special = calloc(t->n_tok, 1);
-    if (!special) return err_nomem(e, _("vocabulary"), t->n_tok);
+    if (!special) return err_nomem(e, N_("vocabulary"), t->n_tok);
     int rc = tokenizer_init_table(out, "bpe", t->pattern, (int)t->n_tok, t->tok_off, t->tok_bytes, special, e);
     free(special);
     return rc;

@@ -36,7 +36,7 @@ int corpus_open(Corpus *c, const char *path, Err *e)
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "%s", path);
     uint8_t *data;
-    if (readfile_all(path, "a text file", &data, &c->size, e)) return -1;
+    if (readfile_all(path, N_("a text file"), &data, &c->size, e)) return -1;
     c->data = data;
     if (corpus_check(c, e)) {
         corpus_close(c);
@@ -50,7 +50,7 @@ int corpus_from_memory(Corpus *c, const char *name, const uint8_t *text, size_t 
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "%s", name);
     uint8_t *copy = malloc(n ? n : 1);
-    if (!copy) return err_nomem(e, _("corpus"), n);
+    if (!copy) return err_nomem(e, N_("corpus"), n);
     memcpy(copy, text, n);
     c->data = copy;
     c->size = n;

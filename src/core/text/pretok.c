@@ -51,7 +51,7 @@ static void compile(int k)
     if (!compiled[k].code) {
         PCRE2_UCHAR msg[120];
         pcre2_get_error_message(code, msg, sizeof msg);
-        snprintf(compile_error[k], sizeof compile_error[k], "pattern %s: %s at %zu", names[k], (char *)msg, (size_t)off);
+        snprintf(compile_error[k], sizeof compile_error[k], _("pattern %s: %s at %zu"), names[k], (char *)msg, (size_t)off);
         return;
     }
     compiled[k].jit = pcre2_jit_compile(compiled[k].code, PCRE2_JIT_COMPLETE) == 0;
@@ -121,7 +121,7 @@ int pretok_split(const Pretok *p, const uint8_t *text, size_t n, PretokFn fn, vo
 {
     if (!p) return n ? fn(ctx, text, n) : 0;
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(p->code, NULL);
-    if (!md) return err_nomem(e, _("pattern match data"), 64);
+    if (!md) return err_nomem(e, N_("pattern match data"), 64);
     /* Valid UTF-8 runs go through the pattern; each invalid byte is a chunk alone. */
     size_t at = 0;
     int rc = 0;

@@ -14,7 +14,7 @@ static int is_shard(const uint8_t *head, size_t n)
 {
     return n >= 8 && get_u32(head) == SHARD_MAGIC && get_u32(head + 4) == SHARD_VERSION;
 }
-const FileKind shard_kind = {"an llm.c token shard", is_shard};
+const FileKind shard_kind = {N_("an llm.c token shard"), is_shard};
 
 int shard_writer_open(ShardWriter *w, const char *path, const char *tok_name, int n_vocab, Err *e)
 {
@@ -92,7 +92,7 @@ int shard_check(const uint8_t *head, uint64_t size, const char *path, uint64_t *
 int shard_read(const char *path, int n_vocab, const char *of_name, int32_t **tokens, size_t *cap, size_t *n, Err *e)
 {
     uint64_t size, count;
-    int fd = readfile_open(path, "an llm.c token shard", &size, e);
+    int fd = readfile_open(path, N_("an llm.c token shard"), &size, e);
     if (fd < 0) return -1;
     uint8_t head[SHARD_HEADER_BYTES];
     int rc = -1;
@@ -100,12 +100,12 @@ int shard_read(const char *path, int n_vocab, const char *of_name, int32_t **tok
     if (size >= SHARD_HEADER_BYTES && readfile_exact(fd, path, head, sizeof head, e)) goto done;
     if (shard_check(head, size, path, &count, e)) goto done;
     if (array_grow((void **)tokens, cap, *n + count, sizeof(int32_t), 1024)) {
-        rc = err_nomem(e, _("tokens"), count * sizeof(int32_t));
+        rc = err_nomem(e, N_("tokens"), count * sizeof(int32_t));
         goto done;
     }
     enum { CHUNK = 1 << 20 };
     if (!(buf = malloc(2 * CHUNK))) {
-        rc = err_nomem(e, _("shard buffer"), 2 * CHUNK);
+        rc = err_nomem(e, N_("shard buffer"), 2 * CHUNK);
         goto done;
     }
     int32_t *out = *tokens + *n;

@@ -50,7 +50,7 @@ int suffix_build(SuffixArray *s, const int32_t *tokens, size_t n, Err *e)
     if (top >= 0) next = malloc(n * sizeof *next), bucket = malloc(n * sizeof *bucket);
     if (top < 0 || !next || !bucket) {
         free(sa), free(rank), free(next), free(bucket);
-        return err_nomem(e, _("suffix array"), 16ULL * n);
+        return err_nomem(e, N_("suffix array"), 16ULL * n);
     }
     uint32_t r = (uint32_t)top;
     /* Sorted and ranked by their first k tokens, suffixes sort by their first 2k as the pairs

@@ -60,7 +60,7 @@ int tokenizer_init_table(Tokenizer *t, const char *name, int pattern, int n_voca
     t->special = malloc((size_t)n_vocab);
     if (!t->offsets || !t->bytes || !t->special) {
         tokenizer_free(t);
-        return err_nomem(e, _("vocabulary"), total + 5ULL * n_vocab);
+        return err_nomem(e, N_("vocabulary"), total + 5ULL * n_vocab);
     }
     memcpy(t->offsets, offsets, sizeof(uint32_t) * (n_vocab + 1));
     memcpy(t->bytes, bytes, total);
@@ -105,7 +105,7 @@ int tokenizer_encode(const Tokenizer *t, const uint8_t *text, size_t n, int32_t 
 {
     /* A text never has more tokens than bytes. */
     if (array_grow((void **)ids, cap, n ? n : 1, sizeof(int32_t), 256))
-        return err_nomem(e, _("token buffer"), (unsigned long long)n * sizeof(int32_t));
+        return err_nomem(e, N_("token buffer"), (unsigned long long)n * sizeof(int32_t));
     if (!t->bpe) {
         for (size_t i = 0; i < n; i++) (*ids)[i] = t->byte_id[text[i]];
         *n_ids = n;
@@ -114,10 +114,10 @@ int tokenizer_encode(const Tokenizer *t, const uint8_t *text, size_t n, int32_t 
     const Pretok *p = pretok_get(t->pattern, e);
     if (t->pattern != PRETOK_NONE && !p) return -1;
     EncodeCtx c = {t, bpe_work_create(), *ids, 0, 0};
-    if (!c.w) return err_nomem(e, _("encoder"), sizeof(void *));
+    if (!c.w) return err_nomem(e, N_("encoder"), sizeof(void *));
     int rc = pretok_split(p, text, n, encode_chunk, &c, e);
     bpe_work_free(c.w);
-    if (c.oom) return err_nomem(e, _("encoder"), n * 8);
+    if (c.oom) return err_nomem(e, N_("encoder"), n * 8);
     if (rc) return -1;
     *n_ids = c.n;
     return 0;
@@ -141,7 +141,7 @@ int tokenizer_decode(const Tokenizer *t, const int32_t *ids, size_t n, uint8_t *
         tokenizer_token(t, ids[i], &k);
         total += k;
     }
-    if (array_grow((void **)out, cap, total + 1, 1, 256)) return err_nomem(e, _("text buffer"), total + 1);
+    if (array_grow((void **)out, cap, total + 1, 1, 256)) return err_nomem(e, N_("text buffer"), total + 1);
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
         size_t k;
@@ -191,7 +191,7 @@ int tokenizer_deserialize(Tokenizer *t, const uint8_t *in, size_t n, Err *e)
     if ((uint64_t)TOK_HEADER + 3ULL * n_vocab + total != n)
         return err_input(e, _("tokenizer section has the wrong size"));
     uint32_t *offsets = malloc(sizeof(uint32_t) * (n_vocab + 1));
-    if (!offsets) return err_nomem(e, _("vocabulary"), 4ULL * n_vocab);
+    if (!offsets) return err_nomem(e, N_("vocabulary"), 4ULL * n_vocab);
     const uint8_t *lens = in + TOK_HEADER, *special = lens + 2 * (size_t)n_vocab,
                   *bytes = special + n_vocab;
     uint64_t at = 0;

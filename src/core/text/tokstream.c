@@ -59,7 +59,7 @@ int tokstream_files(const TokStream *s, const char *const *paths, int n_paths, u
     uint64_t total = 0, done = 0, tokens = 0;
     for (int i = 0; i < n_paths; i++) {
         uint64_t size;
-        int fd = readfile_open(paths[i], "a text file", &size, e);
+        int fd = readfile_open(paths[i], N_("a text file"), &size, e);
         if (fd < 0) return -1;
         close(fd);
         if (size == 0) return err_input(e, _("%s: empty file"), paths[i]);
@@ -71,10 +71,10 @@ int tokstream_files(const TokStream *s, const char *const *paths, int n_paths, u
     uint8_t *buf = NULL;
     size_t cap = 0;
     int rc = -1, fd = -1;
-    if (!parts) return err_nomem(e, _("encoder parts"), sizeof *parts * (size_t)nparts);
+    if (!parts) return err_nomem(e, N_("encoder parts"), sizeof *parts * (size_t)nparts);
     for (int f = 0; f < n_paths; f++) {
         uint64_t left;
-        if ((fd = readfile_open(paths[f], "a text file", &left, e)) < 0) goto done;
+        if ((fd = readfile_open(paths[f], N_("a text file"), &left, e)) < 0) goto done;
         if (s->separator >= 0) {
             if (s->sink(s->sink_ctx, &s->separator, 1, e)) goto done;
             tokens++;
@@ -86,7 +86,7 @@ int tokstream_files(const TokStream *s, const char *const *paths, int n_paths, u
             size_t want = (size_t)nparts * piece;
             if (want > left) want = (size_t)left;
             if (array_grow((void **)&buf, &cap, len + want + 1, 1, want + 1)) {
-                err_nomem(e, _("text buffer"), len + want + 1);
+                err_nomem(e, N_("text buffer"), len + want + 1);
                 goto done;
             }
             if (readfile_exact(fd, paths[f], buf + len, want, e)) goto done;

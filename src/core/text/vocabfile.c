@@ -24,7 +24,7 @@
 static uint8_t *read_all(const char *path, size_t *n, Err *e)
 {
     uint8_t *buf;
-    return readfile_all(path, "a vocabulary file", &buf, n, e) ? NULL : buf;
+    return readfile_all(path, N_("a vocabulary file"), &buf, n, e) ? NULL : buf;
 }
 
 /* A growing vocabulary table. */
@@ -41,7 +41,7 @@ static int table_init(Table *tb, int n, Err *e)
     tb->len = malloc(sizeof *tb->len * (size_t)n);
     tb->tok = calloc((size_t)n, sizeof *tb->tok);
     tb->special = calloc((size_t)n, 1);
-    if (!tb->len || !tb->tok || !tb->special) return err_nomem(e, _("vocabulary"), 16ULL * n);
+    if (!tb->len || !tb->tok || !tb->special) return err_nomem(e, N_("vocabulary"), 16ULL * n);
     memset(tb->len, 0xff, sizeof *tb->len * (size_t)n);
     return 0;
 }
@@ -59,7 +59,7 @@ static int table_set(Table *tb, int id, const uint8_t *b, size_t n, int special,
     if (id < 0 || id >= tb->n) return err_input(e, _("%s: token id %d out of range"), file, id);
     if (tb->len[id] != UINT32_MAX) return err_input(e, _("%s: token id %d appears twice"), file, id);
     tb->tok[id] = malloc(n ? n : 1);
-    if (!tb->tok[id]) return err_nomem(e, _("vocabulary"), n);
+    if (!tb->tok[id]) return err_nomem(e, N_("vocabulary"), n);
     memcpy(tb->tok[id], b, n);
     tb->len[id] = (uint32_t)n;
     tb->special[id] = (uint8_t)special;
@@ -83,7 +83,7 @@ static int table_finish(Table *tb, Tokenizer *t, const char *name, int pattern, 
     uint8_t *bytes = malloc(total ? total : 1);
     if (!off || !bytes) {
         free(off), free(bytes);
-        return err_nomem(e, _("vocabulary"), total);
+        return err_nomem(e, N_("vocabulary"), total);
     }
     size_t at = 0;
     for (int i = 0; i < tb->n; i++) {
@@ -451,7 +451,7 @@ done:
 }
 
 static int is_llmc_tokenizer(const uint8_t *head, size_t n) { return n >= 4 && get_u32(head) == LLMC_TOKENIZER_MAGIC; }
-const FileKind llmc_tokenizer_kind = {"an llm.c tokenizer file", is_llmc_tokenizer};
+const FileKind llmc_tokenizer_kind = {N_("an llm.c tokenizer file"), is_llmc_tokenizer};
 
 int vocab_save_llmc(const char *path, const Tokenizer *t, Err *e)
 {
@@ -515,13 +515,13 @@ int vocab_load_named(Tokenizer *t, const char *name, Err *e)
 /* Our tokenizer files */
 
 static int is_tokenizer_file(const uint8_t *head, size_t n) { return n >= 8 && memcmp(head, TOKENIZER_FILE_MAGIC, 8) == 0; }
-const FileKind tokenizer_file_kind = {"a nexttoken tokenizer file", is_tokenizer_file};
+const FileKind tokenizer_file_kind = {N_("a nexttoken tokenizer file"), is_tokenizer_file};
 
 int tokenizer_save(const char *path, const Tokenizer *t, Err *e)
 {
     size_t n = tokenizer_serialized_size(t);
     uint8_t *blob = malloc(n);
-    if (!blob) return err_nomem(e, _("tokenizer"), n);
+    if (!blob) return err_nomem(e, N_("tokenizer"), n);
     tokenizer_serialize(t, blob);
     AtomicFile af;
     if (atomic_open(&af, path, &tokenizer_file_kind, e)) {

@@ -93,7 +93,7 @@ static int add(WordTok *w, const uint8_t *b, size_t n)
 WordTok *wordtok_build(int kind, const uint8_t *corpus, size_t n, Err *e)
 {
     WordTok *w = calloc(1, sizeof *w);
-    if (!w) return err_nomem(e, _("word tokenizer"), sizeof *w), NULL;
+    if (!w) return err_nomem(e, N_("word tokenizer"), sizeof *w), NULL;
     w->kind = kind;
     if (hashidx_init(&w->ids, 1024, 50) || add(w, (const uint8_t *)"<unk>", 5)) goto oom;
     for (size_t at = 0, len; (len = next_piece(kind, corpus, n, &at)) > 0; at += len)
@@ -101,7 +101,7 @@ WordTok *wordtok_build(int kind, const uint8_t *corpus, size_t n, Err *e)
     return w;
 oom:
     wordtok_free(w);
-    err_nomem(e, _("word tokenizer"), n);
+    err_nomem(e, N_("word tokenizer"), n);
     return NULL;
 }
 

@@ -16,7 +16,7 @@ int adamw_create(AdamW *opt, size_t n, Err *e)
     opt->v = calloc(n, sizeof(float));
     if (!opt->m || !opt->v) {
         adamw_free(opt);
-        return err_nomem(e, _("optimizer state"), 2 * n * sizeof(float));
+        return err_nomem(e, N_("optimizer state"), 2 * n * sizeof(float));
     }
     opt->beta1 = 0.9f;
     opt->beta2 = 0.95f;

@@ -29,7 +29,7 @@
 /* Writing */
 
 static int is_checkpoint(const uint8_t *head, size_t n) { return n >= 8 && memcmp(head, CHECKPOINT_MAGIC, 8) == 0; }
-const FileKind checkpoint_kind = {"a nexttoken checkpoint", is_checkpoint};
+const FileKind checkpoint_kind = {N_("a nexttoken checkpoint"), is_checkpoint};
 
 static void write_section_header(AtomicFile *af, const char *tag, uint64_t len)
 {
@@ -112,7 +112,7 @@ int checkpoint_save(const char *path, const GPT2 *m, const Tokenizer *tok, const
         return err_internal(e, _("%s: tokenizer has %d tokens, model %d"), path, tok->n_vocab, m->cfg.n_vocab);
     size_t tok_bytes = tokenizer_serialized_size(tok);
     uint8_t *tokbuf = malloc(tok_bytes);
-    if (!tokbuf) return err_nomem(e, _("tokenizer"), tok_bytes);
+    if (!tokbuf) return err_nomem(e, N_("tokenizer"), tok_bytes);
     tokenizer_serialize(tok, tokbuf);
 
     AtomicFile af;
@@ -266,7 +266,7 @@ static int read_trst(TrainState *st, const uint8_t *p, uint64_t len, Err *e)
     h->val_loss = malloc((nv ? nv : 1) * sizeof(float));
     if (!h->loss || !h->seconds || !h->val_step || !h->val_loss) {
         train_state_free(st);
-        return err_nomem(e, _("loss history"), n * 8 + nv * 12);
+        return err_nomem(e, N_("loss history"), n * 8 + nv * 12);
     }
     h->n = h->cap = n;
     h->n_val = h->cap_val = nv;
@@ -372,7 +372,7 @@ static int load_native(In *in, Checkpoint *ck, int parts, Err *e)
             if (in_skip(in, len, e)) goto out;
         } else {
             if (!(sec[k].p = malloc(len ? len : 1))) {
-                err_nomem(e, _("checkpoint section"), len);
+                err_nomem(e, N_("checkpoint section"), len);
                 goto out;
             }
             if (in_read(in, sec[k].p, len, e)) goto out;
@@ -463,7 +463,7 @@ int checkpoint_load(const char *path, Checkpoint *ck, int parts, Err *e)
 {
     memset(ck, 0, sizeof *ck);
     In in = {.hash = FNV_OFFSET};
-    if ((in.fd = readfile_open(path, "a model file", &in.size, e)) < 0) return -1;
+    if ((in.fd = readfile_open(path, N_("a model file"), &in.size, e)) < 0) return -1;
     uint8_t magic[8];
     int rc;
     if (in.size < 8) rc = err_input(e, _("not a model file (%llu bytes)"), (unsigned long long)in.size);

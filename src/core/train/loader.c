@@ -6,6 +6,7 @@
 
 #include "core/base/readfile.h"
 #include "core/text/vocabfile.h"
+#include "core/base/i18n.h"
 
 int load_tokenizer(const char *spec, Tokenizer *t, Err *e)
 {
@@ -47,8 +48,8 @@ int load_model(const char *path, Checkpoint *ck, int parts, int need_tokenizer, 
     if (need_tokenizer && ck->tok.n_vocab == 0) {
         int gpt2 = ck->model.cfg.n_vocab == GPT2_VOCAB;
         checkpoint_free(ck);
-        return err_input(e, gpt2 ? "%s: this llm.c model has no tokenizer, and GPT-2's is not installed: run `make gpt2-vocab`, or put llm.c's gpt2_tokenizer.bin beside it"
-                                 : "%s: this llm.c model has no tokenizer; attach one with `nexttoken export --model FILE --format nexttoken --tokenizer FILE --out FILE`",
+        return err_input(e, gpt2 ? _("%s: this llm.c model has no tokenizer, and GPT-2's is not installed: run `make gpt2-vocab`, or put llm.c's gpt2_tokenizer.bin beside it")
+                                 : _("%s: this llm.c model has no tokenizer; attach one with `nexttoken export --model FILE --format nexttoken --tokenizer FILE --out FILE`"),
                          path);
     }
     return 0;

@@ -59,8 +59,8 @@ static int new_tokenizer(Session *s, const SessionSpec *spec, Err *e)
     int vocab = spec->vocab_size ? spec->vocab_size : BPE_DEFAULT_VOCAB, exhausted = 0;
     double t0 = clock_now();
     if (bpe_learn(s->corpus.data, s->corpus.size, PRETOK_GPT2, vocab, &s->tok, &exhausted, e)) return -1;
-    note(s, "tokenizer: %d-token byte-pair vocabulary learned from %s in %.2f s%s", s->tok.n_vocab, s->corpus.name,
-         clock_now() - t0, exhausted ? " (no more pairs to merge)" : "");
+    note(s, _("tokenizer: %d-token byte-pair vocabulary learned from %s in %.2f s%s"), s->tok.n_vocab, s->corpus.name,
+         clock_now() - t0, exhausted ? _(" (no more pairs to merge)") : "");
     return 0;
 }
 
@@ -91,11 +91,12 @@ static int shard_dataset(Session *s, const SessionSpec *spec, int T, Err *e)
     for (int i = 0; i < spec->n_val_data; i++)
         if (shard_read(spec->val_data[i], s->tok.n_vocab, s->tok.name, &tokens, &cap, &n, e)) goto fail;
     char name[NT_PATH_MAX + 32];
-    snprintf(name, sizeof name, "%s%s", spec->data[0], spec->n_data > 1 || spec->n_val_data ? " and the other shards" : "");
+    snprintf(name, sizeof name, "%s%s", spec->data[0], spec->n_data > 1 || spec->n_val_data ? _(" and the other shards") : "");
     if (dataset_from_tokens(&s->data, tokens, n, spec->n_val_data ? n_train : 0, s->tok.n_vocab, T, name, e)) return -1;
-    note(s, "data: %zu training tokens from %d shard%s, %zu validating (%s)", s->data.n_train, spec->n_data,
-         spec->n_data == 1 ? "" : "s", s->data.n_tokens - s->data.n_train,
-         spec->n_val_data ? "the validation shards" : "the last tenth");
+    note(s, P_("data: %zu training tokens from %d shard, %zu validating (%s)", "data: %zu training tokens from %d shards, %zu validating (%s)",
+               spec->n_data),
+         s->data.n_train, spec->n_data, s->data.n_tokens - s->data.n_train,
+         spec->n_val_data ? _("the validation shards") : _("the last tenth"));
     return 0;
 fail:
     free(tokens);
@@ -175,14 +176,14 @@ int session_open(Session *s, const SessionSpec *spec, ParPool *pool, Err *e)
         int fitted = fit_batch(&mc, tc.batch, spec->work_budget ? spec->work_budget : SESSION_WORK_BUDGET);
         if (fitted != tc.batch) {
             s->fitted_batch = tc.batch = fitted;
-            note(s, "batch %d, to fit a training step in %zu MB", fitted, (spec->work_budget ? spec->work_budget : SESSION_WORK_BUDGET) >> 20);
+            note(s, _("batch %d, to fit a training step in %zu MB"), fitted, (spec->work_budget ? spec->work_budget : SESSION_WORK_BUDGET) >> 20);
         }
     }
     int rc;
     if (spec->resume) {
         if (saved_settings) ck.st.cfg = tc;
         if (corpus && ck.st.corpus_hash && ck.st.corpus_hash != s->corpus.hash)
-            note(s, "note: %s is not the text this model was trained on; training continues on it", s->corpus.name);
+            note(s, _("note: %s is not the text this model was trained on; training continues on it"), s->corpus.name);
         rc = trainer_resume(&s->tr, &ck.model, &ck.opt, &ck.st, &tc, &s->data, pool, e);
     } else {
         rc = trainer_create(&s->tr, &mc, &tc, &s->data, pool, e);

@@ -55,7 +55,7 @@ int train_history_add(TrainHistory *h, float loss, float seconds, Err *e)
 {
     void **const cols[] = {(void **)&h->loss, (void **)&h->seconds};
     const size_t elems[] = {sizeof *h->loss, sizeof *h->seconds};
-    if (array_grow_columns(&h->cap, h->n + 1, 1024, 2, cols, elems)) return err_nomem(e, _("loss history"), (h->n + 1) * 8);
+    if (array_grow_columns(&h->cap, h->n + 1, 1024, 2, cols, elems)) return err_nomem(e, N_("loss history"), (h->n + 1) * 8);
     h->loss[h->n] = loss;
     h->seconds[h->n] = seconds;
     h->n++;
@@ -67,7 +67,7 @@ int train_history_add_val(TrainHistory *h, long step, float loss, Err *e)
     void **const cols[] = {(void **)&h->val_step, (void **)&h->val_loss};
     const size_t elems[] = {sizeof *h->val_step, sizeof *h->val_loss};
     if (array_grow_columns(&h->cap_val, h->n_val + 1, 64, 2, cols, elems))
-        return err_nomem(e, _("validation history"), (h->n_val + 1) * 12);
+        return err_nomem(e, N_("validation history"), (h->n_val + 1) * 12);
     h->val_step[h->n_val] = step;
     h->val_loss[h->n_val] = loss;
     h->n_val++;

@@ -19,7 +19,7 @@ static int trainer_setup(Trainer *tr, const Dataset *d, Err *e)
     int B = tr->st.cfg.batch, T = mc->n_ctx;
     if (gpt2_work_create(&tr->work, &tr->model, B, T, 1, tr->pool, e)) return -1;
     tr->x = malloc(2 * sizeof(int32_t) * B * T);
-    if (!tr->x) return err_nomem(e, _("batch"), 8ULL * B * T);
+    if (!tr->x) return err_nomem(e, N_("batch"), 8ULL * B * T);
     tr->y = tr->x + (size_t)B * T;
     size_t sizes[GPT2_NUM_TENSORS];
     gpt2_tensor_sizes(mc, sizes);

@@ -67,8 +67,8 @@ static void save_to(TrainerThread *tt, const char *path, char *msg, size_t cap)
 {
     const Trainer *tr = &tt->tr;
     Err e;
-    if (checkpoint_save(path, &tr->model, &tt->tok, &tr->opt, &tr->st, &e)) snprintf(msg, cap, "save failed: %s", e.msg);
-    else snprintf(msg, cap, "saved %s (step %ld)", path, tr->st.step);
+    if (checkpoint_save(path, &tr->model, &tt->tok, &tr->opt, &tr->st, &e)) snprintf(msg, cap, _("save failed: %s"), e.msg);
+    else snprintf(msg, cap, _("saved %s (step %ld)"), path, tr->st.step);
 }
 
 /* Appends the trainer's history beyond what is published. Under mu. */
@@ -110,7 +110,7 @@ static void make_sample(TrainerThread *tt, char *out, size_t cap)
     if (changed) {
         sampler_free(&tt->sampler);
         if (sampler_create(&tt->sampler, &sc, tt->tok.n_vocab, &e)) {
-            snprintf(out, cap, "(no sample: %s)", e.msg);
+            snprintf(out, cap, _("(no sample: %s)"), e.msg);
             return;
         }
     }
@@ -119,7 +119,7 @@ static void make_sample(TrainerThread *tt, char *out, size_t cap)
     size_t icap = 0, n = 0;
     if (tokenizer_encode(&tt->tok, (const uint8_t *)p, strlen(p), &ids, &icap, &n, &e) || n == 0) {
         free(ids);
-        snprintf(out, cap, "(no sample)");
+        snprintf(out, cap, "%s", _("(no sample)"));
         return;
     }
     Rng rng;
@@ -189,7 +189,7 @@ static void *thread_main(void *arg)
         if (!failed && tt->cfg.autosave_seconds > 0 && t - last_save >= tt->cfg.autosave_seconds) {
             Err se;
             if (checkpoint_save(tt->cfg.autosave_path, &tr->model, &tt->tok, &tr->opt, &tr->st, &se))
-                snprintf(msg, sizeof msg, "autosave failed: %s", se.msg);
+                snprintf(msg, sizeof msg, _("autosave failed: %s"), se.msg);
             last_save = t;
         }
 
@@ -232,7 +232,7 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
                         const TrainThreadConfig *cfg, int running, int wake_fd, Err *e)
 {
     TrainerThread *tt = calloc(1, sizeof *tt);
-    if (!tt) return err_nomem(e, _("trainer"), sizeof *tt), NULL;
+    if (!tt) return err_nomem(e, N_("trainer"), sizeof *tt), NULL;
     tt->cfg = *cfg;
     if (tt->cfg.publish_seconds <= 0) tt->cfg.publish_seconds = TT_PUBLISH_SECONDS;
     tt->wake_fd = wake_fd;
@@ -249,7 +249,7 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
     size_t n = tokenizer_serialized_size(tok);
     uint8_t *blob = malloc(n);
     int ok = blob != NULL;
-    if (!ok) err_nomem(e, _("the training thread's tokenizer"), n);
+    if (!ok) err_nomem(e, N_("the training thread's tokenizer"), n);
     if (ok) {
         tokenizer_serialize(tok, blob);
         ok = tokenizer_deserialize(&tt->tok, blob, n, e) == 0;
@@ -321,7 +321,7 @@ void tt_resume(TrainerThread *tt)
 {
     pthread_mutex_lock(&tt->mu);
     tt->want_pause = 0;
-    if (tt->snap.state == TT_FAILED) say(tt, "training failed; it cannot resume (load a model or start a new one)");
+    if (tt->snap.state == TT_FAILED) say(tt, _("training failed; it cannot resume (load a model or start a new one)"));
     pthread_cond_broadcast(&tt->cv);
     pthread_mutex_unlock(&tt->mu);
 }
@@ -339,7 +339,7 @@ void tt_run_to(TrainerThread *tt, long step)
     pthread_mutex_lock(&tt->mu);
     tt->snap.stop_at = step;
     tt->want_pause = 0;
-    if (tt->snap.state == TT_FAILED) say(tt, "training failed; it cannot resume (load a model or start a new one)");
+    if (tt->snap.state == TT_FAILED) say(tt, _("training failed; it cannot resume (load a model or start a new one)"));
     pthread_cond_broadcast(&tt->cv);
     pthread_mutex_unlock(&tt->mu);
 }
