@@ -70,7 +70,7 @@ int cmd_version(int argc, char **argv)
     if (klevel < cpu && blas_kernel_for_level(cpu)) printf(_(" (NEXTTOKEN_BLAS=auto would use %s)"), blas_kernel_for_level(cpu));
     putchar('\n');
     printf("threads: %d\n", blas_threads());
-    printf("check: sgemm %s a reference product (largest relative error %.2g)\n", ok ? _("agrees with") : _("DISAGREES with"), err);
+    printf(_("check: sgemm %s a reference product (largest relative error %.2g)\n"), ok ? _("agrees with") : _("DISAGREES with"), err);
     print_places();
     return ok ? 0 : 1;
 }

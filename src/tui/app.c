@@ -215,7 +215,7 @@ static int app_setup(App *a, Err *e)
 {
     if (panels_create(a)) return err_nomem(e, N_("the panels"), 0);
     a->panel = panel_named("lessons"); /* the home: the lessons, and the model training behind them */
-    if (pipe(a->wake_fd)) return err_internal(e, "pipe: %s", strerror(errno));
+    if (pipe(a->wake_fd)) return err_internal(e, _("pipe: %s"), strerror(errno));
     for (int i = 0; i < 2; i++) fcntl(a->wake_fd[i], F_SETFL, O_NONBLOCK), fcntl(a->wake_fd[i], F_SETFD, FD_CLOEXEC);
     signal_fd = a->wake_fd[1];
     /* the lessons' language is the interface's: the locale's (LC_ALL, then LC_MESSAGES, then

@@ -438,7 +438,7 @@ int figures_render(Figures *f, const char *text, char *out, size_t cap, int *lin
                 }
             }
             if (!matches) matches = 1; /* shown as computed: the statement in the file is what is wrong */
-            else snprintf(value, sizeof value, f->unavailable ? "(make gpt2-vocab)" : "?");
+            else snprintf(value, sizeof value, f->unavailable ? _("(make gpt2-vocab)") : "?");
         }
         /* a figure is one word on screen: its spaces become no-break spaces (U+00A0), so that
          * "0.4 %" never wraps into "0.4" and "%" */
