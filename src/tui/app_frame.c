@@ -1,10 +1,15 @@
 /* app_frame.c - the frame around the focused panel: the tab row, the message line (messages,
  * questions, or the key hint), the status bar, and the help overlay. All of it is drawn from
  * state, the panels and the commands from their tables. See tui.h. */
+/* wcwidth() is X/Open (draw.c says why it is asked for here) */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "core/base/clock.h"
 #include "core/base/escape.h"
@@ -228,6 +233,15 @@ static void draw_help(const App *a)
     if (h > a->rows - 2) h = a->rows - 2;
     int y0 = (a->rows - h) / 2, x0 = (a->cols - w) / 2;
     for (int r = 0; r < h; r++) {
+        /* a wide character (Korean) whose right half is under the box's left edge is blanked
+         * whole, never left as half a character beside the border */
+        cchar_t cell;
+        wchar_t wc[CCHARW_MAX + 1];
+        attr_t cell_attr;
+        short cell_pair;
+        if (x0 > 0 && mvwin_wch(stdscr, y0 + r, x0 - 1, &cell) == OK && getcchar(&cell, wc, &cell_attr, &cell_pair, NULL) == OK
+            && wcwidth(wc[0]) > 1)
+            mvwaddch(stdscr, y0 + r, x0 - 1, ' ');
         wmove(stdscr, y0 + r, x0);
         for (int c = 0; c < w; c++) waddch(stdscr, ' ');
     }
