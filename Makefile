@@ -94,7 +94,7 @@ LINGUAS  = ko
 MO       = $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/nexttoken.mo)
 
 .SECONDARY:
-.PHONY: po screenshots all programs run test test-layers test-lessons test-unit test-cli test-screens test-tui test-build test-sanitize bench gpt2-vocab corpus-kjv deps clean FORCE \
+.PHONY: po screenshots all programs run test test-layers test-i18n test-lessons test-unit test-cli test-screens test-tui test-build test-sanitize bench gpt2-vocab corpus-kjv deps clean FORCE \
         test-fuzz fuzz fuzz-smoke fuzz-build fuzzers install uninstall test-install
 all: $(BIN)
 # Every program, built and not run: nexttoken, the unit tests, the benchmarks and the fuzzing
@@ -106,7 +106,7 @@ programs: $(BIN) $(UNIT_BIN) $(BENCH_BIN) $(REPLAY_BIN)
 # ---- configure: once per make, before anything is compiled ----
 # Goals that compile nothing here ask pkg-config nothing: `run` and `test` install the packages
 # first and then build in a second make; the others need no flags.
-NOBUILD_GOALS = po clean deps run test test-layers test-sanitize test-build test-install gpt2-vocab corpus-kjv fuzz fuzz-smoke fuzz-build uninstall
+NOBUILD_GOALS = po clean deps run test test-layers test-i18n test-sanitize test-build test-install gpt2-vocab corpus-kjv fuzz fuzz-smoke fuzz-build uninstall
 ifneq ($(if $(MAKECMDGOALS),$(filter-out $(NOBUILD_GOALS),$(MAKECMDGOALS)),all),)
   # An empty one to begin with: make names a missing makefile it failed to remake, and the
   # message configure prints should be the only one.
@@ -211,6 +211,7 @@ run:
 test:
 	@scripts/deps.sh test
 	@sh tests/layers.sh
+	@sh tests/i18n.sh
 	@$(MAKE) --no-print-directory $(JOBS) programs
 	@$(MAKE) --no-print-directory test-unit test-cli test-screens test-lessons test-tui test-build test-install test-fuzz
 
@@ -218,7 +219,11 @@ test:
 test-layers:
 	@sh tests/layers.sh
 
-test-unit: $(UNIT_BIN)
+# Every string for a person marked for translation, and every translation complete (po/README.md).
+test-i18n:
+	@sh tests/i18n.sh
+
+test-unit: $(UNIT_BIN) $(MO)
 	@tests/run-unit.sh $(BUILD)/tests
 
 test-cli: $(BIN)
@@ -299,16 +304,19 @@ deps:
 # ---- installing ----
 # Everything goes under $(DESTDIR)$(PREFIX) (or the directories named): the program (755), its
 # man page gzipped as Debian does (-9n: no name or time, so the bytes are reproducible), the
-# corpora and lessons under $(DATADIR)/nexttoken, the OpenAI vocabularies there when `make
+# translations under $(DATADIR)/locale, the corpora and lessons under $(DATADIR)/nexttoken, the OpenAI vocabularies there when `make
 # gpt2-vocab` has fetched them (they are not committed), and the bash completion; data 644.
 # The program is built first, with this PREFIX compiled in. The folders made on the way are 755
 # whatever root's umask: GNU install -d makes them so, the umask makes sure with another install.
 SHIP_CORPORA = $(wildcard corpora/*.txt) corpora/README.md
 SHIP_VOCAB   = $(wildcard data/gpt2/encoder.json data/gpt2/vocab.bpe data/gpt2/cl100k_base.tiktoken data/gpt2/o200k_base.tiktoken)
 SHARE        = $(DESTDIR)$(DATADIR)/nexttoken
+# The translations go where gettext's catalogs go, $(DATADIR)/locale/LANG/LC_MESSAGES, which
+# the program looks in after its own folder's locale/ (core/base/i18n.c).
+LOCALE       = $(DESTDIR)$(DATADIR)/locale
 install: $(BIN) $(BUILD)/nexttoken.1.gz
 	umask 022 && $(INSTALL) -d -m 755 "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(BASHCOMPDIR)" \
-	    "$(SHARE)/corpora" "$(SHARE)/lessons/en" "$(SHARE)/lessons/ko"
+	    "$(SHARE)/corpora" "$(SHARE)/lessons/en" "$(SHARE)/lessons/ko" $(LINGUAS:%="$(LOCALE)/%/LC_MESSAGES")
 	$(INSTALL) -m 755 $(BIN) "$(DESTDIR)$(BINDIR)/nexttoken"
 	$(INSTALL) -m 644 $(BUILD)/nexttoken.1.gz "$(DESTDIR)$(MANDIR)/man1/nexttoken.1.gz"
 	$(INSTALL) -m 644 completions/nexttoken.bash "$(DESTDIR)$(BASHCOMPDIR)/nexttoken"
@@ -317,6 +325,7 @@ install: $(BIN) $(BUILD)/nexttoken.1.gz
 	$(INSTALL) -m 644 lessons/en/*.md "$(SHARE)/lessons/en"
 	$(INSTALL) -m 644 lessons/ko/*.md "$(SHARE)/lessons/ko"
 	$(if $(SHIP_VOCAB),$(INSTALL) -d -m 755 "$(SHARE)/gpt2" && $(INSTALL) -m 644 $(SHIP_VOCAB) "$(SHARE)/gpt2")
+	for l in $(LINGUAS); do $(INSTALL) -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/nexttoken.mo "$(LOCALE)/$$l/LC_MESSAGES/nexttoken.mo" || exit 1; done
 
 $(BUILD)/nexttoken.1.gz: docs/nexttoken.1
 	@mkdir -p $(BUILD)
@@ -333,6 +342,8 @@ uninstall:
 	    $(addprefix "$(SHARE)/gpt2/,$(addsuffix ",encoder.json vocab.bpe cl100k_base.tiktoken o200k_base.tiktoken))
 	@for d in corpora lessons/en lessons/ko lessons gpt2; do rmdir "$(SHARE)/$$d" 2>/dev/null; done; rmdir "$(SHARE)" 2>/dev/null; true
 	@rmdir "$(DESTDIR)$(BASHCOMPDIR)" 2>/dev/null; rmdir "$(DESTDIR)$(DATADIR)/bash-completion" 2>/dev/null; true
+	rm -f $(LINGUAS:%="$(LOCALE)/%/LC_MESSAGES/nexttoken.mo")
+	@for l in $(LINGUAS); do rmdir "$(LOCALE)/$$l/LC_MESSAGES" "$(LOCALE)/$$l" 2>/dev/null; done; rmdir "$(LOCALE)" 2>/dev/null; true
 
 # Installs into temporary directories with a build of its own (build/ keeps its flags), runs the
 # installed program from elsewhere with an empty HOME, and uninstalls (tests/build/install.sh).

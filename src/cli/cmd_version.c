@@ -45,6 +45,8 @@ static void print_places(void)
     if (!found) found = vocab_find_dir("o200k_base.tiktoken", used, sizeof used) == 0;
     printf("vocabularies: %s%s\n", found ? escape_str(used, safe, sizeof safe) : _("not found (make gpt2-vocab)"),
            env && *env ? _(" (NEXTTOKEN_GPT2_DIR, the only place looked in)") : "");
+    /* where the interface's translations were looked for first and found (core/base/i18n.h) */
+    printf("translations: %s (%s)\n", escape_str(i18n_dir(), safe, sizeof safe), i18n_lang());
 }
 
 int cmd_version(int argc, char **argv)

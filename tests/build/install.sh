@@ -3,16 +3,18 @@
 # data from anywhere. One build of its own (-O0, in a temporary BUILD, so that build/ keeps its
 # flags), with PREFIX=$TMP/prefix compiled in; then, in order:
 #   1. staged: make install DESTDIR=$TMP/stage writes only under $TMP/stage$TMP/prefix, with
-#      the modes expected; the staged program, whose compiled-in prefix holds nothing yet, finds
-#      its data beside itself (bin/../share/nexttoken);
+#      the modes expected (the Korean catalog among them, in share/locale); the staged program,
+#      whose compiled-in prefix holds nothing yet, finds its data beside itself
+#      (bin/../share/nexttoken);
 #   2. a copy of the program elsewhere finds the data through $XDG_DATA_DIRS;
 #   3. make uninstall DESTDIR=... leaves no file in the stage;
 #   4. installed for real (no DESTDIR): the program, and a copy of it elsewhere (which only the
 #      compiled-in prefix can lead to the data), find it;
 #   5. make uninstall leaves no file under the prefix but one the user put there.
 # Each program runs from another directory with an empty HOME and no XDG variables: it says
-# where it looks (--version), trains a tiny model on an installed corpus named bare and as the
-# README names it, lists the lessons, opens one headless, and encodes with GPT-2's vocabulary
+# where it looks (--version), speaks Korean under LANG=ko_KR.UTF-8 (its catalog found as its
+# data is), trains a tiny model on an installed corpus named bare and as the README names it,
+# lists the lessons, opens one headless, and encodes with GPT-2's vocabulary
 # when `make gpt2-vocab` has fetched it.
 . tests/cli-lib.sh
 # The make running this test must not lend its options, variables or flags to these ones.
@@ -46,6 +48,9 @@ works() {
     done
     run "$prog" info --json --model "$TMP/m.ckpt"
     grep -qF "$data/corpora/korean.txt" "$TMP/out" || fail "$what: the model does not record the installed corpus: $(cat "$TMP/out")"
+    # the Korean catalog installed with it: an error in Korean under LANG=ko_KR.UTF-8
+    (cd "$TMP/elsewhere" && HOME="$TMP/home" LANG=ko_KR.UTF-8 LC_ALL= LANGUAGE= "$prog" frobnicate) >"$TMP/out" 2>"$TMP/err"
+    grep -qF "알 수 없는 명령 'frobnicate'" "$TMP/err" || fail "$what: LANG=ko_KR.UTF-8 does not find the Korean translation: $(cat "$TMP/err")"
     run "$prog" lessons
     [ "$(grep -c "($data/lessons/..*\.md)\$" "$TMP/out")" -ge 2 ] || fail "$what: lessons lists no installed lesson: $(head -3 "$TMP/out") $(cat "$TMP/err")"
     printf 'expect Scores, not yet probabilities\n' >"$TMP/first.script"
@@ -78,6 +83,7 @@ share="$stage$prefix/share/nexttoken"
 mode "$stage$prefix/bin/nexttoken" 755
 mode "$stage$prefix/share/man/man1/nexttoken.1.gz" 644
 mode "$stage$prefix/share/bash-completion/completions/nexttoken" 644
+mode "$stage$prefix/share/locale/ko/LC_MESSAGES/nexttoken.mo" 644
 mode "$share/corpora/stories.txt" 644
 mode "$share/lessons/en/03-softmax.md" 644
 mode "$share/lessons" 755
@@ -124,6 +130,7 @@ m uninstall
 no_files "$prefix" "make uninstall"
 [ -e "$prefix/share/nexttoken" ] && fail "make uninstall left $prefix/share/nexttoken"
 [ -e "$prefix/share/bash-completion" ] && fail "make uninstall left the completions' folder it made"
+[ -e "$prefix/share/locale" ] && fail "make uninstall left the translations' folder it made"
 
 [ "$(git status --porcelain 2>/dev/null)" = "$tree_before" ] || fail "the tests changed the source tree: $(git status --porcelain | head -3)"
 finish

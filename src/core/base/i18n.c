@@ -24,31 +24,33 @@ static const char *env_lang(void)
 }
 
 /* Where the compiled translations are: beside the program in a build tree (build/locale), else
- * where `make install` put them ($(DATADIR)/locale), else beside an installed tree moved
- * elsewhere (bin/../share/locale). The first that holds a nexttoken.mo wins; else the
- * compiled-in one, which may be installed later. */
+ * in the share folder of each place shipped data is looked for (core/base/paths.h: the data
+ * directory compiled in, bin/../share, $XDG_DATA_HOME, $XDG_DATA_DIRS), its locale/ beside its
+ * nexttoken/, where `make install` puts them. The first that holds a nexttoken.mo wins; else
+ * the compiled-in one, which may be installed later. */
 static void find_dir(void)
 {
-    char prog[NT_PATH_MAX], cand[3][NT_PATH_MAX];
-    int n = 0, k;
+    char prog[NT_PATH_MAX], cand[NT_PATH_MAX], fallback[NT_PATH_MAX] = "";
+    ShippedPlace places[PATH_PLACES_MAX];
+    int n = path_shipped_places(places, PATH_PLACES_MAX), k;
     int have_prog = path_program_dir(prog, sizeof prog) == 0;
-    /* a place whose path does not fit is left out: a cut path would name another folder */
-    if (have_prog && (k = snprintf(cand[n], sizeof cand[n], "%s/locale", prog)) > 0 && (size_t)k < sizeof cand[n]) n++;
-#ifdef NT_DATADIR
-    if ((k = snprintf(cand[n], sizeof cand[n], "%s/locale", NT_DATADIR)) > 0 && (size_t)k < sizeof cand[n]) n++;
-#endif
-    if (have_prog && (k = snprintf(cand[n], sizeof cand[n], "%s/../share/locale", prog)) > 0 && (size_t)k < sizeof cand[n]) n++;
-    for (int i = 0; i < n; i++) {
+    for (int i = -1; i < n; i++) {
+        /* a place whose path does not fit is left out: a cut path would name another folder */
+        if (i < 0) {
+            if (!have_prog || (k = snprintf(cand, sizeof cand, "%s/locale", prog)) <= 0 || (size_t)k >= sizeof cand) continue;
+        } else {
+            if (places[i].tree || (k = snprintf(cand, sizeof cand, "%s/../locale", places[i].dir)) <= 0 || (size_t)k >= sizeof cand)
+                continue;
+            if (!fallback[0]) memcpy(fallback, cand, strlen(cand) + 1);
+        }
         char mo[NT_PATH_MAX + 64];
-        k = snprintf(mo, sizeof mo, "%s/ko/LC_MESSAGES/" NT_TEXTDOMAIN ".mo", cand[i]);
+        k = snprintf(mo, sizeof mo, "%s/ko/LC_MESSAGES/" NT_TEXTDOMAIN ".mo", cand);
         if (k > 0 && (size_t)k < sizeof mo && access(mo, R_OK) == 0) {
-            memcpy(dir, cand[i], strlen(cand[i]) + 1);
+            memcpy(dir, cand, strlen(cand) + 1);
             return;
         }
     }
-    /* none yet: the one `make install` writes, which may be installed later */
-    const char *fallback = n > 1 ? cand[1] : n ? cand[0] : ".";
-    memcpy(dir, fallback, strlen(fallback) + 1);
+    memcpy(dir, fallback[0] ? fallback : ".", strlen(fallback[0] ? fallback : ".") + 1);
 }
 
 const char *i18n_setup(int whole)
