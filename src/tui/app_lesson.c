@@ -454,6 +454,7 @@ void app_set_lang(App *a, const char *lang)
     /* the interface and the lessons together: every frame is drawn from _() again */
     snprintf(a->lang, sizeof a->lang, "%s", lang);
     i18n_set_lang(lang);
+    clearok(curscr, TRUE); /* the next frame repaints the whole terminal, in the new language */
     app_message(a, 0, "%s", _("the interface and the lessons in English"));
 }
 
