@@ -2,8 +2,8 @@
 # screenshots.sh BIN OUTDIR - `make screenshots`: PNGs of every panel from a real terminal:
 # xterm (DejaVu Sans Mono, 256 colours) on a virtual X server, the interface driven through tmux,
 # the window captured by ImageMagick. A model is trained for a while first, so the curves and
-# samples show something. Needs xvfb, xterm, imagemagick and fonts-dejavu-core (installed here
-# when missing, on Debian as root).
+# samples show something. Needs xvfb, xterm, imagemagick, fonts-dejavu-core and, for the Korean
+# shots, fonts-nanum (installed here when missing, on Debian as root).
 set -eu
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 out=${2:-screenshots}
@@ -12,6 +12,7 @@ for t in Xvfb:xvfb xterm:xterm import:imagemagick tmux:tmux xwininfo:x11-utils; 
     command -v "${t%%:*}" >/dev/null 2>&1 || need="$need ${t#*:}"
 done
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || need="$need fonts-dejavu-core"
+[ -f /usr/share/fonts/truetype/nanum/NanumGothicCoding.ttf ] || need="$need fonts-nanum"
 if [ -n "$need" ]; then
     if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >/dev/null
@@ -70,7 +71,7 @@ tmux -L "$sock" send-keys 6 '?'
 sleep 1
 import -window "$win" "$out/help.png"
 # a lesson (the home is lessons.png): a step beside its panel, a question, its answer in presenter
-# mode, a Korean lesson
+# mode, a Korean lesson in the interface in Korean (:lang ko switches both), its home and a panel
 tmux -L "$sock" send-keys Escape 0 : "lesson 3" Enter
 shot n lesson-step 2
 shot n lesson-question 2
@@ -78,6 +79,10 @@ tmux -L "$sock" send-keys a
 shot F5 lesson-present 2
 tmux -L "$sock" send-keys F5 Escape : "lang ko" Enter : "lesson 1" Enter
 shot n lesson-korean 2
-tmux -L "$sock" send-keys Escape q
+tmux -L "$sock" send-keys Escape
+shot 0 lessons-korean
+tmux -L "$sock" send-keys 5 Space Space Space Space
+shot 5 sample-korean
+tmux -L "$sock" send-keys q
 sleep 2
 echo "screenshots in $out: $(ls "$out" | tr '\n' ' ')"

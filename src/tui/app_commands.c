@@ -180,6 +180,7 @@ static void cmd_lesson(App *a, const char *arg)
 static void cmd_lang(App *a, const char *arg)
 {
     if (strcmp(arg, "en") != 0 && strcmp(arg, "ko") != 0) app_message(a, 1, _("lang en or lang ko"));
+    else if (!strcmp(arg, "ko") && !a->utf8) app_message(a, 1, "%s", _("Korean needs a UTF-8 terminal and locale (LANG=ko_KR.UTF-8)"));
     else app_set_lang(a, arg);
 }
 

@@ -14,13 +14,27 @@ static char dir[NT_PATH_MAX];
 const char *i18n_lang(void) { return lang; }
 const char *i18n_dir(void) { return dir; }
 
+/* Whether a locale's name asks for UTF-8: "ko_KR.UTF-8", "ko_KR.utf8". */
+static int names_utf8(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    if (!dot) return 0;
+    char cs[16];
+    size_t n = 0;
+    for (const char *p = dot + 1; *p && *p != '@' && n + 1 < sizeof cs; p++)
+        if (*p != '-') cs[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    cs[n] = 0;
+    return strcmp(cs, "utf8") == 0;
+}
+
 /* The language the environment asks for, as setlocale reads it: LC_ALL, LC_MESSAGES, LANG. */
 static const char *env_lang(void)
 {
     const char *v = getenv("LC_ALL");
     if (!v || !*v) v = getenv("LC_MESSAGES");
     if (!v || !*v) v = getenv("LANG");
-    return v && !strncmp(v, "ko", 2) ? "ko" : "en";
+    /* Korean in UTF-8 only: a terminal set up for another character set gets English */
+    return v && !strncmp(v, "ko", 2) && names_utf8(v) ? "ko" : "en";
 }
 
 /* Where the compiled translations are: beside the program in a build tree (build/locale), else
@@ -56,9 +70,16 @@ static void find_dir(void)
 const char *i18n_setup(int whole)
 {
     int cat = whole ? LC_ALL : LC_MESSAGES;
-    /* A locale that is not installed (ko_KR.UTF-8 on a fresh Debian) fails as a whole: the
-     * characters are then UTF-8 all the same, and the language is chosen below. */
-    if (!setlocale(cat, "") && !setlocale(cat, "C.UTF-8")) setlocale(cat, "C");
+    /* A locale that is not installed (ko_KR.UTF-8 on a fresh Debian) fails as a whole: when it
+     * names UTF-8 the characters are then C.UTF-8's all the same (a terminal set up for another
+     * character set keeps plain C), and the language is chosen below. */
+    if (!setlocale(cat, "")) {
+        const char *v = getenv("LC_ALL");
+        if (!v || !*v) v = getenv(whole ? "LC_CTYPE" : "LC_MESSAGES");
+        if (!v || !*v) v = getenv("LANG");
+        int utf8 = v && names_utf8(v);
+        if (!utf8 || !setlocale(cat, "C.UTF-8")) setlocale(cat, "C");
+    }
     setlocale(LC_NUMERIC, "C");
     find_dir();
     bindtextdomain(NT_TEXTDOMAIN, dir);

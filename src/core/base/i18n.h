@@ -8,9 +8,9 @@
  * the same in every language (tests/cli/i18n.sh compares the JSON of both languages byte for
  * byte). The translations are po/LANG.po, compiled by the build into build/locale (po/README.md).
  *
- * The language follows the environment (LC_ALL, then LC_MESSAGES, then LANG: "ko..." is Korean,
- * anything else English) even when that locale is not installed, as ko_KR.UTF-8 is not on a
- * fresh Debian: the characters are then C.UTF-8's, and the language is chosen here, through
+ * The language follows the environment (LC_ALL, then LC_MESSAGES, then LANG: ko_KR.UTF-8, or any
+ * "ko" locale in UTF-8, is Korean, anything else English) even when that locale is not
+ * installed, as ko_KR.UTF-8 is not on a fresh Debian: the characters are then C.UTF-8's, and the language is chosen here, through
  * LANGUAGE, which glibc's gettext honours whenever the messages locale is not plain "C". A
  * message with no translation shows in English. Numbers stay LC_NUMERIC=C: 0.25, never 0,25.
  *
