@@ -474,7 +474,7 @@ const float *gpt2_cache_feed_keep(const GPT2 *m, GPT2Cache *c, const int32_t *to
                                   float *resid)
 {
     const GPT2Config *cfg = &m->cfg;
-    const int C = cfg->n_embd, NH = cfg->n_head, V = cfg->n_vocab, p0 = c->n_pos;
+    const int C = cfg->n_embd, NH = cfg->n_head, p0 = c->n_pos;
     const size_t T = cfg->n_ctx;
     const float *wte = m->w.t[GPT2_WTE], *wpe = m->w.t[GPT2_WPE];
     /* x (n,C) = wte[token] + wpe[position], for the new positions only */
@@ -504,8 +504,15 @@ const float *gpt2_cache_feed_keep(const GPT2 *m, GPT2Cache *c, const int32_t *to
     }
     c->n_pos = p0 + n;
     /* Only the last row's prediction is wanted. */
-    const float *xl = c->x + (size_t)(n - 1) * C;
-    layernorm_forward(c->ln, c->scores, c->scores + 1, xl, m->w.t[GPT2_LNFW], m->w.t[GPT2_LNFB], C, 0, 1);
-    matmul_forward(c->logits, c->ln, wte, NULL, C, V, 0, 0, 1);
+    return gpt2_cache_logits_at(m, c, n - 1);
+}
+
+const float *gpt2_cache_logits_at(const GPT2 *m, GPT2Cache *c, int row)
+{
+    const int C = m->cfg.n_embd, V = m->cfg.n_vocab;
+    /* logits (V) = wte (V,C) @ lnf(x[row]); ln and scores are scratch past the fed rows' use */
+    const float *xr = c->x + (size_t)row * C;
+    layernorm_forward(c->ln, c->scores, c->scores + 1, xr, m->w.t[GPT2_LNFW], m->w.t[GPT2_LNFB], C, 0, 1);
+    matmul_forward(c->logits, c->ln, m->w.t[GPT2_WTE], NULL, C, V, 0, 0, 1);
     return c->logits;
 }

@@ -124,7 +124,13 @@ void matmul_forward(float *out, const float *inp, const float *w, const float *b
         }
         beta = 1.0f;
     }
-    /* out (N,OC) = inp (N,C) @ w^T (C,OC) */
+    /* out (N,OC) = inp (N,C) @ w^T (C,OC). One row is a matrix-vector product, out = w (OC,C) @
+     * inp: sgemv streams w once, where sgemm would first pack it (the decoding of one token,
+     * which is bound by reading the weights, reached a third of that bound through sgemm). */
+    if (N == 1) {
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, OC, C, 1.0f, w, C, inp, 1, beta, out, 1);
+        return;
+    }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, OC, C, 1.0f, inp, C, w, C, beta, out, OC);
 }
 
@@ -180,6 +186,14 @@ void attention_head_forward(float *out, int ldo, float *a, const float *q, int l
 {
     const int P = p0 + n;
     const float scale = 1.0f / sqrtf((float)hs);
+    if (n == 1) {
+        /* One new token (decoding): two matrix-vector products, a (P) = scale * k (P,hs) @ q
+         * and out (hs) = v^T (hs,P) @ a, with no packing of k and v as sgemm would do. */
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, P, hs, scale, k, ldkv, q, 1, 0.0f, a, 1);
+        causal_softmax_row(a, P, P);
+        cblas_sgemv(CblasRowMajor, CblasTrans, P, hs, 1.0f, v, ldkv, a, 1, 0.0f, out, 1);
+        return;
+    }
     /* a (n,P) = scale * q (n,hs) @ k^T (hs,P); q, k, v are read in place with their row strides */
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, P, hs, scale, q, ldq, k, ldkv, 0.0f, a, P);
     /* softmax of row i over the keys up to its own position p0+i; the future gets 0 */
