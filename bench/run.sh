@@ -134,6 +134,11 @@ say ""
 say "## An llm.c token shard of the text with GPT-2's vocabulary, whole processes (bench/shards.sh)"
 "$here/shards.sh" "$build" "$corpus" "${BENCH_SHARD_REPS:-5}" | tee -a "$out"
 
+# ---- decoding at batch 1, GPT-2 124M ----
+say ""
+say "## Decoding GPT-2 124M at batch 1 against the memory bound (bench/decode.sh)"
+"$here/decode.sh" "$build" "$reps" | tee -a "$out"
+
 # ---- keys, while training runs ----
 say ""
 say "## A key on each panel, from the press to the drawn screen, while the small model trains"

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "core/base/clock.h"
 #include "core/model/generate.h"
 #include "core/model/sampler.h"
 
@@ -28,11 +29,14 @@ static const char usage[] =
     "                       mass, the random number u drawn, the slice of the cumulative\n"
     "                       distribution it fell in, and the token chosen\n"
     "  --json               print {seed, prompt, samples: [{text, ids}]} instead of text (with\n"
-    "                       --trace, each sample also has its trace)\n");
+    "                       --trace, each sample also has its trace)\n"
+    "  --timing             after each sample, to standard error: the prompt's length and how\n"
+    "                       fast it was read, and how fast the new tokens came (tokens/s)\n");
 
 typedef struct {
     const Tokenizer *tok;
     int stream, trace, n;
+    double t_first;  /* when the first token was drawn: the prompt has been read by then */
     Json *json;
     TextOut out; /* the text as it is drawn (stream) */
 } StreamCtx;
@@ -40,7 +44,7 @@ typedef struct {
 static int on_token(void *ctx, int32_t token, const Sampler *s)
 {
     StreamCtx *c = ctx;
-    c->n++;
+    if (c->n++ == 0) c->t_first = clock_now();
     if (c->trace) {
         const SampleCandidate *ch = &s->cand[s->chosen_rank];
         size_t k;
@@ -80,7 +84,7 @@ static int on_token(void *ctx, int32_t token, const Sampler *s)
 int cmd_sample(int argc, char **argv)
 {
     const char *model = NULL, *prompt = NULL;
-    int tokens = 100, count = 1, json = 0, trace = 0;
+    int tokens = 100, count = 1, json = 0, trace = 0, timing = 0;
     uint64_t seed = 0;
     SamplerConfig sc;
     sampler_config_default(&sc);
@@ -96,6 +100,7 @@ int cmd_sample(int argc, char **argv)
         {"seed", ARG_U64, &seed, NO_RANGE, 0},
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
         {"trace", ARG_FLAG, &trace, NO_RANGE, 0},
+        {"timing", ARG_FLAG, &timing, NO_RANGE, 0},
         ARG_END,
     };
     char *pos[1];
@@ -126,7 +131,7 @@ int cmd_sample(int argc, char **argv)
     } else {
         Rng rng;
         rng_seed(&rng, seed);
-        StreamCtx ctx = {tok, !json && !trace, trace, 0, NULL, {0}};
+        StreamCtx ctx = {tok, !json && !trace, trace, 0, 0, NULL, {0}};
         textout_init(&ctx.out, stdout);
         Json j;
         if (json) {
@@ -149,7 +154,19 @@ int cmd_sample(int argc, char **argv)
                 ctx.json = &j;
             }
             ctx.n = 0;
-            int made = generate(&g, &s, &rng, pids, (int)n_prompt, tokens, out, on_token, &ctx);
+            double t0 = clock_now();
+            /* the prompt is fed once: later samples start again from its cache */
+            int made = generate(&g, &s, &rng, k ? NULL : pids, (int)n_prompt, tokens, out, on_token, &ctx);
+            double t1 = clock_now();
+            /* The first token's time is the prompt's: its logits come from feeding the prompt.
+             * Each later one costs a feed of one token, the decoding speed. */
+            if (timing) {
+                int fed = (int)n_prompt < g.model->cfg.n_ctx ? (int)n_prompt : g.model->cfg.n_ctx;
+                double tp = ctx.t_first - t0, tn = t1 - ctx.t_first;
+                if (k) fprintf(stderr, "timing: prompt %d tokens, cached; ", fed);
+                else fprintf(stderr, "timing: prompt %d tokens in %.3f s (%.1f tokens/s); ", fed, tp, fed / tp);
+                fprintf(stderr, "%d new tokens at %.2f tokens/s\n", made, made > 1 ? (made - 1) / tn : 0.0);
+            }
             if (json && trace) json_arr_end(&j);
             uint8_t *text = NULL; /* the continuation, for the JSON and after a trace */
             size_t tcap = 0, tlen = 0;

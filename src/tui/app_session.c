@@ -79,6 +79,7 @@ static int session_begin(App *a, int running, Err *e)
     a->unigram_entropy = dataset_unigram_entropy(&a->s.data);
     a->tt = tt_start(&a->s.tr, &a->s.tok, &a->s.data, &cfg, running, a->wake_fd[1], e);
     if (!a->tt) return -1;
+    a->view_version = -1; /* another model, or the same one after a save: its weights are taken again */
     tt_set_sampling(a->tt, a->prompt, &a->sc);
     clear_history(a);
     app_poll_trainer(a);
@@ -318,15 +319,8 @@ int app_poll_trainer(App *a)
 const GPT2 *app_view_model(App *a)
 {
     if (!a->tt) return NULL;
-    const GPT2Config *c = tt_model_config(a->tt);
-    if (!a->view.params || memcmp(&a->view.cfg, c, sizeof *c) != 0) {
-        Err e;
-        gpt2_free(&a->view);
-        if (gpt2_create(&a->view, c, &e)) return NULL;
-        a->view_version = -1;
-    }
-    if (tt_copy_weights(a->tt, &a->view, &a->view_version)) a->generation++;
-    return &a->view;
+    if (tt_take_weights(a->tt, &a->view, &a->view_version)) a->generation++, a->weights_gen++;
+    return a->view.params ? &a->view : NULL;
 }
 
 const struct SuffixArray *app_corpus_index(App *a)

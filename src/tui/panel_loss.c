@@ -30,6 +30,9 @@ typedef struct Loss {
     int n;
     double *p, *loss, mean;
     Sampler s;               /* the distribution at dist_pos (0: none yet) */
+    GPT2Cache rows;          /* the text fed once (when it fits the context), for rows_cfg's shape: */
+    GPT2Config rows_cfg;     /* each position's distribution is then the head on its row */
+    int rows_fed;            /* the tokens in it (0: the text is longer than the context) */
     int dist_pos, have_dist;
     float step_lr;
     double before, after;    /* the last one-step result, for step_pos at step_gen */
@@ -40,54 +43,76 @@ typedef struct Loss {
 
 #define DEFAULT_STEP_LR 0.01f
 
-/* Every position's loss: again when the weights or the text change, not when the position moves. */
-static void compute_losses(App *a, Loss *S)
+/* Every position's loss: again when the weights or the text change, not when the position moves.
+ * Returns the model they are from (taken once, so that the rows and the head agree). */
+static const GPT2 *compute_losses(App *a, Loss *S)
 {
     const GPT2 *m = app_view_model(a);
-    if (S->gen == a->generation && S->ids) return;
+    if (S->gen == a->generation && S->ids) return m;
     S->gen = a->generation;
     free(S->ids), free(S->p), free(S->loss);
     S->ids = NULL, S->p = S->loss = NULL, S->n = 0, S->err[0] = 0, S->have_dist = 0, S->dist_pos = 0;
     if (!m) {
-        snprintf(S->err, sizeof S->err, _("no model yet"));
-        return;
+        snprintf(S->err, sizeof S->err, "%s", _("no model yet"));
+        return m;
     }
     Err e;
     size_t cap = 0, n = 0;
     if (tokenizer_encode(&a->s.tok, (const uint8_t *)a->prompt, strlen(a->prompt), &S->ids, &cap, &n, &e)) {
         snprintf(S->err, sizeof S->err, "%s", e.msg);
-        return;
+        return m;
     }
     S->n = (int)n;
     if (S->n < 2) {
-        snprintf(S->err, sizeof S->err, _("the text needs two tokens: one to read, one to predict (e edits it)"));
-        return;
+        snprintf(S->err, sizeof S->err, "%s", _("the text needs two tokens: one to read, one to predict (e edits it)"));
+        return m;
     }
     S->p = calloc(n, sizeof *S->p);
     S->loss = calloc(n, sizeof *S->loss);
     if (!S->p || !S->loss || probe_losses(m, S->ids, S->n, S->p, S->loss, &e)) {
         snprintf(S->err, sizeof S->err, "%s", S->p ? e.msg : _("out of memory"));
         S->n = 0;
-        return;
+        return m;
+    }
+    /* The text fed once more through the key/value cache: moving along it then costs the head
+     * on one row (gpt2_cache_logits_at), not a forward pass over the text for every key. */
+    S->rows_fed = 0;
+    if (S->n <= m->cfg.n_ctx) {
+        if (memcmp(&S->rows_cfg, &m->cfg, sizeof m->cfg) != 0 || !S->rows.mem) {
+            gpt2_cache_free(&S->rows);
+            memset(&S->rows_cfg, 0, sizeof S->rows_cfg);
+            if (gpt2_cache_create(&S->rows, m, &e) == 0) S->rows_cfg = m->cfg;
+        }
+        if (S->rows.mem) {
+            gpt2_cache_reset(&S->rows);
+            gpt2_cache_feed(m, &S->rows, S->ids, S->n);
+            S->rows_fed = S->n;
+        }
     }
     S->mean = 0;
     for (int i = 1; i < S->n; i++) S->mean += S->loss[i];
     S->mean /= S->n - 1;
     if (S->pos < 1) S->pos = 1;
     if (S->pos > S->n - 1) S->pos = S->n - 1;
+    return m;
 }
 
 /* The losses, and the distribution at the chosen position (all that moving it changes). */
 static void update(App *a, void *st)
 {
     Loss *S = st;
-    compute_losses(a, S);
-    if (S->n < 2 || S->dist_pos == S->pos) return;
+    const GPT2 *m = compute_losses(a, S);
+    if (!m || S->n < 2 || S->dist_pos == S->pos) return;
     SamplerConfig sc;
     sampler_config_default(&sc);
     sampler_free(&S->s);
     Err e;
-    S->have_dist = probe_next_distribution(app_view_model(a), S->ids, S->pos, &sc, &S->s, &e) == 0;
+    if (S->rows_fed >= S->pos && sampler_create(&S->s, &sc, m->cfg.n_vocab, &e) == 0) {
+        sampler_distribution(&S->s, gpt2_cache_logits_at(m, &S->rows, S->pos - 1));
+        S->have_dist = 1;
+    } else {
+        S->have_dist = probe_next_distribution(m, S->ids, S->pos, &sc, &S->s, &e) == 0;
+    }
     S->dist_pos = S->pos;
 }
 
@@ -249,6 +274,7 @@ static void release(void *st)
     Loss *S = st;
     free(S->ids), free(S->p), free(S->loss);
     sampler_free(&S->s);
+    gpt2_cache_free(&S->rows);
 }
 
 const Panel panel_loss = {

@@ -52,6 +52,12 @@ typedef struct Sample {
     int cont_cur;           /* the continuation under way, or -1 */
     Generator maker;        /* its context and key/value cache, made for a model of maker_cfg */
     GPT2Config maker_cfg;
+    long maker_weights;     /* the weights and prompt it last fed (its cache serves every */
+    char maker_prompt[PROMPT_BYTES]; /* continuation of them; -1: none) */
+    Generator stepper;      /* the draws' context and cache, made for a model of stepper_cfg */
+    GPT2Config stepper_cfg;
+    long stepper_weights;   /* the weights and prompt it was started from (-1: not started) */
+    char stepper_prompt[PROMPT_BYTES];
     Sampler cont_s;
     Rng cont_rng;
     const float *cont_logits;
@@ -81,29 +87,65 @@ static int context_ids(const App *a, const Sample *S, int upto, int32_t **ids, s
     return 0;
 }
 
+/* Whether a generator started from the weights `w` (a->weights_gen then) and the prompt p still
+ * fits: the same weights and prompt. The knobs change the draws, not the logits, so turning one
+ * feeds nothing again. */
+static int same_context(const App *a, long w, const char *p)
+{
+    return w == a->weights_gen && strcmp(p, a->prompt) == 0;
+}
+
+/* A generator for model m, made again when m's shape is not the one it was made for (the view
+ * model keeps its address across models: its shape says whether the generator fits). 0 when it
+ * is ready, with *made set when it was made just now. */
+static int fit_generator(Generator *g, GPT2Config *made_for, const GPT2 *m, int *made)
+{
+    Err e;
+    *made = 0;
+    if (g->window && memcmp(made_for, &m->cfg, sizeof m->cfg) == 0) return 0;
+    generator_free(g);
+    memset(made_for, 0, sizeof *made_for);
+    if (generator_create(g, m, &e)) return -1;
+    *made_for = m->cfg;
+    *made = 1;
+    return 0;
+}
+
 /* The sampler's distribution after the prompt and the first `upto` drawn tokens, into S->shown.
  * The logits come the way `nexttoken sample` makes them (generate.h): the prompt fed at once (its
  * last n_ctx tokens), then each drawn token one at a time, the context sliding when it is full,
- * so that the panel and the command draw the same tokens with the same numbers. */
+ * so that the panel and the command draw the same tokens with the same numbers. One generator
+ * follows the draws: a new draw feeds only its token, one taken back cuts the cache back
+ * (generator_back); only new weights, a new prompt or a knob feed the prompt again. */
 static int distribution(const App *a, Sample *S, const GPT2 *m, int upto)
 {
-    int32_t *ids = NULL;
-    size_t n = 0;
     Err e;
-    int rc = -1;
-    Generator g;
+    int made;
     sampler_free(&S->shown);
-    if (context_ids(a, S, upto, &ids, &n) == 0 && generator_create(&g, m, &e) == 0) {
-        const float *logits = generator_start(&g, ids, (int)n - upto);
-        for (int i = 0; i < upto; i++) logits = generator_feed(&g, ids[n - upto + i]);
-        if (sampler_create(&S->shown, &a->sc, m->cfg.n_vocab, &e) == 0) {
-            sampler_distribution(&S->shown, logits);
-            rc = 0;
-        }
-        generator_free(&g);
+    if (fit_generator(&S->stepper, &S->stepper_cfg, m, &made)) return -1;
+    Generator *g = &S->stepper;
+    const float *logits = NULL;
+    if (!made && same_context(a, S->stepper_weights, S->stepper_prompt)) {
+        if (upto == g->fed + 1) logits = generator_feed(g, S->gen[upto - 1]);
+        else if (upto <= g->fed) logits = generator_back(g, upto);
     }
-    free(ids);
-    return rc;
+    if (!logits) {
+        int32_t *ids = NULL;
+        size_t n = 0;
+        if (context_ids(a, S, 0, &ids, &n)) {
+            free(ids);
+            S->stepper_weights = -1;
+            return -1;
+        }
+        logits = generator_start(g, ids, (int)n);
+        free(ids);
+        for (int i = 0; i < upto; i++) logits = generator_feed(g, S->gen[i]);
+        S->stepper_weights = a->weights_gen;
+        snprintf(S->stepper_prompt, sizeof S->stepper_prompt, "%s", a->prompt);
+    }
+    if (sampler_create(&S->shown, &a->sc, m->cfg.n_vocab, &e)) return -1;
+    sampler_distribution(&S->shown, logits);
+    return 0;
 }
 
 /* Brings the state up to date: a new model, prompt or knob starts the drawing over. */
@@ -312,31 +354,40 @@ static void continue_generating(App *a, Sample *S, const GPT2 *m)
         for (int c = 0; c < N_CONT; c++) S->cont_n[c] = 0, S->cont_done[c] = 0;
         S->cont_cur = -1;
     }
-    /* The view model keeps its address across models: its shape says whether the generator fits. */
-    if (!S->maker.window || memcmp(&S->maker_cfg, &m->cfg, sizeof m->cfg) != 0) {
-        generator_free(&S->maker);
-        memset(&S->maker_cfg, 0, sizeof S->maker_cfg);
+    int made;
+    if (fit_generator(&S->maker, &S->maker_cfg, m, &made)) return;
+    if (made) {
+        S->maker_weights = -1;
         S->cont_cur = -1;
         for (int c = 0; c < N_CONT; c++) S->cont_n[c] = 0, S->cont_done[c] = 0;
-        if (generator_create(&S->maker, m, &e)) return;
-        S->maker_cfg = m->cfg;
     }
     double t0 = clock_now();
     while (S->cont_cur < N_CONT) {
         if (S->cont_cur < 0 || S->cont_n[S->cont_cur] >= CONT_TOKENS) {
             if (S->cont_cur >= 0 && !S->cont_done[S->cont_cur]) mark_copied(a, S, S->cont_cur);
             if (++S->cont_cur >= N_CONT) return; /* all made */
-            int32_t *ids = NULL;
-            size_t n = 0;
             sampler_free(&S->cont_s);
-            if (context_ids(a, S, 0, &ids, &n) || sampler_create(&S->cont_s, &a->sc, m->cfg.n_vocab, &e)) {
-                free(ids);
+            if (sampler_create(&S->cont_s, &a->sc, m->cfg.n_vocab, &e)) {
                 S->cont_cur = N_CONT; /* nothing more can be made: what there is stays */
                 return;
             }
             rng_seed(&S->cont_rng, S->seed + (uint64_t)S->cont_cur);
-            S->cont_logits = generator_start(&S->maker, ids, (int)n);
-            free(ids);
+            if (same_context(a, S->maker_weights, S->maker_prompt)) {
+                /* the same prompt and weights: their cache serves this continuation too */
+                S->cont_logits = generator_back(&S->maker, 0);
+            } else {
+                int32_t *ids = NULL;
+                size_t n = 0;
+                if (context_ids(a, S, 0, &ids, &n)) {
+                    free(ids);
+                    S->cont_cur = N_CONT;
+                    return;
+                }
+                S->cont_logits = generator_start(&S->maker, ids, (int)n);
+                S->maker_weights = a->weights_gen;
+                snprintf(S->maker_prompt, sizeof S->maker_prompt, "%s", a->prompt);
+                free(ids);
+            }
             S->cont_done[S->cont_cur] = 0;
         }
         int32_t tok = sampler_sample(&S->cont_s, S->cont_logits, &S->cont_rng);
@@ -492,6 +543,7 @@ static void init(void *st)
 {
     Sample *S = st;
     S->seed = 1, S->gen_key = -1, S->shown_gen = -1, S->cont_gen = -1, S->cont_cur = -1;
+    S->stepper_weights = -1, S->maker_weights = -1;
 }
 
 static void release(void *st)
@@ -500,6 +552,7 @@ static void release(void *st)
     sampler_free(&S->shown);
     sampler_free(&S->cont_s);
     generator_free(&S->maker);
+    generator_free(&S->stepper);
 }
 
 const Panel panel_sample = {

@@ -161,6 +161,7 @@ static int figures(const App *a, const TrainView *v, char rows[][2][40])
         fmt_duration(s->seconds, d, sizeof d);
         ROW(N_("time"), "%s", d);
     }
+    ROW(N_("batch"), "%d x %d", s->batch, s->context);
     ROW(N_("threads"), "%d", par_threads(a->pool));
 #undef ROW
     return n;

@@ -169,7 +169,8 @@ struct App {
      * never the live ones. generation counts the changes (new weights, a new session, a new
      * prompt), so a panel recomputes when the one it drew from is not the latest. */
     GPT2 view;
-    long view_version;
+    long view_version;         /* the trainer's step its weights are from (-1: none yet) */
+    long weights_gen;          /* bumps whenever view changes: what a cache fed from it follows */
     long generation;
     long settings_gen;         /* the part of generation that is not new weights: the prompt,
                                 * a knob, a new session (what drawn samples and merges follow) */

@@ -99,6 +99,61 @@ static void test_generate_past_context(void **state)
     gpt2_free(&m);
 }
 
+/* generator_back: a draw taken back, or the next continuation of the same prompt, gives the
+ * logits the first pass gave, bit for bit, from the cache; after a slide it starts over. */
+static void test_generator_back(void **state)
+{
+    (void)state;
+    GPT2 m;
+    Err e;
+    Rng r;
+    rng_seed(&r, 10);
+    assert_int_equal(gpt2_create(&m, &cfg, &e), 0);
+    gpt2_init_random(&m, &r);
+    for (size_t i = 0; i < m.n_params; i++) m.params[i] += (float)(0.05 * rng_normal(&r));
+    Generator g;
+    assert_int_equal(generator_create(&g, &m, &e), 0);
+    const size_t V = (size_t)cfg.n_vocab;
+    int32_t prompt[5] = {3, 14, 15, 9, 2}, toks[6] = {26, 5, 35, 8, 9, 7};
+    float *after = malloc(sizeof(float) * V * 7); /* after[k]: the logits after k fed tokens */
+    memcpy(after, generator_start(&g, prompt, 5), sizeof(float) * V);
+    for (int k = 0; k < 6; k++) memcpy(after + (k + 1) * V, generator_feed(&g, toks[k]), sizeof(float) * V);
+    const int backs[] = {3, 0, 6, 1, 5};
+    for (size_t i = 0; i < sizeof backs / sizeof *backs; i++) {
+        int k = backs[i];
+        const float *lg = generator_back(&g, k);
+        assert_non_null(lg);
+        assert_memory_equal(lg, after + k * V, sizeof(float) * V);
+        assert_int_equal(g.fed, k);
+        assert_int_equal(g.cache.n_pos, 5 + k);
+        /* and on from there, as the first time */
+        for (int j = k; j < 6; j++) assert_memory_equal(generator_feed(&g, toks[j]), after + (j + 1) * V, sizeof(float) * V);
+    }
+    /* Past the context (16): the window slides, the prompt leaves the cache. Back to the prompt
+     * feeds it again (the same logits); back to a later token is the caller's to redo. */
+    for (int k = 0; k < 12; k++) generator_feed(&g, (int32_t)k);
+    assert_int_equal(g.slid, 1);
+    assert_null(generator_back(&g, 2));
+    assert_memory_equal(generator_back(&g, 0), after, sizeof(float) * V);
+    assert_int_equal(g.slid, 0);
+    assert_memory_equal(generator_feed(&g, toks[0]), after + V, sizeof(float) * V);
+    /* generate() with no prompt continues the last one: the same as starting from it */
+    Sampler s;
+    SamplerConfig sc;
+    sampler_config_default(&sc);
+    assert_int_equal(sampler_create(&s, &sc, cfg.n_vocab, &e), 0);
+    int32_t out1[20], out2[20];
+    Rng a, b;
+    rng_seed(&a, 3), rng_seed(&b, 3);
+    assert_int_equal(generate(&g, &s, &a, prompt, 5, 20, out1, NULL, NULL), 20);
+    assert_int_equal(generate(&g, &s, &b, NULL, 0, 20, out2, NULL, NULL), 20);
+    assert_memory_equal(out1, out2, sizeof out1);
+    sampler_free(&s);
+    free(after);
+    generator_free(&g);
+    gpt2_free(&m);
+}
+
 static void test_corpus_checks(void **state)
 {
     (void)state;
@@ -305,6 +360,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cache_matches_forward), cmocka_unit_test(test_generate_past_context),
+        cmocka_unit_test(test_generator_back),
         cmocka_unit_test(test_corpus_checks), cmocka_unit_test(test_dataset_windows),
         cmocka_unit_test(test_blas),              cmocka_unit_test(test_suffix_array),
         cmocka_unit_test(test_suffix_array_naive), cmocka_unit_test(test_array_grow),

@@ -205,6 +205,47 @@ static void test_chi_square(void **state)
     }
 }
 
+/* The candidates' order: by probability, equal ones by logit, then by id (what the trace, the
+ * panels and the draw rely on), checked pair by pair on logits with many ties, both zeros and
+ * infinities, at a vocabulary size where the sort is not trivial. */
+static void test_candidate_order(void **state)
+{
+    (void)state;
+    const int V = 5000;
+    const float values[] = {-INFINITY, -30.0f, -1.5f, -0.0f, 0.0f, 0.25f, 2.0f, 2.0000002f, 9.0f};
+    float *logits = malloc(sizeof(float) * V);
+    Rng r;
+    rng_seed(&r, 4);
+    for (int i = 0; i < V; i++)
+        logits[i] = i % 7 ? values[rng_below(&r, sizeof values / sizeof *values)] : (float)rng_normal(&r) * 3;
+    const float temps[] = {1.0f, 0.7f, 0.0f, 3.0f};
+    for (int t = 0; t < 4; t++) {
+        Sampler s;
+        SamplerConfig c;
+        Err e;
+        sampler_config_default(&c);
+        c.temperature = temps[t];
+        assert_int_equal(sampler_create(&s, &c, V, &e), 0);
+        sampler_distribution(&s, logits);
+        int *seen = calloc((size_t)V, sizeof *seen);
+        for (int i = 0; i < V; i++) {
+            const SampleCandidate *x = &s.cand[i];
+            assert_false(seen[x->id]++);
+            assert_true(x->logit == logits[x->id]);
+            if (i == 0) continue;
+            const SampleCandidate *w = &s.cand[i - 1];
+            assert_true(w->p_temp >= x->p_temp);
+            if (w->p_temp == x->p_temp) {
+                assert_true(w->logit >= x->logit);
+                if (w->logit == x->logit) assert_true(w->id < x->id);
+            }
+        }
+        free(seen);
+        sampler_free(&s);
+    }
+    free(logits);
+}
+
 static void test_bad_config(void **state)
 {
     (void)state;
@@ -224,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_top_p_boundaries), cmocka_unit_test(test_min_p),
         cmocka_unit_test(test_greedy), cmocka_unit_test(test_draw_bookkeeping),
         cmocka_unit_test(test_chi_square), cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_candidate_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

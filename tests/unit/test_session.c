@@ -490,6 +490,74 @@ static void test_thread_waits_at_its_step(void **state)
     }
 }
 
+/* The panels' weights (tt_take_weights): copied straight from a paused trainer; no copy at all
+ * while it runs and nobody asks; asked for while it runs, a copy made between two steps that is
+ * exactly the weights of the step it says (a second session stepped as far has the same bits:
+ * not a copy torn across a step). */
+static void test_thread_publishes_on_demand(void **state)
+{
+    (void)state;
+    SessionSpec sp;
+    tiny_spec(&sp, CORPUS);
+    Session s, twin;
+    open_ok(&s, &sp);
+    open_ok(&twin, &sp);
+    const size_t bytes = sizeof(float) * twin.tr.model.n_params;
+    TrainThreadConfig cfg = {.publish_seconds = 0.001};
+    Err e;
+    TrainerThread *tt = tt_start(&s.tr, &s.tok, &s.data, &cfg, 0, -1, &e);
+    assert_non_null(tt);
+    GPT2 view = {0};
+    long step = -1;
+    TrainSnapshot snap;
+    /* paused: the live weights, at once; asked again, nothing new */
+    int took0 = tt_take_weights(tt, &view, &step), again = tt_take_weights(tt, &view, &step);
+    int same0 = view.params && memcmp(view.params, twin.tr.model.params, bytes) == 0;
+    long step0 = step;
+    /* running with nobody asking: no copy (the version moves once, for the pause at the end) */
+    tt_snapshot(tt, &snap);
+    long version0 = snap.weights_version;
+    tt_run_to(tt, 20);
+    snap = paused(tt);
+    long quiet_copies = snap.weights_version - version0 - 1, quiet_step = snap.step;
+    /* running and asked: a copy from between two steps */
+    long took_step = -1;
+    float *copy = malloc(bytes);
+    assert_non_null(copy);
+    tt_run_to(tt, 200);
+    for (int i = 0; i < 100000 && took_step < 0; i++) {
+        tt_snapshot(tt, &snap);
+        if (snap.step >= 200) break;
+        if (snap.state == TT_RUNNING && tt_take_weights(tt, &view, &step) && step > 20) took_step = step, memcpy(copy, view.params, bytes);
+        usleep(100);
+    }
+    snap = paused(tt);
+    /* and paused again, the live weights */
+    int took_end = tt_take_weights(tt, &view, &step);
+    long step_end = step;
+    float *end = malloc(bytes);
+    assert_non_null(end);
+    memcpy(end, view.params, bytes);
+    tt_stop(tt, &s.tr);
+    session_close(&s);
+    gpt2_free(&view);
+    assert_int_equal(took0, 1);
+    assert_int_equal(again, 0);
+    assert_true(same0);
+    assert_int_equal(step0, 0);
+    assert_int_equal(quiet_step, 20);
+    assert_int_equal(quiet_copies, 0);
+    assert_true(took_step > 20 && took_step < 200);
+    train(&twin, (int)took_step);
+    assert_memory_equal(copy, twin.tr.model.params, bytes);
+    assert_int_equal(took_end, 1);
+    assert_int_equal(step_end, 200);
+    train(&twin, 200 - (int)took_step);
+    assert_memory_equal(end, twin.tr.model.params, bytes);
+    free(copy), free(end);
+    session_close(&twin);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -498,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_resume_other_text),  cmocka_unit_test(test_resume_refusals),
         cmocka_unit_test(test_resume_text_gone),   cmocka_unit_test(test_resume_overrides),
         cmocka_unit_test(test_fitted_batch),       cmocka_unit_test(test_thread_waits_at_its_step),
+        cmocka_unit_test(test_thread_publishes_on_demand),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

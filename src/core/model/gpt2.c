@@ -396,7 +396,10 @@ void gpt2_backward(const GPT2 *m, GPT2Work *w)
     const int N = B * T, L = cfg->n_layer;
     const GPT2Tensors *g = &w->g;
     ParPool *pool = w->pool;
-    memset(w->grads, 0, sizeof(float) * m->n_params);
+    /* Every gradient is written, not added to, by the first layer that reaches it (the tied wte
+     * by the head, then added to by the embedding): no pass zeroing them all first. The
+     * position table is only added to, by the rows of this batch's positions. */
+    memset(g->t[GPT2_WPE], 0, sizeof(float) * (size_t)cfg->n_ctx * C);
 
     /* Loss is the mean over N positions: d loss / d logits = (probs - onehot) / N, in place. */
     float *dlogits = w->probs;
@@ -407,11 +410,11 @@ void gpt2_backward(const GPT2 *m, GPT2Work *w)
             for (int v = 0; v < V; v++) dlogits[(size_t)n * V + v] *= f;
         }
     /* dlnf = dlogits @ wte; dwte += dlogits^T @ lnf (the tied weight's first gradient) */
-    TIMED(w, bwd, PROF_LMHEAD, par_matmul_backward(pool, w->dln, g->t[GPT2_WTE], NULL, dlogits, w->lnf, m->w.t[GPT2_WTE], N, C, V, 0));
+    TIMED(w, bwd, PROF_LMHEAD, par_matmul_backward(pool, w->dln, g->t[GPT2_WTE], NULL, dlogits, w->lnf, m->w.t[GPT2_WTE], N, C, V, 0, 0));
     const float *last = layer_acts(w, cfg, L - 1).res3;
     memset(w->dres, 0, sizeof(float) * N * C);
     TIMED(w, bwd, PROF_LAYERNORM, par_layernorm_backward(pool, w->dres, g->t[GPT2_LNFW], g->t[GPT2_LNFB], w->dln, last,
-                                                         m->w.t[GPT2_LNFW], w->lnf_mean, w->lnf_rstd, N, C, w->ln_partial));
+                                                         m->w.t[GPT2_LNFW], w->lnf_mean, w->lnf_rstd, N, C, w->ln_partial, 0));
 
     /* dres holds d loss / d (residual stream) at the current depth, and every block's two
      * branches add into it on the way down. */
@@ -422,17 +425,17 @@ void gpt2_backward(const GPT2 *m, GPT2Work *w)
         /* MLP branch: res3 = res2 + fcproj(gelu(fch)). GELU's output is recomputed rather than
          * kept per layer: a cheap pass instead of 4C floats per position per layer. */
         TIMED(w, bwd, PROF_GELU, par_gelu_forward(pool, w->gelu, a.fch, (long)N * 4 * C));
-        TIMED(w, bwd, PROF_FCPROJ, par_matmul_backward(pool, w->dfch, dp.fcprojw, dp.fcprojb, w->dres, w->gelu, p.fcprojw, N, 4 * C, C, 0));
+        TIMED(w, bwd, PROF_FCPROJ, par_matmul_backward(pool, w->dfch, dp.fcprojw, dp.fcprojb, w->dres, w->gelu, p.fcprojw, N, 4 * C, C, 0, 0));
         TIMED(w, bwd, PROF_GELU, par_gelu_backward(pool, w->dfch, a.fch, w->dfch, (long)N * 4 * C));
-        TIMED(w, bwd, PROF_FC, par_matmul_backward(pool, w->dln, dp.fcw, dp.fcb, w->dfch, a.ln2, p.fcw, N, C, 4 * C, 0));
+        TIMED(w, bwd, PROF_FC, par_matmul_backward(pool, w->dln, dp.fcw, dp.fcb, w->dfch, a.ln2, p.fcw, N, C, 4 * C, 0, 0));
         TIMED(w, bwd, PROF_LAYERNORM, par_layernorm_backward(pool, w->dres, dp.ln2w, dp.ln2b, w->dln, a.res2, p.ln2w,
-                                                             a.ln2_mean, a.ln2_rstd, N, C, w->ln_partial));
+                                                             a.ln2_mean, a.ln2_rstd, N, C, w->ln_partial, 0));
         /* Attention branch: res2 = res_in + attproj(attention(qkv(ln1(res_in)))) */
-        TIMED(w, bwd, PROF_ATTPROJ, par_matmul_backward(pool, w->dln, dp.attprojw, dp.attprojb, w->dres, a.atty, p.attprojw, N, C, C, 0));
+        TIMED(w, bwd, PROF_ATTPROJ, par_matmul_backward(pool, w->dln, dp.attprojw, dp.attprojb, w->dres, a.atty, p.attprojw, N, C, C, 0, 0));
         TIMED(w, bwd, PROF_ATTENTION, par_attention_backward(pool, w->dqkv, w->datt, w->dln, a.qkv, a.att, B, T, C, NH));
-        TIMED(w, bwd, PROF_QKV, par_matmul_backward(pool, w->dln, dp.qkvw, dp.qkvb, w->dqkv, a.ln1, p.qkvw, N, C, 3 * C, 0));
+        TIMED(w, bwd, PROF_QKV, par_matmul_backward(pool, w->dln, dp.qkvw, dp.qkvb, w->dqkv, a.ln1, p.qkvw, N, C, 3 * C, 0, 0));
         TIMED(w, bwd, PROF_LAYERNORM, par_layernorm_backward(pool, w->dres, dp.ln1w, dp.ln1b, w->dln, res_in, p.ln1w,
-                                                             a.ln1_mean, a.ln1_rstd, N, C, w->ln_partial));
+                                                             a.ln1_mean, a.ln1_rstd, N, C, w->ln_partial, 0));
     }
     TIMED(w, bwd, PROF_EMBED, par_encoder_backward(pool, g->t[GPT2_WTE], g->t[GPT2_WPE], w->dres, w->inputs, N, T, C));
 }
@@ -475,7 +478,7 @@ const float *gpt2_cache_feed_keep(const GPT2 *m, GPT2Cache *c, const int32_t *to
                                   float *resid)
 {
     const GPT2Config *cfg = &m->cfg;
-    const int C = cfg->n_embd, NH = cfg->n_head, V = cfg->n_vocab, p0 = c->n_pos;
+    const int C = cfg->n_embd, NH = cfg->n_head, p0 = c->n_pos;
     const size_t T = cfg->n_ctx;
     const float *wte = m->w.t[GPT2_WTE], *wpe = m->w.t[GPT2_WPE];
     /* x (n,C) = wte[token] + wpe[position], for the new positions only */
@@ -505,8 +508,15 @@ const float *gpt2_cache_feed_keep(const GPT2 *m, GPT2Cache *c, const int32_t *to
     }
     c->n_pos = p0 + n;
     /* Only the last row's prediction is wanted. */
-    const float *xl = c->x + (size_t)(n - 1) * C;
-    layernorm_forward(c->ln, c->scores, c->scores + 1, xl, m->w.t[GPT2_LNFW], m->w.t[GPT2_LNFB], C, 0, 1);
-    matmul_forward(c->logits, c->ln, wte, NULL, C, V, 0, 0, 1);
+    return gpt2_cache_logits_at(m, c, n - 1);
+}
+
+const float *gpt2_cache_logits_at(const GPT2 *m, GPT2Cache *c, int row)
+{
+    const int C = m->cfg.n_embd, V = m->cfg.n_vocab;
+    /* logits (V) = wte (V,C) @ lnf(x[row]); ln and scores are scratch past the fed rows' use */
+    const float *xr = c->x + (size_t)row * C;
+    layernorm_forward(c->ln, c->scores, c->scores + 1, xr, m->w.t[GPT2_LNFW], m->w.t[GPT2_LNFB], C, 0, 1);
+    matmul_forward(c->logits, c->ln, m->w.t[GPT2_WTE], NULL, C, V, 0, 0, 1);
     return c->logits;
 }

@@ -161,5 +161,10 @@ const float *gpt2_cache_feed(const GPT2 *m, GPT2Cache *c, const int32_t *tokens,
  * the residual stream after each block, resid (L, n, C). Both NULL is gpt2_cache_feed. */
 const float *gpt2_cache_feed_keep(const GPT2 *m, GPT2Cache *c, const int32_t *tokens, int n, float *att,
                                   float *resid);
+/* The logits (V) predicting the token after row `row` (0 <= row < n) of the last feed of n
+ * tokens, from that row's final residual, still in the cache's scratch: a text fed once gives
+ * the next-token distribution at each of its positions for the price of the head alone. The
+ * feeds return this for their last row. Valid until the next call. */
+const float *gpt2_cache_logits_at(const GPT2 *m, GPT2Cache *c, int row);
 
 #endif

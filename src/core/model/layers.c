@@ -124,7 +124,13 @@ void matmul_forward(float *out, const float *inp, const float *w, const float *b
         }
         beta = 1.0f;
     }
-    /* out (N,OC) = inp (N,C) @ w^T (C,OC) */
+    /* out (N,OC) = inp (N,C) @ w^T (C,OC). One row is a matrix-vector product, out = w (OC,C) @
+     * inp: sgemv streams w once, where sgemm would first pack it (the decoding of one token,
+     * which is bound by reading the weights, reached a third of that bound through sgemm). */
+    if (N == 1) {
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, OC, C, 1.0f, w, C, inp, 1, beta, out, 1);
+        return;
+    }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, OC, C, 1.0f, inp, C, w, C, beta, out, OC);
 }
 
@@ -138,13 +144,14 @@ void matmul_backward_input(float *dinp, const float *dout, const float *w, int C
 }
 
 void matmul_backward_weight(float *dw, float *dbias, const float *dout, const float *inp, int N,
-                            int C, int OC, int o0, int o1)
+                            int C, int OC, int accumulate, int o0, int o1)
 {
     if (o1 <= o0) return;
-    /* dw[o0:o1] (O,C) += dout[:, o0:o1]^T (O,N) @ inp (N,C); the column slice of dout is read
+    /* dw[o0:o1] (O,C) [+]= dout[:, o0:o1]^T (O,N) @ inp (N,C); the column slice of dout is read
      * in place with its row stride OC. */
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, o1 - o0, C, N, 1.0f, dout + o0, OC, inp, C,
-                1.0f, dw + (size_t)o0 * C, C);
+                accumulate ? 1.0f : 0.0f, dw + (size_t)o0 * C, C);
+    if (dbias && !accumulate) memset(dbias + o0, 0, sizeof(float) * (size_t)(o1 - o0));
     if (dbias)
         for (int n = 0; n < N; n++) {
             const float *d = dout + (size_t)n * OC;
@@ -154,6 +161,10 @@ void matmul_backward_weight(float *dw, float *dbias, const float *dout, const fl
 
 /* ------------------------------------------------------------------------------------------ */
 /* Causal self-attention */
+
+/* The rows of the attention products go in blocks of this many (see attention_head_forward):
+ * smaller blocks skip more of the masked triangle, larger ones keep sgemm efficient. */
+#define ATT_BLOCK 32
 
 /* row[0 .. k) = softmax(row[0 .. k)), row[k .. P) = 0 */
 NT_SIMD_CLONES
@@ -180,12 +191,29 @@ void attention_head_forward(float *out, int ldo, float *a, const float *q, int l
 {
     const int P = p0 + n;
     const float scale = 1.0f / sqrtf((float)hs);
-    /* a (n,P) = scale * q (n,hs) @ k^T (hs,P); q, k, v are read in place with their row strides */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, P, hs, scale, q, ldq, k, ldkv, 0.0f, a, P);
-    /* softmax of row i over the keys up to its own position p0+i; the future gets 0 */
-    for (int i = 0; i < n; i++) causal_softmax_row(a + (size_t)i * P, p0 + i + 1, P);
-    /* out (n,hs) = a (n,P) @ v (P,hs) */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hs, P, 1.0f, a, P, v, ldkv, 0.0f, out, ldo);
+    if (n == 1) {
+        /* One new token (decoding): two matrix-vector products, a (P) = scale * k (P,hs) @ q
+         * and out (hs) = v^T (hs,P) @ a, with no packing of k and v as sgemm would do. */
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, P, hs, scale, k, ldkv, q, 1, 0.0f, a, 1);
+        causal_softmax_row(a, P, P);
+        cblas_sgemv(CblasRowMajor, CblasTrans, P, hs, 1.0f, v, ldkv, a, 1, 0.0f, out, 1);
+        return;
+    }
+    /* Row i sees keys 0 .. p0+i only: the rows go in blocks of ATT_BLOCK, each block's products
+     * over the keys its last row sees, so the masked triangle above them is mostly not computed
+     * (at T = 128, 5/8 of the square). q, k, v are read in place with their row strides. */
+    for (int i0 = 0; i0 < n; i0 += ATT_BLOCK) {
+        const int i1 = i0 + ATT_BLOCK < n ? i0 + ATT_BLOCK : n, K = p0 + i1;
+        float *ab = a + (size_t)i0 * P;
+        /* a[i0:i1, 0:K] = scale * q[i0:i1] (m,hs) @ k[0:K]^T (hs,K) */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, i1 - i0, K, hs, scale, q + (size_t)i0 * ldq, ldq, k, ldkv,
+                    0.0f, ab, P);
+        /* softmax of row i over the keys up to its own position p0+i; the future gets 0 */
+        for (int i = i0; i < i1; i++) causal_softmax_row(a + (size_t)i * P, p0 + i + 1, P);
+        /* out[i0:i1] (m,hs) = a[i0:i1, 0:K] (m,K) @ v[0:K] (K,hs) */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, i1 - i0, hs, K, 1.0f, ab, P, v, ldkv, 0.0f,
+                    out + (size_t)i0 * ldo, ldo);
+    }
 }
 
 void attention_forward(float *out, float *att, const float *qkv, int T, int C, int NH, int bh0,
@@ -212,15 +240,30 @@ void attention_backward(float *dqkv, float *dscratch, const float *dout, const f
         float *dq = dqkv + (size_t)b * T * C3 + h * hs, *dk = dq + C, *dv = dq + 2 * C;
         const float *a = att + (size_t)bh * T * T;
         const float *dy = dout + (size_t)b * T * C + h * hs;
-        /* da (T,T) = dy (T,hs) @ v^T (hs,T) */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, hs, 1.0f, dy, C, v, C3, 0.0f, ds, T);
-        /* dv (T,hs) = a^T (T,T) @ dy (T,hs) */
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, hs, T, 1.0f, a, T, dy, C, 0.0f, dv, C3);
-        /* Through the softmax: ds_tj = a_tj (da_tj - sum_k a_tk da_tk), zero above the diagonal */
-        for (int t = 0; t < T; t++) causal_softmax_backward_row(ds + (size_t)t * T, a + (size_t)t * T, t + 1, T);
-        /* dq (T,hs) = scale * ds (T,T) @ k (T,hs);  dk (T,hs) = scale * ds^T (T,T) @ q (T,hs) */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, hs, T, scale, ds, T, k, C3, 0.0f, dq, C3);
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, hs, T, scale, ds, T, q, C3, 0.0f, dk, C3);
+        /* The forward's blocks again: a and ds are zero above the diagonal, so each row block
+         * [i0, i1) needs the keys before i1, and each key block [j0, j1) the rows from j0. The
+         * entries between the diagonal and a block's edge are zeros that are computed. */
+        for (int i0 = 0; i0 < T; i0 += ATT_BLOCK) {
+            const int i1 = i0 + ATT_BLOCK < T ? i0 + ATT_BLOCK : T;
+            float *dsb = ds + (size_t)i0 * T;
+            /* da[i0:i1, 0:i1] = dy[i0:i1] (m,hs) @ v[0:i1]^T (hs,i1) */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, i1 - i0, i1, hs, 1.0f, dy + (size_t)i0 * C, C, v, C3, 0.0f,
+                        dsb, T);
+            /* through the softmax: ds_tj = a_tj (da_tj - sum_k a_tk da_tk), zero after t up to i1 */
+            for (int t = i0; t < i1; t++) causal_softmax_backward_row(ds + (size_t)t * T, a + (size_t)t * T, t + 1, i1);
+            /* dq[i0:i1] (m,hs) = scale * ds[i0:i1, 0:i1] (m,i1) @ k[0:i1] (i1,hs) */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, i1 - i0, hs, i1, scale, dsb, T, k, C3, 0.0f,
+                        dq + (size_t)i0 * C3, C3);
+        }
+        for (int j0 = 0; j0 < T; j0 += ATT_BLOCK) {
+            const int j1 = j0 + ATT_BLOCK < T ? j0 + ATT_BLOCK : T;
+            /* dv[j0:j1] (m,hs) = a[j0:T, j0:j1]^T (m,T-j0) @ dy[j0:T] (T-j0,hs) */
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, j1 - j0, hs, T - j0, 1.0f, a + (size_t)j0 * T + j0, T,
+                        dy + (size_t)j0 * C, C, 0.0f, dv + (size_t)j0 * C3, C3);
+            /* dk[j0:j1] (m,hs) = scale * ds[j0:T, j0:j1]^T (m,T-j0) @ q[j0:T] (T-j0,hs) */
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, j1 - j0, hs, T - j0, scale, ds + (size_t)j0 * T + j0, T,
+                        q + (size_t)j0 * C3, C3, 0.0f, dk + (size_t)j0 * C3, C3);
+        }
     }
 }
 

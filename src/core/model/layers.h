@@ -40,10 +40,10 @@ void matmul_forward(float *out, const float *inp, const float *w, const float *b
 /* dinp (N,C) = [dinp +] dout (N,OC) @ w (OC,C), rows [n0, n1) */
 void matmul_backward_input(float *dinp, const float *dout, const float *w, int C, int OC,
                            int accumulate, int n0, int n1);
-/* dw (OC,C) += dout^T @ inp and dbias (OC) += column sums of dout, for output channels
- * [o0, o1) over all N rows; dbias may be NULL. */
+/* dw (OC,C) [+]= dout^T @ inp and dbias (OC) [+]= column sums of dout, for output channels
+ * [o0, o1) over all N rows (added to with accumulate, else overwritten); dbias may be NULL. */
 void matmul_backward_weight(float *dw, float *dbias, const float *dout, const float *inp, int N,
-                            int C, int OC, int o0, int o1);
+                            int C, int OC, int accumulate, int o0, int o1);
 
 /* Causal multi-head self-attention.
  * qkv (B,T,3C) holds q, k, v side by side; head h uses columns h*hs .. h*hs+hs-1 of each.

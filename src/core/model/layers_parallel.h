@@ -21,15 +21,18 @@ void par_encoder_backward(ParPool *p, float *dwte, float *dwpe, const float *dou
                           const int32_t *ids, int N, int T, int C);
 void par_layernorm_forward(ParPool *p, float *out, float *mean, float *rstd, const float *inp,
                            const float *w, const float *b, int N, int C);
-/* partial: par_threads(p) * 2C floats of scratch for each part's dw and db. */
+/* partial: par_threads(p) * 2C floats of scratch for each part's dw and db. dinp is added to;
+ * dw and db are added to with accumulate, else overwritten. */
 void par_layernorm_backward(ParPool *p, float *dinp, float *dw, float *db, const float *dout,
                             const float *inp, const float *w, const float *mean,
-                            const float *rstd, int N, int C, float *partial);
+                            const float *rstd, int N, int C, float *partial, int accumulate);
 void par_matmul_forward(ParPool *p, float *out, const float *inp, const float *w,
                         const float *bias, int N, int C, int OC, int accumulate);
-/* dinp (overwritten, or added to with accumulate_dinp; NULL to skip), dw and dbias (added to). */
+/* dinp (overwritten, or added to with accumulate_dinp; NULL to skip), dw and dbias (overwritten,
+ * or added to with accumulate_dw). */
 void par_matmul_backward(ParPool *p, float *dinp, float *dw, float *dbias, const float *dout,
-                         const float *inp, const float *w, int N, int C, int OC, int accumulate_dinp);
+                         const float *inp, const float *w, int N, int C, int OC, int accumulate_dinp,
+                         int accumulate_dw);
 void par_attention_forward(ParPool *p, float *out, float *att, const float *qkv, int B, int T,
                            int C, int NH);
 /* dscratch: par_threads(p) * T * T floats. */

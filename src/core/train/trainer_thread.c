@@ -37,7 +37,15 @@ struct TrainerThread {
     long *v_step;
     float *v_loss;
     size_t v_cap;
-    GPT2 pub;
+    /* The panels' weights, double-buffered: the interface reads its own copy (the view) and
+     * asks for newer weights; the thread copies the live ones into `back` between two steps and
+     * marks it ready; the interface swaps it with its view when it next looks. So a copy is
+     * made only when somebody reads, at most one per request, and neither side ever waits for
+     * the other's copy. While the thread is paused the interface copies the live weights itself. */
+    GPT2 back;              /* the thread's while !back_ready; the interface's to swap when ready */
+    long back_step;         /* the step its weights are from */
+    int back_ready, want_weights;
+    double last_request;
     /* the thread's own */
     Generator gen;
     Sampler sampler;
@@ -138,12 +146,25 @@ static void make_sample(TrainerThread *tt, char *out, size_t cap)
     free(text);
 }
 
+/* dst = src's weights, dst made (again) for src's shape when it has another or none. 1 when
+ * copied; 0 when there is no memory for dst (the request is dropped, the next one tries again). */
+static int copy_weights(GPT2 *dst, const GPT2 *src)
+{
+    if (!dst->params || memcmp(&dst->cfg, &src->cfg, sizeof src->cfg) != 0) {
+        Err e;
+        gpt2_free(dst);
+        if (gpt2_create(dst, &src->cfg, &e)) return 0;
+    }
+    memcpy(dst->params, src->params, sizeof(float) * src->n_params);
+    return 1;
+}
+
 static void *thread_main(void *arg)
 {
     TrainerThread *tt = arg;
     Trainer *tr = &tt->tr;
     const int B = tr->st.cfg.batch, T = tr->model.cfg.n_ctx;
-    double last_publish = 0, last_save = clock_now(), rate_t0 = clock_now();
+    double last_save = clock_now(), rate_t0 = clock_now();
     long rate_step0 = tr->st.step;
     char sample[TT_SAMPLE_MAX];
     pthread_mutex_lock(&tt->mu);
@@ -151,11 +172,10 @@ static void *thread_main(void *arg)
         if (tt->want_stop) break;
         int at_stop = tt->snap.stop_at > 0 && tr->st.step >= tt->snap.stop_at;
         if (tt->want_pause || at_stop || tt->snap.state == TT_FAILED) {
-            if (tt->snap.state == TT_RUNNING) {
-                /* Paused: the panels get the weights as they are now, not a few seconds old. */
-                memcpy(tt->pub.params, tr->model.params, sizeof(float) * tr->model.n_params);
-                tt->snap.weights_version++;
-            }
+            /* Paused: the interface copies the weights as they are now when it looks (a request
+             * left here would never be served) */
+            if (tt->snap.state == TT_RUNNING) tt->snap.weights_version++;
+            tt->want_weights = 0;
             if (tt->snap.state != TT_FAILED) tt->snap.state = TT_PAUSED;
             /* A stop is used up by stopping the thread. One reached while it is paused anyway
              * (woken by pause_at, say) stays for the resume to find: used up here, the resume
@@ -215,10 +235,13 @@ static void *thread_main(void *arg)
             memcpy(s->sample, sample, sizeof s->sample);
             s->sample_step = tr->st.step;
         }
-        if (t - last_publish >= tt->cfg.publish_seconds || tr->st.step == 1) {
-            memcpy(tt->pub.params, tr->model.params, sizeof(float) * tr->model.n_params);
-            s->weights_version++;
-            last_publish = t;
+        if (tt->want_weights) {
+            /* Copied without the lock: until back_ready is set, back is the thread's alone. */
+            tt->want_weights = 0;
+            pthread_mutex_unlock(&tt->mu);
+            int ok = copy_weights(&tt->back, &tr->model);
+            pthread_mutex_lock(&tt->mu);
+            if (ok) tt->back_step = tr->st.step, tt->back_ready = 1, tt->snap.weights_version++;
         }
         wake(tt);
     }
@@ -243,6 +266,7 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
     tt->snap.val_loss = tr->val_loss;
     tt->snap.loss = tr->loss, tt->snap.lr = tr->lr, tt->snap.grad_norm = tr->grad_norm; /* NaN: not known yet */
     tt->snap.step = tr->st.step;
+    tt->snap.batch = tr->st.cfg.batch, tt->snap.context = tr->model.cfg.n_ctx;
     sampler_config_default(&tt->sc);
     tt->sc.temperature = 0.8f;
     /* The tokenizer is copied through its serialised form: the thread owns its own. */
@@ -255,17 +279,17 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
         ok = tokenizer_deserialize(&tt->tok, blob, n, e) == 0;
     }
     free(blob);
-    if (ok) ok = gpt2_create(&tt->pub, &tr->model.cfg, e) == 0;
     if (ok) ok = sampler_create(&tt->sampler, &tt->sc, tok->n_vocab, e) == 0;
     if (!ok) {
         tokenizer_free(&tt->tok);
-        gpt2_free(&tt->pub);
         free(tt);
         return NULL;
     }
     tt->tr = *tr;
     memset(tr, 0, sizeof *tr);
-    memcpy(tt->pub.params, tt->tr.model.params, sizeof(float) * tt->tr.model.n_params);
+    /* The first weights are ready before anyone asks: the panels show the model from the
+     * first frame, even when it starts running and its first step takes seconds. */
+    if (copy_weights(&tt->back, &tt->tr.model)) tt->back_step = tt->tr.st.step, tt->back_ready = 1;
     tt->snap.weights_version = 1;
     tt->have_gen = generator_create(&tt->gen, &tt->tr.model, e) == 0;
     publish_history(tt);
@@ -281,7 +305,6 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
         *tr = tt->tr;
         if (tt->have_gen) generator_free(&tt->gen);
         tokenizer_free(&tt->tok);
-        gpt2_free(&tt->pub);
         sampler_free(&tt->sampler);
         free(tt);
         err_internal(e, _("cannot start the training thread"));
@@ -303,7 +326,7 @@ void tt_stop(TrainerThread *tt, Trainer *out)
     if (out) *out = tt->tr;
     else trainer_free(&tt->tr);
     tokenizer_free(&tt->tok);
-    gpt2_free(&tt->pub);
+    gpt2_free(&tt->back);
     free(tt->h_loss), free(tt->h_sec), free(tt->v_step), free(tt->v_loss);
     pthread_mutex_destroy(&tt->mu);
     pthread_cond_destroy(&tt->cv);
@@ -410,17 +433,35 @@ long tt_val_history(TrainerThread *tt, long from, long n, long *step, float *los
     return have > 0 ? have : 0;
 }
 
-int tt_copy_weights(TrainerThread *tt, GPT2 *dst, long *version)
+int tt_take_weights(TrainerThread *tt, GPT2 *view, long *step)
 {
-    int copied = 0;
+    int took = 0;
     pthread_mutex_lock(&tt->mu);
-    if (tt->snap.weights_version != *version && dst->n_params == tt->pub.n_params) {
-        memcpy(dst->params, tt->pub.params, sizeof(float) * dst->n_params);
-        *version = tt->snap.weights_version;
-        copied = 1;
+    const Trainer *tr = &tt->tr; /* its weights are read only while the thread is not stepping */
+    const long now = tt->snap.step;
+    int fresh = view->params && *step == now && memcmp(&view->cfg, &tr->model.cfg, sizeof view->cfg) == 0;
+    if (tt->snap.state != TT_RUNNING) {
+        /* The thread is waiting on the lock or the condition (or gone): the live weights hold
+         * still, and are copied straight into the view. A ready copy is older than them. */
+        tt->back_ready = 0;
+        if (!fresh && copy_weights(view, &tr->model)) *step = now, took = 1;
+    } else if (tt->back_ready) {
+        GPT2 t = *view;
+        *view = tt->back, tt->back = t;
+        *step = tt->back_step;
+        tt->back_ready = 0;
+        tt->last_request = clock_now(); /* the next copy at least a publish interval after this */
+        took = 1;
+    } else if (!tt->want_weights && !fresh) {
+        double t = clock_now();
+        /* the first weights at once; newer ones at most once a publish interval */
+        if (!view->params || t - tt->last_request >= tt->cfg.publish_seconds) {
+            tt->want_weights = 1;
+            tt->last_request = t;
+        }
     }
     pthread_mutex_unlock(&tt->mu);
-    return copied;
+    return took;
 }
 
-const GPT2Config *tt_model_config(const TrainerThread *tt) { return &tt->pub.cfg; }
+const GPT2Config *tt_model_config(const TrainerThread *tt) { return &tt->tr.model.cfg; }

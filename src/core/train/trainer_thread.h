@@ -4,7 +4,8 @@
  * The thread owns the Trainer: nothing else touches the live weights. It publishes, under one
  * mutex, what the screen shows: a snapshot of figures (step, losses, tokens/s, learning rate,
  * gradient norm, state), the loss history as it grows (read incrementally), a sample of text
- * every so many steps, and every few seconds a copy of the weights for the other panels.
+ * every so many steps, and a copy of the weights when the other panels ask for one
+ * (tt_take_weights).
  * Commands (pause, resume, stop, a new learning rate, save) are flags it reads between steps,
  * so each takes effect at the next step. It writes a byte to a pipe whenever it publishes, so
  * the interface can sleep in poll() until there is something new. A stop joins the thread.
@@ -24,8 +25,8 @@
 #include "core/train/trainer.h"
 
 /* The interface's settings for the thread (TrainThreadConfig): a sample of text every 100 steps,
- * 80 tokens long; the weights copied out for the panels every 2 seconds; an autosave every
- * minute. */
+ * 80 tokens long; the weights copied out for the panels at most every 2 seconds, while they
+ * look; an autosave every minute. */
 #define TT_SAMPLE_EVERY 100
 #define TT_SAMPLE_TOKENS 80
 #define TT_PUBLISH_SECONDS 2.0
@@ -43,13 +44,14 @@ enum { TT_IDLE, TT_RUNNING, TT_PAUSED, TT_STOPPED, TT_FAILED };
 typedef struct TrainSnapshot {
     int state;                 /* TT_* */
     long step;
+    int batch, context;        /* a step's windows and their length: batch x context tokens */
     float loss, val_loss, lr, grad_norm;
     double tokens_per_s;       /* over the last few seconds */
     double seconds;            /* training time so far, across resumes */
     long n_hist, n_val;        /* history entries published so far */
     long sample_step;          /* the step the latest sample was made at (-1: none yet) */
     char sample[TT_SAMPLE_MAX]; /* its text (the prompt, then what the model wrote) */
-    long weights_version;      /* bumps with every published copy of the weights */
+    long weights_version;      /* bumps when newer weights are there to take (a copy made, a pause) */
     long stop_at;              /* pauses itself on reaching this step (0: never) */
     char message[ERR_MSG_MAX]; /* the last event worth telling: a save, a failure */
     long message_id;           /* bumps with message */
@@ -58,7 +60,7 @@ typedef struct TrainSnapshot {
 typedef struct TrainerThread TrainerThread;
 
 typedef struct TrainThreadConfig {
-    double publish_seconds;    /* weights copy interval (0: TT_PUBLISH_SECONDS) */
+    double publish_seconds;    /* the least time between two copies of the weights (0: TT_PUBLISH_SECONDS) */
     int sample_every;          /* steps between samples (0: none) */
     int sample_tokens;         /* tokens per sample, at most TT_SAMPLE_TOKENS_MAX */
     double autosave_seconds;   /* 0: no autosave */
@@ -92,9 +94,15 @@ void tt_snapshot(TrainerThread *tt, TrainSnapshot *s);
  * returns how many there were. */
 long tt_history(TrainerThread *tt, long from, long n, float *loss, float *seconds);
 long tt_val_history(TrainerThread *tt, long from, long n, long *step, float *loss);
-/* Copies the latest published weights into dst (same config) if newer than *version; returns
- * 1 when it copied. */
-int tt_copy_weights(TrainerThread *tt, GPT2 *dst, long *version);
+/* Brings view (the interface's copy of the weights, made here for the model's shape when it has
+ * another or none) up to date, as far as that costs the trainer nothing: while the thread is
+ * paused, the live weights are copied into it; while it runs, a copy made since the last call
+ * is swapped in (view's old buffer goes back to the thread for the next copy), and if there is
+ * none and view is older than the trainer, one is asked for - at once for a view without
+ * weights, else no sooner than publish_seconds after the last. *step is the step view's weights
+ * are from (-1: none yet). Returns 1 when view changed. A panel that looks at the model calls
+ * this, so the weights are copied only while somebody looks, at most once a publish interval. */
+int tt_take_weights(TrainerThread *tt, GPT2 *view, long *step);
 const GPT2Config *tt_model_config(const TrainerThread *tt);
 
 #endif
