@@ -18,7 +18,7 @@
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES CFLAGS LDFLAGS OPT SAN BUILD
 tree="$TMP/tree"
 mkdir -p "$tree" "$TMP/empty" "$TMP/pc" "$TMP/fakeblas"
-cp -R Makefile scripts src "$tree/"
+cp -R Makefile scripts src po "$tree/"
 nsrc=$(find "$tree/src" -name '*.c' | wc -l)
 
 # m ARGS: make -j2 ARGS in the copy, its output in $TMP/log, its status in $st
