@@ -1,5 +1,6 @@
 # Hostile terminals, in a real one (tmux): a very large screen (300x100), a VT100 (no colour), the
-# C locale (no UTF-8: Korean text must not reach it as raw bytes), storms of resizes
+# C locale (no UTF-8: Korean text must not reach it as raw bytes), the interface in Korean under
+# LANG=ko_KR.UTF-8 (not installed: C.UTF-8's characters, Korean all the same), storms of resizes
 # through sizes down to 1x1 while the model trains (on a panel, in the command line, over the
 # help), and output to a pipe or a file. Every run must quit with status 0 through q, leave the
 # terminal restored (#{alternate_on} 0) and an autosave that loads, and touch no file of the
@@ -59,6 +60,40 @@ wait_for '1/6'
 T capture-pane -p | LC_ALL=C grep -q "$(printf '\353')" && fail "LANG=C: raw UTF-8 bytes on the screen"
 T send-keys Escape
 quit_ok LANG=C
+
+# LANG=ko_KR.UTF-8, which a fresh Debian has no locale for: the interface in Korean all the same,
+# in UTF-8; every panel; :lang en and back, live; a Korean prompt typed on the command line; a
+# resize storm over the help in Korean; then q says where it saved, in Korean
+open_in 100 30 LANG=ko_KR.UTF-8 LC_ALL=
+wait_for "언어 모델은 어떻게 배우는가"
+for k in 1 2 3 4 5 6 7 0; do
+    T send-keys "$k"
+    case $k in
+        0) wait_for "언어 모델은 어떻게 배우는가" ;;
+        1) wait_for "텍스트가 스스로 레이블을 답니다" ;;
+        2) wait_for "말뭉치에서 학습한 바이트 쌍 병합" ;;
+        3) wait_for "다음 토큰에 대한 모델의 점수" ;;
+        4) wait_for "모델은 각 토큰에 얼마나 놀랄까?" ;;
+        5) wait_for "Space로 [0, 1)에서" ;;
+        6) wait_for "손실  평활화" ;;
+        7) wait_for "v 보기  [ ] 층" ;;
+    esac || fail "ko_KR.UTF-8: panel $k"
+done
+T send-keys : "lang en" Enter
+wait_for "How a language model learns"
+T send-keys : "lang ko" Enter
+wait_for "언어 모델은 어떻게 배우는가"
+T send-keys 1 : "prompt 옛날 옛적에 작은 고양이가" Enter
+wait_for '텍스트가 스스로 레이블을 답니다: "옛날 옛적에 작은 고양이가"'
+T send-keys '?'
+for size in 1x1 20x5 60x16 33x7 120x40 100x30; do T resize-window -x "${size%x*}" -y "${size#*x}"; done
+wait_for "도움말: 자르기"
+T send-keys Escape q
+wait_for "EXIT=0"
+[ "$(T display -p '#{alternate_on}')" = 0 ] || fail "ko_KR.UTF-8: the terminal was left in the alternate screen"
+T capture-pane -p -J | grep -q "^nexttoken: .* 단계의 모델을 .*에 저장했습니다" || fail "ko_KR.UTF-8: the note on quitting: $(T capture-pane -p | grep -v '^$' | tail -2)"
+$BIN info --model "$D/default.ckpt" >/dev/null 2>&1 || fail "ko_KR.UTF-8: the autosave does not load"
+next_run
 
 # resize storms while the model trains: on the Loss panel, in the middle of a command line, over
 # the help; then at 100x30 it is the interface again
