@@ -178,13 +178,11 @@ static void update_merges(App *a, Tokens *S)
 static void draw_tokens_line(const App *a, const Tokens *S, WINDOW *w, int y, int x0, int wd, const Tokenizer *t, const Cut *c)
 {
     int x = x0;
-    for (size_t i = 0; i < c->n && x < x0 + wd; i++) {
-        size_t k;
-        const uint8_t *b = tokenizer_token(t, c->ids[i], &k);
-        char p[96];
-        piece_text(a, b, k, S->show_ws, p, sizeof p);
-        x += draw_text(w, y, x, x0 + wd - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, a, p);
-    }
+    Pieces p;
+    if (pieces_of_ids(a, t, NULL, c->ids, c->n, &p)) return;
+    for (size_t i = 0; i < c->n && x < x0 + wd; i++)
+        x += draw_strip_token(w, y, x, x0 + wd - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, a, &p, i, S->show_ws);
+    pieces_free(&p);
 }
 
 static void show(const App *a, const BpeTrainer *bt, int32_t id, char *out, size_t cap)
@@ -280,6 +278,24 @@ static const uint8_t *cut_piece(const App *a, const Tokens *S, int k, int32_t id
     }
 }
 
+/* The characters of cut k's tokens: 0, or -1 out of memory (p empty). */
+static int cut_pieces(const App *a, const Tokens *S, int k, Pieces *p)
+{
+    const Cut *c = &S->cuts[k];
+    const uint8_t **b = malloc(sizeof *b * (c->n + 1));
+    size_t *len = malloc(sizeof *len * (c->n + 1));
+    Err e;
+    int rc = -1;
+    memset(p, 0, sizeof *p);
+    if (b && len) {
+        for (size_t i = 0; i < c->n; i++) b[i] = cut_piece(a, S, k, c->ids[i], &len[i]);
+        rc = pieces_build(p, b, len, c->n, &e);
+    }
+    free(b);
+    free(len);
+    return rc;
+}
+
 static int compare_row(const App *a, const Tokens *S, WINDOW *w, int y, int h, int wd, const char *name, int k)
 {
     const Cut *c = &S->cuts[k];
@@ -289,18 +305,17 @@ static int compare_row(const App *a, const Tokens *S, WINDOW *w, int y, int h, i
     if (c->unknown) draw_textf(w, y - 1, 60, wd - 61, ST_BAD, a, "%zu unknown: <unk>", c->unknown);
     const int words = k == CUT_WORDS, vocabulary = k <= CUT_CHARS; /* words lost their spaces: put one back */
     int x = 3;
+    Pieces p;
+    if (cut_pieces(a, S, k, &p)) return y + 2;
     for (size_t i = 0; i < c->n && y < h; i++) {
-        size_t len;
-        const uint8_t *b = cut_piece(a, S, k, c->ids[i], &len);
-        char p[96];
-        piece_text(a, b, len, S->show_ws, p, sizeof p);
-        int pw = text_width(p) + words;
+        int pw = strip_width(a, &p, i, S->show_ws) + words;
         if (x + pw > wd - 2) x = 3, y++;
         if (y >= h) break;
         int st = vocabulary && c->ids[i] == 0 ? ST_BAD : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A);
-        x += draw_text(w, y, x, wd - 2 - x, st, a, p);
+        x += draw_strip_token(w, y, x, wd - 2 - x, st, a, &p, i, S->show_ws);
         x += words;
     }
+    pieces_free(&p);
     return y + 2;
 }
 
@@ -330,12 +345,13 @@ static int inspect_table(const App *a, const Tokens *S, WINDOW *w, int y, int x0
     }
     draw_textf(w, y++, x0, wd, ST_ACCENT, a, "%s: %zu tokens, '%c' %d times in them", name, c->n, S->letter, total);
     draw_textf(w, y++, x0, wd, ST_DIM, a, "%6s  %-14s %-18s %s", "id", "token", "bytes", (char[]){'#', S->letter, 0});
+    Pieces p;
+    if (cut_pieces(a, S, k, &p)) return y;
     for (size_t i = 0; i < c->n && y < h; i++, y++) {
         size_t len;
         const uint8_t *b = cut_piece(a, S, k, c->ids[i], &len);
-        char p[96], quoted[112], hex[64] = "";
-        piece_text(a, b, len, S->show_ws, p, sizeof p);
-        snprintf(quoted, sizeof quoted, "\"%s\"", p);
+        char quoted[112], hex[64] = "";
+        token_label(a, &p, i, S->show_ws, 1, quoted, sizeof quoted);
         size_t at = 0;
         for (size_t j = 0; j < len && at + 4 < sizeof hex; j++) at += (size_t)snprintf(hex + at, sizeof hex - at, "%02x ", b[j]);
         int count = 0;
@@ -345,6 +361,7 @@ static int inspect_table(const App *a, const Tokens *S, WINDOW *w, int y, int x0
         draw_cell(w, y, x0 + 23, 18, ST_DIM, a, hex);
         if (count) draw_textf(w, y, x0 + 42, wd - 42, ST_KEY, a, "%d", count);
     }
+    pieces_free(&p);
     if (y < h) draw_text(w, y++, x0, wd, ST_DIM, a, "the model sees only the ids, never the letters");
     return y;
 }
