@@ -143,6 +143,7 @@ int cmd_bpe(int argc, char **argv)
                 json_key(&j, "rank"), json_int(&j, merges[i].rank);
                 json_key(&j, "pair"), json_arr(&j), json_int(&j, merges[i].a), json_int(&j, merges[i].b), json_arr_end(&j);
                 json_key(&j, "pieces"), json_arr(&j), json_strn(&j, a, na), json_strn(&j, b, nb), json_arr_end(&j);
+                json_key(&j, "bytes"), json_arr(&j), json_hex(&j, a, na), json_hex(&j, b, nb), json_arr_end(&j);
                 json_key(&j, "count"), json_int(&j, merges[i].count);
                 json_key(&j, "id"), json_int(&j, merges[i].id);
                 json_obj_end(&j);

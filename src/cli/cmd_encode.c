@@ -41,7 +41,7 @@ static const char decode_usage[] =
     "\n"
     "The text the token ids stand for, byte for byte.\n";
 
-static void print_encoding(const Tokenizer *t, const int32_t *ids, size_t n, int json)
+static int print_encoding(const Tokenizer *t, const int32_t *ids, size_t n, int json)
 {
     if (json) {
         Json j;
@@ -57,18 +57,31 @@ static void print_encoding(const Tokenizer *t, const int32_t *ids, size_t n, int
             json_strn(&j, b, k);
         }
         json_arr_end(&j);
+        /* the pieces' exact bytes: a piece that is part of a character is U+FFFD above */
+        json_key(&j, "bytes"), json_arr(&j);
+        for (size_t i = 0; i < n; i++) {
+            size_t k;
+            const uint8_t *b = tokenizer_token(t, ids[i], &k);
+            json_hex(&j, b, k);
+        }
+        json_arr_end(&j);
         json_obj_end(&j);
         json_end(&j);
-        return;
+        return 0;
     }
+    Pieces p;
+    Err e;
+    if (cli_pieces(t, ids, n, &p, &e)) return cli_fail(&e);
     printf("%zu token%s:", n, n == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++) printf(" %d", ids[i]);
     printf("\npieces:");
     for (size_t i = 0; i < n; i++) {
         char label[514];
-        printf(" %s", cli_token_label(t, ids[i], label, sizeof label));
+        printf(" %s", cli_pieces_label(t, &p, i, ids[i], label, sizeof label));
     }
     putchar('\n');
+    pieces_free(&p);
+    return 0;
 }
 
 /* encode with a word or character vocabulary learned from a corpus */
@@ -115,6 +128,13 @@ static int encode_wordtok(const char *kind, const char *corpus_path, const char 
         }
     }
     if (json) {
+        json_arr_end(&j);
+        json_key(&j, "bytes"), json_arr(&j); /* as the byte pairs' output has them */
+        for (long i = 0; i < k; i++) {
+            size_t len;
+            const char *t = wordtok_token(w, ids[i], &len);
+            json_hex(&j, (const uint8_t *)t, len);
+        }
         json_arr_end(&j);
         json_obj_end(&j);
         json_end(&j);
@@ -239,7 +259,7 @@ static int encode_text(const char *spec, const char *corpus, const char *text, i
     int status = 0;
     if (text) {
         if (tokenizer_encode(&t, (const uint8_t *)text, strlen(text), &ids, &cap, &n, &e)) status = cli_fail(&e);
-        else print_encoding(&t, ids, n, json);
+        else status = print_encoding(&t, ids, n, json);
     } else {
         char *line = NULL;
         size_t lcap = 0;
@@ -250,7 +270,7 @@ static int encode_text(const char *spec, const char *corpus, const char *text, i
                 status = cli_fail(&e);
                 break;
             }
-            print_encoding(&t, ids, n, json);
+            if ((status = print_encoding(&t, ids, n, json))) break;
             fflush(stdout);
         }
         free(line);
