@@ -22,7 +22,7 @@ static const char usage[] =
     "  --limit N        print the first N examples or windows (100; 0: all of them). A text of\n"
     "                   n tokens makes n-1 examples of up to n tokens each: all of a long text's\n"
     "                   are a quadratic amount of output (16,000 tokens: 384 MB)\n"
-    "  --json           print {tokens: [{id, text, bytes}], examples: [{input, target}], not_shown: K}\n";
+    "  --json           print {tokens: [{id, text}], examples: [{input, target}], not_shown: K}\n";
 
 /* Examples printed by default: enough to see the pattern, and a long text stays readable. */
 #define SLICE_DEFAULT_LIMIT 100
