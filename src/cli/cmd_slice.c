@@ -40,22 +40,22 @@ static const uint8_t *piece(const Slicer *s, int32_t id, size_t *len)
     return tokenizer_token(&s->tok, id, len);
 }
 
+typedef struct {
+    const Slicer *s;
+    const int32_t *ids;
+} SliceIds;
+
+static const uint8_t *slice_piece(const void *ctx, size_t i, size_t *len)
+{
+    const SliceIds *c = ctx;
+    return piece(c->s, c->ids[i], len);
+}
+
 /* The characters of the text's tokens (core/text/pieces.h): 0, or -1 with e filled. */
 static int slice_pieces(const Slicer *s, const int32_t *ids, size_t n, Pieces *p, Err *e)
 {
-    const uint8_t **b = malloc(sizeof *b * (n + 1));
-    size_t *len = malloc(sizeof *len * (n + 1));
-    int rc;
-    if (b && len) {
-        for (size_t i = 0; i < n; i++) b[i] = piece(s, ids[i], &len[i]);
-        rc = pieces_build(p, b, len, n, e);
-    } else {
-        memset(p, 0, sizeof *p);
-        rc = err_nomem(e, "the pieces of tokens", (unsigned long long)n * 16);
-    }
-    free(b);
-    free(len);
-    return rc;
+    SliceIds c = {s, ids};
+    return pieces_build_fn(p, slice_piece, &c, n, e);
 }
 
 /* Token i of the text in brackets, read in it: part of a character as [옛[1/3]]. */

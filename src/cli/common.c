@@ -450,21 +450,21 @@ const char *cli_pad(const char *s, int width, int how, char *out, size_t cap)
     return out;
 }
 
+typedef struct {
+    const Tokenizer *t;
+    const int32_t *ids;
+} IdsOf;
+
+static const uint8_t *id_piece(const void *ctx, size_t i, size_t *len)
+{
+    const IdsOf *c = ctx;
+    return tokenizer_token(c->t, c->ids[i], len); /* "" without a tokenizer */
+}
+
 int cli_pieces(const Tokenizer *t, const int32_t *ids, size_t n, Pieces *p, Err *e)
 {
-    const uint8_t **b = malloc(sizeof *b * (n + 1));
-    size_t *len = malloc(sizeof *len * (n + 1));
-    int rc;
-    if (b && len) {
-        for (size_t i = 0; i < n; i++) b[i] = tokenizer_token(t, ids[i], &len[i]); /* "" without a tokenizer */
-        rc = pieces_build(p, b, len, n, e);
-    } else {
-        memset(p, 0, sizeof *p);
-        rc = err_nomem(e, "the pieces of tokens", (unsigned long long)n * 16);
-    }
-    free(b);
-    free(len);
-    return rc;
+    IdsOf c = {t, ids};
+    return pieces_build_fn(p, id_piece, &c, n, e);
 }
 
 /* The quotes around a label of at most cap - 3 bytes at buf. */

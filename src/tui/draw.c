@@ -203,24 +203,25 @@ static int piece_how(const App *a, int show_ws)
     return ESCAPE_SYMBOLS | (show_ws ? ESCAPE_SPACES : 0) | (a->utf8 ? 0 : ESCAPE_ASCII);
 }
 
+typedef struct {
+    const Tokenizer *t;
+    const char *before;        /* token 0 when not NULL */
+    const int32_t *ids;
+} IdsAfter;
+
+static const uint8_t *ids_piece(const void *ctx, size_t i, size_t *len)
+{
+    const IdsAfter *c = ctx;
+    if (c->before && i == 0) return *len = strlen(c->before), (const uint8_t *)c->before;
+    return tokenizer_token(c->t, c->ids[i - (c->before != NULL)], len);
+}
+
 int pieces_of_ids(const App *a, const Tokenizer *t, const char *before, const int32_t *ids, size_t n, Pieces *p)
 {
     (void)a;
-    const size_t k = before != NULL; /* the text before, as token 0 */
-    const uint8_t **b = malloc(sizeof *b * (n + 1));
-    size_t *len = malloc(sizeof *len * (n + 1));
+    IdsAfter c = {t, before, ids};
     Err e;
-    int rc = -1;
-    if (b && len) {
-        if (before) b[0] = (const uint8_t *)before, len[0] = strlen(before);
-        for (size_t i = 0; i < n; i++) b[k + i] = tokenizer_token(t, ids[i], &len[k + i]);
-        rc = pieces_build(p, b, len, n + k, &e);
-    } else {
-        memset(p, 0, sizeof *p);
-    }
-    free(b);
-    free(len);
-    return rc;
+    return pieces_build_fn(p, ids_piece, &c, n + (before != NULL), &e);
 }
 
 /* Quotes around what is in out, cut so that the whole fits in cap. */
@@ -246,6 +247,15 @@ const char *token_text_after(const App *a, const uint8_t *ctx, size_t n_ctx, int
     const uint8_t *b = tokenizer_token(&a->s.tok, id, &k);
     size_t n = pieces_label_after(ctx, n_ctx, b, k, piece_how(a, show_ws), out, quoted && cap > 2 ? cap - 2 : cap);
     return quoted ? quote(out, cap, n) : out;
+}
+
+char *label_fit(char *s, int width)
+{
+    char *open = strrchr(s, '[');
+    size_t n = strlen(s);
+    if (text_width(s) > width && open && open > s && (unsigned char)open[-1] >= 0x80 && n && s[n - 1] == ']')
+        *open = 0;
+    return s;
 }
 
 size_t text_tail(const App *a, const char *before, const int32_t *ids, size_t n, uint8_t tail[TEXT_TAIL])

@@ -210,11 +210,12 @@ static void draw_shade(WINDOW *w, int y, int x, int cw, int level, const App *a)
     draw_text(w, y, x, cw, ST_HEAT0 + level, a, cell);
 }
 
-static const char *label(const App *a, const Inside *S, int t, char *out, size_t cap)
+/* Position t and its token, for a cell of `width` columns. */
+static const char *label(const App *a, const Inside *S, int t, int width, char *out, size_t cap)
 {
     const int at = snprintf(out, cap, "%3d ", t);
     token_label(a, &S->pieces, (size_t)t, 1, 0, out + at, cap - (size_t)at);
-    return out;
+    return label_fit(out, width);
 }
 
 /* The weights of layer l, head h: rows are queries, columns keys; blank above the diagonal,
@@ -243,7 +244,7 @@ static void draw_attention(const App *a, const Inside *S, WINDOW *w, int y, int 
     y += 2;
     for (int i = first; i < first + W && y < h; i++, y++) {
         const float *row = att + (size_t)i * n;
-        draw_cell(w, y, 1, LABEL_W - 1, i == sel ? ST_SELECT : ST_NORMAL, a, label(a, S, i, buf, sizeof buf));
+        draw_cell(w, y, 1, LABEL_W - 1, i == sel ? ST_SELECT : ST_NORMAL, a, label(a, S, i, LABEL_W - 1, buf, sizeof buf));
         for (int j = first; j <= i; j++) draw_shade(w, y, x0 + (j - first) * ATT_CELL_W, ATT_CELL_W, shade_level(row[j]), a);
         if (first) {
             double cut = 0; /* what the row gives the positions before the grid */
@@ -259,7 +260,7 @@ static void draw_attention(const App *a, const Inside *S, WINDOW *w, int y, int 
     const int k = inspect_top(att + (size_t)sel * n, sel + 1, TOP_KEYS, -1, top);
     draw_textf(w, yr++, xr, right - 1, ST_ACCENT, a, "where %d looks:", sel);
     for (int r = 0; r < k; r++, yr++) {
-        label(a, S, top[r].id, buf, sizeof buf);
+        label(a, S, top[r].id, LABEL_W + 2, buf, sizeof buf);
         draw_cell(w, yr, xr, LABEL_W + 2, ST_NORMAL, a, buf);
         draw_textf(w, yr, xr + LABEL_W + 3, 7, ST_NORMAL, a, "%5.1f%%", 100 * top[r].v);
         draw_bar(w, yr, xr + LABEL_W + 10, right - LABEL_W - 11, top[r].v, ST_PLOT_TRAIN, a);
@@ -323,7 +324,7 @@ static void draw_lens(const App *a, const Inside *S, WINDOW *w, int y, int h, in
     draw_text(w, y + 1, 1, LABEL_W, ST_DIM, a, "next is");
     for (int c = c0; c < c0 + fit; c++) {
         const int t = S->lens_t0 + c, st = t == sel ? ST_SELECT : ST_DIM;
-        draw_cell(w, y, x0 + (c - c0) * LENS_CELL_W, LENS_CELL_W - 1, st, a, label(a, S, t, buf, sizeof buf));
+        draw_cell(w, y, x0 + (c - c0) * LENS_CELL_W, LENS_CELL_W - 1, st, a, label(a, S, t, LENS_CELL_W - 1, buf, sizeof buf));
         if (t + 1 < S->n) token_label(a, &S->pieces, (size_t)t + 1, 1, 1, piece, sizeof piece);
         else snprintf(piece, sizeof piece, "?");
         draw_cell(w, y + 1, x0 + (c - c0) * LENS_CELL_W, LENS_CELL_W - 1, st, a, piece);

@@ -65,20 +65,22 @@ static void compute(App *a, Slice *S)
 }
 
 /* The characters of the prompt's tokens: 0, or -1 out of memory (p empty). */
+typedef struct {
+    const App *a;
+    const Slice *S;
+} SliceOf;
+
+static const uint8_t *slice_piece(const void *ctx, size_t i, size_t *len)
+{
+    const SliceOf *c = ctx;
+    return piece(c->a, c->S, c->S->ids[i], len);
+}
+
 static int slice_pieces(const App *a, const Slice *S, Pieces *p)
 {
-    const uint8_t **b = malloc(sizeof *b * ((size_t)S->n + 1));
-    size_t *len = malloc(sizeof *len * ((size_t)S->n + 1));
+    SliceOf c = {a, S};
     Err e;
-    int rc = -1;
-    memset(p, 0, sizeof *p);
-    if (b && len) {
-        for (int i = 0; i < S->n; i++) b[i] = piece(a, S, S->ids[i], &len[i]);
-        rc = pieces_build(p, b, len, (size_t)S->n, &e);
-    }
-    free(b);
-    free(len);
-    return rc;
+    return pieces_build_fn(p, slice_piece, &c, (size_t)S->n, &e);
 }
 
 /* Token i of the prompt in brackets; part of a character reads as it: [옛[1/3]]. */

@@ -279,21 +279,23 @@ static const uint8_t *cut_piece(const App *a, const Tokens *S, int k, int32_t id
 }
 
 /* The characters of cut k's tokens: 0, or -1 out of memory (p empty). */
+typedef struct {
+    const App *a;
+    const Tokens *S;
+    int k;
+} CutOf;
+
+static const uint8_t *cut_piece_at(const void *ctx, size_t i, size_t *len)
+{
+    const CutOf *c = ctx;
+    return cut_piece(c->a, c->S, c->k, c->S->cuts[c->k].ids[i], len);
+}
+
 static int cut_pieces(const App *a, const Tokens *S, int k, Pieces *p)
 {
-    const Cut *c = &S->cuts[k];
-    const uint8_t **b = malloc(sizeof *b * (c->n + 1));
-    size_t *len = malloc(sizeof *len * (c->n + 1));
+    CutOf c = {a, S, k};
     Err e;
-    int rc = -1;
-    memset(p, 0, sizeof *p);
-    if (b && len) {
-        for (size_t i = 0; i < c->n; i++) b[i] = cut_piece(a, S, k, c->ids[i], &len[i]);
-        rc = pieces_build(p, b, len, c->n, &e);
-    }
-    free(b);
-    free(len);
-    return rc;
+    return pieces_build_fn(p, cut_piece_at, &c, S->cuts[k].n, &e);
 }
 
 static int compare_row(const App *a, const Tokens *S, WINDOW *w, int y, int h, int wd, const char *name, int k)

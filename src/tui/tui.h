@@ -330,6 +330,9 @@ const char *token_label(const App *a, const Pieces *p, size_t t, int show_ws, in
  * candidate for the next token: it may complete a character the text began). */
 const char *token_text_after(const App *a, const uint8_t *ctx, size_t n_ctx, int32_t id, int show_ws, int quoted,
                              char *out, size_t cap);
+/* A label wider than `width` columns that ends in a mark of bytes ("옛[1/3]") without the mark
+ * ("옛"), rather than cut inside it ("옛[1/"). Returns s. */
+char *label_fit(char *s, int width);
 /* The last TEXT_TAIL bytes (or fewer) of the text `before` (or NULL) followed by tokens ids of
  * the session's tokenizer, into tail; returns how many: the context token_text_after needs. */
 #define TEXT_TAIL 3

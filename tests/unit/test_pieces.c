@@ -1,10 +1,11 @@
 /* How tokens fall onto characters (text/pieces.h): a character split across two and three
  * tokens, a token holding the end of one character and the start of the next, bytes that are
  * no character, a character cut off at the end, four-byte characters, ASCII; and the labels a
- * person reads ("옛[1/3]"), escaped as every token piece is. */
+ * person reads ("옛[1/3]"), escaped as every token piece is; and display widths (base/utf8.h). */
 #include "testutil.h"
 
 #include "core/base/escape.h"
+#include "core/base/utf8.h"
 #include "core/text/pieces.h"
 
 /* "옛" is EC 98 9B, "날" EB 82 A0, "😀" F0 9F 98 80. */
@@ -223,6 +224,40 @@ static void test_label_after(void **state)
     assert_string_equal(out, "\u00b7a");
 }
 
+/* Built from a function of the index, as the front ends do from token ids. */
+static const uint8_t *nth(const void *ctx, size_t i, size_t *len)
+{
+    const char *const *t = ctx;
+    *len = strlen(t[i]);
+    return (const uint8_t *)t[i];
+}
+
+static void test_build_fn(void **state)
+{
+    (void)state;
+    const char *t[] = {"\xeb\x82", "\xa0!"};
+    Pieces p;
+    Err e;
+    assert_int_equal(pieces_build_fn(&p, nth, t, 2, &e), 0);
+    assert_label(&p, 0, 0, "날[1-2/3]");
+    assert_label(&p, 1, 0, "날[3/3]!");
+    pieces_free(&p);
+}
+
+/* Display widths without a locale: Korean two columns, ASCII one, a combining mark none, a
+ * byte that is no character one (as its escape is never measured raw). */
+static void test_width(void **state)
+{
+    (void)state;
+    assert_int_equal(utf8_width((const uint8_t *)"abc", 3), 3);
+    assert_int_equal(utf8_width((const uint8_t *)"옛날", 6), 4);
+    assert_int_equal(utf8_width((const uint8_t *)"\"옛[1/3]\"", strlen("\"옛[1/3]\"")), 9);
+    assert_int_equal(utf8_width((const uint8_t *)"e\xcc\x81", 3), 1);
+    assert_int_equal(utf8_width((const uint8_t *)"😀", 4), 2);
+    assert_int_equal(utf8_width((const uint8_t *)"\xec\x98", 2), 2);
+    assert_int_equal(utf8_width((const uint8_t *)"Å", 2), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,7 +266,8 @@ int main(void)
         cmocka_unit_test(test_invalid),       cmocka_unit_test(test_truncated_end),
         cmocka_unit_test(test_four_bytes),    cmocka_unit_test(test_c1_and_controls),
         cmocka_unit_test(test_empty),         cmocka_unit_test(test_cut),
-        cmocka_unit_test(test_label_after),
+        cmocka_unit_test(test_label_after),   cmocka_unit_test(test_build_fn),
+        cmocka_unit_test(test_width),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

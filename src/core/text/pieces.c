@@ -59,6 +59,23 @@ int pieces_build(Pieces *p, const uint8_t *const *tok, const size_t *len, size_t
     return 0;
 }
 
+int pieces_build_fn(Pieces *p, PieceFn piece, const void *ctx, size_t n, Err *e)
+{
+    const uint8_t **b = malloc(sizeof *b * (n ? n : 1));
+    size_t *len = malloc(sizeof *len * (n ? n : 1));
+    int rc;
+    if (b && len) {
+        for (size_t i = 0; i < n; i++) b[i] = piece(ctx, i, &len[i]);
+        rc = pieces_build(p, b, len, n, e);
+    } else {
+        memset(p, 0, sizeof *p);
+        rc = err_nomem(e, "the pieces of tokens", (unsigned long long)n * (sizeof *b + sizeof *len));
+    }
+    free(b);
+    free(len);
+    return rc;
+}
+
 size_t pieces_token_chars(const Pieces *p, size_t t, size_t *first)
 {
     const size_t s = p->tok_start[t], e = p->tok_start[t + 1];

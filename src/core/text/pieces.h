@@ -52,6 +52,10 @@ typedef struct PiecePart {
 /* The characters of n tokens, token i being the len[i] bytes at tok[i] (an empty token holds
  * nothing). -1 with e filled when out of memory; p is then empty and free to pieces_free. */
 int pieces_build(Pieces *p, const uint8_t *const *tok, const size_t *len, size_t n, Err *e);
+/* The same with token i's bytes from piece(ctx, i, &len), for callers that hold ids (of a
+ * tokenizer, a word vocabulary, ...) rather than the bytes themselves. */
+typedef const uint8_t *(*PieceFn)(const void *ctx, size_t i, size_t *len);
+int pieces_build_fn(Pieces *p, PieceFn piece, const void *ctx, size_t n, Err *e);
 void pieces_free(Pieces *p);
 
 /* The characters token t overlaps: [*first, *first + count), returned (0 for an empty token). */
