@@ -30,6 +30,7 @@ static const HelpLine help[] = {
     {"c", "merges: learn from the corpus, or from the prompt alone"},
     {"v", "merges, words vs characters vs byte pairs, or every token"},
     {"w", "show whitespace in tokens"},
+    {"b", "a character split between tokens: drawn whole, or each part with its bytes (옛[1/3])"},
     {":merges N", "jump to N merges"},
     {":letter X", "inspect: count this letter in each token (r, for strawberry)"},
     {NULL, NULL},
@@ -44,6 +45,7 @@ typedef struct Cut {
 
 typedef struct Tokens {
     int view, from_prompt, show_ws;
+    int show_bytes;            /* b: each token as its label ("옛[1/3]"), not characters drawn whole */
     /* merges */
     BpeTrainer *bt;
     long bt_gen;               /* settings generation and source the trainer was made for */
@@ -175,13 +177,25 @@ static void update_merges(App *a, Tokens *S)
     recut(a, S);
 }
 
+/* Token i of a strip: the characters drawn whole (draw_strip_token), or with b its label, each
+ * part of a character with its bytes ("옛[1/3]"). Returns the columns used; with w NULL, only
+ * measures. */
+static int strip_piece(const App *a, const Tokens *S, WINDOW *w, int y, int x, int width, int st, const Pieces *p, size_t i)
+{
+    if (!S->show_bytes)
+        return w ? draw_strip_token(w, y, x, width, st, a, p, i, S->show_ws) : strip_width(a, p, i, S->show_ws);
+    char label[160];
+    token_label(a, p, i, S->show_ws, 0, label, sizeof label);
+    return w ? draw_text(w, y, x, width, st, a, label) : text_width(label);
+}
+
 static void draw_tokens_line(const App *a, const Tokens *S, WINDOW *w, int y, int x0, int wd, const Tokenizer *t, const Cut *c)
 {
     int x = x0;
     Pieces p;
     if (pieces_of_ids(a, t, NULL, c->ids, c->n, &p)) return;
     for (size_t i = 0; i < c->n && x < x0 + wd; i++)
-        x += draw_strip_token(w, y, x, x0 + wd - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, a, &p, i, S->show_ws);
+        x += strip_piece(a, S, w, y, x, x0 + wd - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, &p, i);
     pieces_free(&p);
 }
 
@@ -310,11 +324,11 @@ static int compare_row(const App *a, const Tokens *S, WINDOW *w, int y, int h, i
     Pieces p;
     if (cut_pieces(a, S, k, &p)) return y + 2;
     for (size_t i = 0; i < c->n && y < h; i++) {
-        int pw = strip_width(a, &p, i, S->show_ws) + words;
+        int pw = strip_piece(a, S, NULL, 0, 0, 0, 0, &p, i) + words;
         if (x + pw > wd - 2) x = 3, y++;
         if (y >= h) break;
         int st = vocabulary && c->ids[i] == 0 ? ST_BAD : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A);
-        x += draw_strip_token(w, y, x, wd - 2 - x, st, a, &p, i, S->show_ws);
+        x += strip_piece(a, S, w, y, x, wd - 2 - x, st, &p, i);
         x += words;
     }
     pieces_free(&p);
@@ -427,6 +441,7 @@ static int key(App *a, void *st, int ch)
     case 'c': S->from_prompt = !S->from_prompt, S->want_merges = 0; return KEY_HANDLED;
     case 'v': S->view = (S->view + 1) % N_VIEWS, a->animating = 0; return KEY_HANDLED;
     case 'w': S->show_ws = !S->show_ws; return KEY_HANDLED;
+    case 'b': S->show_bytes = !S->show_bytes; return KEY_HANDLED;
     default: return KEY_IGNORED;
     }
 }
