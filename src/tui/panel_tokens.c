@@ -199,6 +199,25 @@ static void draw_tokens_line(const App *a, const Tokens *S, WINDOW *w, int y, in
     pieces_free(&p);
 }
 
+/* A pair of tokens read together, as "a" and "b": two pieces that finish a character read as
+ * it ("옛[1-2/3]", "옛[3/3]"). */
+static void show_pair(const App *a, const BpeTrainer *bt, int32_t ida, int32_t idb, char *pa, char *pb, size_t cap)
+{
+    const uint8_t *tok[2];
+    size_t len[2];
+    tok[0] = bpe_trainer_token(bt, ida, &len[0]), tok[1] = bpe_trainer_token(bt, idb, &len[1]);
+    Pieces p;
+    Err e;
+    pa[0] = pb[0] = 0;
+    if (pieces_build(&p, tok, len, 2, &e)) return;
+    char q[64];
+    token_label(a, &p, 0, 1, 1, q, sizeof q);
+    snprintf(pa, cap, "%s", q);
+    token_label(a, &p, 1, 1, 1, q, sizeof q);
+    snprintf(pb, cap, "%s", q);
+    pieces_free(&p);
+}
+
 static void show(const App *a, const BpeTrainer *bt, int32_t id, char *out, size_t cap)
 {
     size_t k;
@@ -219,8 +238,7 @@ static void draw_merges(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
     }
     char pa[72], pb[72], pn[72];
     if (S->have_last) {
-        show(a, S->bt, S->last.a, pa, sizeof pa);
-        show(a, S->bt, S->last.b, pb, sizeof pb);
+        show_pair(a, S->bt, S->last.a, S->last.b, pa, pb, sizeof pa);
         show(a, S->bt, S->last.id, pn, sizeof pn);
         draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, "merge %d: %s + %s -> %s, token %d (the pair occurred %lld times)%s", S->last.rank + 1, pa,
                    pb, pn, S->last.id, (long long)S->last.count, S->last.is_new ? "" : " - already a token");
@@ -232,8 +250,7 @@ static void draw_merges(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
     int left = wd >= 90 ? wd / 2 : wd;
     draw_text(w, y, 1, left - 2, ST_DIM, a, "the most frequent pairs (the next merge first)");
     for (int i = 0; i < S->n_top && y + 1 + i < h - 6; i++) {
-        show(a, S->bt, S->top[i].a, pa, sizeof pa);
-        show(a, S->bt, S->top[i].b, pb, sizeof pb);
+        show_pair(a, S->bt, S->top[i].a, S->top[i].b, pa, pb, sizeof pa);
         char pair[160];
         snprintf(pair, sizeof pair, "%s + %s", pa, pb);
         draw_cell(w, y + 1 + i, 2, PAIR_WIDTH, i == 0 ? ST_KEY : ST_NORMAL, a, pair);

@@ -36,6 +36,12 @@ else
     echo "SKIPPED [pieces] GPT-2's Korean pieces (make gpt2-vocab)" >&2
 fi
 
+# byte pairs learned from Korean text glue bytes back into syllables: a pair read together
+expect_ok $BIN bpe train --corpus corpora/korean.txt --vocab-size 280 --out "$TMP/ko.tok" --trace
+expect_out '    10 "이[1-2/3]" "이[3/3]" '
+expect_ok $BIN bpe train --corpus corpora/korean.txt --vocab-size 260 --out "$TMP/ko.tok" --json
+expect_out '"pieces":[" ","�"],"bytes":["20","ec"]'
+
 # ---- slice: the examples, each token in brackets ----
 expect_ok $BIN slice --model "$M" "옛날"
 expect_out '   2  [옛[1/3]][옛[2/3]]  ->  [옛[3/3]]'
