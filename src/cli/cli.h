@@ -19,6 +19,7 @@
 
 #include "core/base/err.h"
 #include "core/base/i18n.h"
+#include "core/text/pieces.h"
 #include "core/train/loader.h"
 
 #define NT_VERSION "0.1.0"
@@ -103,11 +104,17 @@ void json_key(Json *j, const char *key);
  * every control character (C0, DEL, C1) is a \u escape, so that it is safe on a terminal too. */
 void json_strn(Json *j, const uint8_t *s, size_t n);
 void json_str(Json *j, const char *s);
+/* Bytes as a string of lowercase hex, two digits a byte ("ec98"). */
+void json_hex(Json *j, const uint8_t *s, size_t n);
+/* A token's piece as every command's JSON gives it: "text", the piece as a string (a byte that
+ * is no whole character there becomes U+FFFD, as json_strn does), and "bytes", its exact bytes
+ * in hex, so that a piece that is part of a character loses nothing. */
+void cli_json_piece(Json *j, const uint8_t *b, size_t n);
 void json_num(Json *j, double v);   /* NaN and infinities become null */
 void json_int(Json *j, long long v);
 void json_bool(Json *j, int v);
 void json_end(Json *j);             /* the final newline */
-/* "tokens": [{"id": ..., "text": ...}] for ids, the text "" without a tokenizer. */
+/* "tokens": [{"id": ..., "text": ..., "bytes": ...}] for ids, the text "" without a tokenizer. */
 void cli_json_tokens(Json *j, const Tokenizer *tok, const int32_t *ids, size_t n);
 
 /* ---- progress line on stderr ---- */
@@ -157,5 +164,25 @@ struct WordTok *cli_load_wordtok(const char *kind, const char *corpus_path, Err 
 const char *cli_piece_label(const uint8_t *b, size_t n, char *out, size_t cap);
 /* The same for token id of t; #ID when there is no tokenizer (an llm.c model). */
 const char *cli_token_label(const Tokenizer *t, int32_t id, char *out, size_t cap);
+
+/* s padded with spaces to `width` terminal columns (utf8_width: Korean is two a character), on
+ * the right, or on the left with PAD_RIGHT; when it is wider, as it is, or with PAD_CUT cut
+ * to the whole characters that fit. Into out (cap bytes); returns out. */
+enum { PAD_RIGHT = 1, PAD_CUT = 2 };
+const char *cli_pad(const char *s, int width, int how, char *out, size_t cap);
+
+/* Tokens in a text read together (core/text/pieces.h): a token that holds part of a character
+ * is labelled with the character and which of its bytes, "옛[1/3]", never a bare \x98. The
+ * pieces of ids of t: 0, or -1 with e filled (p empty then). */
+int cli_pieces(const Tokenizer *t, const int32_t *ids, size_t n, Pieces *p, Err *e);
+/* Token i of p (whose id is id) as cli_token_label prints a token, read in its text. */
+const char *cli_pieces_label(const Tokenizer *t, const Pieces *p, size_t i, int32_t id, char *out, size_t cap);
+/* The last CLI_TAIL bytes (or fewer) of tokens ids, into tail; returns how many: the text a
+ * candidate next token is read after (cli_token_label_after). */
+#define CLI_TAIL 3
+size_t cli_text_tail(const Tokenizer *t, const int32_t *ids, size_t n, uint8_t tail[CLI_TAIL]);
+/* Token id as cli_token_label prints it, read after the bytes ctx[0 .. n_ctx): a candidate that
+ * finishes a character the text began reads as that character, "옛[2-3/3]". */
+const char *cli_token_label_after(const Tokenizer *t, const uint8_t *ctx, size_t n_ctx, int32_t id, char *out, size_t cap);
 
 #endif

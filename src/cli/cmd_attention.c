@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "core/base/utf8.h"
 #include "core/model/inspect.h"
 
 static const char usage[] =
@@ -32,22 +33,44 @@ static const char usage[] =
 #define ATT_CELL_W 6
 #define ATT_LABEL_W 14
 
+/* Token i as a cell of `width` columns: its label (read in its text, "옛[1/3]") cut to whole
+ * characters that fit in quotes, a mark of bytes that does not fit left out whole ("옛"). */
+static const char *cell_label(const Tokenizer *tok, const Pieces *pc, int i, int32_t id, int width, int how, char *out,
+                              size_t cap)
+{
+    char inner[64], cut[64], quoted[80];
+    if (!tok->n_vocab) return cli_pad(cli_token_label(tok, id, quoted, sizeof quoted), width, how, out, cap);
+    pieces_label(pc, (size_t)i, 0, inner, sizeof inner);
+    if (utf8_width((const uint8_t *)inner, strlen(inner)) > (size_t)(width - 3)) cli_pad(inner, width - 3, PAD_CUT, cut, sizeof cut);
+    else snprintf(cut, sizeof cut, "%s", inner);
+    size_t n = strlen(cut);
+    const char *open = strrchr(cut, '[');
+    if (strlen(inner) > n && open && open > cut && (unsigned char)open[-1] >= 0x80 && !strchr(open, ']'))
+        cut[open - cut] = 0; /* "옛[1/" would say less than "옛" */
+    snprintf(quoted, sizeof quoted, "\"%s\"", cut);
+    return cli_pad(quoted, width, how, out, cap);
+}
+
 /* One layer and head as a grid of percentages, queries down, keys across. */
 static void print_grid(const Tokenizer *tok, const int32_t *ids, int n, const float *a, int l, int h)
 {
     const int first = n > ATT_MAX_COLS ? n - ATT_MAX_COLS : 0;
-    char label[32];
+    char cell[96];
     printf(_("layer %d, head %d: row = query position, column = key; %% of the row's attention\n"), l, h);
     printf("%*s", ATT_LABEL_W, "");
     for (int j = first; j < n; j++) printf("%*d", ATT_CELL_W, j);
     if (first) printf(_("  earlier"));
     putchar('\n');
     printf("%*s", ATT_LABEL_W, "");
-    for (int j = first; j < n; j++) printf("%*s", ATT_CELL_W, cli_token_label(tok, ids[j], label, ATT_CELL_W));
+    /* the tokens read in their text ("옛[1/3]"), cut to the columns by display width */
+    Pieces pc;
+    Err e;
+    if (cli_pieces(tok, ids, (size_t)n, &pc, &e)) return; /* out of memory: nothing more to print */
+    for (int j = first; j < n; j++) fputs(cell_label(tok, &pc, j, ids[j], ATT_CELL_W, PAD_RIGHT, cell, sizeof cell), stdout);
     putchar('\n');
     for (int i = first; i < n; i++) {
         const float *row = a + (size_t)i * n;
-        printf("%4d %-*s", i, ATT_LABEL_W - 5, cli_token_label(tok, ids[i], label, ATT_LABEL_W - 5));
+        printf("%4d %s", i, cell_label(tok, &pc, i, ids[i], ATT_LABEL_W - 5, 0, cell, sizeof cell));
         for (int j = first; j < n; j++) {
             if (j > i) printf("%*s", ATT_CELL_W, ".");
             else printf("%*.0f", ATT_CELL_W, 100 * row[j]);
@@ -64,6 +87,7 @@ static void print_grid(const Tokenizer *tok, const int32_t *ids, int n, const fl
         printf(_("(the last %d of %d positions; \"earlier\" is what each row gives positions 0 to %d; --json has all)\n"),
                ATT_MAX_COLS, n, first - 1);
     putchar('\n');
+    pieces_free(&pc);
 }
 
 int cmd_attention(int argc, char **argv)

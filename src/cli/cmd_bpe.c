@@ -27,12 +27,21 @@ static const char usage[] =
     "  --trace           one line per merge: rank, the pair as text, its count, the new id\n"
     "  --json            {vocab_size, seconds, merges: [{rank, pair, pieces, count, id}]}\n");
 
-static void show_piece(const BpeTrainer *t, int32_t id)
+/* A merged pair, its two pieces read together: "옛[1-2/3]" "옛[3/3]" when they finish a character. */
+static void show_pair(const BpeTrainer *t, int32_t a, int32_t b)
 {
-    size_t n;
-    const uint8_t *b = bpe_trainer_token(t, id, &n);
-    char label[258];
-    fputs(cli_piece_label(b, n, label, sizeof label), stdout);
+    const uint8_t *tok[2];
+    size_t len[2];
+    tok[0] = bpe_trainer_token(t, a, &len[0]), tok[1] = bpe_trainer_token(t, b, &len[1]);
+    Pieces p;
+    Err e;
+    char inner[256];
+    if (pieces_build(&p, tok, len, 2, &e)) return; /* out of memory: the line goes without its pair */
+    for (size_t i = 0; i < 2; i++) {
+        pieces_label(&p, i, 0, inner, sizeof inner);
+        printf("%s\"%s\"", i ? " " : "", inner);
+    }
+    pieces_free(&p);
 }
 
 int cmd_bpe(int argc, char **argv)
@@ -100,9 +109,7 @@ int cmd_bpe(int argc, char **argv)
         n_merges++;
         if (trace && !json) {
             printf("%6d ", m.rank);
-            show_piece(bt, m.a);
-            putchar(' ');
-            show_piece(bt, m.b);
+            show_pair(bt, m.a, m.b);
             printf(" %lld -> %d", (long long)m.count, m.id);
             if (!m.is_new) printf(_(" (already a token)"));
             putchar('\n');
@@ -143,6 +150,7 @@ int cmd_bpe(int argc, char **argv)
                 json_key(&j, "rank"), json_int(&j, merges[i].rank);
                 json_key(&j, "pair"), json_arr(&j), json_int(&j, merges[i].a), json_int(&j, merges[i].b), json_arr_end(&j);
                 json_key(&j, "pieces"), json_arr(&j), json_strn(&j, a, na), json_strn(&j, b, nb), json_arr_end(&j);
+                json_key(&j, "bytes"), json_arr(&j), json_hex(&j, a, na), json_hex(&j, b, nb), json_arr_end(&j);
                 json_key(&j, "count"), json_int(&j, merges[i].count);
                 json_key(&j, "id"), json_int(&j, merges[i].id);
                 json_obj_end(&j);

@@ -16,14 +16,14 @@ static const char encode_usage[] =
     "       nexttoken encode --tokenizer T --format llmc --out FILE CORPUS...\n"
     "\n"
     "The token ids of TEXT and the pieces of text they stand for; with no TEXT, each line of\n"
-    "standard input in turn. Pieces are shown with \\n, \\t and \\xNN for what would not print,\n"
-    "so a token that ends inside a character shows its bytes. A TEXT that begins with '-'\n"
-    "follows --.\n"
+    "standard input in turn. Pieces are shown with \\n, \\t and \\xNN for what would not print;\n"
+    "a token that holds part of a character shows the character and which of its bytes it\n"
+    "holds, \"옛[1/3]\". A TEXT that begins with '-' follows --.\n"
     "\n"
     "  --tokenizer T   byte (one token per byte), gpt2 (GPT-2, 50,257 tokens), cl100k (GPT-4),\n"
     "                  o200k (GPT-4o), or a file: `nexttoken bpe train` output, a checkpoint, or\n"
     "                  llm.c's gpt2_tokenizer.bin. gpt2, cl100k and o200k need `make gpt2-vocab`.\n"
-    "  --json          one object per text: {\"ids\": [...], \"pieces\": [...]}\n"
+    "  --json          one object per text: {\"ids\": [...], \"pieces\": [...], \"bytes\": [hex...]}\n"
     "\n"
     "With --format llmc, the CORPUS files become one token shard in llm.c's format (a header of\n"
     "256 int32 - magic 20240520, version 1, the token count - then the tokens as uint16), for\n"
@@ -41,7 +41,7 @@ static const char decode_usage[] =
     "\n"
     "The text the token ids stand for, byte for byte.\n");
 
-static void print_encoding(const Tokenizer *t, const int32_t *ids, size_t n, int json)
+static int print_encoding(const Tokenizer *t, const int32_t *ids, size_t n, int json)
 {
     if (json) {
         Json j;
@@ -57,18 +57,31 @@ static void print_encoding(const Tokenizer *t, const int32_t *ids, size_t n, int
             json_strn(&j, b, k);
         }
         json_arr_end(&j);
+        /* the pieces' exact bytes: a piece that is part of a character is U+FFFD above */
+        json_key(&j, "bytes"), json_arr(&j);
+        for (size_t i = 0; i < n; i++) {
+            size_t k;
+            const uint8_t *b = tokenizer_token(t, ids[i], &k);
+            json_hex(&j, b, k);
+        }
+        json_arr_end(&j);
         json_obj_end(&j);
         json_end(&j);
-        return;
+        return 0;
     }
+    Pieces p;
+    Err e;
+    if (cli_pieces(t, ids, n, &p, &e)) return cli_fail(&e);
     printf(P_("%zu token:", "%zu tokens:", n), n);
     for (size_t i = 0; i < n; i++) printf(" %d", ids[i]);
     fputs(_("\npieces:"), stdout);
     for (size_t i = 0; i < n; i++) {
         char label[514];
-        printf(" %s", cli_token_label(t, ids[i], label, sizeof label));
+        printf(" %s", cli_pieces_label(t, &p, i, ids[i], label, sizeof label));
     }
     putchar('\n');
+    pieces_free(&p);
+    return 0;
 }
 
 /* encode with a word or character vocabulary learned from a corpus */
@@ -115,6 +128,13 @@ static int encode_wordtok(const char *kind, const char *corpus_path, const char 
         }
     }
     if (json) {
+        json_arr_end(&j);
+        json_key(&j, "bytes"), json_arr(&j); /* as the byte pairs' output has them */
+        for (long i = 0; i < k; i++) {
+            size_t len;
+            const char *t = wordtok_token(w, ids[i], &len);
+            json_hex(&j, (const uint8_t *)t, len);
+        }
         json_arr_end(&j);
         json_obj_end(&j);
         json_end(&j);
@@ -239,7 +259,7 @@ static int encode_text(const char *spec, const char *corpus, const char *text, i
     int status = 0;
     if (text) {
         if (tokenizer_encode(&t, (const uint8_t *)text, strlen(text), &ids, &cap, &n, &e)) status = cli_fail(&e);
-        else print_encoding(&t, ids, n, json);
+        else status = print_encoding(&t, ids, n, json);
     } else {
         char *line = NULL;
         size_t lcap = 0;
@@ -250,7 +270,7 @@ static int encode_text(const char *spec, const char *corpus, const char *text, i
                 status = cli_fail(&e);
                 break;
             }
-            print_encoding(&t, ids, n, json);
+            if ((status = print_encoding(&t, ids, n, json))) break;
             fflush(stdout);
         }
         free(line);

@@ -94,7 +94,7 @@ int cmd_lens(int argc, char **argv)
                         const uint8_t *bytes = tokenizer_token(&ck.tok, b[k].id, &len);
                         json_obj(&j);
                         json_key(&j, "id"), json_int(&j, b[k].id);
-                        json_key(&j, "text"), json_strn(&j, bytes, len);
+                        cli_json_piece(&j, bytes, len);
                         json_key(&j, "p"), json_num(&j, b[k].v);
                         json_obj_end(&j);
                     }
@@ -109,20 +109,29 @@ int cmd_lens(int argc, char **argv)
             json_obj_end(&j);
             json_end(&j);
         } else {
-            /* position by position, a line per block: its guesses, and p of what comes next */
-            for (int t = 0; t < T; t++) {
-                printf("%4d %s", t, cli_token_label(&ck.tok, ids[t], label, 20));
-                if (t + 1 < T) printf(_(" -> next %s\n"), cli_token_label(&ck.tok, ids[t + 1], label, 20));
+            /* position by position, a line per block: its guesses, and p of what comes next; the
+             * tokens read in their text ("옛[1/3]"), a guess after the text up to its position */
+            Pieces pc;
+            if (cli_pieces(&ck.tok, ids, (size_t)T, &pc, &e)) status = cli_fail(&e);
+            for (int t = 0; t < T && !status; t++) {
+                printf("%4d %s", t, cli_pieces_label(&ck.tok, &pc, (size_t)t, ids[t], label, 20));
+                if (t + 1 < T) printf(_(" -> next %s\n"), cli_pieces_label(&ck.tok, &pc, (size_t)t + 1, ids[t + 1], label, 20));
                 else printf(_(" (the last: nothing to compare with)\n"));
+                uint8_t tail[CLI_TAIL];
+                const size_t n_tail = cli_text_tail(&ck.tok, ids, (size_t)t + 1, tail);
                 for (int l = 0; l < L; l++) {
                     const InspectRank *b = best + ((size_t)l * T + t) * top;
                     printf(_("     layer %-3d"), l);
-                    for (int k = 0; k < top; k++)
-                        printf(" %-12s %6.2f%%", cli_token_label(&ck.tok, b[k].id, label, 13), 100 * b[k].v);
+                    for (int k = 0; k < top; k++) {
+                        char cell[64];
+                        cli_token_label_after(&ck.tok, tail, n_tail, b[k].id, label, 13);
+                        printf(" %s %6.2f%%", cli_pad(label, 12, 0, cell, sizeof cell), 100 * b[k].v);
+                    }
                     if (t + 1 < T) printf(_("   p(next) %7.3f%%"), 100 * p_next[(size_t)l * T + t]);
                     putchar('\n');
                 }
             }
+            pieces_free(&pc);
         }
     }
     free(best);

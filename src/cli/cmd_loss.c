@@ -88,7 +88,7 @@ int cmd_loss(int argc, char **argv)
                 const uint8_t *b = tokenizer_token(tok, ids[i], &k); /* "" without a tokenizer */
                 json_obj(&j);
                 json_key(&j, "id"), json_int(&j, ids[i]);
-                json_key(&j, "text"), json_strn(&j, b, k);
+                cli_json_piece(&j, b, k);
                 json_key(&j, "p"), json_num(&j, i ? p[i] : NAN);
                 json_key(&j, "loss"), json_num(&j, i ? loss[i] : NAN);
                 json_obj_end(&j);
@@ -107,7 +107,7 @@ int cmd_loss(int argc, char **argv)
                     const uint8_t *b = tokenizer_token(tok, c->id, &k);
                     json_obj(&j);
                     json_key(&j, "id"), json_int(&j, c->id);
-                    json_key(&j, "text"), json_strn(&j, b, k);
+                    cli_json_piece(&j, b, k);
                     json_key(&j, "p"), json_num(&j, c->p);
                     json_key(&j, "grad"), json_num(&j, c->p - (c->id == ids[position]));
                     json_obj_end(&j);
@@ -128,12 +128,17 @@ int cmd_loss(int argc, char **argv)
             json_obj_end(&j);
             json_end(&j);
         } else {
+            Pieces pc; /* the tokens read in their text: "옛[1/3]" for part of a character */
+            if (cli_pieces(tok, ids, n, &pc, &e)) {
+                status = cli_fail(&e);
+                goto done;
+            }
             printf("%5s  %-16s %10s %9s\n", "pos", "token", "p(token)", "-ln p");
             for (size_t i = 0; i < n; i++) {
-                char quoted[66];
-                cli_token_label(tok, ids[i], quoted, sizeof quoted);
-                if (i == 0) printf("%5zu  %-16s %10s %9s\n", i, quoted, "(context)", "");
-                else printf("%5zu  %-16s %10.6f %9.4f\n", i, quoted, p[i], loss[i]);
+                char quoted[66], cell[96];
+                cli_pad(cli_pieces_label(tok, &pc, i, ids[i], quoted, sizeof quoted), 16, 0, cell, sizeof cell);
+                if (i == 0) printf("%5zu  %s %10s %9s\n", i, cell, "(context)", "");
+                else printf("%5zu  %s %10.6f %9.4f\n", i, cell, p[i], loss[i]);
             }
             printf(_("mean loss %.4f over %zu predictions; perplexity %.3f; a uniform guess over %d tokens scores ln %d = %.4f\n"),
                    mean, n - 1, ppl, V, V, uniform);
@@ -142,21 +147,27 @@ int cmd_loss(int argc, char **argv)
                        "logits is p - onehot(target): every token pushed down by its probability, the target up.\n"),
                        position, p[position], loss[position]);
                 printf("%5s  %-16s %10s %10s\n", "rank", "token", "p", "p - y");
+                uint8_t tail[CLI_TAIL]; /* a candidate is read after the text before the position */
+                const size_t n_tail = cli_text_tail(tok, ids, (size_t)position, tail);
                 int target_shown = 0;
                 for (int r = 0; r < V && (r < top || !target_shown); r++) {
                     const SampleCandidate *c = &sm.cand[r];
                     int is_t = c->id == ids[position];
                     if (r >= top && !is_t) continue;
                     target_shown |= is_t;
-                    char quoted[66];
-                    cli_token_label(tok, c->id, quoted, sizeof quoted);
-                    printf("%5d  %-16s %10.6f %+10.6f%s\n", r + 1, quoted, c->p, c->p - is_t, is_t ? _("  <- target") : "");
+                    char quoted[66], cell[96];
+                    if (is_t) cli_pieces_label(tok, &pc, (size_t)position, c->id, quoted, sizeof quoted);
+                    else cli_token_label_after(tok, tail, n_tail, c->id, quoted, sizeof quoted);
+                    printf("%5d  %s %10.6f %+10.6f%s\n", r + 1, cli_pad(quoted, 16, 0, cell, sizeof cell), c->p, c->p - is_t,
+                           is_t ? _("  <- target") : "");
                 }
                 if (step_lr > 0)
                     printf(_("one gradient step (learning rate %g) on this example alone: loss %.4f -> %.4f\n"), step_lr, before, after);
             }
+            pieces_free(&pc);
         }
     }
+done:
     sampler_free(&sm);
     free(p);
     free(loss);

@@ -100,13 +100,13 @@ int cmd_neighbors(int argc, char **argv)
                 const uint8_t *b = tokenizer_token(&ck.tok, ids[i], &len);
                 json_obj(&j);
                 json_key(&j, "id"), json_int(&j, ids[i]);
-                json_key(&j, "text"), json_strn(&j, b, len);
+                cli_json_piece(&j, b, len);
                 json_key(&j, "neighbors"), json_arr(&j);
                 for (int r = 0; r < got; r++) {
                     b = tokenizer_token(&ck.tok, near[r].id, &len);
                     json_obj(&j);
                     json_key(&j, "id"), json_int(&j, near[r].id);
-                    json_key(&j, "text"), json_strn(&j, b, len);
+                    cli_json_piece(&j, b, len);
                     json_key(&j, "cos"), json_num(&j, near[r].v);
                     json_obj_end(&j);
                 }

@@ -39,7 +39,18 @@ typedef struct {
     double t_first;  /* when the first token was drawn: the prompt has been read by then */
     Json *json;
     TextOut out; /* the text as it is drawn (stream) */
+    uint8_t tail[CLI_TAIL]; /* the text's last bytes (trace): a token that finishes a character reads as it */
+    size_t n_tail;
 } StreamCtx;
+
+/* The last bytes of the text so far, after n more bytes at b. */
+static void tail_add(StreamCtx *c, const uint8_t *b, size_t n)
+{
+    for (size_t i = n > CLI_TAIL ? n - CLI_TAIL : 0; i < n; i++) {
+        if (c->n_tail == CLI_TAIL) memmove(c->tail, c->tail + 1, --c->n_tail);
+        c->tail[c->n_tail++] = b[i];
+    }
+}
 
 static int on_token(void *ctx, int32_t token, const Sampler *s)
 {
@@ -53,7 +64,7 @@ static int on_token(void *ctx, int32_t token, const Sampler *s)
             Json *j = c->json;
             json_obj(j);
             json_key(j, "id"), json_int(j, token);
-            json_key(j, "text"), json_strn(j, b, k);
+            cli_json_piece(j, b, k);
             json_key(j, "kept"), json_int(j, s->n_kept);
             json_key(j, "kept_mass"), json_num(j, s->kept_mass);
             json_key(j, "u"), json_num(j, s->u);
@@ -63,7 +74,8 @@ static int on_token(void *ctx, int32_t token, const Sampler *s)
             json_obj_end(j);
         } else {
             char label[66];
-            cli_token_label(c->tok, token, label, sizeof label);
+            cli_token_label_after(c->tok, c->tail, c->n_tail, token, label, sizeof label);
+            tail_add(c, b, k);
             if (s->cfg.temperature == 0)
                 printf(_("%4d  greedy: the most likely, %s (p %.4f)\n"), c->n, label, ch->p);
             else
@@ -131,7 +143,7 @@ int cmd_sample(int argc, char **argv)
     } else {
         Rng rng;
         rng_seed(&rng, seed);
-        StreamCtx ctx = {tok, !json && !trace, trace, 0, 0, NULL, {0}};
+        StreamCtx ctx = {tok, !json && !trace, trace, 0, 0, NULL, {0}, {0}, 0};
         textout_init(&ctx.out, stdout);
         Json j;
         if (json) {
@@ -148,6 +160,8 @@ int cmd_sample(int argc, char **argv)
                 if (count > 1) printf(_("%s--- sample %d of %d ---\n"), k ? "\n" : "", k + 1, count);
                 if (prompt && !trace) textout_write(&ctx.out, (const uint8_t *)prompt, strlen(prompt));
             }
+            ctx.n_tail = 0;
+            tail_add(&ctx, (const uint8_t *)ptext, strlen(ptext));
             if (json && trace) {
                 json_obj(&j);
                 json_key(&j, "trace"), json_arr(&j);
@@ -176,7 +190,7 @@ int cmd_sample(int argc, char **argv)
             }
             if (json) {
                 if (!trace) json_obj(&j);
-                json_key(&j, "text"), json_strn(&j, text, tlen);
+                cli_json_piece(&j, text, tlen);
                 json_key(&j, "ids"), json_arr(&j);
                 for (int i = 0; i < made; i++) json_int(&j, out[i]);
                 json_arr_end(&j);

@@ -40,12 +40,29 @@ static const uint8_t *piece(const Slicer *s, int32_t id, size_t *len)
     return tokenizer_token(&s->tok, id, len);
 }
 
-static void print_piece(const Slicer *s, int32_t id)
+typedef struct {
+    const Slicer *s;
+    const int32_t *ids;
+} SliceIds;
+
+static const uint8_t *slice_piece(const void *ctx, size_t i, size_t *len)
 {
-    size_t n;
-    const uint8_t *b = piece(s, id, &n);
+    const SliceIds *c = ctx;
+    return piece(c->s, c->ids[i], len);
+}
+
+/* The characters of the text's tokens (core/text/pieces.h): 0, or -1 with e filled. */
+static int slice_pieces(const Slicer *s, const int32_t *ids, size_t n, Pieces *p, Err *e)
+{
+    SliceIds c = {s, ids};
+    return pieces_build_fn(p, slice_piece, &c, n, e);
+}
+
+/* Token i of the text in brackets, read in it: part of a character as [옛[1/3]]. */
+static void print_piece(const Pieces *p, size_t i)
+{
     char buf[512];
-    escape_bytes(b, n, 0, buf, sizeof buf);
+    pieces_label(p, i, 0, buf, sizeof buf);
     printf("[%s]", buf);
 }
 
@@ -115,7 +132,7 @@ int cmd_slice(int argc, char **argv)
             const uint8_t *b = piece(&sl, ids[i], &k);
             json_obj(&j);
             json_key(&j, "id"), json_int(&j, ids[i]);
-            json_key(&j, "text"), json_strn(&j, b, k);
+            cli_json_piece(&j, b, k);
             json_obj_end(&j);
         }
         json_arr_end(&j);
@@ -145,31 +162,36 @@ int cmd_slice(int argc, char **argv)
         json_key(&j, "not_shown"), json_int(&j, (long long)(total - shown));
         json_obj_end(&j);
         json_end(&j);
-    } else if (!status && context) {
+    }
+    Pieces pc = {0};
+    if (!status && !json && slice_pieces(&sl, ids, n, &pc, &e)) status = cli_fail(&e);
+    if (status || json) {
+    } else if (context) {
         cli_line(stdout, _("%zu tokens (%s tokenizer); windows of %d give %zu (x, y) pairs of %d positions each"), n,
                  sl.name, context, total, context);
         for (size_t i = 0; i < shown; i++) {
             printf(_("window %zu\n  x:"), i);
-            for (int t = 0; t < context; t++) putchar(' '), print_piece(&sl, ids[i + t]);
-            printf(_("\n  y:"));
-            for (int t = 0; t < context; t++) putchar(' '), print_piece(&sl, ids[i + t + 1]);
+            for (int t = 0; t < context; t++) putchar(' '), print_piece(&pc, i + (size_t)t);
+            printf("%s", _("\n  y:"));
+            for (int t = 0; t < context; t++) putchar(' '), print_piece(&pc, i + (size_t)t + 1);
             putchar('\n');
         }
         if (!total) printf(_("(the text needs more than %d tokens for one window)\n"), context);
-    } else if (!status) {
+    } else {
         cli_line(stdout, _("%zu tokens (%s tokenizer) -> %zu training examples"), n, sl.name, n - 1);
         if (words && unknown) printf(_("(%zu of them unknown to the vocabulary: <unk>)\n"), unknown);
         for (size_t k = 1; k <= shown; k++) {
             printf("%4zu  ", k);
-            for (size_t i = 0; i < k; i++) print_piece(&sl, ids[i]);
+            for (size_t i = 0; i < k; i++) print_piece(&pc, i);
             printf("  ->  ");
-            print_piece(&sl, ids[k]);
+            print_piece(&pc, k);
             putchar('\n');
         }
     }
     if (!status && !json && shown < total)
         printf(context ? _("... and %zu more windows, not printed (--limit N prints the first N, --limit 0 all of them)\n")
                        : _("... and %zu more examples, not printed (--limit N prints the first N, --limit 0 all of them)\n"), total - shown);
+    pieces_free(&pc);
     free(ids);
     checkpoint_free(&ck);
     tokenizer_free(&sl.tok);

@@ -63,7 +63,7 @@ static int softmax_model(const char *model, const char *prompt, const SamplerCon
                 const uint8_t *b = tokenizer_token(tok, c->id, &k);
                 json_obj(&j);
                 json_key(&j, "id"), json_int(&j, c->id);
-                json_key(&j, "text"), json_strn(&j, b, k);
+                cli_json_piece(&j, b, k);
                 json_key(&j, "logit"), json_num(&j, c->logit);
                 json_key(&j, "exp"), json_num(&j, T > 0 ? exp(c->logit / T - s.exp_shift) : NAN);
                 json_key(&j, "p"), json_num(&j, c->p_temp);
@@ -85,9 +85,10 @@ static int softmax_model(const char *model, const char *prompt, const SamplerCon
             printf("%4s  %-16s %9s %9s %12s %9s\n", "rank", "token", "logit", "z", exp_h, "p");
             for (int i = 0; i < rows; i++) {
                 const SampleCandidate *c = &s.cand[i];
-                char quoted[66];
-                cli_token_label(tok, c->id, quoted, sizeof quoted);
-                printf("%4d  %-16s %9.4f %9.4f %12.6g %8.3f%%\n", i + 1, quoted, c->logit, T > 0 ? c->logit / T : NAN,
+                char quoted[66], cell[96];
+                /* read after the prompt: a token that finishes a character it began reads as it */
+                cli_token_label_after(tok, (const uint8_t *)prompt, strlen(prompt), c->id, quoted, sizeof quoted);
+                printf("%4d  %s %9.4f %9.4f %12.6g %8.3f%%\n", i + 1, cli_pad(quoted, 16, 0, cell, sizeof cell), c->logit, T > 0 ? c->logit / T : NAN,
                        T > 0 ? exp(c->logit / T - s.exp_shift) : NAN, 100 * c->p_temp);
             }
             if (rows < V) printf("      (%d others)                               %12.6g %8.3f%%\n", V - rows, rest_exp, 100 * rest_p);

@@ -304,6 +304,20 @@ void json_strn(Json *j, const uint8_t *s, size_t n)
 
 void json_str(Json *j, const char *s) { json_strn(j, (const uint8_t *)s, strlen(s)); }
 
+void json_hex(Json *j, const uint8_t *s, size_t n)
+{
+    json_sep(j);
+    fputc('"', j->f);
+    for (size_t i = 0; i < n; i++) fprintf(j->f, "%02x", s[i]);
+    fputc('"', j->f);
+}
+
+void cli_json_piece(Json *j, const uint8_t *b, size_t n)
+{
+    json_key(j, "text"), json_strn(j, b, n);
+    json_key(j, "bytes"), json_hex(j, b, n);
+}
+
 void json_num(Json *j, double v)
 {
     json_sep(j);
@@ -331,7 +345,7 @@ void cli_json_tokens(Json *j, const Tokenizer *tok, const int32_t *ids, size_t n
         const uint8_t *b = tokenizer_token(tok, ids[i], &k); /* "" without a tokenizer */
         json_obj(j);
         json_key(j, "id"), json_int(j, ids[i]);
-        json_key(j, "text"), json_strn(j, b, k);
+        cli_json_piece(j, b, k);
         json_obj_end(j);
     }
     json_arr_end(j);
@@ -411,6 +425,83 @@ const char *cli_piece_label(const uint8_t *b, size_t n, char *out, size_t cap)
     escape_bytes(b, n, 0, buf, cap - 2 < sizeof buf ? cap - 2 : sizeof buf);
     snprintf(out, cap, "\"%s\"", buf);
     return out;
+}
+
+const char *cli_pad(const char *s, int width, int how, char *out, size_t cap)
+{
+    size_t n = strlen(s), w = utf8_width((const uint8_t *)s, n);
+    if ((how & PAD_CUT) && w > (size_t)width) { /* whole characters only, as many as fit */
+        size_t i = 0, used = 0;
+        while (i < n) {
+            uint32_t cp = 0;
+            int k = (unsigned char)s[i] < 0x80 ? 1 : utf8_decode((const uint8_t *)s + i, n - i, &cp);
+            size_t cw = k > 1 ? (size_t)utf8_cp_width(cp) : 1;
+            if (k < 1) k = 1;
+            if (used + cw > (size_t)width) break;
+            used += cw, i += (size_t)k;
+        }
+        n = i, w = used;
+    }
+    const size_t pad = (size_t)width > w ? (size_t)width - w : 0;
+    if (n + pad + 1 > cap) return snprintf(out, cap, "%s", s), out;
+    if (how & PAD_RIGHT) memset(out, ' ', pad), memcpy(out + pad, s, n);
+    else memcpy(out, s, n), memset(out + n, ' ', pad);
+    out[n + pad] = 0;
+    return out;
+}
+
+typedef struct {
+    const Tokenizer *t;
+    const int32_t *ids;
+} IdsOf;
+
+static const uint8_t *id_piece(const void *ctx, size_t i, size_t *len)
+{
+    const IdsOf *c = ctx;
+    return tokenizer_token(c->t, c->ids[i], len); /* "" without a tokenizer */
+}
+
+int cli_pieces(const Tokenizer *t, const int32_t *ids, size_t n, Pieces *p, Err *e)
+{
+    IdsOf c = {t, ids};
+    return pieces_build_fn(p, id_piece, &c, n, e);
+}
+
+/* The quotes around a label of at most cap - 3 bytes at buf. */
+static const char *quoted(const char *buf, char *out, size_t cap)
+{
+    snprintf(out, cap, "\"%s\"", buf);
+    return out;
+}
+
+const char *cli_pieces_label(const Tokenizer *t, const Pieces *p, size_t i, int32_t id, char *out, size_t cap)
+{
+    if (!t->n_vocab) return cli_token_label(t, id, out, cap);
+    char buf[1024];
+    pieces_label(p, i, 0, buf, cap - 2 < sizeof buf ? cap - 2 : sizeof buf);
+    return quoted(buf, out, cap);
+}
+
+size_t cli_text_tail(const Tokenizer *t, const int32_t *ids, size_t n, uint8_t tail[CLI_TAIL])
+{
+    size_t got = 0;
+    for (size_t i = n; i-- > 0 && got < CLI_TAIL;) {
+        size_t k;
+        const uint8_t *b = tokenizer_token(t, ids[i], &k);
+        while (k > 0 && got < CLI_TAIL) tail[CLI_TAIL - 1 - got++] = b[--k];
+    }
+    memmove(tail, tail + CLI_TAIL - got, got);
+    return got;
+}
+
+const char *cli_token_label_after(const Tokenizer *t, const uint8_t *ctx, size_t n_ctx, int32_t id, char *out, size_t cap)
+{
+    if (!t->n_vocab) return cli_token_label(t, id, out, cap);
+    size_t n;
+    const uint8_t *b = tokenizer_token(t, id, &n);
+    char buf[1024];
+    pieces_label_after(ctx, n_ctx, b, n, 0, buf, cap - 2 < sizeof buf ? cap - 2 : sizeof buf);
+    return quoted(buf, out, cap);
 }
 
 const char *cli_token_label(const Tokenizer *t, int32_t id, char *out, size_t cap)

@@ -169,8 +169,9 @@ int app_load_model(App *a, const char *path, int running)
     if (strcmp(path, a->autosave) != 0) snprintf(a->model_path, sizeof a->model_path, "%s", path);
     else a->model_path[0] = 0;
     char notes[512];
+    /* the notes first (a batch fitted to memory, another text): the hint after them may be cut */
     app_message(a, 0, strcmp(path, a->autosave) == 0 ? _("resumed %s at step %ld%s%s") : _("loaded %s at step %ld%s%s"), path, a->snap.step,
-                running ? "" : _(": train resume (or Space on the Train panel) to continue"), notes_line(a, notes, sizeof notes));
+                notes_line(a, notes, sizeof notes), running ? "" : _("; train resume (or Space on the Train panel) to continue"));
     return 0;
 }
 

@@ -203,6 +203,132 @@ const char *token_text(const App *a, int32_t id, int show_ws, int quoted, char *
     return out;
 }
 
+/* ---- tokens as text: characters split between tokens read whole (core/text/pieces.h) ---- */
+
+/* The escaping piece_text does. */
+static int piece_how(const App *a, int show_ws)
+{
+    return ESCAPE_SYMBOLS | (show_ws ? ESCAPE_SPACES : 0) | (a->utf8 ? 0 : ESCAPE_ASCII);
+}
+
+typedef struct {
+    const Tokenizer *t;
+    const char *before;        /* token 0 when not NULL */
+    const int32_t *ids;
+} IdsAfter;
+
+static const uint8_t *ids_piece(const void *ctx, size_t i, size_t *len)
+{
+    const IdsAfter *c = ctx;
+    if (c->before && i == 0) return *len = strlen(c->before), (const uint8_t *)c->before;
+    return tokenizer_token(c->t, c->ids[i - (c->before != NULL)], len);
+}
+
+int pieces_of_ids(const App *a, const Tokenizer *t, const char *before, const int32_t *ids, size_t n, Pieces *p)
+{
+    (void)a;
+    IdsAfter c = {t, before, ids};
+    Err e;
+    return pieces_build_fn(p, ids_piece, &c, n + (before != NULL), &e);
+}
+
+/* Quotes around what is in out, cut so that the whole fits in cap. */
+static const char *quote(char *out, size_t cap, size_t n)
+{
+    if (cap < 3) return out[0] = 0, out;
+    if (n + 3 > cap) n = cap - 3; /* the caller wrote at most cap - 2: never cuts inside here */
+    memmove(out + 1, out, n);
+    out[0] = '"', out[n + 1] = '"', out[n + 2] = 0;
+    return out;
+}
+
+const char *token_label(const App *a, const Pieces *p, size_t t, int show_ws, int quoted, char *out, size_t cap)
+{
+    size_t n = pieces_label(p, t, piece_how(a, show_ws), out, quoted && cap > 2 ? cap - 2 : cap);
+    return quoted ? quote(out, cap, n) : out;
+}
+
+const char *token_text_after(const App *a, const uint8_t *ctx, size_t n_ctx, int32_t id, int show_ws, int quoted,
+                             char *out, size_t cap)
+{
+    size_t k;
+    const uint8_t *b = tokenizer_token(&a->s.tok, id, &k);
+    size_t n = pieces_label_after(ctx, n_ctx, b, k, piece_how(a, show_ws), out, quoted && cap > 2 ? cap - 2 : cap);
+    return quoted ? quote(out, cap, n) : out;
+}
+
+char *label_fit(char *s, int width)
+{
+    char *open = strrchr(s, '[');
+    size_t n = strlen(s);
+    if (text_width(s) > width && open && open > s && (unsigned char)open[-1] >= 0x80 && n && s[n - 1] == ']')
+        *open = 0;
+    return s;
+}
+
+size_t text_tail(const App *a, const char *before, const int32_t *ids, size_t n, uint8_t tail[TEXT_TAIL])
+{
+    size_t got = 0; /* filled from the end of tail */
+    for (size_t i = n; i-- > 0 && got < TEXT_TAIL;) {
+        size_t k;
+        const uint8_t *b = tokenizer_token(&a->s.tok, ids[i], &k);
+        while (k > 0 && got < TEXT_TAIL) tail[TEXT_TAIL - 1 - got++] = b[--k];
+    }
+    for (size_t k = before ? strlen(before) : 0; k > 0 && got < TEXT_TAIL;) tail[TEXT_TAIL - 1 - got++] = (uint8_t)before[--k];
+    memmove(tail, tail + TEXT_TAIL - got, got);
+    return got;
+}
+
+/* What a strip shows for token t: the characters that begin in it (the last of them, when it
+ * ends in a later token, apart in split, to be underlined); a token that begins no character
+ * (the middle or the end of one) is a thin divider, so that it still has its place. */
+static void strip_parts(const App *a, const Pieces *p, size_t t, int show_ws, char *whole, char *split, size_t cap)
+{
+    size_t first, n = pieces_token_chars(p, t, &first), o = 0;
+    whole[0] = split[0] = 0;
+    const int how = piece_how(a, show_ws);
+    int begins = 0;
+    for (size_t k = 0; k < n; k++) {
+        const PieceChar *c = &p->chars[first + k];
+        if (c->start < p->tok_start[t]) continue; /* begun in an earlier token: drawn there */
+        begins = 1;
+        if (c->last_tok != t) { /* only the last can go on past the token */
+            escape_bytes(p->bytes + c->start, c->len, how, split, cap);
+            break;
+        }
+        o += escape_bytes(p->bytes + c->start, c->len, how, whole + o, cap - o);
+    }
+    if (n && !begins) snprintf(whole, cap, "%s", STRIP_DIVIDER);
+}
+
+int strip_width(const App *a, const Pieces *p, size_t t, int show_ws)
+{
+    char whole[160], split[160];
+    if (!a->utf8) { /* no characters but ASCII: the bytes, as before */
+        piece_text(a, p->bytes + p->tok_start[t], p->tok_start[t + 1] - p->tok_start[t], show_ws, whole, sizeof whole);
+        return text_width(whole);
+    }
+    strip_parts(a, p, t, show_ws, whole, split, sizeof whole);
+    return text_width(whole) + text_width(split);
+}
+
+int draw_strip_token(WINDOW *w, int y, int x, int width, int st, const App *a, const Pieces *p, size_t t, int show_ws)
+{
+    char whole[160], split[160];
+    if (!a->utf8) {
+        piece_text(a, p->bytes + p->tok_start[t], p->tok_start[t + 1] - p->tok_start[t], show_ws, whole, sizeof whole);
+        return draw_text(w, y, x, width, st, a, whole);
+    }
+    strip_parts(a, p, t, show_ws, whole, split, sizeof whole);
+    int used = draw_text(w, y, x, width, st, a, whole);
+    if (split[0]) {
+        int u = draw_text(w, y, x + used, width - used, st, a, split);
+        if (u) mvwchgat(w, y, x + used, u, style(a, st) | A_UNDERLINE, (short)PAIR_NUMBER(style(a, st)), NULL);
+        used += u;
+    }
+    return used;
+}
+
 void draw_box(WINDOW *w, int y, int x, int h, int wd, const App *a, const char *title)
 {
     if (h < 2 || wd < 2) return;

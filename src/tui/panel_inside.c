@@ -53,6 +53,7 @@ typedef struct Inside {
     int32_t *ids;           /* the prompt's tokens (the last n_ctx of them) */
     size_t ids_cap, n_all;  /* n_all: before the cut */
     int n;
+    Pieces pieces;          /* the characters of ids, for their labels */
     /* the lens over positions [lens_t0, lens_t0 + lens_cols), layers [0, lens_done) */
     int lens_t0, lens_cols, lens_done;
     long lens_gen;
@@ -158,6 +159,11 @@ static void update(App *a, void *st)
         const size_t cut = S->n_all > (size_t)m->cfg.n_ctx ? S->n_all - (size_t)m->cfg.n_ctx : 0;
         S->n = (int)(S->n_all - cut);
         if (cut) memmove(S->ids, S->ids + cut, sizeof *S->ids * (size_t)S->n);
+        pieces_free(&S->pieces);
+        if (pieces_of_ids(a, &a->s.tok, NULL, S->ids, (size_t)S->n, &S->pieces)) {
+            snprintf(S->err, sizeof S->err, "out of memory");
+            return;
+        }
         S->have = 1;
     }
     /* The forward, for the views that read what it keeps: the embeddings' views need none
@@ -204,11 +210,12 @@ static void draw_shade(WINDOW *w, int y, int x, int cw, int level, const App *a)
     draw_text(w, y, x, cw, ST_HEAT0 + level, a, cell);
 }
 
-static const char *label(const App *a, const Inside *S, int t, char *out, size_t cap)
+/* Position t and its token, for a cell of `width` columns. */
+static const char *label(const App *a, const Inside *S, int t, int width, char *out, size_t cap)
 {
     const int at = snprintf(out, cap, "%3d ", t);
-    token_text(a, S->ids[t], 1, 0, out + at, cap - (size_t)at);
-    return out;
+    token_label(a, &S->pieces, (size_t)t, 1, 0, out + at, cap - (size_t)at);
+    return label_fit(out, width);
 }
 
 /* The weights of layer l, head h: rows are queries, columns keys; blank above the diagonal,
@@ -230,14 +237,14 @@ static void draw_attention(const App *a, const Inside *S, WINDOW *w, int y, int 
     for (int j = first; j < first + W; j++) {
         if (j == sel || (j % 5 == 0 && abs(j - sel) > 1)) /* every position's number would run together */
             draw_textf(w, y, x0 + (j - first) * ATT_CELL_W, ATT_CELL_W + 1, j == sel ? ST_SELECT : ST_DIM, a, "%-3d", j);
-        token_text(a, S->ids[j], 1, 0, buf, sizeof buf);
+        token_label(a, &S->pieces, (size_t)j, 1, 0, buf, sizeof buf);
         draw_text(w, y + 1, x0 + (j - first) * ATT_CELL_W, ATT_CELL_W, j == sel ? ST_SELECT : ST_DIM, a, buf);
     }
     if (first) draw_text(w, y, x0 + W * ATT_CELL_W + 1, EARLIER_W, ST_DIM, a, _("earlier"));
     y += 2;
     for (int i = first; i < first + W && y < h; i++, y++) {
         const float *row = att + (size_t)i * n;
-        draw_cell(w, y, 1, LABEL_W - 1, i == sel ? ST_SELECT : ST_NORMAL, a, label(a, S, i, buf, sizeof buf));
+        draw_cell(w, y, 1, LABEL_W - 1, i == sel ? ST_SELECT : ST_NORMAL, a, label(a, S, i, LABEL_W - 1, buf, sizeof buf));
         for (int j = first; j <= i; j++) draw_shade(w, y, x0 + (j - first) * ATT_CELL_W, ATT_CELL_W, shade_level(row[j]), a);
         if (first) {
             double cut = 0; /* what the row gives the positions before the grid */
@@ -253,7 +260,7 @@ static void draw_attention(const App *a, const Inside *S, WINDOW *w, int y, int 
     const int k = inspect_top(att + (size_t)sel * n, sel + 1, TOP_KEYS, -1, top);
     draw_textf(w, yr++, xr, right - 1, ST_ACCENT, a, _("where %d looks:"), sel);
     for (int r = 0; r < k; r++, yr++) {
-        label(a, S, top[r].id, buf, sizeof buf);
+        label(a, S, top[r].id, LABEL_W + 2, buf, sizeof buf);
         draw_cell(w, yr, xr, LABEL_W + 2, ST_NORMAL, a, buf);
         draw_textf(w, yr, xr + LABEL_W + 3, 7, ST_NORMAL, a, "%5.1f%%", 100 * top[r].v);
         draw_bar(w, yr, xr + LABEL_W + 10, right - LABEL_W - 11, top[r].v, ST_PLOT_TRAIN, a);
@@ -317,8 +324,8 @@ static void draw_lens(const App *a, const Inside *S, WINDOW *w, int y, int h, in
     draw_text(w, y + 1, 1, LABEL_W, ST_DIM, a, _("next is"));
     for (int c = c0; c < c0 + fit; c++) {
         const int t = S->lens_t0 + c, st = t == sel ? ST_SELECT : ST_DIM;
-        draw_cell(w, y, x0 + (c - c0) * LENS_CELL_W, LENS_CELL_W - 1, st, a, label(a, S, t, buf, sizeof buf));
-        if (t + 1 < S->n) token_text(a, S->ids[t + 1], 1, 1, piece, sizeof piece);
+        draw_cell(w, y, x0 + (c - c0) * LENS_CELL_W, LENS_CELL_W - 1, st, a, label(a, S, t, LENS_CELL_W - 1, buf, sizeof buf));
+        if (t + 1 < S->n) token_label(a, &S->pieces, (size_t)t + 1, 1, 1, piece, sizeof piece);
         else snprintf(piece, sizeof piece, "?");
         draw_cell(w, y + 1, x0 + (c - c0) * LENS_CELL_W, LENS_CELL_W - 1, st, a, piece);
     }
@@ -329,7 +336,10 @@ static void draw_lens(const App *a, const Inside *S, WINDOW *w, int y, int h, in
             const InspectRank *b = &S->lens_top[l * LENS_COLS + c];
             const int t = S->lens_t0 + c;
             const int right = t + 1 < S->n && b->id == S->ids[t + 1];
-            token_text(a, b->id, 1, 0, piece, sizeof piece);
+            /* a guess for the token after t: it may finish a character t began */
+            uint8_t tail[TEXT_TAIL];
+            const size_t n_tail = text_tail(a, NULL, S->ids, (size_t)t + 1, tail);
+            token_text_after(a, tail, n_tail, b->id, 1, 0, piece, sizeof piece);
             const int xc = x0 + (c - c0) * LENS_CELL_W;
             draw_cell(w, y, xc, LENS_CELL_W - 8, right ? ST_GOOD : ST_NORMAL, a, piece);
             draw_textf(w, y, xc + LENS_CELL_W - 8, 7, heat_style(1 - b->v, 1), a, "%5.1f%%", 100 * b->v);
@@ -342,7 +352,7 @@ static void draw_lens(const App *a, const Inside *S, WINDOW *w, int y, int h, in
         if (y < h) draw_text(w, y, 1, wd - 2, ST_DIM, a, _("the last position: nothing came after it to compare with"));
         return;
     }
-    token_text(a, S->ids[sel + 1], 1, 1, piece, sizeof piece);
+    token_label(a, &S->pieces, (size_t)sel + 1, 1, 1, piece, sizeof piece);
     int x = 1 + draw_textf(w, y, 1, wd - 2, ST_ACCENT, a, _("p(next = %s) at %d by layer:"), piece, sel);
     for (int l = 0; l < L; l++) {
         snprintf(buf, sizeof buf, " %d: %.3f%%", l, 100 * S->lens_next[l * LENS_COLS + c]);
@@ -359,7 +369,7 @@ static void draw_neighbors(const App *a, const Inside *S, WINDOW *w, int y, int 
     const int sel = selected(S);
     char buf[64];
     if (S->near_gen != S->gen) return;
-    token_text(a, S->ids[sel], 1, 1, buf, sizeof buf);
+    token_label(a, &S->pieces, (size_t)sel, 1, 1, buf, sizeof buf);
     draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, _("%s (#%d, position %d): nearest token embeddings by cosine"), buf, S->ids[sel], sel);
     /* the header over the rows' columns, in display columns */
     draw_right(w, y, 1, 5, ST_DIM, a, _("rank"));
@@ -539,6 +549,7 @@ static void release(void *st)
     inspect_free(&S->in);
     lens_free(S);
     free(S->ids);
+    pieces_free(&S->pieces);
 }
 
 const Panel panel_inside = {

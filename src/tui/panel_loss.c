@@ -117,18 +117,16 @@ static void update(App *a, void *st)
 }
 
 /* The text as a strip of tokens, each coloured by its surprise; the chosen one in reverse. */
-static int draw_strip(const App *a, const Loss *S, WINDOW *w, int y, int x0, int rows, int wd, double hot)
+static int draw_strip(const App *a, const Loss *S, const Pieces *P, WINDOW *w, int y, int x0, int rows, int wd, double hot)
 {
     int x = x0, r = 0;
     for (int i = 0; i < S->n && r < rows; i++) {
-        char piece[64];
-        token_text(a, S->ids[i], 0, 0, piece, sizeof piece);
-        int pw = text_width(piece);
+        int pw = strip_width(a, P, (size_t)i, 0);
         if (x + pw > x0 + wd) x = x0, r++;
         if (r >= rows) break;
         int st = i == 0 ? ST_DIM : heat_style(S->loss[i], hot);
         if (i == S->pos) st = ST_SELECT;
-        x += draw_text(w, y + r, x, wd - (x - x0), st, a, piece);
+        x += draw_strip_token(w, y + r, x, wd - (x - x0), st, a, P, (size_t)i, 0);
     }
     return r + 1;
 }
@@ -143,8 +141,10 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
         return;
     }
     const double lnV = log((double)a->s.tok.n_vocab);
+    Pieces P;
+    if (pieces_of_ids(a, &a->s.tok, NULL, S->ids, (size_t)S->n, &P)) return;
     y++;
-    y += draw_strip(a, S, w, y, 2, 3, wd - 4, lnV);
+    y += draw_strip(a, S, &P, w, y, 2, 3, wd - 4, lnV);
     /* the heat scale */
     int x = 2;
     x += draw_text(w, y, x, 8, ST_DIM, a, _("calm "));
@@ -167,7 +167,7 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     int ty = y + 1;
     for (int i = first; i < S->n && ty < y + 1 + rows_avail; i++, ty++) {
         char quoted[50];
-        token_text(a, S->ids[i], 1, 1, quoted, sizeof quoted);
+        token_label(a, &P, (size_t)i, 1, 1, quoted, sizeof quoted);
         int sty = i == S->pos ? ST_SELECT : ST_NORMAL;
         draw_textf(w, ty, 1, 6, sty, a, "%4d  ", i);
         draw_cell(w, ty, 7, 14, sty, a, quoted);
@@ -180,9 +180,16 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     /* the chosen position: its distribution and the gradient at the output */
     int gx = side ? wd / 2 + 1 : 1, gy = side ? y : sy + 2, gw = side ? wd - gx - 1 : wd - 2;
     const int gend = side ? sy : h - 1; /* beside the table it stops above the mean loss's row */
-    if (!S->have_dist || gy >= gend - 1) return;
+    if (!S->have_dist || gy >= gend - 1) {
+        pieces_free(&P);
+        return;
+    }
     char tp[50];
-    token_text(a, S->ids[S->pos], 1, 1, tp, sizeof tp);
+    token_label(a, &P, (size_t)S->pos, 1, 1, tp, sizeof tp);
+    /* the candidates come after the text before the position: one may finish its character */
+    uint8_t tail[TEXT_TAIL];
+    const size_t n_tail = text_tail(a, NULL, S->ids, (size_t)S->pos, tail);
+    pieces_free(&P);
     draw_textf(w, gy++, gx, gw, ST_TITLE, a, _("position %d: target %s, p = %.4f"), S->pos, tp, S->p[S->pos]);
     draw_text(w, gy++, gx, gw, ST_DIM, a, _("gradient at the output: p - onehot(target)"));
     int target_rank = -1;
@@ -196,7 +203,8 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
         const SampleCandidate *c = &S->s.cand[r];
         int is_t = c->id == S->ids[S->pos];
         char quoted[50];
-        token_text(a, c->id, 1, 1, quoted, sizeof quoted);
+        if (is_t) snprintf(quoted, sizeof quoted, "%s", tp); /* the text after it tells its character */
+        else token_text_after(a, tail, n_tail, c->id, 1, 1, quoted, sizeof quoted);
         double g = c->p - is_t;
         draw_cell(w, gy, gx, 13, is_t ? ST_GOOD : ST_NORMAL, a, quoted);
         int used = 13 + draw_textf(w, gy, gx + 13, gw - 13, is_t ? ST_GOOD : ST_NORMAL, a, "%6.3f %+7.3f ", c->p, g);

@@ -255,14 +255,19 @@ static void draw_step(const App *a, const Sample *S, WINDOW *w, int y, int h, in
     /* the text so far: the prompt, then what was drawn */
     int x = 2, row = y;
     x += draw_text(w, row, x, wd - 4, ST_NORMAL, a, a->prompt);
+    Pieces P; /* the prompt is token 0, the drawn ones follow */
+    if (pieces_of_ids(a, &a->s.tok, a->prompt, S->gen, (size_t)S->n_gen, &P)) return;
     for (int i = 0; i < S->n_gen && row < y + 2; i++) {
-        char piece[64];
-        token_text(a, S->gen[i], 0, 0, piece, sizeof piece);
-        int pw = text_width(piece);
+        int pw = strip_width(a, &P, (size_t)i + 1, 0);
         if (x + pw > wd - 2) x = 2, row++;
         if (row >= y + 2) break;
-        x += draw_text(w, row, x, wd - 2 - x, i == S->n_gen - 1 ? ST_SELECT : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A), a, piece);
+        x += draw_strip_token(w, row, x, wd - 2 - x, i == S->n_gen - 1 ? ST_SELECT : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A), a, &P,
+                              (size_t)i + 1, 0);
     }
+    pieces_free(&P);
+    /* the candidates follow the text the shown distribution was computed after */
+    uint8_t tail[TEXT_TAIL];
+    const size_t n_tail = text_tail(a, a->prompt, S->gen, (size_t)(S->n_gen - S->drawn), tail);
     y += 3;
     /* the filters' masses, stage by stage */
     double mass[4] = {1, 0, 0, 0};
@@ -284,7 +289,7 @@ static void draw_step(const App *a, const Sample *S, WINDOW *w, int y, int h, in
         int kept = c->cut_by == CUT_NONE, chosen = S->drawn && r == s->chosen_rank;
         if (kept) cum += c->p_final;
         char quoted[50];
-        token_text(a, c->id, 1, 1, quoted, sizeof quoted);
+        token_text_after(a, tail, n_tail, c->id, 1, 1, quoted, sizeof quoted);
         int st = chosen ? ST_SELECT : kept ? ST_NORMAL : ST_DIM;
         draw_cell(w, y, 1, 14, st, a, quoted);
         draw_textf(w, y, 15, wd - 16, st, a, " %7.2f%% %7.2f%% %7.2f%% %7.2f%% %7.2f%% %s", 100 * c->p, 100 * c->p_temp,
@@ -311,7 +316,7 @@ static void draw_step(const App *a, const Sample *S, WINDOW *w, int y, int h, in
             int ux = 2 + (int)(s->u * bw);
             draw_text(w, y + 1, ux, 1, ST_KEY, a, a->utf8 ? "\u25b2" : "^");
             char piece[50];
-            token_text(a, s->chosen, 1, 1, piece, sizeof piece);
+            token_text_after(a, tail, n_tail, s->chosen, 1, 1, piece, sizeof piece);
             char msg[200];
             snprintf(msg, sizeof msg, _("u = %.4f fell in [%.4f, %.4f): %s"), s->u, s->cdf_lo, s->cdf_hi, piece);
             int mw = text_width(msg), mx = ux + 2 + mw < wd ? ux + 2 : ux - mw - 1;
@@ -413,14 +418,16 @@ static void draw_continuations(const App *a, const Sample *S, WINDOW *w, int y, 
         draw_text(w, y, 1, wd - 2, ST_DIM, a, head);
         int row = y + 1, x = 2;
         x += draw_text(w, row, x, wd - 4, ST_NORMAL, a, a->prompt);
+        Pieces P; /* the prompt is token 0 */
+        if (pieces_of_ids(a, &a->s.tok, a->prompt, S->cont[c], (size_t)S->cont_n[c], &P)) return;
         for (int i = 0; i < S->cont_n[c] && row < y + per; i++) {
-            char piece[64];
-            token_text(a, S->cont[c][i], 0, 0, piece, sizeof piece);
-            int pw = text_width(piece);
+            int pw = strip_width(a, &P, (size_t)i + 1, 0);
             if (x + pw > wd - 2) x = 2, row++;
             if (row >= y + per) break;
-            x += draw_text(w, row, x, wd - 2 - x, S->cont_done[c] && S->copied[c][i] ? ST_COPIED : ST_ACCENT, a, piece);
+            x += draw_strip_token(w, row, x, wd - 2 - x, S->cont_done[c] && S->copied[c][i] ? ST_COPIED : ST_ACCENT, a, &P,
+                                  (size_t)i + 1, 0);
         }
+        pieces_free(&P);
         y += per;
     }
 }

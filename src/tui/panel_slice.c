@@ -64,27 +64,43 @@ static void compute(App *a, Slice *S)
     S->n = k > 0 ? (int)k : 0;
 }
 
-static int draw_piece(const App *a, const Slice *S, WINDOW *w, int y, int x, int width, int st, int32_t id)
+/* The characters of the prompt's tokens: 0, or -1 out of memory (p empty). */
+typedef struct {
+    const App *a;
+    const Slice *S;
+} SliceOf;
+
+static const uint8_t *slice_piece(const void *ctx, size_t i, size_t *len)
 {
-    size_t k;
-    const uint8_t *b = piece(a, S, id, &k);
+    const SliceOf *c = ctx;
+    return piece(c->a, c->S, c->S->ids[i], len);
+}
+
+static int slice_pieces(const App *a, const Slice *S, Pieces *p)
+{
+    SliceOf c = {a, S};
+    Err e;
+    return pieces_build_fn(p, slice_piece, &c, (size_t)S->n, &e);
+}
+
+/* Token i of the prompt in brackets; part of a character reads as it: [옛[1/3]]. */
+static int draw_piece(const App *a, const Pieces *P, WINDOW *w, int y, int x, int width, int st, int i)
+{
     char p[96], boxed[112];
-    piece_text(a, b, k, 1, p, sizeof p);
+    token_label(a, P, (size_t)i, 1, 0, p, sizeof p);
     snprintf(boxed, sizeof boxed, "[%s]", p);
     return draw_text(w, y, x, width, st, a, boxed);
 }
 
 /* The columns draw_piece takes. */
-static int piece_width(const App *a, const Slice *S, int32_t id)
+static int piece_width(const App *a, const Pieces *P, int i)
 {
-    size_t k;
-    const uint8_t *b = piece(a, S, id, &k);
     char p[96];
-    piece_text(a, b, k, 1, p, sizeof p);
+    token_label(a, P, (size_t)i, 1, 0, p, sizeof p);
     return text_width(p) + 2;
 }
 
-static void draw_pairs(const App *a, const Slice *S, WINDOW *w, int y, int h, int wd)
+static void draw_pairs(const App *a, const Slice *S, const Pieces *P, WINDOW *w, int y, int h, int wd)
 {
     draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, _("%d tokens -> %d training examples: every prefix, and the token after it"), S->n,
                S->n > 0 ? S->n - 1 : 0);
@@ -96,26 +112,26 @@ static void draw_pairs(const App *a, const Slice *S, WINDOW *w, int y, int h, in
     int first = last - rows + 1 > 1 ? last - rows + 1 : 1;
     /* the targets in one column, just right of the longest input shown */
     int longest = 0;
-    for (int i = 0; i < last; i++) longest += piece_width(a, S, S->ids[i]);
+    for (int i = 0; i < last; i++) longest += piece_width(a, P, i);
     int tx = 6 + longest + 4 < wd - 22 ? 6 + longest + 1 : wd - 22;
     for (int k = first; k <= last && y < h - 3; k++, y++) {
         draw_textf(w, y, 1, 5, ST_DIM, a, "%4d", k);
         /* the input; too long, its middle left out: its start is the long-range context a
          * prediction may need ("In Paris, ... spoken is"), its end the nearest */
         int x = 6, avail = tx - x, total = 0;
-        for (int i = 0; i < k; i++) total += piece_width(a, S, S->ids[i]);
+        for (int i = 0; i < k; i++) total += piece_width(a, P, i);
         int head = k, tail = k; /* tokens [0, head) and [tail, k) are shown */
         if (total > avail) {
             int used = 3; /* the "..." */
             head = 0;
-            while (head < k - 1 && used + piece_width(a, S, S->ids[head]) <= avail / 3) used += piece_width(a, S, S->ids[head++]);
-            while (tail > head && used + piece_width(a, S, S->ids[tail - 1]) <= avail) used += piece_width(a, S, S->ids[--tail]);
+            while (head < k - 1 && used + piece_width(a, P, head) <= avail / 3) used += piece_width(a, P, head++);
+            while (tail > head && used + piece_width(a, P, tail - 1) <= avail) used += piece_width(a, P, --tail);
         }
-        for (int i = 0; i < head; i++) x += draw_piece(a, S, w, y, x, tx - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, S->ids[i]);
+        for (int i = 0; i < head; i++) x += draw_piece(a, P, w, y, x, tx - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, i);
         if (tail > head) x += draw_text(w, y, x, 3, ST_DIM, a, "...");
-        for (int i = tail; i < k; i++) x += draw_piece(a, S, w, y, x, tx - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, S->ids[i]);
+        for (int i = tail; i < k; i++) x += draw_piece(a, P, w, y, x, tx - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, i);
         draw_text(w, y, tx, 4, ST_DIM, a, a->utf8 ? " \u2192 " : " -> ");
-        draw_piece(a, S, w, y, tx + 4, wd - tx - 5, ST_KEY, S->ids[k]);
+        draw_piece(a, P, w, y, tx + 4, wd - tx - 5, ST_KEY, k);
     }
     y = h - 2;
     if (S->corpus_tokens)
@@ -123,7 +139,7 @@ static void draw_pairs(const App *a, const Slice *S, WINDOW *w, int y, int h, in
                    S->corpus_tokens, S->corpus_tokens - 1);
 }
 
-static void draw_windows(const App *a, const Slice *S, WINDOW *w, int y, int h, int wd)
+static void draw_windows(const App *a, const Slice *S, const Pieces *P, WINDOW *w, int y, int h, int wd)
 {
     const int T = S->T;
     int windows = S->n > T ? S->n - T : 0;
@@ -138,7 +154,7 @@ static void draw_windows(const App *a, const Slice *S, WINDOW *w, int y, int h, 
     int x = 2;
     for (int i = 0; i < S->n && x < wd - 2; i++) {
         int st = i >= i0 && i < i0 + T ? ST_TOKEN_A : (i == i0 + T ? ST_KEY : ST_DIM);
-        x += draw_piece(a, S, w, y, x, wd - 2 - x, st, S->ids[i]);
+        x += draw_piece(a, P, w, y, x, wd - 2 - x, st, i);
     }
     y += 2;
     draw_textf(w, y++, 1, wd - 2, ST_DIM, a, _("window %d of %d (i = %d): each position's target under it"), i0 + 1, windows, i0);
@@ -148,11 +164,9 @@ static void draw_windows(const App *a, const Slice *S, WINDOW *w, int y, int h, 
     draw_text(w, row + 1, 1, 4, ST_DIM, a, "x");
     draw_text(w, row + 2, 1, 4, ST_DIM, a, "y");
     for (int t = 0; t < T; t++) {
-        size_t lx, ly;
-        const uint8_t *bx = piece(a, S, S->ids[i0 + t], &lx), *by = piece(a, S, S->ids[i0 + t + 1], &ly);
         char px[96], py[96];
-        piece_text(a, bx, lx, 1, px, sizeof px);
-        piece_text(a, by, ly, 1, py, sizeof py);
+        token_label(a, P, (size_t)(i0 + t), 1, 0, px, sizeof px);
+        token_label(a, P, (size_t)(i0 + t + 1), 1, 0, py, sizeof py);
         int cw = (text_width(px) > text_width(py) ? text_width(px) : text_width(py)) + 3;
         if (col + cw > wd - 1) { /* next block of columns */
             row += 4, col = x0;
@@ -162,8 +176,8 @@ static void draw_windows(const App *a, const Slice *S, WINDOW *w, int y, int h, 
             draw_text(w, row + 2, 1, 4, ST_DIM, a, "y");
         }
         draw_textf(w, row, col, cw, ST_DIM, a, "%d", t);
-        draw_piece(a, S, w, row + 1, col, cw, ST_TOKEN_A, S->ids[i0 + t]);
-        draw_piece(a, S, w, row + 2, col, cw, ST_KEY, S->ids[i0 + t + 1]);
+        draw_piece(a, P, w, row + 1, col, cw, ST_TOKEN_A, i0 + t);
+        draw_piece(a, P, w, row + 2, col, cw, ST_KEY, i0 + t + 1);
         col += cw;
     }
 }
@@ -188,8 +202,12 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
         draw_text(w, 3, 2, wd - 4, ST_DIM, a, _("the text needs two tokens for one example (e edits it)"));
         return;
     }
-    if (S->view == 0) draw_pairs(a, S, w, 3, h - 1, wd);
-    else draw_windows(a, S, w, 3, h - 1, wd);
+    Pieces P;
+    if (slice_pieces(a, S, &P) == 0) {
+        if (S->view == 0) draw_pairs(a, S, &P, w, 3, h - 1, wd);
+        else draw_windows(a, S, &P, w, 3, h - 1, wd);
+    }
+    pieces_free(&P);
     /* the same from the command line */
     static const char *tok_arg[N_MODES] = {"--model MODEL", "--tokenizer word --corpus CORPUS", "--tokenizer char --corpus CORPUS"};
     char ctx[32] = "", cmd[800];

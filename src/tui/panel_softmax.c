@@ -149,7 +149,7 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
         }
         char name[64];
         if (S->toy) snprintf(name, sizeof name, "%s", S->toy_name[r]);
-        else token_text(a, c->id, 1, 1, name, sizeof name);
+        else token_text_after(a, (const uint8_t *)a->prompt, strlen(a->prompt), c->id, 1, 1, name, sizeof name);
         int sty = S->toy && r == S->sel ? ST_SELECT : ST_NORMAL;
         x = 1;
         draw_text(w, y, x, tok_w, sty, a, name), x += tok_w + 1;

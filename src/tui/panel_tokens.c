@@ -31,6 +31,7 @@ static const HelpLine help[] = {
     {"c", N_("merges: learn from the corpus, or from the prompt alone")},
     {"v", N_("merges, words vs characters vs byte pairs, or every token")},
     {"w", N_("show whitespace in tokens")},
+    {"b", N_("a character split between tokens: drawn whole, or each part with its bytes (옛[1/3])")},
     {":merges N", N_("jump to N merges")},
     {":letter X", N_("inspect: count this letter in each token (r, for strawberry)")},
     {NULL, NULL},
@@ -45,6 +46,7 @@ typedef struct Cut {
 
 typedef struct Tokens {
     int view, from_prompt, show_ws;
+    int show_bytes;            /* b: each token as its label ("옛[1/3]"), not characters drawn whole */
     /* merges */
     BpeTrainer *bt;
     long bt_gen;               /* settings generation and source the trainer was made for */
@@ -176,16 +178,45 @@ static void update_merges(App *a, Tokens *S)
     recut(a, S);
 }
 
+/* Token i of a strip: the characters drawn whole (draw_strip_token), or with b its label, each
+ * part of a character with its bytes ("옛[1/3]"). Returns the columns used; with w NULL, only
+ * measures. */
+static int strip_piece(const App *a, const Tokens *S, WINDOW *w, int y, int x, int width, int st, const Pieces *p, size_t i)
+{
+    if (!S->show_bytes)
+        return w ? draw_strip_token(w, y, x, width, st, a, p, i, S->show_ws) : strip_width(a, p, i, S->show_ws);
+    char label[160];
+    token_label(a, p, i, S->show_ws, 0, label, sizeof label);
+    return w ? draw_text(w, y, x, width, st, a, label) : text_width(label);
+}
+
 static void draw_tokens_line(const App *a, const Tokens *S, WINDOW *w, int y, int x0, int wd, const Tokenizer *t, const Cut *c)
 {
     int x = x0;
-    for (size_t i = 0; i < c->n && x < x0 + wd; i++) {
-        size_t k;
-        const uint8_t *b = tokenizer_token(t, c->ids[i], &k);
-        char p[96];
-        piece_text(a, b, k, S->show_ws, p, sizeof p);
-        x += draw_text(w, y, x, x0 + wd - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, a, p);
-    }
+    Pieces p;
+    if (pieces_of_ids(a, t, NULL, c->ids, c->n, &p)) return;
+    for (size_t i = 0; i < c->n && x < x0 + wd; i++)
+        x += strip_piece(a, S, w, y, x, x0 + wd - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, &p, i);
+    pieces_free(&p);
+}
+
+/* A pair of tokens read together, as "a" and "b": two pieces that finish a character read as
+ * it ("옛[1-2/3]", "옛[3/3]"). */
+static void show_pair(const App *a, const BpeTrainer *bt, int32_t ida, int32_t idb, char *pa, char *pb, size_t cap)
+{
+    const uint8_t *tok[2];
+    size_t len[2];
+    tok[0] = bpe_trainer_token(bt, ida, &len[0]), tok[1] = bpe_trainer_token(bt, idb, &len[1]);
+    Pieces p;
+    Err e;
+    pa[0] = pb[0] = 0;
+    if (pieces_build(&p, tok, len, 2, &e)) return;
+    char q[64];
+    token_label(a, &p, 0, 1, 1, q, sizeof q);
+    snprintf(pa, cap, "%s", q);
+    token_label(a, &p, 1, 1, 1, q, sizeof q);
+    snprintf(pb, cap, "%s", q);
+    pieces_free(&p);
 }
 
 static void show(const App *a, const BpeTrainer *bt, int32_t id, char *out, size_t cap)
@@ -208,8 +239,7 @@ static void draw_merges(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
     }
     char pa[72], pb[72], pn[72];
     if (S->have_last) {
-        show(a, S->bt, S->last.a, pa, sizeof pa);
-        show(a, S->bt, S->last.b, pb, sizeof pb);
+        show_pair(a, S->bt, S->last.a, S->last.b, pa, pb, sizeof pa);
         show(a, S->bt, S->last.id, pn, sizeof pn);
         draw_textf(w, y++, 1, wd - 2, ST_ACCENT, a, _("merge %d: %s + %s -> %s, token %d (the pair occurred %lld times)%s"), S->last.rank + 1, pa,
                    pb, pn, S->last.id, (long long)S->last.count, S->last.is_new ? "" : _(" - already a token"));
@@ -221,8 +251,7 @@ static void draw_merges(const App *a, const Tokens *S, WINDOW *w, int h, int wd)
     int left = wd >= 90 ? wd / 2 : wd;
     draw_text(w, y, 1, left - 2, ST_DIM, a, _("the most frequent pairs (the next merge first)"));
     for (int i = 0; i < S->n_top && y + 1 + i < h - 6; i++) {
-        show(a, S->bt, S->top[i].a, pa, sizeof pa);
-        show(a, S->bt, S->top[i].b, pb, sizeof pb);
+        show_pair(a, S->bt, S->top[i].a, S->top[i].b, pa, pb, sizeof pa);
         char pair[160];
         snprintf(pair, sizeof pair, "%s + %s", pa, pb);
         draw_cell(w, y + 1 + i, 2, PAIR_WIDTH, i == 0 ? ST_KEY : ST_NORMAL, a, pair);
@@ -281,6 +310,26 @@ static const uint8_t *cut_piece(const App *a, const Tokens *S, int k, int32_t id
     }
 }
 
+/* The characters of cut k's tokens: 0, or -1 out of memory (p empty). */
+typedef struct {
+    const App *a;
+    const Tokens *S;
+    int k;
+} CutOf;
+
+static const uint8_t *cut_piece_at(const void *ctx, size_t i, size_t *len)
+{
+    const CutOf *c = ctx;
+    return cut_piece(c->a, c->S, c->k, c->S->cuts[c->k].ids[i], len);
+}
+
+static int cut_pieces(const App *a, const Tokens *S, int k, Pieces *p)
+{
+    CutOf c = {a, S, k};
+    Err e;
+    return pieces_build_fn(p, cut_piece_at, &c, S->cuts[k].n, &e);
+}
+
 static int compare_row(const App *a, const Tokens *S, WINDOW *w, int y, int h, int wd, const char *name, int k)
 {
     const Cut *c = &S->cuts[k];
@@ -292,18 +341,17 @@ static int compare_row(const App *a, const Tokens *S, WINDOW *w, int y, int h, i
     if (c->unknown) draw_textf(w, y - 1, 60, wd - 61, ST_BAD, a, _("%zu unknown: <unk>"), c->unknown);
     const int words = k == CUT_WORDS, vocabulary = k <= CUT_CHARS; /* words lost their spaces: put one back */
     int x = 3;
+    Pieces p;
+    if (cut_pieces(a, S, k, &p)) return y + 2;
     for (size_t i = 0; i < c->n && y < h; i++) {
-        size_t len;
-        const uint8_t *b = cut_piece(a, S, k, c->ids[i], &len);
-        char p[96];
-        piece_text(a, b, len, S->show_ws, p, sizeof p);
-        int pw = text_width(p) + words;
+        int pw = strip_piece(a, S, NULL, 0, 0, 0, 0, &p, i) + words;
         if (x + pw > wd - 2) x = 3, y++;
         if (y >= h) break;
         int st = vocabulary && c->ids[i] == 0 ? ST_BAD : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A);
-        x += draw_text(w, y, x, wd - 2 - x, st, a, p);
+        x += strip_piece(a, S, w, y, x, wd - 2 - x, st, &p, i);
         x += words;
     }
+    pieces_free(&p);
     return y + 2;
 }
 
@@ -337,12 +385,13 @@ static int inspect_table(const App *a, const Tokens *S, WINDOW *w, int y, int x0
     draw_cell(w, y, x0 + 8, 14, ST_DIM, a, _("token"));
     draw_cell(w, y, x0 + 23, 18, ST_DIM, a, _("bytes"));
     draw_text(w, y++, x0 + 42, wd - 42, ST_DIM, a, (char[]){'#', S->letter, 0});
+    Pieces p;
+    if (cut_pieces(a, S, k, &p)) return y;
     for (size_t i = 0; i < c->n && y < h; i++, y++) {
         size_t len;
         const uint8_t *b = cut_piece(a, S, k, c->ids[i], &len);
-        char p[96], quoted[112], hex[64] = "";
-        piece_text(a, b, len, S->show_ws, p, sizeof p);
-        snprintf(quoted, sizeof quoted, "\"%s\"", p);
+        char quoted[112], hex[64] = "";
+        token_label(a, &p, i, S->show_ws, 1, quoted, sizeof quoted);
         size_t at = 0;
         for (size_t j = 0; j < len && at + 4 < sizeof hex; j++) at += (size_t)snprintf(hex + at, sizeof hex - at, "%02x ", b[j]);
         int count = 0;
@@ -352,6 +401,7 @@ static int inspect_table(const App *a, const Tokens *S, WINDOW *w, int y, int x0
         draw_cell(w, y, x0 + 23, 18, ST_DIM, a, hex);
         if (count) draw_textf(w, y, x0 + 42, wd - 42, ST_KEY, a, "%d", count);
     }
+    pieces_free(&p);
     if (y < h) draw_text(w, y++, x0, wd, ST_DIM, a, _("the model sees only the ids, never the letters"));
     return y;
 }
@@ -416,6 +466,7 @@ static int key(App *a, void *st, int ch)
     case 'c': S->from_prompt = !S->from_prompt, S->want_merges = 0; return KEY_HANDLED;
     case 'v': S->view = (S->view + 1) % N_VIEWS, a->animating = 0; return KEY_HANDLED;
     case 'w': S->show_ws = !S->show_ws; return KEY_HANDLED;
+    case 'b': S->show_bytes = !S->show_bytes; return KEY_HANDLED;
     default: return KEY_IGNORED;
     }
 }

@@ -29,6 +29,7 @@
 #include "core/base/paths.h"
 #include "core/model/gpt2.h"
 #include "core/model/sampler.h"
+#include "core/text/pieces.h"
 #include "core/train/session.h"
 #include "core/train/trainer_thread.h"
 
@@ -321,6 +322,32 @@ void piece_text(const App *a, const uint8_t *b, size_t n, int show_ws, char *out
 /* Token id of the session's tokenizer the same way, in double quotes when quoted (then cut at
  * cap - 2). Returns out. */
 const char *token_text(const App *a, int32_t id, int show_ws, int quoted, char *out, size_t cap);
+
+/* Tokens as text, a character split between tokens read as that character
+ * (core/text/pieces.h). The pieces of ids of tokenizer t, after the text `before` when it is
+ * not NULL (then token 0, and ids[i] token i + 1): 0, or -1 out of memory (p empty). */
+int pieces_of_ids(const App *a, const Tokenizer *t, const char *before, const int32_t *ids, size_t n, Pieces *p);
+/* Token t of p the way piece_text shows a piece, a character it holds part of written as the
+ * character and which of its bytes: "옛[1/3]". In double quotes when quoted. Returns out. */
+const char *token_label(const App *a, const Pieces *p, size_t t, int show_ws, int quoted, char *out, size_t cap);
+/* The same for token id of the session's tokenizer coming after the bytes ctx[0 .. n_ctx) (a
+ * candidate for the next token: it may complete a character the text began). */
+const char *token_text_after(const App *a, const uint8_t *ctx, size_t n_ctx, int32_t id, int show_ws, int quoted,
+                             char *out, size_t cap);
+/* A label wider than `width` columns that ends in a mark of bytes ("옛[1/3]") without the mark
+ * ("옛"), rather than cut inside it ("옛[1/"). Returns s. */
+char *label_fit(char *s, int width);
+/* The last TEXT_TAIL bytes (or fewer) of the text `before` (or NULL) followed by tokens ids of
+ * the session's tokenizer, into tail; returns how many: the context token_text_after needs. */
+#define TEXT_TAIL 3
+size_t text_tail(const App *a, const char *before, const int32_t *ids, size_t n, uint8_t tail[TEXT_TAIL]);
+/* A strip of tokens drawn one after another: token t as the characters that begin in it, the
+ * last underlined when it ends in a later token, and a token that begins none (the middle of a
+ * character) as a thin divider. Without UTF-8, its bytes as piece_text writes them. Returns
+ * the columns used (strip_width: would use). */
+#define STRIP_DIVIDER "\u00a6"
+int strip_width(const App *a, const Pieces *p, size_t t, int show_ws);
+int draw_strip_token(WINDOW *w, int y, int x, int width, int st, const App *a, const Pieces *p, size_t t, int show_ws);
 
 /* ---- plot.c ---- */
 typedef struct PlotSeries {

@@ -95,8 +95,8 @@ echo "$(top_of "$TMP/lens.json" $((T - 1))) $want" | awk '{ d = $2 - $4; if (d <
 sed 's/.*{"layer":1,"positions"://' "$TMP/lens.json" | grep -q '"p":[-0-9.e]*}\]}\]}\]}$' ||
     fail "lens: the last position should end without p_next: $(tail -c 200 "$TMP/lens.json")"
 expect_ok $BIN lens --model "$TMP/m.bin" --json --top 3 --ids $IDS
-sed 's/.*"layers"://' "$TMP/out" | sed 's/"text":"[^"]*"//g' >"$TMP/llmc"
-sed 's/.*"layers"://' "$TMP/lens.json" | sed 's/"text":"[^"]*"//g' >"$TMP/native"
+sed 's/.*"layers"://' "$TMP/out" | sed 's/"text":"[^"]*","bytes":"[^"]*"//g' >"$TMP/llmc"
+sed 's/.*"layers"://' "$TMP/lens.json" | sed 's/"text":"[^"]*","bytes":"[^"]*"//g' >"$TMP/native"
 cmp -s "$TMP/llmc" "$TMP/native" || fail "lens: the llm.c file and the checkpoint differ"
 expect_ok $BIN lens --model "$M" "The cat sat."
 expect_out "layer 1"
@@ -106,14 +106,14 @@ expect_out "(the last: nothing to compare with)"
 # ---- neighbors ----
 expect_ok $BIN neighbors --model "$M" --k 5 --json " the" "#65"
 expect_out '{"tokens":[{"id":'
-expect_out '"text":" the","neighbors":[{"id":'
+expect_out '"text":" the","bytes":"20746865","neighbors":[{"id":'
 [ "$(grep -o '"cos":' "$TMP/out" | wc -l)" -eq 10 ] || fail "neighbors --k 5 of two tokens: want 10 cosines: $(cat "$TMP/out")"
 grep -o '"cos":[-0-9.e]*' "$TMP/out" | cut -d: -f2 | awk 'NR % 5 != 1 && $1 > prev + 1e-9 { bad = 1 } $1 > 1.000001 || $1 < -1.000001 { bad = 1 } { prev = $1 } END { exit bad }' ||
     fail "neighbors: cosines not in falling order within [-1, 1]: $(cat "$TMP/out")"
 id=$(grep -o '"text":" the"' "$TMP/out" >/dev/null && sed 's/^{"tokens":\[{"id":\([0-9]*\).*/\1/' "$TMP/out")
-sed 's/"text":"[^"]*"//g' "$TMP/out" >"$TMP/native"
+sed 's/"text":"[^"]*","bytes":"[^"]*"//g' "$TMP/out" >"$TMP/native"
 expect_ok $BIN neighbors --model "$TMP/m.bin" --k 5 --json "#$id" "#65"
-sed 's/"text":"[^"]*"//g' "$TMP/out" >"$TMP/llmc"
+sed 's/"text":"[^"]*","bytes":"[^"]*"//g' "$TMP/out" >"$TMP/llmc"
 cmp -s "$TMP/llmc" "$TMP/native" || fail "neighbors: the llm.c file and the checkpoint differ"
 expect_ok $BIN neighbors --model "$M" --k 3 " the"
 expect_out "rank   cosine      id  token"

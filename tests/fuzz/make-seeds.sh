@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 root=../..
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for d in checkpoint llmc tokenizer tiktoken gpt2vocab lesson script args bpe; do rm -rf "$d"; mkdir "$d"; done
+for d in checkpoint llmc tokenizer tiktoken gpt2vocab lesson script args bpe pieces; do rm -rf "$d"; mkdir "$d"; done
 
 # models: one layer of width 1 and context 2 (a few KB), on the first lines of the stories
 corpus=$tmp/corpus.txt
@@ -181,4 +181,9 @@ p '\037the the the cat cat sat 고양이 고양이' >bpe/self-gpt2
 { p '\002'; head -c 600 "$root/corpora/korean.txt"; } >bpe/long-cl100k-pattern
 { p '\004'; python3 -c 'print("ab" * 200 + " " + "\u00e9" * 150, end="")'; } >bpe/long-gpt2
 { p '\017'; head -c 500 "$root/corpora/stories.txt"; } >bpe/long-self-none
-echo "seeds written: $(find checkpoint llmc tokenizer tiktoken gpt2vocab lesson script args bpe -type f | wc -l) files, $(cat checkpoint/* llmc/* tokenizer/* tiktoken/* gpt2vocab/* lesson/* script/* args/* bpe/* | wc -c) bytes"
+# tokens falling onto characters: the first byte is the seed that cuts them (fuzz_pieces.c's header)
+p '\000옛날 옛적에 작은 고양이가' >pieces/korean-bytes
+p '\003a\360\237\230\200b\377\033[2J\302\205\302' >pieces/emoji-controls
+p '\002Ångström naïve café \354\230' >pieces/latin-cut
+p '\377\355\240\200\300\257\364\220\200\200 ok' >pieces/invalid
+echo "seeds written: $(find checkpoint llmc tokenizer tiktoken gpt2vocab lesson script args bpe pieces -type f | wc -l) files, $(cat checkpoint/* llmc/* tokenizer/* tiktoken/* gpt2vocab/* lesson/* script/* args/* bpe/* pieces/* | wc -c) bytes"

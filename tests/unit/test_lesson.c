@@ -273,6 +273,9 @@ static void test_figures_named_vocabularies(void **state)
     render(&f, "{{ids \"The cat quickly jumped\" by gpt2}}", "464 3797 2952 11687");
     render(&f, "{{pieces \"The cat quickly\" by gpt2}}", "The | \xc2\xb7" "cat | \xc2\xb7quickly");
     render(&f, "{{pieces \"|Viewing Single Post\" by cl100k}}", "\"|\" | View | ing | \xc2\xb7Single | \xc2\xb7Post");
+    /* GPT-2 cuts a syllable into bytes: each piece reads as its character and which bytes */
+    render(&f, "{{pieces \"옛날 작은\" by gpt2}}",
+           "옛[1/3] | 옛[2/3] | 옛[3/3] | 날[1/3] | 날[2/3] | 날[3/3] | \xc2\xb7작[1/3] | 작[2/3] | 작[3/3] | 은[1-2/3] | 은[3/3]");
     render(&f, "{{examples \"The cat sat on the mat.\" by gpt2}}", "6");
     render(&f, "{{vocab gpt2}}", "50,257");
     figures_free(&f);

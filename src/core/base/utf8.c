@@ -56,3 +56,31 @@ int utf8_encode(uint32_t cp, uint8_t *out)
     out[2] = (uint8_t)(0x80 | (cp >> 6 & 63)), out[3] = (uint8_t)(0x80 | (cp & 63));
     return 4;
 }
+
+int utf8_cp_width(uint32_t cp)
+{
+    /* combining marks (the common blocks) */
+    if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x1ab0 && cp <= 0x1aff) || (cp >= 0x20d0 && cp <= 0x20ff)
+        || (cp >= 0xfe20 && cp <= 0xfe2f) || cp == 0x200b || (cp >= 0x1160 && cp <= 0x11ff))
+        return 0;
+    static const uint32_t wide[][2] = {
+        {0x1100, 0x115f},  {0x2e80, 0x303e},  {0x3041, 0x33ff},  {0x3400, 0x4dbf},  {0x4e00, 0x9fff},
+        {0xa000, 0xa4cf},  {0xa960, 0xa97f},  {0xac00, 0xd7a3},  {0xf900, 0xfaff},  {0xfe30, 0xfe4f},
+        {0xff00, 0xff60},  {0xffe0, 0xffe6},  {0x1f300, 0x1f64f}, {0x1f900, 0x1f9ff}, {0x20000, 0x3fffd},
+    };
+    for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
+        if (cp >= wide[i][0] && cp <= wide[i][1]) return 2;
+    return 1;
+}
+
+size_t utf8_width(const uint8_t *s, size_t n)
+{
+    size_t w = 0;
+    uint32_t cp;
+    for (size_t i = 0; i < n;) {
+        int k = s[i] < 0x80 ? 0 : utf8_decode(s + i, n - i, &cp);
+        if (k > 0) w += (size_t)utf8_cp_width(cp), i += (size_t)k;
+        else w++, i++;
+    }
+    return w;
+}

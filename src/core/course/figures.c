@@ -10,6 +10,7 @@
 #include "core/base/number.h"
 #include "core/model/probe.h"
 #include "core/model/sampler.h"
+#include "core/text/pieces.h"
 #include "core/text/vocabfile.h"
 #include "core/text/wordtok.h"
 
@@ -229,6 +230,18 @@ static void percentages(const double *p, int n, int K, char *out, size_t cap)
     if (at < cap) snprintf(out + at, cap - at, " %%");
 }
 
+/* Token i's bytes of ids of a tokenizer, for pieces_build_fn. */
+typedef struct {
+    const Tokenizer *t;
+    const int32_t *ids;
+} IdsOf;
+
+static const uint8_t *id_piece(const void *ctx, size_t i, size_t *len)
+{
+    const IdsOf *c = ctx;
+    return tokenizer_token(c->t, c->ids[i], len);
+}
+
 static const Tokenizer *named_tokenizer(Figures *f, int by, Err *e)
 {
     if (by == BY_MODEL) {
@@ -309,19 +322,23 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
             if (!strcmp(name, "ids") || !strcmp(name, "pieces")) {
                 size_t at = 0;
                 out[0] = 0;
+                /* pieces read in their text: part of a character as the character and which of
+                 * its bytes, "옛[1/3]" (text/pieces.h) */
+                Pieces pc = {0};
+                const IdsOf of = {tk, ids};
+                if (name[0] == 'p' && pieces_build_fn(&pc, id_piece, &of, n, e)) return free(ids), -1;
                 for (size_t i = 0; i < n && at + 1 < cap; i++) {
                     if (name[0] == 'i') {
                         at += (size_t)snprintf(out + at, cap - at, "%s%d", i ? " " : "", ids[i]);
                         continue;
                     }
-                    size_t k;
-                    const uint8_t *b = tokenizer_token(tk, ids[i], &k);
                     char piece[128];
-                    escape_bytes(b, k, ESCAPE_SPACES, piece, sizeof piece);
+                    pieces_label(&pc, i, ESCAPE_SPACES, piece, sizeof piece);
                     /* a piece with a bar in it is quoted, so that it is not read as a separator */
                     const char *q = strchr(piece, '|') ? "\"" : "";
                     at += (size_t)snprintf(out + at, cap - at, "%s%s%s%s", i ? " | " : "", q, piece, q);
                 }
+                pieces_free(&pc);
                 free(ids);
                 return 0;
             }
