@@ -11,6 +11,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "core/base/utf8.h"
 #include "tui.h"
 
 static attr_t styles[ST_COUNT];
@@ -71,6 +72,29 @@ attr_t style(const App *a, int st)
 {
     (void)a;
     return st >= 0 && st < ST_COUNT ? styles[st] : 0;
+}
+
+void sample_line(const App *a, const char *in, char *out, size_t cap)
+{
+    const uint8_t *b = (const uint8_t *)in;
+    const size_t n = strlen(in);
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 5 < cap;) {
+        uint32_t cp = b[i];
+        int k = b[i] < 0x80 ? 1 : utf8_decode(b + i, n - i, &cp);
+        if (b[i] == '\n') {
+            const char *sym = a->utf8 ? "\u21b5" : "|";
+            size_t len = strlen(sym);
+            memcpy(out + o, sym, len), o += len, i++;
+        } else if (b[i] < 32 || b[i] == 127) {
+            out[o++] = ' ', i++; /* tabs and other controls */
+        } else if (k == 0 || (cp >= 0x80 && cp < 0xa0)) {
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", b[i]), i++; /* no character, or a C1 control */
+        } else {
+            memcpy(out + o, b + i, (size_t)k), o += (size_t)k, i += (size_t)k;
+        }
+    }
+    out[o] = 0;
 }
 
 int text_width(const char *s)

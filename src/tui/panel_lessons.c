@@ -55,7 +55,9 @@ static int draw_model_now(const App *a, WINDOW *w, int y, int wd)
                s->state == TT_RUNNING ? _("training") : _("paused"), s->step, loss, panel_named("train")->keys[0]);
     if (a->n_samples > 0) {
         int x = 4 + draw_textf(w, y, 4, wd - 6, ST_DIM, a, _("its sample at step %ld: "), a->sample_steps[a->n_samples - 1]);
-        draw_text(w, y++, x, wd - 2 - x, ST_NORMAL, a, a->samples[a->n_samples - 1]);
+        char line[TT_SAMPLE_MAX * 4];
+        sample_line(a, a->samples[a->n_samples - 1], line, sizeof line);
+        draw_text(w, y++, x, wd - 2 - x, ST_NORMAL, a, line);
     }
     return y;
 }

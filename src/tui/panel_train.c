@@ -179,21 +179,6 @@ static void draw_figures(const App *a, const TrainView *v, WINDOW *w, int y, int
     }
 }
 
-/* Sample text on one screen line: newlines shown as a return sign, so a sample keeps its shape. */
-static void flatten(const char *in, char *out, size_t cap, int utf8)
-{
-    size_t o = 0;
-    for (const char *p = in; *p && o + 4 < cap; p++) {
-        if (*p == '\n') {
-            const char *sym = utf8 ? "\u21b5" : "|";
-            size_t k = strlen(sym);
-            memcpy(out + o, sym, k), o += k;
-        } else {
-            out[o++] = (unsigned char)*p < 32 ? ' ' : *p; /* tabs and other controls */
-        }
-    }
-    out[o] = 0;
-}
 
 static void draw_samples(const App *a, const TrainView *v, WINDOW *w, int y, int x, int h, int wd)
 {
@@ -207,8 +192,8 @@ static void draw_samples(const App *a, const TrainView *v, WINDOW *w, int y, int
     int row = y + 1;
     const int first = v->sample_scroll < a->n_samples ? v->sample_scroll : a->n_samples - 1;
     for (int i = first; i < a->n_samples && row < y + h - 1; i++) {
-        char flat[2048];
-        flatten(a->samples[i], flat, sizeof flat, a->utf8);
+        char flat[TT_SAMPLE_MAX * 4];
+        sample_line(a, a->samples[i], flat, sizeof flat);
         char label[24];
         snprintf(label, sizeof label, "%6ld ", a->sample_steps[i]);
         draw_text(w, row, x + 1, 7, ST_DIM, a, label);

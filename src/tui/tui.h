@@ -311,6 +311,11 @@ int draw_right(WINDOW *w, int y, int x, int width, int st, const App *a, const c
 /* A box with a title, in line-drawing characters or ASCII. */
 void draw_box(WINDOW *w, int y, int x, int h, int wd, const App *a, const char *title);
 int text_width(const char *s);
+/* A sample of the model's text on one line (the Train panel's, the home's): a new line as a
+ * return sign ('|' in ASCII), tabs and other controls as spaces, and a byte that is no
+ * character (the model may write part of one, and a sample is cut where it is full) as \xNN,
+ * so that nothing is hidden behind a '?'. Into out (cap bytes). */
+void sample_line(const App *a, const char *in, char *out, size_t cap);
 /* A horizontal bar of frac (0..1) of `width` columns, in eighths with block characters, or '#'. */
 void draw_bar(WINDOW *w, int y, int x, int width, double frac, int st, const App *a);
 /* The heat style (ST_HEAT0..4) of a surprise: calm (0) to very surprised (>= hot). */
