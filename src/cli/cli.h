@@ -171,10 +171,9 @@ const char *cli_token_label(const Tokenizer *t, int32_t id, char *out, size_t ca
 enum { PAD_RIGHT = 1, PAD_CUT = 2 };
 const char *cli_pad(const char *s, int width, int how, char *out, size_t cap);
 
-/* Tokens in a text read together (core/text/pieces.h): a token that holds part of a character
- * is labelled with the character and which of its bytes, "옛[1/3]", never a bare \x98. The
- * pieces of ids of t: 0, or -1 with e filled (p empty then). */
-int cli_pieces(const Tokenizer *t, const int32_t *ids, size_t n, Pieces *p, Err *e);
+/* Tokens in a text read together (core/text/pieces.h, their pieces from tokenizer_pieces): a
+ * token that holds part of a character is labelled with the character and which of its bytes,
+ * "옛[1/3]", never a bare \x98. */
 /* Token i of p (whose id is id) as cli_token_label prints a token, read in its text. */
 const char *cli_pieces_label(const Tokenizer *t, const Pieces *p, size_t i, int32_t id, char *out, size_t cap);
 /* The last CLI_TAIL bytes (or fewer) of tokens ids, into tail; returns how many: the text a

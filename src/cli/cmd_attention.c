@@ -65,7 +65,7 @@ static void print_grid(const Tokenizer *tok, const int32_t *ids, int n, const fl
     /* the tokens read in their text ("옛[1/3]"), cut to the columns by display width */
     Pieces pc;
     Err e;
-    if (cli_pieces(tok, ids, (size_t)n, &pc, &e)) return; /* out of memory: nothing more to print */
+    if (tokenizer_pieces(tok, NULL, ids, (size_t)n, &pc, &e)) return; /* out of memory: nothing more to print */
     for (int j = first; j < n; j++) fputs(cell_label(tok, &pc, j, ids[j], ATT_CELL_W, PAD_RIGHT, cell, sizeof cell), stdout);
     putchar('\n');
     for (int i = first; i < n; i++) {

@@ -71,7 +71,7 @@ static int print_encoding(const Tokenizer *t, const int32_t *ids, size_t n, int 
     }
     Pieces p;
     Err e;
-    if (cli_pieces(t, ids, n, &p, &e)) return cli_fail(&e);
+    if (tokenizer_pieces(t, NULL, ids, n, &p, &e)) return cli_fail(&e);
     printf(P_("%zu token:", "%zu tokens:", n), n);
     for (size_t i = 0; i < n; i++) printf(" %d", ids[i]);
     fputs(_("\npieces:"), stdout);

@@ -112,7 +112,7 @@ int cmd_lens(int argc, char **argv)
             /* position by position, a line per block: its guesses, and p of what comes next; the
              * tokens read in their text ("옛[1/3]"), a guess after the text up to its position */
             Pieces pc;
-            if (cli_pieces(&ck.tok, ids, (size_t)T, &pc, &e)) status = cli_fail(&e);
+            if (tokenizer_pieces(&ck.tok, NULL, ids, (size_t)T, &pc, &e)) status = cli_fail(&e);
             for (int t = 0; t < T && !status; t++) {
                 printf("%4d %s", t, cli_pieces_label(&ck.tok, &pc, (size_t)t, ids[t], label, 20));
                 if (t + 1 < T) printf(_(" -> next %s\n"), cli_pieces_label(&ck.tok, &pc, (size_t)t + 1, ids[t + 1], label, 20));

@@ -129,7 +129,7 @@ int cmd_loss(int argc, char **argv)
             json_end(&j);
         } else {
             Pieces pc; /* the tokens read in their text: "옛[1/3]" for part of a character */
-            if (cli_pieces(tok, ids, n, &pc, &e)) {
+            if (tokenizer_pieces(tok, NULL, ids, n, &pc, &e)) {
                 status = cli_fail(&e);
                 goto done;
             }

@@ -450,23 +450,6 @@ const char *cli_pad(const char *s, int width, int how, char *out, size_t cap)
     return out;
 }
 
-typedef struct {
-    const Tokenizer *t;
-    const int32_t *ids;
-} IdsOf;
-
-static const uint8_t *id_piece(const void *ctx, size_t i, size_t *len)
-{
-    const IdsOf *c = ctx;
-    return tokenizer_token(c->t, c->ids[i], len); /* "" without a tokenizer */
-}
-
-int cli_pieces(const Tokenizer *t, const int32_t *ids, size_t n, Pieces *p, Err *e)
-{
-    IdsOf c = {t, ids};
-    return pieces_build_fn(p, id_piece, &c, n, e);
-}
-
 /* The quotes around a label of at most cap - 3 bytes at buf. */
 static const char *quoted(const char *buf, char *out, size_t cap)
 {

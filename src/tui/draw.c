@@ -235,25 +235,11 @@ static int piece_how(const App *a, int show_ws)
     return ESCAPE_SYMBOLS | (show_ws ? ESCAPE_SPACES : 0) | (a->utf8 ? 0 : ESCAPE_ASCII);
 }
 
-typedef struct {
-    const Tokenizer *t;
-    const char *before;        /* token 0 when not NULL */
-    const int32_t *ids;
-} IdsAfter;
-
-static const uint8_t *ids_piece(const void *ctx, size_t i, size_t *len)
-{
-    const IdsAfter *c = ctx;
-    if (c->before && i == 0) return *len = strlen(c->before), (const uint8_t *)c->before;
-    return tokenizer_token(c->t, c->ids[i - (c->before != NULL)], len);
-}
-
 int pieces_of_ids(const App *a, const Tokenizer *t, const char *before, const int32_t *ids, size_t n, Pieces *p)
 {
     (void)a;
-    IdsAfter c = {t, before, ids};
     Err e;
-    return pieces_build_fn(p, ids_piece, &c, n + (before != NULL), &e);
+    return tokenizer_pieces(t, before, ids, n, p, &e);
 }
 
 /* Quotes around what is in out, cut so that the whole fits in cap. */

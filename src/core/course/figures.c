@@ -230,18 +230,6 @@ static void percentages(const double *p, int n, int K, char *out, size_t cap)
     if (at < cap) snprintf(out + at, cap - at, " %%");
 }
 
-/* Token i's bytes of ids of a tokenizer, for pieces_build_fn. */
-typedef struct {
-    const Tokenizer *t;
-    const int32_t *ids;
-} IdsOf;
-
-static const uint8_t *id_piece(const void *ctx, size_t i, size_t *len)
-{
-    const IdsOf *c = ctx;
-    return tokenizer_token(c->t, c->ids[i], len);
-}
-
 static const Tokenizer *named_tokenizer(Figures *f, int by, Err *e)
 {
     if (by == BY_MODEL) {
@@ -325,8 +313,7 @@ static int compute(Figures *f, const Parsed *p, char *out, size_t cap, Err *e)
                 /* pieces read in their text: part of a character as the character and which of
                  * its bytes, "옛[1/3]" (text/pieces.h) */
                 Pieces pc = {0};
-                const IdsOf of = {tk, ids};
-                if (name[0] == 'p' && pieces_build_fn(&pc, id_piece, &of, n, e)) return free(ids), -1;
+                if (name[0] == 'p' && tokenizer_pieces(tk, NULL, ids, n, &pc, e)) return free(ids), -1;
                 for (size_t i = 0; i < n && at + 1 < cap; i++) {
                     if (name[0] == 'i') {
                         at += (size_t)snprintf(out + at, cap - at, "%s%d", i ? " " : "", ids[i]);

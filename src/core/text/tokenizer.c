@@ -206,3 +206,22 @@ int tokenizer_deserialize(Tokenizer *t, const uint8_t *in, size_t n, Err *e)
     free(offsets);
     return rc;
 }
+
+typedef struct {
+    const Tokenizer *t;
+    const char *before;        /* token 0 when not NULL */
+    const int32_t *ids;
+} IdsAfter;
+
+static const uint8_t *ids_piece(const void *ctx, size_t i, size_t *len)
+{
+    const IdsAfter *c = ctx;
+    if (c->before && i == 0) return *len = strlen(c->before), (const uint8_t *)c->before;
+    return tokenizer_token(c->t, c->ids[i - (c->before != NULL)], len); /* "" without a tokenizer */
+}
+
+int tokenizer_pieces(const Tokenizer *t, const char *before, const int32_t *ids, size_t n, Pieces *p, Err *e)
+{
+    IdsAfter c = {t, before, ids};
+    return pieces_build_fn(p, ids_piece, &c, n + (before != NULL), e);
+}

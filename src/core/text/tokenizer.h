@@ -18,6 +18,7 @@
 
 #include "core/base/err.h"
 #include "core/base/escape.h"
+#include "core/text/pieces.h"
 
 /* The largest vocabulary nexttoken accepts, from any file or to learn: o200k's 200,000 and more
  * fit, and a model's embedding stays addressable with 32-bit arithmetic (gpt2.h). */
@@ -65,6 +66,11 @@ static inline const uint8_t *tokenizer_token(const Tokenizer *t, int32_t id, siz
     *len = t->offsets[id + 1] - t->offsets[id];
     return t->bytes + t->offsets[id];
 }
+
+/* The pieces (text/pieces.h) of n tokens ids of t, after the text `before` as a token 0 when it
+ * is not NULL (a candidate read after the text it follows): how they fall onto characters, for
+ * labels such as "옛[1/3]". 0, or -1 with e filled (p is then empty). */
+int tokenizer_pieces(const Tokenizer *t, const char *before, const int32_t *ids, size_t n, Pieces *p, Err *e);
 
 /* The id of the special token whose bytes are name ("<|endoftext|>"), or -1: GPT-2's 50256,
  * cl100k's 100257; the byte tokenizer and learned byte pairs have none. */
