@@ -11,7 +11,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "core/base/utf8.h"
+#include "core/base/escape.h"
 #include "tui.h"
 
 static attr_t styles[ST_COUNT];
@@ -76,23 +76,18 @@ attr_t style(const App *a, int st)
 
 void sample_line(const App *a, const char *in, char *out, size_t cap)
 {
-    const uint8_t *b = (const uint8_t *)in;
-    const size_t n = strlen(in);
     size_t o = 0;
-    for (size_t i = 0; i < n && o + 5 < cap;) {
-        uint32_t cp = b[i];
-        int k = b[i] < 0x80 ? 1 : utf8_decode(b + i, n - i, &cp);
-        if (b[i] == '\n') {
-            const char *sym = a->utf8 ? "\u21b5" : "|";
-            size_t len = strlen(sym);
-            memcpy(out + o, sym, len), o += len, i++;
-        } else if (b[i] < 32 || b[i] == 127) {
-            out[o++] = ' ', i++; /* tabs and other controls */
-        } else if (k == 0 || (cp >= 0x80 && cp < 0xa0)) {
-            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", b[i]), i++; /* no character, or a C1 control */
-        } else {
-            memcpy(out + o, b + i, (size_t)k), o += (size_t)k, i += (size_t)k;
-        }
+    for (const char *p = in; *p && o + 4 < cap; p++) {
+        size_t run = 0;
+        while ((unsigned char)p[run] >= 32 && p[run] != 127) run++;
+        /* the text between two controls, escaped as every string from outside is (escape.h) */
+        o += escape_bytes((const uint8_t *)p, run, ESCAPE_KEEP_BACKSLASH, out + o, cap - o);
+        p += run;
+        if (!*p) break;
+        const char *sym = *p != '\n' ? " " : a->utf8 ? "\u21b5" : "|"; /* tabs and other controls: a space */
+        const size_t len = strlen(sym);
+        if (o + len >= cap) break;
+        memcpy(out + o, sym, len), o += len;
     }
     out[o] = 0;
 }
