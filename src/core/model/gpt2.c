@@ -410,11 +410,11 @@ void gpt2_backward(const GPT2 *m, GPT2Work *w)
             for (int v = 0; v < V; v++) dlogits[(size_t)n * V + v] *= f;
         }
     /* dlnf = dlogits @ wte; dwte += dlogits^T @ lnf (the tied weight's first gradient) */
-    TIMED(w, bwd, PROF_LMHEAD, par_matmul_backward(pool, w->dln, g->t[GPT2_WTE], NULL, dlogits, w->lnf, m->w.t[GPT2_WTE], N, C, V, 0, 0));
+    TIMED(w, bwd, PROF_LMHEAD, par_matmul_backward(pool, w->dln, g->t[GPT2_WTE], NULL, dlogits, w->lnf, m->w.t[GPT2_WTE], N, C, V, 0));
     const float *last = layer_acts(w, cfg, L - 1).res3;
     memset(w->dres, 0, sizeof(float) * N * C);
     TIMED(w, bwd, PROF_LAYERNORM, par_layernorm_backward(pool, w->dres, g->t[GPT2_LNFW], g->t[GPT2_LNFB], w->dln, last,
-                                                         m->w.t[GPT2_LNFW], w->lnf_mean, w->lnf_rstd, N, C, w->ln_partial, 0));
+                                                         m->w.t[GPT2_LNFW], w->lnf_mean, w->lnf_rstd, N, C, w->ln_partial));
 
     /* dres holds d loss / d (residual stream) at the current depth, and every block's two
      * branches add into it on the way down. */
@@ -425,17 +425,17 @@ void gpt2_backward(const GPT2 *m, GPT2Work *w)
         /* MLP branch: res3 = res2 + fcproj(gelu(fch)). GELU's output is recomputed rather than
          * kept per layer: a cheap pass instead of 4C floats per position per layer. */
         TIMED(w, bwd, PROF_GELU, par_gelu_forward(pool, w->gelu, a.fch, (long)N * 4 * C));
-        TIMED(w, bwd, PROF_FCPROJ, par_matmul_backward(pool, w->dfch, dp.fcprojw, dp.fcprojb, w->dres, w->gelu, p.fcprojw, N, 4 * C, C, 0, 0));
+        TIMED(w, bwd, PROF_FCPROJ, par_matmul_backward(pool, w->dfch, dp.fcprojw, dp.fcprojb, w->dres, w->gelu, p.fcprojw, N, 4 * C, C, 0));
         TIMED(w, bwd, PROF_GELU, par_gelu_backward(pool, w->dfch, a.fch, w->dfch, (long)N * 4 * C));
-        TIMED(w, bwd, PROF_FC, par_matmul_backward(pool, w->dln, dp.fcw, dp.fcb, w->dfch, a.ln2, p.fcw, N, C, 4 * C, 0, 0));
+        TIMED(w, bwd, PROF_FC, par_matmul_backward(pool, w->dln, dp.fcw, dp.fcb, w->dfch, a.ln2, p.fcw, N, C, 4 * C, 0));
         TIMED(w, bwd, PROF_LAYERNORM, par_layernorm_backward(pool, w->dres, dp.ln2w, dp.ln2b, w->dln, a.res2, p.ln2w,
-                                                             a.ln2_mean, a.ln2_rstd, N, C, w->ln_partial, 0));
+                                                             a.ln2_mean, a.ln2_rstd, N, C, w->ln_partial));
         /* Attention branch: res2 = res_in + attproj(attention(qkv(ln1(res_in)))) */
-        TIMED(w, bwd, PROF_ATTPROJ, par_matmul_backward(pool, w->dln, dp.attprojw, dp.attprojb, w->dres, a.atty, p.attprojw, N, C, C, 0, 0));
+        TIMED(w, bwd, PROF_ATTPROJ, par_matmul_backward(pool, w->dln, dp.attprojw, dp.attprojb, w->dres, a.atty, p.attprojw, N, C, C, 0));
         TIMED(w, bwd, PROF_ATTENTION, par_attention_backward(pool, w->dqkv, w->datt, w->dln, a.qkv, a.att, B, T, C, NH));
-        TIMED(w, bwd, PROF_QKV, par_matmul_backward(pool, w->dln, dp.qkvw, dp.qkvb, w->dqkv, a.ln1, p.qkvw, N, C, 3 * C, 0, 0));
+        TIMED(w, bwd, PROF_QKV, par_matmul_backward(pool, w->dln, dp.qkvw, dp.qkvb, w->dqkv, a.ln1, p.qkvw, N, C, 3 * C, 0));
         TIMED(w, bwd, PROF_LAYERNORM, par_layernorm_backward(pool, w->dres, dp.ln1w, dp.ln1b, w->dln, res_in, p.ln1w,
-                                                             a.ln1_mean, a.ln1_rstd, N, C, w->ln_partial, 0));
+                                                             a.ln1_mean, a.ln1_rstd, N, C, w->ln_partial));
     }
     TIMED(w, bwd, PROF_EMBED, par_encoder_backward(pool, g->t[GPT2_WTE], g->t[GPT2_WPE], w->dres, w->inputs, N, T, C));
 }

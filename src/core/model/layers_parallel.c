@@ -90,15 +90,15 @@ void par_layernorm_forward(ParPool *p, float *out, float *mean, float *rstd, con
 
 void par_layernorm_backward(ParPool *p, float *dinp, float *dw, float *db, const float *dout,
                             const float *inp, const float *w, const float *mean,
-                            const float *rstd, int N, int C, float *partial, int accumulate)
+                            const float *rstd, int N, int C, float *partial)
 {
     LnJob j = {.dinp = dinp, .partial = partial, .dout = dout, .inp = inp, .w = w, .cmean = mean,
                .crstd = rstd, .N = N, .C = C};
     par_run(p, ln_bwd_part, &j);
-    /* Gather the parts' dw and db in part order, over what was there (accumulate) or not. */
+    /* Gather the parts' dw and db in part order, the first over what was there. */
     for (int k = 0; k < par_threads(p); k++) {
         const float *pw = partial + (size_t)k * 2 * C, *pb = pw + C;
-        if (k == 0 && !accumulate) {
+        if (k == 0) {
             memcpy(dw, pw, sizeof(float) * C);
             memcpy(db, pb, sizeof(float) * C);
             continue;
@@ -115,7 +115,7 @@ void par_layernorm_backward(ParPool *p, float *dinp, float *dw, float *db, const
 typedef struct {
     float *out, *dinp, *dw, *dbias;
     const float *inp, *w, *bias, *dout;
-    int N, C, OC, accumulate, accumulate_dw;
+    int N, C, OC, accumulate;
 } MmJob;
 
 static void mm_fwd_part(void *ctx, int part, int nparts)
@@ -135,7 +135,7 @@ static void mm_bwd_part(void *ctx, int part, int nparts)
         matmul_backward_input(j->dinp, j->dout, j->w, j->C, j->OC, j->accumulate, lo, hi);
     }
     range(j->OC, part, nparts, ALIGN_FLOATS, &lo, &hi);
-    matmul_backward_weight(j->dw, j->dbias, j->dout, j->inp, j->N, j->C, j->OC, j->accumulate_dw, lo, hi);
+    matmul_backward_weight(j->dw, j->dbias, j->dout, j->inp, j->N, j->C, j->OC, 0 /* written, not added */, lo, hi);
 }
 
 void par_matmul_forward(ParPool *p, float *out, const float *inp, const float *w,
@@ -146,11 +146,10 @@ void par_matmul_forward(ParPool *p, float *out, const float *inp, const float *w
 }
 
 void par_matmul_backward(ParPool *p, float *dinp, float *dw, float *dbias, const float *dout,
-                         const float *inp, const float *w, int N, int C, int OC, int accumulate_dinp,
-                         int accumulate_dw)
+                         const float *inp, const float *w, int N, int C, int OC, int accumulate_dinp)
 {
     MmJob j = {.dinp = dinp, .dw = dw, .dbias = dbias, .dout = dout, .inp = inp, .w = w, .N = N,
-               .C = C, .OC = OC, .accumulate = accumulate_dinp, .accumulate_dw = accumulate_dw};
+               .C = C, .OC = OC, .accumulate = accumulate_dinp};
     par_run(p, mm_bwd_part, &j);
 }
 

@@ -22,17 +22,16 @@ void par_encoder_backward(ParPool *p, float *dwte, float *dwpe, const float *dou
 void par_layernorm_forward(ParPool *p, float *out, float *mean, float *rstd, const float *inp,
                            const float *w, const float *b, int N, int C);
 /* partial: par_threads(p) * 2C floats of scratch for each part's dw and db. dinp is added to;
- * dw and db are added to with accumulate, else overwritten. */
+ * dw and db are overwritten (gpt2_backward does not zero the gradients first). */
 void par_layernorm_backward(ParPool *p, float *dinp, float *dw, float *db, const float *dout,
                             const float *inp, const float *w, const float *mean,
-                            const float *rstd, int N, int C, float *partial, int accumulate);
+                            const float *rstd, int N, int C, float *partial);
 void par_matmul_forward(ParPool *p, float *out, const float *inp, const float *w,
                         const float *bias, int N, int C, int OC, int accumulate);
-/* dinp (overwritten, or added to with accumulate_dinp; NULL to skip), dw and dbias (overwritten,
- * or added to with accumulate_dw). */
+/* dinp (overwritten, or added to with accumulate_dinp; NULL to skip), dw and dbias (overwritten:
+ * gpt2_backward does not zero the gradients first). */
 void par_matmul_backward(ParPool *p, float *dinp, float *dw, float *dbias, const float *dout,
-                         const float *inp, const float *w, int N, int C, int OC, int accumulate_dinp,
-                         int accumulate_dw);
+                         const float *inp, const float *w, int N, int C, int OC, int accumulate_dinp);
 void par_attention_forward(ParPool *p, float *out, float *att, const float *qkv, int B, int T,
                            int C, int NH);
 /* dscratch: par_threads(p) * T * T floats. */
