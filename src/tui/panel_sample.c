@@ -116,7 +116,8 @@ static int fit_generator(Generator *g, GPT2Config *made_for, const GPT2 *m, int 
  * last n_ctx tokens), then each drawn token one at a time, the context sliding when it is full,
  * so that the panel and the command draw the same tokens with the same numbers. One generator
  * follows the draws: a new draw feeds only its token, one taken back cuts the cache back
- * (generator_back); only new weights, a new prompt or a knob feed the prompt again. */
+ * (generator_back); only new weights or a new prompt feed the prompt again (a knob
+ * changes the draws, not the logits: same_context). */
 static int distribution(const App *a, Sample *S, const GPT2 *m, int upto)
 {
     Err e;

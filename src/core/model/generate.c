@@ -38,6 +38,16 @@ static const float *refeed(Generator *g, int n)
     return gpt2_cache_feed(g->model, &g->cache, g->window, n);
 }
 
+/* The cache started over from the prompt kept in g, and the logits after it kept too. */
+static const float *feed_prompt(Generator *g)
+{
+    memcpy(g->window, g->prompt, sizeof(int32_t) * (size_t)g->n_prompt);
+    g->fed = 0, g->slid = 0;
+    const float *logits = refeed(g, g->n_prompt);
+    memcpy(g->prompt_logits, logits, sizeof(float) * (size_t)g->model->cfg.n_vocab);
+    return logits;
+}
+
 const float *generator_start(Generator *g, const int32_t *prompt, int n_prompt)
 {
     const int n_ctx = g->model->cfg.n_ctx;
@@ -46,12 +56,9 @@ const float *generator_start(Generator *g, const int32_t *prompt, int n_prompt)
         prompt += n_prompt - n_ctx;
         n_prompt = n_ctx;
     }
-    memcpy(g->window, prompt, sizeof(int32_t) * (size_t)n_prompt);
     memcpy(g->prompt, prompt, sizeof(int32_t) * (size_t)n_prompt);
-    g->n_prompt = n_prompt, g->fed = 0, g->slid = 0;
-    const float *logits = refeed(g, n_prompt);
-    memcpy(g->prompt_logits, logits, sizeof(float) * (size_t)g->model->cfg.n_vocab);
-    return logits;
+    g->n_prompt = n_prompt;
+    return feed_prompt(g);
 }
 
 const float *generator_feed(Generator *g, int32_t tok)
@@ -77,11 +84,7 @@ const float *generator_back(Generator *g, int n)
     if (g->slid) {
         /* The cache no longer begins with the prompt: it is fed again, and the tokens after it
          * are the caller's to feed (the window may have lost the first of them) */
-        if (n > 0) return NULL;
-        memcpy(g->window, g->prompt, sizeof(int32_t) * (size_t)g->n_prompt);
-        g->fed = 0, g->slid = 0;
-        refeed(g, g->n_prompt);
-        return g->prompt_logits;
+        return n > 0 ? NULL : feed_prompt(g);
     }
     if (n == 0) {
         g->n_window = g->n_prompt, g->cache.n_pos = g->n_prompt, g->fed = 0;
