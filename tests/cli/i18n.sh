@@ -43,6 +43,12 @@ same_json "decode" $BIN decode --tokenizer byte 237 152 155
 # Korean where asked for, English otherwise: an error, --help, a table's prose
 ko $BIN frobnicate >"$TMP/out" 2>"$TMP/err"
 grep -qF "알 수 없는 명령 'frobnicate'" "$TMP/err" || fail "LANG=ko_KR.UTF-8: the error is not in Korean: $(cat "$TMP/err")"
+# an error that names a file carries the C library's reason (strerror, Korean where libc-l10n
+# is installed): readable, never a run of '?' (glibc's text converted to ASCII)
+ko $BIN sample --model "$TMP/no-such-model.bin" 2>"$TMP/err"
+s=$?
+[ $s -eq 2 ] || fail "a missing model under LANG=ko_KR.UTF-8: exit $s"
+grep -q '??' "$TMP/err" && fail "a missing model's error under LANG=ko_KR.UTF-8 has lost its characters: $(cat "$TMP/err")"
 en $BIN frobnicate >"$TMP/out" 2>"$TMP/err"
 grep -qF "unknown command 'frobnicate'" "$TMP/err" || fail "LANG=C.UTF-8: the error is not in English: $(cat "$TMP/err")"
 LANG=C LC_MESSAGES=ko_KR.UTF-8 $BIN frobnicate 2>"$TMP/err"

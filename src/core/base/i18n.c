@@ -84,6 +84,10 @@ const char *i18n_setup(int whole)
     find_dir();
     bindtextdomain(NT_TEXTDOMAIN, dir);
     bind_textdomain_codeset(NT_TEXTDOMAIN, "UTF-8");
+    /* The C library's own messages (strerror's, in an error naming a file) come in the same
+     * UTF-8: a command keeps the character type "C", and glibc would otherwise convert their
+     * Korean to ASCII - every character a '?'. */
+    bind_textdomain_codeset("libc", "UTF-8");
     i18n_set_lang(env_lang());
     return lang;
 }
