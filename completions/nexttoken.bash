@@ -11,7 +11,7 @@ _nexttoken_options() {
     train) echo "--corpus --data --val-data --out --preset --layers --heads --dim --ctx --vocab-size --tokenizer --batch --steps
                  --seconds --constant-lr --lr --warmup --seed --resume --save-every --val-every --threads --json
                  --quiet --help" ;;
-    sample) echo "--model --prompt --tokens --count --temperature --top-k --top-p --min-p --seed --trace --timing --json --help" ;;
+    sample) echo "--model --prompt --tokens --count --temperature --top-k --top-p --min-p --seed --trace --timing --threads --json --help" ;;
     loss) echo "--model --ids --position --step-lr --json --help" ;;
     softmax) echo "--model --prompt --rows --temperature --top-k --top-p --min-p --json --help" ;;
     slice) echo "--model --tokenizer --corpus --context --limit --json --help" ;;

@@ -6,7 +6,9 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "core/base/blas.h"
 #include "core/base/clock.h"
+#include "core/base/parallel.h"
 #include "core/model/generate.h"
 #include "core/model/sampler.h"
 
@@ -31,7 +33,8 @@ static const char usage[] =
     "  --json               print {seed, prompt, samples: [{text, ids}]} instead of text (with\n"
     "                       --trace, each sample also has its trace)\n"
     "  --timing             after each sample, to standard error: the prompt's length and how\n"
-    "                       fast it was read, and how fast the new tokens came (tokens/s)\n");
+    "                       fast it was read, and how fast the new tokens came (tokens/s)\n"
+    "  --threads N          threads (default: one per core; at most four per core)\n");
 
 typedef struct {
     const Tokenizer *tok;
@@ -96,7 +99,7 @@ static int on_token(void *ctx, int32_t token, const Sampler *s)
 int cmd_sample(int argc, char **argv)
 {
     const char *model = NULL, *prompt = NULL;
-    int tokens = 100, count = 1, json = 0, trace = 0, timing = 0;
+    int tokens = 100, count = 1, json = 0, trace = 0, timing = 0, threads = 0;
     uint64_t seed = 0;
     SamplerConfig sc;
     sampler_config_default(&sc);
@@ -113,6 +116,7 @@ int cmd_sample(int argc, char **argv)
         {"json", ARG_FLAG, &json, NO_RANGE, 0},
         {"trace", ARG_FLAG, &trace, NO_RANGE, 0},
         {"timing", ARG_FLAG, &timing, NO_RANGE, 0},
+        {"threads", ARG_INT, &threads, 1, par_max_threads(), 0},
         ARG_END,
     };
     char *pos[1];
@@ -133,7 +137,13 @@ int cmd_sample(int argc, char **argv)
     Generator g;
     Sampler s;
     int status = 0;
-    if (!out) status = cli_fail_nomem(N_("the sample"), sizeof(int32_t) * (size_t)tokens);
+    /* The pool splits each product: a token's by its outputs (decoding is bound by reading the
+     * weights, and one core does not read memory as fast as two), the prompt's by rows with one
+     * BLAS thread in each, as training does. */
+    blas_set_threads(1);
+    ParPool *pool = par_create(threads ? threads : par_cpu_count(), &e);
+    if (!pool) status = cli_fail(&e);
+    else if (!out) status = cli_fail_nomem(N_("the sample"), sizeof(int32_t) * (size_t)tokens);
     else if (tokenizer_encode(tok, (const uint8_t *)ptext, strlen(ptext), &pids, &cap, &n_prompt, &e)
              || sampler_create(&s, &sc, tok->n_vocab, &e)) {
         status = cli_fail(&e);
@@ -141,6 +151,7 @@ int cmd_sample(int argc, char **argv)
         sampler_free(&s);
         status = cli_fail(&e);
     } else {
+        g.cache.pool = pool;
         Rng rng;
         rng_seed(&rng, seed);
         StreamCtx ctx = {tok, !json && !trace, trace, 0, 0, NULL, {0}, {0}, 0};
@@ -215,6 +226,7 @@ int cmd_sample(int argc, char **argv)
         generator_free(&g);
         sampler_free(&s);
     }
+    par_free(pool);
     free(pids);
     free(out);
     checkpoint_free(&ck);

@@ -307,7 +307,8 @@ static void draw_step(const App *a, const Sample *S, WINDOW *w, int y, int h, in
         double lo = 0;
         wmove(w, y, 2);
         for (int i = 0; i < s->n_kept; i++) {
-            int x0 = 2 + (int)(lo * bw), x1 = 2 + (int)((lo + s->cand[i].p_final) * bw);
+            /* the last segment ends at the end: the rounded sum of p_final may fall an ulp short */
+            int x0 = 2 + (int)(lo * bw), x1 = i == s->n_kept - 1 ? 2 + bw : 2 + (int)((lo + s->cand[i].p_final) * bw);
             for (int xx = x0; xx < x1 && xx < 2 + bw; xx++)
                 draw_text(w, y, xx, 1, S->drawn && i == s->chosen_rank ? ST_KEY : (i % 2 ? ST_TOKEN_B : ST_TOKEN_A), a,
                           a->utf8 ? "\u2588" : (i % 2 ? "=" : "#"));

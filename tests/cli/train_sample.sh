@@ -40,6 +40,13 @@ expect_out '"ids":['
 cp "$TMP/out" "$TMP/s1"
 expect_ok $BIN sample --model "$M" --prompt "The cat" --tokens 20 --seed 7 --json
 cmp -s "$TMP/out" "$TMP/s1" || fail "the same seed gave different samples"
+# one thread or three: the same tokens (a token's logits are the same bit for bit; the prompt's
+# rows are split through sgemm, equal up to rounding)
+expect_ok $BIN sample --model "$M" --prompt "The cat" --tokens 20 --seed 7 --json --threads 1
+cmp -s "$TMP/out" "$TMP/s1" || fail "sample --threads 1 differs from the default"
+expect_ok $BIN sample --model "$M" --prompt "The cat" --tokens 20 --seed 7 --json --threads 3
+cmp -s "$TMP/out" "$TMP/s1" || fail "sample --threads 3 differs from the default"
+expect_error 2 "--threads" $BIN sample --model "$M" --threads 0
 expect_ok $BIN sample --model "$M" --prompt "The cat" --tokens 20 --temperature 0 --count 2
 # greedy: both samples identical
 awk '/--- sample 1/{getline; a=$0} /--- sample 2/{getline; b=$0} END{exit a!=b}' "$TMP/out" || fail "greedy samples differ"

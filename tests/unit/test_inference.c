@@ -45,6 +45,35 @@ static void test_cache_matches_forward(void **state)
         assert_true(close_rel(what, lg, want, 50, 1e-5));
     }
     assert_int_equal(c.n_pos, 16);
+    /* Several tokens into a cache that holds some already (the rows see the cached keys and each
+     * other's, causally): 5, then 3 at once, each row's logits the full pass's. */
+    gpt2_cache_reset(&c);
+    gpt2_cache_feed(&m, &c, ids, 5);
+    lg = gpt2_cache_feed(&m, &c, ids + 5, 3);
+    for (int row = 2; row >= 0; row--) {
+        if (row < 2) lg = gpt2_cache_logits_at(&m, &c, row);
+        for (int v = 0; v < 50; v++) want[v] = w.logits[(size_t)(5 + row) * 50 + v];
+        assert_true(close_rel("logits of 3 fed after 5", lg, want, 50, 1e-5));
+    }
+    /* With a pool the work is split between threads: a prompt's rows (through sgemm, up to
+     * rounding), a token's outputs and heads (every logit the same bit for bit). */
+    Err pe;
+    ParPool *pool = par_create(3, &pe);
+    GPT2Cache pc;
+    assert_int_equal(gpt2_cache_create(&pc, &m, &e), 0);
+    pc.pool = pool;
+    for (int v = 0; v < 50; v++) want[v] = w.logits[(size_t)4 * 50 + v];
+    assert_true(close_rel("a prompt fed with a pool", gpt2_cache_feed(&m, &pc, ids, 5), want, 50, 1e-5));
+    gpt2_cache_reset(&pc);
+    gpt2_cache_reset(&c);
+    float *serial = malloc(sizeof(float) * 50);
+    for (int t = 0; t < 16; t++) {
+        memcpy(serial, gpt2_cache_feed(&m, &c, ids + t, 1), sizeof(float) * 50);
+        assert_memory_equal(serial, gpt2_cache_feed(&m, &pc, ids + t, 1), sizeof(float) * 50);
+    }
+    free(serial);
+    gpt2_cache_free(&pc);
+    par_free(pool);
     free(want);
     gpt2_cache_free(&c);
     gpt2_work_free(&w);

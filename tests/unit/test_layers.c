@@ -7,6 +7,7 @@
 #include "core/base/rng.h"
 #include "core/model/gpt2.h"
 #include "core/model/layers.h"
+#include "core/model/layers_parallel.h"
 
 static Rng rng;
 
@@ -144,6 +145,48 @@ static void test_matmul(void **state)
     free(dinp), free(dinp0), free(dw), free(db);
 }
 
+/* One row (decoding): matvec_forward against double precision, with a bias and added to what
+ * is there, at widths with and without a tail past the vector lanes; split by outputs in any
+ * way, and across a pool, every output the same bit for bit. */
+static void check_matvec(int C, int OC)
+{
+    float *w = randn((size_t)OC * C, 1), *x = randn(C, 1), *bias = randn(OC, 1), *base = randn(OC, 1);
+    float *out = malloc(sizeof(float) * OC), *split = malloc(sizeof(float) * OC), *pooled = malloc(sizeof(float) * OC);
+    double *want = malloc(sizeof(double) * OC);
+    for (int o = 0; o < OC; o++) {
+        double s = base[o] + (double)bias[o];
+        for (int c = 0; c < C; c++) s += (double)w[(size_t)o * C + c] * x[c];
+        want[o] = s;
+    }
+    memcpy(out, base, sizeof(float) * OC);
+    matvec_forward(out, x, w, bias, C, OC, 1, 0, OC);
+    assert_true(close_rel("matvec", out, want, OC, 1e-5));
+    memcpy(split, base, sizeof(float) * OC);
+    matvec_forward(split, x, w, bias, C, OC, 1, OC / 3, OC);
+    matvec_forward(split, x, w, bias, C, OC, 1, 0, OC / 3);
+    assert_memory_equal(out, split, sizeof(float) * OC);
+    /* matmul_forward of one row is the same product; par_matmul_forward splits its outputs */
+    Err e;
+    ParPool *pool = par_create(3, &e);
+    assert_non_null(pool);
+    memcpy(pooled, base, sizeof(float) * OC);
+    par_matmul_forward(pool, pooled, x, w, bias, 1, C, OC, 1);
+    assert_memory_equal(out, pooled, sizeof(float) * OC);
+    matmul_forward(pooled, x, w, NULL, C, OC, 0, 0, 1);
+    for (int o = 0; o < OC; o++) want[o] -= base[o] + (double)bias[o];
+    assert_true(close_rel("matvec, no bias, overwritten", pooled, want, OC, 1e-5));
+    par_free(pool);
+    free(w), free(x), free(bias), free(base), free(out), free(split), free(pooled), free(want);
+}
+
+static void test_matvec(void **state)
+{
+    (void)state;
+    check_matvec(53, 37); /* 32 + 16 + 5: every path of a row */
+    check_matvec(96, 70);
+    check_matvec(7, 3);
+}
+
 /* ---- attention ---- */
 
 typedef struct {
@@ -212,6 +255,53 @@ static void test_attention(void **state)
     (void)state;
     check_attention(2, 5, 12, 3);
     check_attention(1, 70, 8, 2);
+}
+
+/* The cache's attention (keys in tiles by column) against the training attention on the same
+ * q, k, v: a row at a time after p0 cached positions, and several rows at once. */
+static void test_attention_cached(void **state)
+{
+    (void)state;
+    const int hs = 8, NH = 2, C = NH * hs, T = 40, p0 = 21, n = 5, P = p0 + n;
+    const int tiles = (T + ATT_KEY_TILE - 1) / ATT_KEY_TILE;
+    const size_t tile_stride = (size_t)C * ATT_KEY_TILE;
+    float *qkv = randn((size_t)P * 3 * C, 1), *kt = zeros((size_t)tiles * tile_stride), *v = zeros((size_t)NH * T * hs);
+    for (int j = 0; j < P; j++)
+        for (int c = 0; c < C; c++) {
+            kt[(size_t)(j / ATT_KEY_TILE) * tile_stride + (size_t)c * ATT_KEY_TILE + j % ATT_KEY_TILE] = qkv[(size_t)j * 3 * C + C + c];
+            v[((size_t)(c / hs) * T + j) * hs + c % hs] = qkv[(size_t)j * 3 * C + 2 * C + c];
+        }
+    float *want = zeros((size_t)n * C), *want_a = zeros((size_t)n * P), *got = zeros((size_t)n * C), *got_a = zeros((size_t)n * P);
+    for (int h = 0; h < NH; h++) {
+        const float *q = qkv + (size_t)p0 * 3 * C + h * hs;
+        attention_head_forward(want + h * hs, C, want_a, q, 3 * C, qkv + C + h * hs, qkv + 2 * C + h * hs, 3 * C, n, p0, hs);
+        attention_cached_forward(got + h * hs, C, got_a, q, 3 * C, kt + (size_t)h * hs * ATT_KEY_TILE, tile_stride,
+                                 v + (size_t)h * T * hs, n, p0, hs);
+        double *wa = malloc(sizeof(double) * n * P);
+        for (int i = 0; i < n * P; i++) wa[i] = want_a[i];
+        assert_true(close_rel("cached attention weights", got_a, wa, (size_t)n * P, 1e-5));
+        for (int i = 0; i < n; i++) /* the future is exactly 0 */
+            for (int j = p0 + i + 1; j < P; j++) assert_true(got_a[(size_t)i * P + j] == 0.0f);
+        free(wa);
+    }
+    double *wo = malloc(sizeof(double) * n * C);
+    for (int i = 0; i < n * C; i++) wo[i] = want[i];
+    assert_true(close_rel("cached attention output", got, wo, (size_t)n * C, 1e-5));
+    /* the heads in parallel, one row: the same as one head at a time */
+    Err e;
+    ParPool *pool = par_create(2, &e);
+    float *row = zeros(C), *row_a = zeros((size_t)NH * P);
+    par_attention_row(pool, row, row_a, P, qkv + (size_t)(P - 1) * 3 * C, 3 * C, kt, v, T, P, NH, hs);
+    for (int h = 0; h < NH; h++) {
+        float one[8], a1[64];
+        attention_cached_forward(one, 0, a1, qkv + (size_t)(P - 1) * 3 * C + h * hs, 3 * C, kt + (size_t)h * hs * ATT_KEY_TILE,
+                                 tile_stride, v + (size_t)h * T * hs, 1, P - 1, hs);
+        assert_memory_equal(one, row + h * hs, sizeof one);
+        assert_memory_equal(a1, row_a + (size_t)h * P, sizeof(float) * P);
+    }
+    par_free(pool);
+    free(wo), free(row), free(row_a);
+    free(qkv), free(kt), free(v), free(want), free(want_a), free(got), free(got_a);
 }
 
 /* ---- gelu ---- */
@@ -509,7 +599,8 @@ int main(void)
 {
     rng_seed(&rng, 2024);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_layernorm),  cmocka_unit_test(test_matmul),
+        cmocka_unit_test(test_layernorm),  cmocka_unit_test(test_matmul), cmocka_unit_test(test_matvec),
+        cmocka_unit_test(test_attention_cached),
         cmocka_unit_test(test_attention),  cmocka_unit_test(test_gelu),
         cmocka_unit_test(test_crossentropy), cmocka_unit_test(test_encoder),
         cmocka_unit_test(test_model_gradient), cmocka_unit_test(test_one_position_gradient),

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/base/bigmem.h"
 #include "core/base/clock.h"
 #include "core/base/i18n.h"
 #include "core/model/layers.h"
@@ -131,7 +132,7 @@ int gpt2_create(GPT2 *m, const GPT2Config *cfg, Err *e)
     if (gpt2_config_check(cfg, e)) return -1;
     m->cfg = *cfg;
     m->n_params = gpt2_param_count(cfg);
-    m->params = calloc(m->n_params, sizeof(float));
+    m->params = bigmem_alloc(m->n_params * sizeof(float));
     if (!m->params) return err_nomem(e, N_("model weights"), m->n_params * sizeof(float));
     gpt2_tensors_point(&m->w, m->params, cfg);
     return 0;
@@ -157,7 +158,7 @@ void gpt2_init_random(GPT2 *m, Rng *rng)
 
 void gpt2_free(GPT2 *m)
 {
-    free(m->params);
+    bigmem_free(m->params);
     memset(m, 0, sizeof *m);
 }
 
@@ -443,29 +444,34 @@ void gpt2_backward(const GPT2 *m, GPT2Work *w)
 /* ------------------------------------------------------------------------------------------ */
 /* Cached inference */
 
+/* positions rounded up to whole tiles of keys */
+static size_t gpt2_cache_tiled(size_t T) { return (T + ATT_KEY_TILE - 1) / ATT_KEY_TILE * ATT_KEY_TILE; }
+
 int gpt2_cache_create(GPT2Cache *c, const GPT2 *m, Err *e)
 {
     memset(c, 0, sizeof *c);
     size_t L = m->cfg.n_layer, T = m->cfg.n_ctx, C = m->cfg.n_embd, V = m->cfg.n_vocab;
-    /* kv + rows of x, ln, qkv, atty, fch (1+1+3+1+4 C) + one head's score matrix + logits */
-    size_t n = L * T * 2 * C + T * 10 * C + T * T + V;
-    c->mem = malloc(n * sizeof(float));
+    /* kv + rows of x, ln, qkv, atty, fch (1+1+3+1+4 C) + one head's score matrix (or a row of
+     * every head's, fed one token with the heads in parallel) + logits */
+    size_t H = m->cfg.n_head, S = T * T > H * T ? T * T : H * T;
+    size_t n = L * C * (gpt2_cache_tiled(T) + T) + T * 10 * C + S + V;
+    c->mem = bigmem_alloc_lazy(n * sizeof(float));
     if (!c->mem) return err_nomem(e, N_("the inference cache"), n * sizeof(float));
     float *p = c->mem;
-    c->kv = p, p += L * T * 2 * C;
+    c->kv = p, p += L * C * (gpt2_cache_tiled(T) + T);
     c->x = p, p += T * C;
     c->ln = p, p += T * C;
     c->qkv = p, p += T * 3 * C;
     c->atty = p, p += T * C;
     c->fch = p, p += T * 4 * C;
-    c->scores = p, p += T * T;
+    c->scores = p, p += S;
     c->logits = p;
     return 0;
 }
 
 void gpt2_cache_free(GPT2Cache *c)
 {
-    free(c->mem);
+    bigmem_free(c->mem);
     memset(c, 0, sizeof *c);
 }
 
@@ -485,25 +491,45 @@ const float *gpt2_cache_feed_keep(const GPT2 *m, GPT2Cache *c, const int32_t *to
     for (int i = 0; i < n; i++)
         for (int j = 0; j < C; j++)
             c->x[(size_t)i * C + j] = wte[(size_t)tokens[i] * C + j] + wpe[(size_t)(p0 + i) * C + j];
+    ParPool *pool = c->pool;
+    const size_t T_tiles = gpt2_cache_tiled(T), kv_layer = (size_t)C * (T_tiles + T);
     for (int l = 0; l < cfg->n_layer; l++) {
         LayerParams p = layer_params(&m->w, cfg, l);
-        float *kv = c->kv + (size_t)l * T * 2 * C; /* (T,2C) */
-        /* The normalisation statistics are not needed after this step; `scores` holds them. */
-        layernorm_forward(c->ln, c->scores, c->scores + n, c->x, p.ln1w, p.ln1b, C, 0, n);
-        matmul_forward(c->qkv, c->ln, p.qkvw, p.qkvb, C, 3 * C, 0, 0, n);
-        for (int i = 0; i < n; i++) /* append k, v of the new rows to the cache */
-            memcpy(kv + (size_t)(p0 + i) * 2 * C, c->qkv + (size_t)i * 3 * C + C, sizeof(float) * 2 * C);
+        /* this layer's keys in tiles by column, then its values head by head (gpt2.h) */
+        float *kt = c->kv + (size_t)l * kv_layer, *v = kt + (size_t)C * T_tiles;
         const int hs = C / NH;
+        const size_t tile_stride = (size_t)C * ATT_KEY_TILE;
+        /* The normalisation statistics are not needed after this step; `scores` holds them. */
+        par_layernorm_forward(pool, c->ln, c->scores, c->scores + n, c->x, p.ln1w, p.ln1b, n, C);
+        par_matmul_forward(pool, c->qkv, c->ln, p.qkvw, p.qkvb, n, C, 3 * C, 0);
+        for (int i = 0; i < n; i++) { /* append k, v of the new rows to the cache */
+            const int pos = p0 + i;
+            const float *k_i = c->qkv + (size_t)i * 3 * C + C, *v_i = k_i + C;
+            float *tile = kt + (size_t)(pos / ATT_KEY_TILE) * tile_stride + pos % ATT_KEY_TILE;
+            for (int j = 0; j < C; j++) tile[(size_t)j * ATT_KEY_TILE] = k_i[j];
+            for (int h = 0; h < NH; h++) memcpy(v + ((size_t)h * T + pos) * hs, v_i + h * hs, sizeof(float) * hs);
+        }
         const size_t P = (size_t)p0 + n;
-        /* Each head's weights (n,P) go to scratch, or to att[l][h] when the caller keeps them. */
-        for (int h = 0; h < NH; h++)
-            attention_head_forward(c->atty + h * hs, C, att ? att + ((size_t)l * NH + h) * n * P : c->scores,
-                                   c->qkv + h * hs, 3 * C, kv + h * hs, kv + C + h * hs, 2 * C, n, p0, hs);
-        matmul_forward(c->x, c->atty, p.attprojw, p.attprojb, C, C, 1, 0, n);
-        layernorm_forward(c->ln, c->scores, c->scores + n, c->x, p.ln2w, p.ln2b, C, 0, n);
-        matmul_forward(c->fch, c->ln, p.fcw, p.fcb, C, 4 * C, 0, 0, n);
-        gelu_forward(c->fch, c->fch, 0, (long)n * 4 * C);
-        matmul_forward(c->x, c->fch, p.fcprojw, p.fcprojb, 4 * C, C, 1, 0, n);
+        /* Each head's weights (n,P) go to scratch, or to att[l][h] when the caller keeps them. A
+         * token: the heads in parallel, each its row of scratch. A prompt into an empty cache:
+         * its own q, k, v as training computes them, through sgemm. */
+        float *att_l = att ? att + (size_t)l * NH * n * P : NULL;
+        if (n == 1)
+            par_attention_row(pool, c->atty, att_l ? att_l : c->scores, P, c->qkv, 3 * C, kt, v, (int)T, (int)P, NH, hs);
+        else
+            for (int h = 0; h < NH; h++) {
+                float *a_h = att_l ? att_l + (size_t)h * n * P : c->scores, *q_h = c->qkv + h * hs;
+                if (p0 == 0)
+                    attention_head_forward(c->atty + h * hs, C, a_h, q_h, 3 * C, q_h + C, q_h + 2 * C, 3 * C, n, 0, hs);
+                else
+                    attention_cached_forward(c->atty + h * hs, C, a_h, q_h, 3 * C, kt + (size_t)h * hs * ATT_KEY_TILE,
+                                             tile_stride, v + (size_t)h * T * hs, n, p0, hs);
+            }
+        par_matmul_forward(pool, c->x, c->atty, p.attprojw, p.attprojb, n, C, C, 1);
+        par_layernorm_forward(pool, c->ln, c->scores, c->scores + n, c->x, p.ln2w, p.ln2b, n, C);
+        par_matmul_forward(pool, c->fch, c->ln, p.fcw, p.fcb, n, C, 4 * C, 0);
+        par_gelu_forward(pool, c->fch, c->fch, (long)n * 4 * C);
+        par_matmul_forward(pool, c->x, c->fch, p.fcprojw, p.fcprojb, n, 4 * C, C, 1);
         if (resid) memcpy(resid + (size_t)l * n * C, c->x, sizeof(float) * n * C);
     }
     c->n_pos = p0 + n;
@@ -517,6 +543,6 @@ const float *gpt2_cache_logits_at(const GPT2 *m, GPT2Cache *c, int row)
     /* logits (V) = wte (V,C) @ lnf(x[row]); ln and scores are scratch past the fed rows' use */
     const float *xr = c->x + (size_t)row * C;
     layernorm_forward(c->ln, c->scores, c->scores + 1, xr, m->w.t[GPT2_LNFW], m->w.t[GPT2_LNFB], C, 0, 1);
-    matmul_forward(c->logits, c->ln, m->w.t[GPT2_WTE], NULL, C, V, 0, 0, 1);
+    par_matmul_forward(c->pool, c->logits, c->ln, m->w.t[GPT2_WTE], NULL, 1, C, V, 0);
     return c->logits;
 }

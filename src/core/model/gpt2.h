@@ -144,8 +144,13 @@ void gpt2_backward(const GPT2 *m, GPT2Work *w);
 typedef struct GPT2Cache {
     int n_pos;       /* positions fed so far, <= n_ctx */
     float *mem;
-    float *kv;       /* (L, n_ctx, 2C): k then v of every position */
+    float *kv;       /* per layer the keys in tiles of ATT_KEY_TILE positions by column (layers.h),
+                      * then the values head by head, (NH, n_ctx, hs): decoding a token reads a
+                      * head's keys and values as contiguous blocks, and a position written
+                      * touches only its tile */
     float *x, *ln, *qkv, *atty, *fch, *scores, *logits; /* scratch for up to n_ctx new rows */
+    ParPool *pool;   /* borrowed, set by the owner: the threads a feed splits its work over
+                      * (NULL: the caller's only); the same numbers whatever the thread count */
 } GPT2Cache;
 
 int gpt2_cache_create(GPT2Cache *c, const GPT2 *m, Err *e);

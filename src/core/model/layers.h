@@ -13,6 +13,7 @@
 #ifndef NT_LAYERS_H
 #define NT_LAYERS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* out (N,C) = wte[ids[n]] (V,C) + wpe[n % T] (maxT,C), rows [n0, n1) */
@@ -37,6 +38,10 @@ void layernorm_backward(float *dinp, float *dw, float *db, const float *dout, co
  * already holds a residual and the product is added to it: the residual costs no extra pass. */
 void matmul_forward(float *out, const float *inp, const float *w, const float *bias, int C,
                     int OC, int accumulate, int n0, int n1);
+/* One row of it, split by output: out[o] = [out[o] +] bias[o] + w[o,:] . x for o in [o0, o1);
+ * a row's value is the same whatever the split. matmul_forward of one row calls it. */
+void matvec_forward(float *out, const float *x, const float *w, const float *bias, int C, int OC,
+                    int accumulate, int o0, int o1);
 /* dinp (N,C) = [dinp +] dout (N,OC) @ w (OC,C), rows [n0, n1) */
 void matmul_backward_input(float *dinp, const float *dout, const float *w, int C, int OC,
                            int accumulate, int n0, int n1);
@@ -57,6 +62,14 @@ void attention_forward(float *out, float *att, const float *qkv, int T, int C, i
  * out (n,hs) = a @ v. Row strides: ldo for out, ldq for q, ldkv for k and v. */
 void attention_head_forward(float *out, int ldo, float *a, const float *q, int ldq,
                             const float *k, const float *v, int ldkv, int n, int p0, int hs);
+/* The same for one head of a key/value cache (gpt2.h), row by row: decoding feeds one token at a
+ * time, and a prompt fed into an empty cache takes attention_head_forward on its own q, k, v. The
+ * keys are kept in tiles of ATT_KEY_TILE positions, each tile the keys by column: for a head,
+ * kt[tile * tile_stride + d * ATT_KEY_TILE + j] is component d of the key at position
+ * tile * ATT_KEY_TILE + j. The values by row, v (P,hs). q, a, out as above. */
+#define ATT_KEY_TILE 16
+void attention_cached_forward(float *out, int ldo, float *a, const float *q, int ldq, const float *kt,
+                              size_t tile_stride, const float *v, int n, int p0, int hs);
 /* dqkv (B,T,3C), overwritten for the pairs [bh0, bh1); dscratch is (T,T) floats for this part. */
 void attention_backward(float *dqkv, float *dscratch, const float *dout, const float *qkv,
                         const float *att, int T, int C, int NH, int bh0, int bh1);

@@ -122,6 +122,11 @@ static void mm_fwd_part(void *ctx, int part, int nparts)
 {
     MmJob *j = ctx;
     int lo, hi;
+    if (j->N == 1) { /* one row (decoding): split its outputs, on cache-line boundaries */
+        range(j->OC, part, nparts, ALIGN_FLOATS, &lo, &hi);
+        matvec_forward(j->out, j->inp, j->w, j->bias, j->C, j->OC, j->accumulate, lo, hi);
+        return;
+    }
     range(j->N, part, nparts, 1, &lo, &hi);
     matmul_forward(j->out, j->inp, j->w, j->bias, j->C, j->OC, j->accumulate, lo, hi);
 }
@@ -183,6 +188,32 @@ void par_attention_forward(ParPool *p, float *out, float *att, const float *qkv,
 {
     AttJob j = {.out = out, .att = att, .qkv = qkv, .B = B, .T = T, .C = C, .NH = NH};
     par_run(p, att_fwd_part, &j);
+}
+
+typedef struct {
+    float *out, *a;
+    const float *q, *kt, *v;
+    size_t a_stride, tile_stride;
+    int ldq, T, P, NH, hs;
+} AttRowJob;
+
+static void att_row_part(void *ctx, int part, int nparts)
+{
+    AttRowJob *j = ctx;
+    int lo, hi;
+    range(j->NH, part, nparts, 1, &lo, &hi);
+    for (int h = lo; h < hi; h++)
+        attention_cached_forward(j->out + h * j->hs, 0, j->a + h * j->a_stride, j->q + h * j->hs, j->ldq,
+                                 j->kt + (size_t)h * j->hs * ATT_KEY_TILE, j->tile_stride,
+                                 j->v + (size_t)h * j->T * j->hs, 1, j->P - 1, j->hs);
+}
+
+void par_attention_row(ParPool *p, float *out, float *a, size_t a_stride, const float *q, int ldq,
+                       const float *kt, const float *v, int T, int P, int NH, int hs)
+{
+    AttRowJob j = {.out = out, .a = a, .q = q, .kt = kt, .v = v, .a_stride = a_stride,
+                   .tile_stride = (size_t)NH * hs * ATT_KEY_TILE, .ldq = ldq, .T = T, .P = P, .NH = NH, .hs = hs};
+    par_run(p, att_row_part, &j);
 }
 
 void par_attention_backward(ParPool *p, float *dqkv, float *dscratch, const float *dout,

@@ -2,7 +2,7 @@
  * layers_parallel.h - each layer of layers.h split across a thread pool (parallel.h).
  *
  * Same arguments as the layers, whole arrays, plus the pool (NULL: one thread). Row-wise layers
- * split rows; weight gradients split output channels; attention splits (batch, head) pairs; the
+ * split rows (a product of one row, its outputs); weight gradients split output channels; attention splits (batch, head) pairs; the
  * embedding gradient splits channels. Where a part needs scratch of its own, the caller passes
  * it, sized for par_threads(pool) parts. The parts of a layer never write the same element, and
  * the reductions that gather parts add them in part order, so the results depend only on the
@@ -34,6 +34,13 @@ void par_matmul_backward(ParPool *p, float *dinp, float *dw, float *dbias, const
                          const float *inp, const float *w, int N, int C, int OC, int accumulate_dinp);
 void par_attention_forward(ParPool *p, float *out, float *att, const float *qkv, int B, int T,
                            int C, int NH);
+/* One new row (decoding) of every head of a layer's key/value cache, the heads split between
+ * parts: head h reads q + h*hs (row stride ldq), its keys in the layer's tiles kt (T/ATT_KEY_TILE
+ * tiles of NH*hs by ATT_KEY_TILE, head h's from row h*hs) and its values at v + h*T*hs (P rows of
+ * hs), and writes out + h*hs and its attention weights (P) at a + h*a_stride
+ * (attention_cached_forward). */
+void par_attention_row(ParPool *p, float *out, float *a, size_t a_stride, const float *q, int ldq,
+                       const float *kt, const float *v, int T, int P, int NH, int hs);
 /* dscratch: par_threads(p) * T * T floats. */
 void par_attention_backward(ParPool *p, float *dqkv, float *dscratch, const float *dout,
                             const float *qkv, const float *att, int B, int T, int C, int NH);

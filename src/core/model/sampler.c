@@ -28,7 +28,7 @@ int sampler_create(Sampler *s, const SamplerConfig *c, int n_vocab, Err *e)
     if (sampler_config_check(c, e)) return -1;
     s->cfg = *c;
     s->n_vocab = n_vocab;
-    size_t scratch = (size_t)n_vocab * (4 * sizeof(uint32_t) + sizeof *s->cand);
+    size_t scratch = (size_t)n_vocab * (4 * sizeof(uint32_t) + 2 * sizeof(double));
     s->cand = calloc((size_t)n_vocab, sizeof *s->cand);
     s->scratch = malloc(scratch);
     if (!s->cand || !s->scratch) {
@@ -46,59 +46,52 @@ void sampler_free(Sampler *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Sorts the candidates by p_temp, highest first; equal probabilities (both may have underflowed
- * to 0) by logit, then by id, so the order never depends on the sort algorithm. p_temp rises
- * with the logit (e^(z/T - max) / sum, T > 0), and at T = 0 the one token with p_temp 1 is the
- * lowest id of the highest logit: so that order is the order of the logits, highest first, equal
- * ones by id. A radix sort of the logits gives it in four linear passes (stable, from candidates
- * in id order): at GPT-2's 50,257 tokens qsort's comparisons cost a tenth of a decoded token.
- * The key of a float: its bits with the sign bit flipped when positive and every bit flipped
- * when negative order as the floats do; inverted, highest first. */
-static void sort_candidates(Sampler *s)
+/* The order of the candidates, by p_temp, highest first; equal probabilities (both may have
+ * underflowed to 0) by logit, then by id, so the order never depends on the sort algorithm.
+ * p_temp rises with the logit (e^(z/T - max) / sum, T > 0), and at T = 0 the one token with
+ * p_temp 1 is the lowest id of the highest logit: so that order is the order of the logits,
+ * highest first, equal ones by id. A radix sort of the logits gives it in linear passes (stable,
+ * from ids in order; the four digits' counts taken in one pass): at GPT-2's 50,257 tokens
+ * qsort's comparisons cost a tenth of a decoded token. The key of a float: its bits with the
+ * sign bit flipped when positive and every bit flipped when negative order as the floats do;
+ * inverted, highest first. Returns the ids in order (in scratch). */
+static const uint32_t *sort_ids(Sampler *s, const float *logits)
 {
     const int V = s->n_vocab;
     uint32_t *key = s->scratch, *key2 = key + V, *idx = key2 + V, *idx2 = idx + V;
-    SampleCandidate *tmp = (SampleCandidate *)(idx2 + V);
+    size_t count[4][257] = {{0}};
     for (int i = 0; i < V; i++) {
-        float z = s->cand[i].logit + 0.0f; /* -0 becomes +0: the two are equal logits */
+        float z = logits[i] + 0.0f; /* -0 becomes +0: the two are equal logits */
         uint32_t b;
         memcpy(&b, &z, sizeof b);
         key[i] = ~(b & 0x80000000u ? ~b : b | 0x80000000u);
         idx[i] = (uint32_t)i;
+        for (int d = 0; d < 4; d++) count[d][((key[i] >> (8 * d)) & 0xff) + 1]++;
     }
-    for (int shift = 0; shift < 32; shift += 8) {
-        size_t count[257] = {0};
-        for (int i = 0; i < V; i++) count[((key[i] >> shift) & 0xff) + 1]++;
-        for (int d = 0; d < 256; d++) count[d + 1] += count[d];
+    for (int d = 0; d < 4; d++) {
+        size_t *cnt = count[d];
+        for (int k = 0; k < 256; k++) cnt[k + 1] += cnt[k];
         for (int i = 0; i < V; i++) {
-            size_t to = count[(key[i] >> shift) & 0xff]++;
+            size_t to = cnt[(key[i] >> (8 * d)) & 0xff]++;
             key2[to] = key[i], idx2[to] = idx[i];
         }
         uint32_t *t = key; key = key2, key2 = t;
         t = idx, idx = idx2, idx2 = t;
     }
-    /* after an even number of passes the sorted order is back in the first arrays */
-    for (int i = 0; i < V; i++) tmp[i] = s->cand[idx[i]];
-    memcpy(s->cand, tmp, sizeof *tmp * (size_t)V);
+    return idx; /* after an even number of passes, the first arrays again */
 }
 
-/* softmax of logits / T into dst (double); returns the sum of e^(z - max). */
-static double softmax_into(SampleCandidate *c, int n, double T, int into_temp, double *max_out)
+/* e[i] = e^(logit_i / T - max) into e, in id order; returns their sum, the max in *max_out. */
+static double exp_into(double *e, const float *logits, int n, double T, double *max_out)
 {
     double mx = -INFINITY;
-    for (int i = 0; i < n; i++) mx = fmax(mx, c[i].logit / T);
+    for (int i = 0; i < n; i++) mx = fmax(mx, logits[i] / T);
     double sum = 0;
     for (int i = 0; i < n; i++) {
-        double v = exp(c[i].logit / T - mx);
-        if (into_temp) c[i].p_temp = v;
-        else c[i].p = v;
-        sum += v;
+        e[i] = exp(logits[i] / T - mx);
+        sum += e[i];
     }
-    for (int i = 0; i < n; i++) {
-        if (into_temp) c[i].p_temp /= sum;
-        else c[i].p /= sum;
-    }
-    if (max_out) *max_out = mx;
+    *max_out = mx;
     return sum;
 }
 
@@ -107,34 +100,39 @@ void sampler_distribution(Sampler *s, const float *logits)
     const int V = s->n_vocab;
     const SamplerConfig *c = &s->cfg;
     SampleCandidate *cand = s->cand;
-    for (int i = 0; i < V; i++)
-        cand[i] = (SampleCandidate){.id = i, .logit = logits[i], .cut_by = CUT_NONE};
-
+    /* The softmaxes are taken in id order into scratch, after the sort's arrays (sampler_create),
+     * and the candidates written once, in sorted order: the table of V candidates is the
+     * largest thing a token's sampling touches. */
+    double *e1 = (double *)((uint32_t *)s->scratch + 4 * (size_t)V), *et = e1 + V;
     /* 1. temperature */
-    double mx1;
-    double sum1 = softmax_into(cand, V, 1.0, 0, &mx1);
+    double mx1, mx = 0, sum = 0;
+    const double sum1 = exp_into(e1, logits, V, 1.0, &mx1);
+    int best = 0;
     if (c->temperature == 1) {
-        /* the same softmax: copied rather than computed twice (V exponentials) */
-        for (int i = 0; i < V; i++) cand[i].p_temp = cand[i].p;
+        /* the same softmax, not computed twice (V exponentials) */
         s->exp_shift = mx1 <= 80 ? 0 : mx1;
         s->exp_sum = sum1 * exp(mx1 - s->exp_shift);
     } else if (c->temperature > 0) {
-        double mx;
-        double sum = softmax_into(cand, V, c->temperature, 1, &mx);
+        sum = exp_into(et, logits, V, c->temperature, &mx);
         s->exp_shift = mx <= 80 ? 0 : mx;
         s->exp_sum = sum * exp(mx - s->exp_shift);
     } else {
         /* The limit T -> 0: all probability on the most likely token. */
-        int best = 0;
         for (int i = 1; i < V; i++)
-            if (cand[i].logit > cand[best].logit) best = i;
-        for (int i = 0; i < V; i++) cand[i].p_temp = i == best;
+            if (logits[i] > logits[best]) best = i;
         s->exp_shift = 0;
         s->exp_sum = NAN;
     }
     /* 2. sort */
-    sort_candidates(s);
-
+    const uint32_t *order = sort_ids(s, logits);
+    for (int r = 0; r < V; r++) {
+        const int i = (int)order[r];
+        const double p = e1[i] / sum1;
+        double pt = p;
+        if (c->temperature == 0) pt = i == best;
+        else if (c->temperature != 1) pt = et[i] / sum;
+        cand[r] = (SampleCandidate){.id = i, .logit = logits[i], .p = p, .p_temp = pt, .cut_by = CUT_NONE};
+    }
     /* 3. top-k */
     int kept = V;
     if (c->top_k > 0 && c->top_k < kept) {

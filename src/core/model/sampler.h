@@ -55,7 +55,7 @@ typedef struct Sampler {
     SamplerConfig cfg;
     int n_vocab;
     SampleCandidate *cand; /* n_vocab, sorted by p_temp after sampler_distribution */
-    void *scratch;         /* the sort's: keys, indices and candidates, n_vocab of each */
+    void *scratch;         /* n_vocab of each: the sort's keys and ids (twice), the softmaxes' e^z */
     int n_kept;            /* the kept set is cand[0 .. n_kept) */
     double kept_mass;      /* sum of p_temp over the kept set */
     /* The worked softmax at temperature T: e^(logit/T - shift) and their sum. shift is 0 when

@@ -292,6 +292,7 @@ TrainerThread *tt_start(Trainer *tr, const Tokenizer *tok, const Dataset *data,
     if (copy_weights(&tt->back, &tt->tr.model)) tt->back_step = tt->tr.st.step, tt->back_ready = 1;
     tt->snap.weights_version = 1;
     tt->have_gen = generator_create(&tt->gen, &tt->tr.model, e) == 0;
+    tt->gen.cache.pool = tt->tr.pool; /* the samples are made between steps, on the trainer's threads */
     publish_history(tt);
     tt->want_pause = !running;
     tt->snap.state = running ? TT_RUNNING : TT_PAUSED;
