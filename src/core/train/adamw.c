@@ -62,13 +62,14 @@ static void adamw_part(void *ctx, int part, int nparts)
         size_t a = seg_lo > lo ? seg_lo : lo, b = seg_lo + j->seg_size[s] < hi ? seg_lo + j->seg_size[s] : hi;
         if (a >= b) continue;
         const float keep = j->seg_decay[s] ? 1.0f - j->lr * opt->weight_decay : 1.0f;
+        const float bc2_sqrt = j->bc2_sqrt, step_size = j->step_size; /* not reloaded per element */
         float *restrict p = j->params, *restrict m = opt->m, *restrict v = opt->v;
         const float *restrict g = j->grads;
         for (size_t i = a; i < b; i++) {
             m[i] = b1 * m[i] + (1.0f - b1) * g[i];
             v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
-            float denom = sqrtf(v[i]) / j->bc2_sqrt + eps;
-            p[i] = p[i] * keep - j->step_size * m[i] / denom;
+            float denom = sqrtf(v[i]) / bc2_sqrt + eps;
+            p[i] = p[i] * keep - step_size * m[i] / denom;
         }
     }
 }
