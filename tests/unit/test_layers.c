@@ -264,18 +264,19 @@ static void test_attention_cached(void **state)
     (void)state;
     const int hs = 8, NH = 2, C = NH * hs, T = 40, p0 = 21, n = 5, P = p0 + n;
     const int tiles = (T + ATT_KEY_TILE - 1) / ATT_KEY_TILE;
-    const size_t tile_stride = (size_t)C * ATT_KEY_TILE;
-    float *qkv = randn((size_t)P * 3 * C, 1), *kt = zeros((size_t)tiles * tile_stride), *v = zeros((size_t)NH * T * hs);
+    const size_t tile_stride = (size_t)hs * ATT_KEY_TILE, head_stride = tiles * tile_stride;
+    float *qkv = randn((size_t)P * 3 * C, 1), *kt = zeros((size_t)NH * head_stride), *v = zeros((size_t)NH * T * hs);
     for (int j = 0; j < P; j++)
         for (int c = 0; c < C; c++) {
-            kt[(size_t)(j / ATT_KEY_TILE) * tile_stride + (size_t)c * ATT_KEY_TILE + j % ATT_KEY_TILE] = qkv[(size_t)j * 3 * C + C + c];
+            kt[(c / hs) * head_stride + (size_t)(j / ATT_KEY_TILE) * tile_stride + (size_t)(c % hs) * ATT_KEY_TILE + j % ATT_KEY_TILE] =
+                qkv[(size_t)j * 3 * C + C + c];
             v[((size_t)(c / hs) * T + j) * hs + c % hs] = qkv[(size_t)j * 3 * C + 2 * C + c];
         }
     float *want = zeros((size_t)n * C), *want_a = zeros((size_t)n * P), *got = zeros((size_t)n * C), *got_a = zeros((size_t)n * P);
     for (int h = 0; h < NH; h++) {
         const float *q = qkv + (size_t)p0 * 3 * C + h * hs;
         attention_head_forward(want + h * hs, C, want_a, q, 3 * C, qkv + C + h * hs, qkv + 2 * C + h * hs, 3 * C, n, p0, hs);
-        attention_cached_forward(got + h * hs, C, got_a, q, 3 * C, kt + (size_t)h * hs * ATT_KEY_TILE, tile_stride,
+        attention_cached_forward(got + h * hs, C, got_a, q, 3 * C, kt + h * head_stride, tile_stride,
                                  v + (size_t)h * T * hs, n, p0, hs);
         double *wa = malloc(sizeof(double) * n * P);
         for (int i = 0; i < n * P; i++) wa[i] = want_a[i];
@@ -287,14 +288,25 @@ static void test_attention_cached(void **state)
     double *wo = malloc(sizeof(double) * n * C);
     for (int i = 0; i < n * C; i++) wo[i] = want[i];
     assert_true(close_rel("cached attention output", got, wo, (size_t)n * C, 1e-5));
-    /* the heads in parallel, one row: the same as one head at a time */
+    /* The heads in parallel, one row, into a cache of the positions before it: each head appends
+     * its key and value where they belong, then attends as one head at a time does. */
     Err e;
     ParPool *pool = par_create(2, &e);
     float *row = zeros(C), *row_a = zeros((size_t)NH * P);
-    par_attention_row(pool, row, row_a, P, qkv + (size_t)(P - 1) * 3 * C, 3 * C, kt, v, T, P, NH, hs);
+    float *kt2 = zeros((size_t)NH * head_stride), *v2 = zeros((size_t)NH * T * hs);
+    for (int h = 0; h < NH; h++)
+        for (int j = 0; j < P - 1; j++) {
+            const float *k_jh = qkv + (size_t)j * 3 * C + C + h * hs;
+            attention_cache_append(kt2 + h * head_stride, v2 + (size_t)h * T * hs, k_jh, k_jh + C, j, hs);
+        }
+    const float *last = qkv + (size_t)(P - 1) * 3 * C;
+    par_attention_row(pool, row, row_a, P, last, 3 * C, last + C, last + 2 * C, kt2, v2, T, P, NH, hs);
+    assert_memory_equal(kt2, kt, sizeof(float) * NH * head_stride);
+    assert_memory_equal(v2, v, sizeof(float) * NH * T * hs);
+    free(kt2), free(v2);
     for (int h = 0; h < NH; h++) {
         float one[8], a1[64];
-        attention_cached_forward(one, 0, a1, qkv + (size_t)(P - 1) * 3 * C + h * hs, 3 * C, kt + (size_t)h * hs * ATT_KEY_TILE,
+        attention_cached_forward(one, 0, a1, qkv + (size_t)(P - 1) * 3 * C + h * hs, 3 * C, kt + h * head_stride,
                                  tile_stride, v + (size_t)h * T * hs, 1, P - 1, hs);
         assert_memory_equal(one, row + h * hs, sizeof one);
         assert_memory_equal(a1, row_a + (size_t)h * P, sizeof(float) * P);

@@ -97,6 +97,15 @@ static inline float nt_dot(const float *a, const float *b, int n)
     return acc[0] + s;
 }
 
+/* Hints to fetch the cache line at p before it is read, or written (no effect on results). */
+#if defined(__GNUC__)
+#define NT_PREFETCH(p) __builtin_prefetch(p)
+#define NT_PREFETCH_W(p) __builtin_prefetch((p), 1)
+#else
+#define NT_PREFETCH(p) ((void)(p))
+#define NT_PREFETCH_W(p) ((void)(p))
+#endif
+
 /* The largest of n >= 1 values (NaN-free input). */
 static inline float nt_max(const float *x, int n)
 {

@@ -496,35 +496,34 @@ const float *gpt2_cache_feed_keep(const GPT2 *m, GPT2Cache *c, const int32_t *to
     const size_t T_tiles = gpt2_cache_tiled(T), kv_layer = (size_t)C * (T_tiles + T);
     for (int l = 0; l < cfg->n_layer; l++) {
         LayerParams p = layer_params(&m->w, cfg, l);
-        /* this layer's keys in tiles by column, then its values head by head (gpt2.h) */
+        /* this layer's keys head by head in tiles by column, then its values head by head (gpt2.h) */
         float *kt = c->kv + (size_t)l * kv_layer, *v = kt + (size_t)C * T_tiles;
         const int hs = C / NH;
-        const size_t tile_stride = (size_t)C * ATT_KEY_TILE;
+        const size_t tile_stride = (size_t)hs * ATT_KEY_TILE, head_stride = (size_t)hs * T_tiles;
         /* The normalisation statistics are not needed after this step; `scores` holds them. */
         par_layernorm_forward(pool, c->ln, c->scores, c->scores + n, c->x, p.ln1w, p.ln1b, n, C);
         par_matmul_forward(pool, c->qkv, c->ln, p.qkvw, p.qkvb, n, C, 3 * C, 0);
-        for (int i = 0; i < n; i++) { /* append k, v of the new rows to the cache */
-            const int pos = p0 + i;
-            const float *k_i = c->qkv + (size_t)i * 3 * C + C, *v_i = k_i + C;
-            float *tile = kt + (size_t)(pos / ATT_KEY_TILE) * tile_stride + pos % ATT_KEY_TILE;
-            for (int j = 0; j < C; j++) tile[(size_t)j * ATT_KEY_TILE] = k_i[j];
-            for (int h = 0; h < NH; h++) memcpy(v + ((size_t)h * T + pos) * hs, v_i + h * hs, sizeof(float) * hs);
-        }
+        if (n > 1) /* append k, v of the new rows to the cache (a token's heads append their own) */
+            for (int i = 0; i < n; i++)
+                for (int h = 0; h < NH; h++) {
+                    const float *k_ih = c->qkv + (size_t)i * 3 * C + C + h * hs;
+                    attention_cache_append(kt + h * head_stride, v + (size_t)h * T * hs, k_ih, k_ih + C, p0 + i, hs);
+                }
         const size_t P = (size_t)p0 + n;
         /* Each head's weights (n,P) go to scratch, or to att[l][h] when the caller keeps them. A
          * token: the heads in parallel, each its row of scratch. A prompt into an empty cache:
          * its own q, k, v as training computes them, through sgemm. */
         float *att_l = att ? att + (size_t)l * NH * n * P : NULL;
         if (n == 1)
-            par_attention_row(pool, c->atty, att_l ? att_l : c->scores, P, c->qkv, 3 * C, kt, v, (int)T, (int)P, NH, hs);
+            par_attention_row(pool, c->atty, att_l ? att_l : c->scores, P, c->qkv, 3 * C, c->qkv + C, c->qkv + 2 * C, kt, v,
+                              (int)T, (int)P, NH, hs);
         else
             for (int h = 0; h < NH; h++) {
                 float *a_h = att_l ? att_l + (size_t)h * n * P : c->scores, *q_h = c->qkv + h * hs;
                 if (p0 == 0)
                     attention_head_forward(c->atty + h * hs, C, a_h, q_h, 3 * C, q_h + C, q_h + 2 * C, 3 * C, n, 0, hs);
                 else
-                    attention_cached_forward(c->atty + h * hs, C, a_h, q_h, 3 * C, kt + (size_t)h * hs * ATT_KEY_TILE,
-                                             tile_stride, v + (size_t)h * T * hs, n, p0, hs);
+                    attention_cached_forward(c->atty + h * hs, C, a_h, q_h, 3 * C, kt + h * head_stride, tile_stride, v + (size_t)h * T * hs, n, p0, hs);
             }
         par_matmul_forward(pool, c->x, c->atty, p.attprojw, p.attprojb, n, C, C, 1);
         par_layernorm_forward(pool, c->ln, c->scores, c->scores + n, c->x, p.ln2w, p.ln2b, n, C);

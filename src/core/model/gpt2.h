@@ -144,10 +144,10 @@ void gpt2_backward(const GPT2 *m, GPT2Work *w);
 typedef struct GPT2Cache {
     int n_pos;       /* positions fed so far, <= n_ctx */
     float *mem;
-    float *kv;       /* per layer the keys in tiles of ATT_KEY_TILE positions by column (layers.h),
-                      * then the values head by head, (NH, n_ctx, hs): decoding a token reads a
-                      * head's keys and values as contiguous blocks, and a position written
-                      * touches only its tile */
+    float *kv;       /* per layer the keys head by head, each head's in tiles of ATT_KEY_TILE
+                      * positions by column (layers.h), then the values head by head, (NH,
+                      * n_ctx, hs): decoding a token reads a head's keys and its values as two
+                      * contiguous streams, and a position written touches only its tiles */
     float *x, *ln, *qkv, *atty, *fch, *scores, *logits; /* scratch for up to n_ctx new rows */
     ParPool *pool;   /* borrowed, set by the owner: the threads a feed splits its work over
                       * (NULL: the caller's only); the same numbers whatever the thread count */

@@ -243,31 +243,76 @@ void attention_head_forward(float *out, int ldo, float *a, const float *q, int l
     }
 }
 
+/* out (HS) = a (P) @ v (P,HS), every component's sum held in registers over all of j (a head
+ * of at most 64 floats is four vectors), each row of v read once. HS is a constant where it is
+ * inlined, so that the compiler can keep the sums out of memory. */
+static inline void attention_values(float *restrict out, const float *restrict a, const float *restrict v,
+                                    int P, const int HS)
+{
+    float acc[64] = {0};
+    for (int j = 0; j < P; j++) {
+        const float aj = a[j], *restrict vj = v + (size_t)j * HS;
+        /* the rows come from memory (a cache holds more than the caches do): each line of the
+         * row 16 ahead */
+        for (int d = 0; d < HS; d += 16) NT_PREFETCH(vj + 16 * HS + d);
+        for (int d = 0; d < HS; d++) acc[d] += aj * vj[d];
+    }
+    for (int d = 0; d < HS; d++) out[d] = acc[d];
+}
+
 /* One row over the cache: a (P) = softmax(scale * q (hs) @ k^T), out (hs) = a (P) @ v (P,hs).
  * The keys come in tiles of ATT_KEY_TILE positions stored by column (layers.h), so the scores of
- * a tile are ATT_KEY_TILE sums side by side: one vector, streamed from one contiguous block, each
- * sum over d in a fixed order whatever the vector width. Lanes past P read keys not yet written
- * and are dropped. */
+ * a tile are ATT_KEY_TILE sums side by side: one vector, from one contiguous block, each sum over
+ * d in a fixed order whatever the vector width (two sets, even and odd d, so that each add does
+ * not wait for the last). Lanes past P read keys not yet written and are dropped. */
 NT_SIMD_CLONES
 static void attention_cached_row(float *restrict out, float *restrict a, const float *restrict q,
                                  const float *restrict kt, size_t tile_stride, const float *restrict v,
                                  int P, int hs, float scale)
 {
     enum { B = ATT_KEY_TILE };
+    /* Each tile's rows are fetched two tiles ahead (below); the first two, and the first rows of
+     * v, are asked for at once here rather than waited for one line at a time. */
+    for (int d = 0; d < 2 * hs; d++) NT_PREFETCH(kt + (size_t)d * B);
+    for (int j = 0; j < 16 && j < P; j++)
+        for (int d = 0; d < hs; d += 16) NT_PREFETCH(v + (size_t)j * hs + d);
     for (int j0 = 0; j0 < P; j0 += B) {
         const float *restrict t = kt + (size_t)(j0 / B) * tile_stride;
-        float acc[B] = {0};
-        for (int d = 0; d < hs; d++)
-            for (int jj = 0; jj < B; jj++) acc[jj] += q[d] * t[d * B + jj];
+        float e[B] = {0}, o[B] = {0};
+        int d = 0;
+        for (; d + 2 <= hs; d += 2) {
+            NT_PREFETCH(t + 2 * tile_stride + d * B); /* a row of the tile after next */
+            for (int jj = 0; jj < B; jj++) {
+                e[jj] += q[d] * t[d * B + jj];
+                o[jj] += q[d + 1] * t[(d + 1) * B + jj];
+            }
+        }
+        for (; d < hs; d++)
+            for (int jj = 0; jj < B; jj++) e[jj] += q[d] * t[d * B + jj];
         const int m = P - j0 < B ? P - j0 : B;
-        for (int jj = 0; jj < m; jj++) a[j0 + jj] = scale * acc[jj];
+        for (int jj = 0; jj < m; jj++) a[j0 + jj] = scale * (e[jj] + o[jj]);
     }
     causal_softmax_row(a, P, P);
-    for (int d = 0; d < hs; d++) out[d] = 0.0f;
-    for (int j = 0; j < P; j++) {
-        const float aj = a[j], *restrict vj = v + (size_t)j * hs;
-        for (int d = 0; d < hs; d++) out[d] += aj * vj[d];
-    }
+    /* GPT-2's heads are 64 wide (124M and up) or narrower; the rest in pieces of 64 */
+    if (hs == 64) attention_values(out, a, v, P, 64);
+    else if (hs == 32) attention_values(out, a, v, P, 32);
+    else
+        for (int d0 = 0; d0 < hs; d0 += 64) {
+            const int w = hs - d0 < 64 ? hs - d0 : 64;
+            float acc[64] = {0};
+            for (int j = 0; j < P; j++)
+                for (int d = 0; d < w; d++) acc[d] += a[j] * v[(size_t)j * hs + d0 + d];
+            for (int d = 0; d < w; d++) out[d0 + d] = acc[d];
+        }
+}
+
+void attention_cache_append(float *kt, float *v, const float *k_new, const float *v_new, int pos, int hs)
+{
+    float *t = kt + (size_t)(pos / ATT_KEY_TILE) * hs * ATT_KEY_TILE + pos % ATT_KEY_TILE;
+    /* a component in each of hs lines: ask for them all before writing, not one at a time */
+    for (int d = 0; d < hs; d++) NT_PREFETCH_W(t + (size_t)d * ATT_KEY_TILE);
+    for (int d = 0; d < hs; d++) t[(size_t)d * ATT_KEY_TILE] = k_new[d];
+    memcpy(v + (size_t)pos * hs, v_new, sizeof(float) * hs);
 }
 
 void attention_cached_forward(float *out, int ldo, float *a, const float *q, int ldq, const float *kt,

@@ -68,6 +68,9 @@ void attention_head_forward(float *out, int ldo, float *a, const float *q, int l
  * kt[tile * tile_stride + d * ATT_KEY_TILE + j] is component d of the key at position
  * tile * ATT_KEY_TILE + j. The values by row, v (P,hs). q, a, out as above. */
 #define ATT_KEY_TILE 16
+/* Puts the key and value of position pos of one head into its cache: kt the head's tiles (one
+ * after another, hs x ATT_KEY_TILE each), v its values (rows of hs). */
+void attention_cache_append(float *kt, float *v, const float *k_new, const float *v_new, int pos, int hs);
 void attention_cached_forward(float *out, int ldo, float *a, const float *q, int ldq, const float *kt,
                               size_t tile_stride, const float *v, int n, int p0, int hs);
 /* dqkv (B,T,3C), overwritten for the pairs [bh0, bh1); dscratch is (T,T) floats for this part. */

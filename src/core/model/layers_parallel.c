@@ -191,9 +191,9 @@ void par_attention_forward(ParPool *p, float *out, float *att, const float *qkv,
 }
 
 typedef struct {
-    float *out, *a;
-    const float *q, *kt, *v;
-    size_t a_stride, tile_stride;
+    float *out, *a, *kt, *v;
+    const float *q, *k_new, *v_new;
+    size_t a_stride, tile_stride, T_tiles;
     int ldq, T, P, NH, hs;
 } AttRowJob;
 
@@ -202,17 +202,22 @@ static void att_row_part(void *ctx, int part, int nparts)
     AttRowJob *j = ctx;
     int lo, hi;
     range(j->NH, part, nparts, 1, &lo, &hi);
-    for (int h = lo; h < hi; h++)
-        attention_cached_forward(j->out + h * j->hs, 0, j->a + h * j->a_stride, j->q + h * j->hs, j->ldq,
-                                 j->kt + (size_t)h * j->hs * ATT_KEY_TILE, j->tile_stride,
-                                 j->v + (size_t)h * j->T * j->hs, 1, j->P - 1, j->hs);
+    for (int h = lo; h < hi; h++) {
+        float *kt = j->kt + (size_t)h * j->hs * j->T_tiles, *v = j->v + (size_t)h * j->T * j->hs;
+        attention_cache_append(kt, v, j->k_new + h * j->hs, j->v_new + h * j->hs, j->P - 1, j->hs);
+        attention_cached_forward(j->out + h * j->hs, 0, j->a + h * j->a_stride, j->q + h * j->hs, j->ldq, kt,
+                                 j->tile_stride, v, 1, j->P - 1, j->hs);
+    }
 }
 
 void par_attention_row(ParPool *p, float *out, float *a, size_t a_stride, const float *q, int ldq,
-                       const float *kt, const float *v, int T, int P, int NH, int hs)
+                       const float *k_new, const float *v_new, float *kt, float *v, int T, int P, int NH,
+                       int hs)
 {
-    AttRowJob j = {.out = out, .a = a, .q = q, .kt = kt, .v = v, .a_stride = a_stride,
-                   .tile_stride = (size_t)NH * hs * ATT_KEY_TILE, .ldq = ldq, .T = T, .P = P, .NH = NH, .hs = hs};
+    AttRowJob j = {.out = out, .a = a, .q = q, .k_new = k_new, .v_new = v_new, .kt = kt, .v = v, .a_stride = a_stride,
+                   .tile_stride = (size_t)hs * ATT_KEY_TILE,
+                   .T_tiles = ((size_t)T + ATT_KEY_TILE - 1) / ATT_KEY_TILE * ATT_KEY_TILE,
+                   .ldq = ldq, .T = T, .P = P, .NH = NH, .hs = hs};
     par_run(p, att_row_part, &j);
 }
 

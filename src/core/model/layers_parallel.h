@@ -35,12 +35,14 @@ void par_matmul_backward(ParPool *p, float *dinp, float *dw, float *dbias, const
 void par_attention_forward(ParPool *p, float *out, float *att, const float *qkv, int B, int T,
                            int C, int NH);
 /* One new row (decoding) of every head of a layer's key/value cache, the heads split between
- * parts: head h reads q + h*hs (row stride ldq), its keys in the layer's tiles kt (T/ATT_KEY_TILE
- * tiles of NH*hs by ATT_KEY_TILE, head h's from row h*hs) and its values at v + h*T*hs (P rows of
- * hs), and writes out + h*hs and its attention weights (P) at a + h*a_stride
- * (attention_cached_forward). */
+ * parts: head h appends its key and value of position P-1 (k_new + h*hs, v_new + h*hs) to its
+ * keys at kt + h*hs*T' (T' = T rounded up to whole tiles: T'/ATT_KEY_TILE tiles of hs by
+ * ATT_KEY_TILE, one after another) and its values at v + h*T*hs (rows of hs), reads q + h*hs
+ * (row stride ldq), and writes out + h*hs and its attention weights (P) at a + h*a_stride
+ * (attention_cache_append, attention_cached_forward). */
 void par_attention_row(ParPool *p, float *out, float *a, size_t a_stride, const float *q, int ldq,
-                       const float *kt, const float *v, int T, int P, int NH, int hs);
+                       const float *k_new, const float *v_new, float *kt, float *v, int T, int P, int NH,
+                       int hs);
 /* dscratch: par_threads(p) * T * T floats. */
 void par_attention_backward(ParPool *p, float *dqkv, float *dscratch, const float *dout,
                             const float *qkv, const float *att, int B, int T, int C, int NH);
