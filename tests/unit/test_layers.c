@@ -258,11 +258,11 @@ static void test_attention(void **state)
 }
 
 /* The cache's attention (keys in tiles by column) against the training attention on the same
- * q, k, v: a row at a time after p0 cached positions, and several rows at once. */
-static void test_attention_cached(void **state)
+ * q, k, v: a row at a time after p0 cached positions, and several rows at once; at head sizes
+ * with a path of their own (32 and 64: GPT-2's) and without (8, 80). */
+static void check_attention_cached(int hs)
 {
-    (void)state;
-    const int hs = 8, NH = 2, C = NH * hs, T = 40, p0 = 21, n = 5, P = p0 + n;
+    const int NH = 2, C = NH * hs, T = 40, p0 = 21, n = 5, P = p0 + n;
     const int tiles = (T + ATT_KEY_TILE - 1) / ATT_KEY_TILE;
     const size_t tile_stride = (size_t)hs * ATT_KEY_TILE, head_stride = tiles * tile_stride;
     float *qkv = randn((size_t)P * 3 * C, 1), *kt = zeros((size_t)NH * head_stride), *v = zeros((size_t)NH * T * hs);
@@ -305,15 +305,24 @@ static void test_attention_cached(void **state)
     assert_memory_equal(v2, v, sizeof(float) * NH * T * hs);
     free(kt2), free(v2);
     for (int h = 0; h < NH; h++) {
-        float one[8], a1[64];
+        float one[80], a1[64];
         attention_cached_forward(one, 0, a1, qkv + (size_t)(P - 1) * 3 * C + h * hs, 3 * C, kt + h * head_stride,
                                  tile_stride, v + (size_t)h * T * hs, 1, P - 1, hs);
-        assert_memory_equal(one, row + h * hs, sizeof one);
+        assert_memory_equal(one, row + h * hs, sizeof(float) * hs);
         assert_memory_equal(a1, row_a + (size_t)h * P, sizeof(float) * P);
     }
     par_free(pool);
     free(wo), free(row), free(row_a);
     free(qkv), free(kt), free(v), free(want), free(want_a), free(got), free(got_a);
+}
+
+static void test_attention_cached(void **state)
+{
+    (void)state;
+    check_attention_cached(8);
+    check_attention_cached(32);
+    check_attention_cached(64);
+    check_attention_cached(80);
 }
 
 /* ---- gelu ---- */

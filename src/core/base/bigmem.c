@@ -22,7 +22,7 @@ void *bigmem_alloc(size_t n)
 #ifdef MADV_HUGEPAGE
     /* Only advice: where the kernel has no huge pages to give, the memory is 4 KB pages.
      * Advised before the first touch, so that the zeroing faults in huge pages. */
-    if (huge) (void)madvise(p, (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1), MADV_HUGEPAGE);
+    if (huge) (void)madvise(p, n & ~(HUGE_PAGE - 1), MADV_HUGEPAGE); /* whole huge pages of ours */
 #endif
     memset(p, 0, n);
     return p;
