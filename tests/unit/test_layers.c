@@ -276,8 +276,7 @@ static void check_attention_cached(int hs)
     for (int h = 0; h < NH; h++) {
         const float *q = qkv + (size_t)p0 * 3 * C + h * hs;
         attention_head_forward(want + h * hs, C, want_a, q, 3 * C, qkv + C + h * hs, qkv + 2 * C + h * hs, 3 * C, n, p0, hs);
-        attention_cached_forward(got + h * hs, C, got_a, q, 3 * C, kt + h * head_stride, tile_stride,
-                                 v + (size_t)h * T * hs, n, p0, hs);
+        attention_cached_forward(got + h * hs, C, got_a, q, 3 * C, kt + h * head_stride, v + (size_t)h * T * hs, n, p0, hs);
         double *wa = malloc(sizeof(double) * n * P);
         for (int i = 0; i < n * P; i++) wa[i] = want_a[i];
         assert_true(close_rel("cached attention weights", got_a, wa, (size_t)n * P, 1e-5));
@@ -307,7 +306,7 @@ static void check_attention_cached(int hs)
     for (int h = 0; h < NH; h++) {
         float one[80], a1[64];
         attention_cached_forward(one, 0, a1, qkv + (size_t)(P - 1) * 3 * C + h * hs, 3 * C, kt + h * head_stride,
-                                 tile_stride, v + (size_t)h * T * hs, 1, P - 1, hs);
+                                 v + (size_t)h * T * hs, 1, P - 1, hs);
         assert_memory_equal(one, row + h * hs, sizeof(float) * hs);
         assert_memory_equal(a1, row_a + (size_t)h * P, sizeof(float) * P);
     }

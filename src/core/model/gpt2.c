@@ -499,7 +499,7 @@ const float *gpt2_cache_feed_keep(const GPT2 *m, GPT2Cache *c, const int32_t *to
         /* this layer's keys head by head in tiles by column, then its values head by head (gpt2.h) */
         float *kt = c->kv + (size_t)l * kv_layer, *v = kt + (size_t)C * T_tiles;
         const int hs = C / NH;
-        const size_t tile_stride = (size_t)hs * ATT_KEY_TILE, head_stride = (size_t)hs * T_tiles;
+        const size_t head_stride = (size_t)hs * T_tiles;
         /* The normalisation statistics are not needed after this step; `scores` holds them. */
         par_layernorm_forward(pool, c->ln, c->scores, c->scores + n, c->x, p.ln1w, p.ln1b, n, C);
         par_matmul_forward(pool, c->qkv, c->ln, p.qkvw, p.qkvb, n, C, 3 * C, 0);
@@ -523,7 +523,8 @@ const float *gpt2_cache_feed_keep(const GPT2 *m, GPT2Cache *c, const int32_t *to
                 if (p0 == 0)
                     attention_head_forward(c->atty + h * hs, C, a_h, q_h, 3 * C, q_h + C, q_h + 2 * C, 3 * C, n, 0, hs);
                 else
-                    attention_cached_forward(c->atty + h * hs, C, a_h, q_h, 3 * C, kt + h * head_stride, tile_stride, v + (size_t)h * T * hs, n, p0, hs);
+                    attention_cached_forward(c->atty + h * hs, C, a_h, q_h, 3 * C, kt + h * head_stride,
+                                             v + (size_t)h * T * hs, n, p0, hs);
             }
         par_matmul_forward(pool, c->x, c->atty, p.attprojw, p.attprojb, n, C, C, 1);
         par_layernorm_forward(pool, c->ln, c->scores, c->scores + n, c->x, p.ln2w, p.ln2b, n, C);

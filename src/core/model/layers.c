@@ -103,7 +103,7 @@ void layernorm_backward(float *dinp, float *dw, float *db, const float *dout, co
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Linear layers: nearly all the arithmetic, and all of it in cblas_sgemm */
+/* Linear layers: nearly all the arithmetic, all of it in cblas_sgemm but a single row's */
 
 /* One row of matmul_forward: out[o] = [out[o] +] bias[o] + w[o] . x for o in [o0, o1) - the
  * decoding of one token, bound by reading w once. A row at a time, as one stream (four rows at
@@ -252,8 +252,8 @@ static inline void attention_values(float *restrict out, const float *restrict a
     float acc[64] = {0};
     for (int j = 0; j < P; j++) {
         const float aj = a[j], *restrict vj = v + (size_t)j * HS;
-        /* the rows come from memory (a cache holds more than the caches do): each line of the
-         * row 16 ahead */
+        /* the rows come from memory (a long context's keys and values do not stay in the
+         * caches from one token to the next): each line of the row 16 ahead */
         for (int d = 0; d < HS; d += 16) NT_PREFETCH(vj + 16 * HS + d);
         for (int d = 0; d < HS; d++) acc[d] += aj * vj[d];
     }
@@ -267,10 +267,10 @@ static inline void attention_values(float *restrict out, const float *restrict a
  * not wait for the last). Lanes past P read keys not yet written and are dropped. */
 NT_SIMD_CLONES
 static void attention_cached_row(float *restrict out, float *restrict a, const float *restrict q,
-                                 const float *restrict kt, size_t tile_stride, const float *restrict v,
-                                 int P, int hs, float scale)
+                                 const float *restrict kt, const float *restrict v, int P, int hs, float scale)
 {
     enum { B = ATT_KEY_TILE };
+    const size_t tile_stride = (size_t)hs * B;
     /* Each tile's rows are fetched two tiles ahead (below); the first two, and the first rows of
      * v, are asked for at once here rather than waited for one line at a time. */
     for (int d = 0; d < 2 * hs; d++) NT_PREFETCH(kt + (size_t)d * B);
@@ -316,14 +316,14 @@ void attention_cache_append(float *kt, float *v, const float *k_new, const float
 }
 
 void attention_cached_forward(float *out, int ldo, float *a, const float *q, int ldq, const float *kt,
-                              size_t tile_stride, const float *v, int n, int p0, int hs)
+                              const float *v, int n, int p0, int hs)
 {
     const int P = p0 + n;
     const float scale = 1.0f / sqrtf((float)hs);
     /* Row i sees the keys up to its own position p0+i; the rest of its row of a is 0. */
     for (int i = 0; i < n; i++) {
         float *ai = a + (size_t)i * P;
-        attention_cached_row(out + (size_t)i * ldo, ai, q + (size_t)i * ldq, kt, tile_stride, v, p0 + i + 1, hs, scale);
+        attention_cached_row(out + (size_t)i * ldo, ai, q + (size_t)i * ldq, kt, v, p0 + i + 1, hs, scale);
         for (int j = p0 + i + 1; j < P; j++) ai[j] = 0.0f;
     }
 }

@@ -62,17 +62,17 @@ void attention_forward(float *out, float *att, const float *qkv, int T, int C, i
  * out (n,hs) = a @ v. Row strides: ldo for out, ldq for q, ldkv for k and v. */
 void attention_head_forward(float *out, int ldo, float *a, const float *q, int ldq,
                             const float *k, const float *v, int ldkv, int n, int p0, int hs);
-/* The same for one head of a key/value cache (gpt2.h), row by row: decoding feeds one token at a
- * time, and a prompt fed into an empty cache takes attention_head_forward on its own q, k, v. The
- * keys are kept in tiles of ATT_KEY_TILE positions, each tile the keys by column: for a head,
- * kt[tile * tile_stride + d * ATT_KEY_TILE + j] is component d of the key at position
- * tile * ATT_KEY_TILE + j. The values by row, v (P,hs). q, a, out as above. */
+/* A head's keys in a key/value cache (gpt2.h) come in tiles of ATT_KEY_TILE positions, one after
+ * another, each tile the keys by column: kt[(j / ATT_KEY_TILE) * hs * ATT_KEY_TILE + d *
+ * ATT_KEY_TILE + j % ATT_KEY_TILE] is component d of the key at position j. Its values are rows,
+ * v (positions, hs). */
 #define ATT_KEY_TILE 16
-/* Puts the key and value of position pos of one head into its cache: kt the head's tiles (one
- * after another, hs x ATT_KEY_TILE each), v its values (rows of hs). */
+/* Puts the key and value of position pos of one head into its cache. */
 void attention_cache_append(float *kt, float *v, const float *k_new, const float *v_new, int pos, int hs);
+/* attention_head_forward over one head's cache, row by row: decoding feeds one token at a time
+ * (a prompt fed into an empty cache takes attention_head_forward on its own q, k, v). */
 void attention_cached_forward(float *out, int ldo, float *a, const float *q, int ldq, const float *kt,
-                              size_t tile_stride, const float *v, int n, int p0, int hs);
+                              const float *v, int n, int p0, int hs);
 /* dqkv (B,T,3C), overwritten for the pairs [bh0, bh1); dscratch is (T,T) floats for this part. */
 void attention_backward(float *dqkv, float *dscratch, const float *dout, const float *qkv,
                         const float *att, int T, int C, int NH, int bh0, int bh1);

@@ -193,7 +193,7 @@ void par_attention_forward(ParPool *p, float *out, float *att, const float *qkv,
 typedef struct {
     float *out, *a, *kt, *v;
     const float *q, *k_new, *v_new;
-    size_t a_stride, tile_stride, T_tiles;
+    size_t a_stride, T_tiles;
     int ldq, T, P, NH, hs;
 } AttRowJob;
 
@@ -205,8 +205,8 @@ static void att_row_part(void *ctx, int part, int nparts)
     for (int h = lo; h < hi; h++) {
         float *kt = j->kt + (size_t)h * j->hs * j->T_tiles, *v = j->v + (size_t)h * j->T * j->hs;
         attention_cache_append(kt, v, j->k_new + h * j->hs, j->v_new + h * j->hs, j->P - 1, j->hs);
-        attention_cached_forward(j->out + h * j->hs, 0, j->a + h * j->a_stride, j->q + h * j->hs, j->ldq, kt,
-                                 j->tile_stride, v, 1, j->P - 1, j->hs);
+        attention_cached_forward(j->out + h * j->hs, 0, j->a + h * j->a_stride, j->q + h * j->hs, j->ldq, kt, v, 1,
+                                 j->P - 1, j->hs);
     }
 }
 
@@ -215,7 +215,6 @@ void par_attention_row(ParPool *p, float *out, float *a, size_t a_stride, const 
                        int hs)
 {
     AttRowJob j = {.out = out, .a = a, .q = q, .k_new = k_new, .v_new = v_new, .kt = kt, .v = v, .a_stride = a_stride,
-                   .tile_stride = (size_t)hs * ATT_KEY_TILE,
                    .T_tiles = ((size_t)T + ATT_KEY_TILE - 1) / ATT_KEY_TILE * ATT_KEY_TILE,
                    .ldq = ldq, .T = T, .P = P, .NH = NH, .hs = hs};
     par_run(p, att_row_part, &j);
