@@ -1,11 +1,11 @@
 /*
  * fastmath.h - exp and the logistic sigmoid written as plain arithmetic, so the compiler can
  * vectorise the loops that call them (GELU, softmax, cross-entropy), which libm's calls prevent;
- * sums, dot products and maxima that vectorise with the same result at every width; and the
- * attribute that compiles a hot loop once per vector width. exp is accurate to a few units in
- * the last place of a float (tests/unit/test_layers.c checks against libm), which is all a
- * float32 model can use. Included by the layers (layers.c) and the optimizer (adamw.c); nothing
- * else.
+ * sums, dot products and maxima that vectorise with the same result at every width; the
+ * attribute that compiles a hot loop once per vector width; and prefetch hints. exp is accurate
+ * to a few units in the last place of a float (tests/unit/test_layers.c checks against libm),
+ * which is all a float32 model can use. Included by the layers (layers.c) and the optimizer
+ * (adamw.c); nothing else.
  */
 #ifndef NT_FASTMATH_H
 #define NT_FASTMATH_H
