@@ -230,13 +230,6 @@ static int piece_how(const App *a, int show_ws)
     return ESCAPE_SYMBOLS | (show_ws ? ESCAPE_SPACES : 0) | (a->utf8 ? 0 : ESCAPE_ASCII);
 }
 
-int pieces_of_ids(const App *a, const Tokenizer *t, const char *before, const int32_t *ids, size_t n, Pieces *p)
-{
-    (void)a;
-    Err e;
-    return tokenizer_pieces(t, before, ids, n, p, &e);
-}
-
 /* Quotes around what is in out, cut so that the whole fits in cap. */
 static const char *quote(char *out, size_t cap, size_t n)
 {

@@ -160,7 +160,7 @@ static void update(App *a, void *st)
         S->n = (int)(S->n_all - cut);
         if (cut) memmove(S->ids, S->ids + cut, sizeof *S->ids * (size_t)S->n);
         pieces_free(&S->pieces);
-        if (pieces_of_ids(a, &a->s.tok, NULL, S->ids, (size_t)S->n, &S->pieces)) {
+        if (tokenizer_pieces(&a->s.tok, NULL, S->ids, (size_t)S->n, &S->pieces, &e)) {
             snprintf(S->err, sizeof S->err, "out of memory");
             return;
         }

@@ -142,7 +142,8 @@ static void draw(const App *a, const void *st, WINDOW *w, int h, int wd)
     }
     const double lnV = log((double)a->s.tok.n_vocab);
     Pieces P;
-    if (pieces_of_ids(a, &a->s.tok, NULL, S->ids, (size_t)S->n, &P)) return;
+    Err e;
+    if (tokenizer_pieces(&a->s.tok, NULL, S->ids, (size_t)S->n, &P, &e)) return;
     y++;
     y += draw_strip(a, S, &P, w, y, 2, 3, wd - 4, lnV);
     /* the heat scale */

@@ -257,7 +257,8 @@ static void draw_step(const App *a, const Sample *S, WINDOW *w, int y, int h, in
     int x = 2, row = y;
     x += draw_text(w, row, x, wd - 4, ST_NORMAL, a, a->prompt);
     Pieces P; /* the prompt is token 0, the drawn ones follow */
-    if (pieces_of_ids(a, &a->s.tok, a->prompt, S->gen, (size_t)S->n_gen, &P)) return;
+    Err e;
+    if (tokenizer_pieces(&a->s.tok, a->prompt, S->gen, (size_t)S->n_gen, &P, &e)) return;
     for (int i = 0; i < S->n_gen && row < y + 2; i++) {
         int pw = strip_width(a, &P, (size_t)i + 1, 0);
         if (x + pw > wd - 2) x = 2, row++;
@@ -421,7 +422,8 @@ static void draw_continuations(const App *a, const Sample *S, WINDOW *w, int y, 
         int row = y + 1, x = 2;
         x += draw_text(w, row, x, wd - 4, ST_NORMAL, a, a->prompt);
         Pieces P; /* the prompt is token 0 */
-        if (pieces_of_ids(a, &a->s.tok, a->prompt, S->cont[c], (size_t)S->cont_n[c], &P)) return;
+        Err e;
+        if (tokenizer_pieces(&a->s.tok, a->prompt, S->cont[c], (size_t)S->cont_n[c], &P, &e)) return;
         for (int i = 0; i < S->cont_n[c] && row < y + per; i++) {
             int pw = strip_width(a, &P, (size_t)i + 1, 0);
             if (x + pw > wd - 2) x = 2, row++;

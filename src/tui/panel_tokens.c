@@ -194,7 +194,8 @@ static void draw_tokens_line(const App *a, const Tokens *S, WINDOW *w, int y, in
 {
     int x = x0;
     Pieces p;
-    if (pieces_of_ids(a, t, NULL, c->ids, c->n, &p)) return;
+    Err e;
+    if (tokenizer_pieces(t, NULL, c->ids, c->n, &p, &e)) return;
     for (size_t i = 0; i < c->n && x < x0 + wd; i++)
         x += strip_piece(a, S, w, y, x, x0 + wd - x, i % 2 ? ST_TOKEN_B : ST_TOKEN_A, &p, i);
     pieces_free(&p);

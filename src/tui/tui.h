@@ -328,11 +328,9 @@ void piece_text(const App *a, const uint8_t *b, size_t n, int show_ws, char *out
  * cap - 2). Returns out. */
 const char *token_text(const App *a, int32_t id, int show_ws, int quoted, char *out, size_t cap);
 
-/* Tokens as text, a character split between tokens read as that character
- * (core/text/pieces.h). The pieces of ids of tokenizer t, after the text `before` when it is
- * not NULL (then token 0, and ids[i] token i + 1): 0, or -1 out of memory (p empty). */
-int pieces_of_ids(const App *a, const Tokenizer *t, const char *before, const int32_t *ids, size_t n, Pieces *p);
-/* Token t of p the way piece_text shows a piece, a character it holds part of written as the
+/* Tokens as text, a character split between tokens read as that character: the pieces
+ * (core/text/pieces.h) come from tokenizer_pieces (core/text/tokenizer.h).
+ * Token t of p the way piece_text shows a piece, a character it holds part of written as the
  * character and which of its bytes: "옛[1/3]". In double quotes when quoted. Returns out. */
 const char *token_label(const App *a, const Pieces *p, size_t t, int show_ws, int quoted, char *out, size_t cap);
 /* The same for token id of the session's tokenizer coming after the bytes ctx[0 .. n_ctx) (a
