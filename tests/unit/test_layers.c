@@ -263,8 +263,7 @@ static void test_attention(void **state)
 static void check_attention_cached(int hs)
 {
     const int NH = 2, C = NH * hs, T = 40, p0 = 21, n = 5, P = p0 + n;
-    const int tiles = (T + ATT_KEY_TILE - 1) / ATT_KEY_TILE;
-    const size_t tile_stride = (size_t)hs * ATT_KEY_TILE, head_stride = tiles * tile_stride;
+    const size_t tile_stride = (size_t)hs * ATT_KEY_TILE, head_stride = att_key_positions(T) * hs;
     float *qkv = randn((size_t)P * 3 * C, 1), *kt = zeros((size_t)NH * head_stride), *v = zeros((size_t)NH * T * hs);
     for (int j = 0; j < P; j++)
         for (int c = 0; c < C; c++) {

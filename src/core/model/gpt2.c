@@ -445,9 +445,6 @@ void gpt2_backward(const GPT2 *m, GPT2Work *w)
 /* ------------------------------------------------------------------------------------------ */
 /* Cached inference */
 
-/* positions rounded up to whole tiles of keys */
-static size_t gpt2_cache_tiled(size_t T) { return (T + ATT_KEY_TILE - 1) / ATT_KEY_TILE * ATT_KEY_TILE; }
-
 int gpt2_cache_create(GPT2Cache *c, const GPT2 *m, Err *e)
 {
     memset(c, 0, sizeof *c);
@@ -455,11 +452,11 @@ int gpt2_cache_create(GPT2Cache *c, const GPT2 *m, Err *e)
     /* kv + rows of x, ln, qkv, atty, fch (1+1+3+1+4 C) + one head's score matrix (or a row of
      * every head's, fed one token with the heads in parallel) + logits */
     size_t H = m->cfg.n_head, S = T * T > H * T ? T * T : H * T;
-    size_t n = L * C * (gpt2_cache_tiled(T) + T) + T * 10 * C + S + V;
+    size_t n = L * C * (att_key_positions(T) + T) + T * 10 * C + S + V;
     c->mem = bigmem_alloc_lazy(n * sizeof(float));
     if (!c->mem) return err_nomem(e, N_("the inference cache"), n * sizeof(float));
     float *p = c->mem;
-    c->kv = p, p += L * C * (gpt2_cache_tiled(T) + T);
+    c->kv = p, p += L * C * (att_key_positions(T) + T);
     c->x = p, p += T * C;
     c->ln = p, p += T * C;
     c->qkv = p, p += T * 3 * C;
@@ -493,7 +490,7 @@ const float *gpt2_cache_feed_keep(const GPT2 *m, GPT2Cache *c, const int32_t *to
         for (int j = 0; j < C; j++)
             c->x[(size_t)i * C + j] = wte[(size_t)tokens[i] * C + j] + wpe[(size_t)(p0 + i) * C + j];
     ParPool *pool = c->pool;
-    const size_t T_tiles = gpt2_cache_tiled(T), kv_layer = (size_t)C * (T_tiles + T);
+    const size_t T_tiles = att_key_positions(T), kv_layer = (size_t)C * (T_tiles + T);
     for (int l = 0; l < cfg->n_layer; l++) {
         LayerParams p = layer_params(&m->w, cfg, l);
         /* this layer's keys head by head in tiles by column, then its values head by head (gpt2.h) */

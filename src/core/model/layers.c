@@ -243,18 +243,18 @@ void attention_head_forward(float *out, int ldo, float *a, const float *q, int l
     }
 }
 
-/* out (HS) = a (P) @ v (P,HS), every component's sum held in registers over all of j (a head
- * of at most 64 floats is four vectors), each row of v read once. HS is a constant where it is
- * inlined, so that the compiler can keep the sums out of memory. */
+/* out (HS) = a (P) @ v (P,HS) (rows ldv apart), every component's sum held in registers over
+ * all of j (at most 64 floats: four vectors), each row of v read once. HS is a constant where
+ * it is inlined, so that the compiler can keep the sums out of memory. */
 static inline void attention_values(float *restrict out, const float *restrict a, const float *restrict v,
-                                    int P, const int HS)
+                                    int ldv, int P, const int HS)
 {
     float acc[64] = {0};
     for (int j = 0; j < P; j++) {
-        const float aj = a[j], *restrict vj = v + (size_t)j * HS;
+        const float aj = a[j], *restrict vj = v + (size_t)j * ldv;
         /* the rows come from memory (a long context's keys and values do not stay in the
          * caches from one token to the next): each line of the row 16 ahead */
-        for (int d = 0; d < HS; d += 16) NT_PREFETCH(vj + 16 * HS + d);
+        for (int d = 0; d < HS; d += 16) NT_PREFETCH(vj + 16 * ldv + d);
         for (int d = 0; d < HS; d++) acc[d] += aj * vj[d];
     }
     for (int d = 0; d < HS; d++) out[d] = acc[d];
@@ -293,17 +293,12 @@ static void attention_cached_row(float *restrict out, float *restrict a, const f
         for (int jj = 0; jj < m; jj++) a[j0 + jj] = scale * (e[jj] + o[jj]);
     }
     causal_softmax_row(a, P, P);
-    /* GPT-2's heads are 64 wide (124M and up) or narrower; the rest in pieces of 64 */
-    if (hs == 64) attention_values(out, a, v, P, 64);
-    else if (hs == 32) attention_values(out, a, v, P, 32);
+    /* GPT-2's heads are 64 wide (124M and up) or narrower, and get the constant; the rest go
+     * in pieces of 64 */
+    if (hs == 64) attention_values(out, a, v, 64, P, 64);
+    else if (hs == 32) attention_values(out, a, v, 32, P, 32);
     else
-        for (int d0 = 0; d0 < hs; d0 += 64) {
-            const int w = hs - d0 < 64 ? hs - d0 : 64;
-            float acc[64] = {0};
-            for (int j = 0; j < P; j++)
-                for (int d = 0; d < w; d++) acc[d] += a[j] * v[(size_t)j * hs + d0 + d];
-            for (int d = 0; d < w; d++) out[d0 + d] = acc[d];
-        }
+        for (int d0 = 0; d0 < hs; d0 += 64) attention_values(out + d0, a, v + d0, hs, P, hs - d0 < 64 ? hs - d0 : 64);
 }
 
 void attention_cache_append(float *kt, float *v, const float *k_new, const float *v_new, int pos, int hs)

@@ -67,6 +67,8 @@ void attention_head_forward(float *out, int ldo, float *a, const float *q, int l
  * ATT_KEY_TILE + j % ATT_KEY_TILE] is component d of the key at position j. Its values are rows,
  * v (positions, hs). */
 #define ATT_KEY_TILE 16
+/* Positions rounded up to whole tiles: a head's keys take att_key_positions(T) * hs floats. */
+static inline size_t att_key_positions(size_t T) { return (T + ATT_KEY_TILE - 1) / ATT_KEY_TILE * ATT_KEY_TILE; }
 /* Puts the key and value of position pos of one head into its cache. */
 void attention_cache_append(float *kt, float *v, const float *k_new, const float *v_new, int pos, int hs);
 /* attention_head_forward over one head's cache, row by row: decoding feeds one token at a time

@@ -215,7 +215,7 @@ void par_attention_row(ParPool *p, float *out, float *a, size_t a_stride, const 
                        int hs)
 {
     AttRowJob j = {.out = out, .a = a, .q = q, .k_new = k_new, .v_new = v_new, .kt = kt, .v = v, .a_stride = a_stride,
-                   .T_tiles = ((size_t)T + ATT_KEY_TILE - 1) / ATT_KEY_TILE * ATT_KEY_TILE,
+                   .T_tiles = att_key_positions((size_t)T),
                    .ldq = ldq, .T = T, .P = P, .NH = NH, .hs = hs};
     par_run(p, att_row_part, &j);
 }

@@ -2,11 +2,11 @@
  * layers_parallel.h - each layer of layers.h split across a thread pool (parallel.h).
  *
  * Same arguments as the layers, whole arrays, plus the pool (NULL: one thread). Row-wise layers
- * split rows (a product of one row, its outputs); weight gradients split output channels; attention splits (batch, head) pairs; the
- * embedding gradient splits channels. Where a part needs scratch of its own, the caller passes
- * it, sized for par_threads(pool) parts. The parts of a layer never write the same element, and
- * the reductions that gather parts add them in part order, so the results depend only on the
- * thread count. Used by gpt2.c.
+ * split rows (a product of one row, its outputs); weight gradients split output channels;
+ * attention splits (batch, head) pairs; the embedding gradient splits channels. Where a part
+ * needs scratch of its own, the caller passes it, sized for par_threads(pool) parts. The parts
+ * of a layer never write the same element, and the reductions that gather parts add them in
+ * part order, so the results depend only on the thread count. Used by gpt2.c.
  */
 #ifndef NT_LAYERS_PARALLEL_H
 #define NT_LAYERS_PARALLEL_H
